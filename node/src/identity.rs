@@ -1,0 +1,309 @@
+//! The neutral types exchanged between the SAML side and the OIDC side (SATOSA's "internal data").
+//!
+//! `saml` produces a [`VerifiedIdentity`] from a validated foreign response; `oidc` turns it into
+//! claims. Neither core imports the other: this module is their only common vocabulary, together with
+//! [`IdentityRequest`], which says what an e-service asked for.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// eIDAS level of assurance (eidas-requirements §1.2). Ordered: `Low < Substantial < High`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LoaLevel {
+    Low,
+    Substantial,
+    High,
+}
+
+/// A level of assurance together with whether it is a notified scheme's (§1.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Loa {
+    pub level: LoaLevel,
+    pub notified: bool,
+}
+
+pub const LOA_LOW: &str = "http://eidas.europa.eu/LoA/low";
+pub const LOA_SUBSTANTIAL: &str = "http://eidas.europa.eu/LoA/substantial";
+pub const LOA_HIGH: &str = "http://eidas.europa.eu/LoA/high";
+const NN_PREFIX: &str = "http://eidas.europa.eu/NotNotified/LoA/";
+
+impl LoaLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LoaLevel::Low => "low",
+            LoaLevel::Substantial => "substantial",
+            LoaLevel::High => "high",
+        }
+    }
+
+    /// `low`, `substantial`, `high` (case-insensitive), as used in `acr_values` shorthands and
+    /// in production metadata that publishes `High`/`Substantial`/`Low` instead of URIs (§4).
+    pub fn parse_short(s: &str) -> Option<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "low" => Some(LoaLevel::Low),
+            "substantial" => Some(LoaLevel::Substantial),
+            "high" => Some(LoaLevel::High),
+            _ => None,
+        }
+    }
+
+    pub fn all() -> [LoaLevel; 3] {
+        [LoaLevel::Low, LoaLevel::Substantial, LoaLevel::High]
+    }
+}
+
+impl Loa {
+    pub const fn notified(level: LoaLevel) -> Self {
+        Loa {
+            level,
+            notified: true,
+        }
+    }
+
+    /// The URI we emit. Non-notified LoAs use the v1.2 `NotNotified/LoA/` form, never the legacy one.
+    pub fn uri(&self) -> &'static str {
+        match (self.notified, self.level) {
+            (true, LoaLevel::Low) => LOA_LOW,
+            (true, LoaLevel::Substantial) => LOA_SUBSTANTIAL,
+            (true, LoaLevel::High) => LOA_HIGH,
+            (false, LoaLevel::Low) => "http://eidas.europa.eu/NotNotified/LoA/low",
+            (false, LoaLevel::Substantial) => "http://eidas.europa.eu/NotNotified/LoA/substantial",
+            (false, LoaLevel::High) => "http://eidas.europa.eu/NotNotified/LoA/high",
+        }
+    }
+
+    /// Parses an eIDAS LoA URI. Accepts the legacy `LoA/NotNotified/` form on input only (§1.2).
+    pub fn parse_uri(uri: &str) -> Option<Self> {
+        if let Some(rest) = uri.strip_prefix("http://eidas.europa.eu/LoA/") {
+            if let Some(level) = rest.strip_prefix("NotNotified/") {
+                return Self::parse_level(level, false);
+            }
+            return Self::parse_level(rest, true);
+        }
+        if let Some(level) = uri.strip_prefix(NN_PREFIX) {
+            return Self::parse_level(level, false);
+        }
+        None
+    }
+
+    fn parse_level(s: &str, notified: bool) -> Option<Self> {
+        let level = match s {
+            "low" => LoaLevel::Low,
+            "substantial" => LoaLevel::Substantial,
+            "high" => LoaLevel::High,
+            _ => return None,
+        };
+        Some(Loa { level, notified })
+    }
+}
+
+/// Whether the e-service is a public-sector or private-sector body (`eidas:SPType`, §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SpType {
+    Public,
+    Private,
+}
+
+impl SpType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpType::Public => "public",
+            SpType::Private => "private",
+        }
+    }
+}
+
+/// Natural persons and legal persons are never requested together (§1.1, protocol 1.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonType {
+    NaturalPerson,
+    LegalPerson,
+}
+
+/// Optional attributes an e-service may ask for, beyond the mandatory data set of its person type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OptionalAttribute {
+    // natural person (§1.1)
+    BirthName,
+    PlaceOfBirth,
+    CurrentAddress,
+    Gender,
+    Nationality,
+    CountryOfBirth,
+    CountryOfResidence,
+    TownOfBirth,
+    PhoneNumber,
+    EmailAddress,
+    // legal person (§1.1)
+    LegalPersonAddress,
+    VatRegistrationNumber,
+    TaxReference,
+    EuIdentifier,
+    Lei,
+    Eori,
+    Seed,
+    Sic,
+    LegalPhoneNumber,
+    LegalEmailAddress,
+}
+
+impl OptionalAttribute {
+    pub fn person_type(self) -> PersonType {
+        use OptionalAttribute::*;
+        match self {
+            BirthName | PlaceOfBirth | CurrentAddress | Gender | Nationality | CountryOfBirth
+            | CountryOfResidence | TownOfBirth | PhoneNumber | EmailAddress => {
+                PersonType::NaturalPerson
+            }
+            _ => PersonType::LegalPerson,
+        }
+    }
+}
+
+/// What an e-service asked for, as the SAML side needs it to build an AuthnRequest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityRequest {
+    /// ISO 3166-1 alpha-2 of the citizen's country (`EL` for Greece).
+    pub country: String,
+    pub min_loa: LoaLevel,
+    pub person_type: PersonType,
+    pub optional_attributes: Vec<OptionalAttribute>,
+    pub sp_type: SpType,
+    /// Identifies the e-service towards the Proxy-Service (`Scoping/RequesterID`, §1).
+    pub requester_id: Option<String>,
+    /// Display name of the e-service (`ProviderName`, §1).
+    pub provider_name: Option<String>,
+}
+
+/// A value subject to the LatinScript rules (eidas-requirements §2 step 11): `latin` is the value
+/// without `LatinScript="false"`, `original` the non-Latin one when the country sent it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScriptValue {
+    pub latin: String,
+    pub original: Option<String>,
+}
+
+impl ScriptValue {
+    pub fn latin(s: impl Into<String>) -> Self {
+        ScriptValue {
+            latin: s.into(),
+            original: None,
+        }
+    }
+}
+
+/// An eIDAS `CurrentAddress` / `LegalPersonAddress`, decoded into its parts (AP §2.6).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Address {
+    pub po_box: Option<String>,
+    pub locator_designator: Option<String>,
+    pub locator_name: Option<String>,
+    pub cv_address_area: Option<String>,
+    pub thoroughfare: Option<String>,
+    pub post_name: Option<String>,
+    pub admin_unit_first_line: Option<String>,
+    pub admin_unit_second_line: Option<String>,
+    pub post_code: Option<String>,
+    pub address_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Gender {
+    Male,
+    Female,
+    Unspecified,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NaturalPerson {
+    /// `CC/DD/opaque`, as sent (§2 step 11).
+    pub person_identifier: String,
+    pub family_name: ScriptValue,
+    pub given_name: ScriptValue,
+    /// `YYYY-MM-DD`.
+    pub date_of_birth: String,
+    pub birth_name: Option<ScriptValue>,
+    pub place_of_birth: Option<String>,
+    pub current_address: Option<Address>,
+    pub gender: Option<Gender>,
+    pub nationality: Option<String>,
+    pub country_of_birth: Option<String>,
+    pub country_of_residence: Option<String>,
+    pub town_of_birth: Option<String>,
+    pub phone_number: Option<String>,
+    pub email_address: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegalPerson {
+    pub legal_person_identifier: String,
+    pub legal_name: ScriptValue,
+    pub legal_address: Option<Address>,
+    pub vat_registration_number: Option<String>,
+    pub tax_reference: Option<String>,
+    pub eu_identifier: Option<String>,
+    pub lei: Option<String>,
+    pub eori: Option<String>,
+    pub seed: Option<String>,
+    pub sic: Option<String>,
+    pub phone_number: Option<String>,
+    pub email_address: Option<String>,
+}
+
+/// Who was identified: a natural person or a legal person (never both, §1.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Subject {
+    Natural(NaturalPerson),
+    Legal(LegalPerson),
+}
+
+/// A foreign identity whose response passed every check of eidas-requirements §2.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifiedIdentity {
+    /// The issuing country: first part of the (Legal)PersonIdentifier, equal to the selected one.
+    pub country: String,
+    pub loa: Loa,
+    #[serde(with = "time::serde::rfc3339")]
+    pub authn_instant: OffsetDateTime,
+    pub subject: Subject,
+}
+
+impl VerifiedIdentity {
+    /// The raw eIDAS identifier (`CC/DD/…`) of the natural or legal person.
+    pub fn identifier(&self) -> &str {
+        match &self.subject {
+            Subject::Natural(p) => &p.person_identifier,
+            Subject::Legal(p) => &p.legal_person_identifier,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loa_uris_round_trip_and_legacy_nonnotified_is_accepted_on_input() {
+        for level in LoaLevel::all() {
+            for notified in [true, false] {
+                let loa = Loa { level, notified };
+                assert_eq!(Loa::parse_uri(loa.uri()), Some(loa));
+            }
+        }
+        assert_eq!(
+            Loa::parse_uri("http://eidas.europa.eu/LoA/NotNotified/high"),
+            Some(Loa {
+                level: LoaLevel::High,
+                notified: false
+            })
+        );
+        assert_eq!(Loa::parse_uri("http://eidas.europa.eu/LoA/test"), None);
+        assert_eq!(Loa::parse_uri("High"), None);
+        assert_eq!(LoaLevel::parse_short("High"), Some(LoaLevel::High));
+        assert!(LoaLevel::Low < LoaLevel::Substantial && LoaLevel::Substantial < LoaLevel::High);
+    }
+}

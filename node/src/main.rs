@@ -1,0 +1,3 @@
+fn main() {
+    println!("eidas-node {}", env!("CARGO_PKG_VERSION"));
+}

@@ -1,0 +1,5 @@
+//! eIDAS SAML SP protocol towards foreign Proxy-Services.
+//!
+//! Owns: XML security (exclusive c14n, XML-DSig, XML-Enc) restricted to the eIDAS crypto profile,
+//! the AuthnRequest builder, our SP metadata, foreign metadata parsing and verification, and response
+//! validation. Must not: import `oidc`, `axum` or any HTTP type; read a key from a message.
