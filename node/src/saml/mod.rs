@@ -3,3 +3,12 @@
 //! Owns: XML security (exclusive c14n, XML-DSig, XML-Enc) restricted to the eIDAS crypto profile,
 //! the AuthnRequest builder, our SP metadata, foreign metadata parsing and verification, and response
 //! validation. Must not: import `oidc`, `axum` or any HTTP type; read a key from a message.
+
+pub mod c14n;
+pub mod crypto;
+pub mod dsig;
+pub mod error;
+pub mod keys;
+pub mod xml;
+
+pub use error::{Error, Result};
