@@ -1,5 +1,10 @@
 //! XML-DSig verification against documents signed by independent implementations.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod support;
 
@@ -12,7 +17,9 @@ use openssl::x509::X509;
 /// that certificate; production code never reads keys from a message.
 fn embedded_signer(text: &str) -> PKey<Public> {
     let doc = xml::parse(text, xml::MAX_METADATA_BYTES).unwrap();
-    let sig = dsig::signature_of(doc.root_element(), "root").unwrap().unwrap();
+    let sig = dsig::signature_of(doc.root_element(), "root")
+        .unwrap()
+        .unwrap();
     let cert = sig
         .descendants()
         .find(|n| n.tag_name().name() == "X509Certificate")
@@ -24,7 +31,13 @@ fn embedded_signer(text: &str) -> PKey<Public> {
 fn verify(rel: &str, key: &PKey<Public>, policy: &SignaturePolicy) -> Result<(), Error> {
     let text = support::read(rel);
     let doc = xml::parse(&text, xml::MAX_METADATA_BYTES)?;
-    dsig::verify_enveloped(doc.root_element(), "root", std::slice::from_ref(key), policy).map(|_| ())
+    dsig::verify_enveloped(
+        doc.root_element(),
+        "root",
+        std::slice::from_ref(key),
+        policy,
+    )
+    .map(|_| ())
 }
 
 #[test]
@@ -64,7 +77,10 @@ fn tampered_estonian_metadata_fails() {
     let rel = "interop/eidas-client-ee/idp-metadata-invalid_signature.xml";
     let key = embedded_signer(&support::read(rel));
     let r = verify(rel, &key, &SignaturePolicy::LEGACY_INTEROP);
-    assert!(matches!(r, Err(Error::DigestMismatch | Error::SignatureInvalid)), "{r:?}");
+    assert!(
+        matches!(r, Err(Error::DigestMismatch | Error::SignatureInvalid)),
+        "{r:?}"
+    );
 }
 
 #[test]
@@ -74,7 +90,12 @@ fn mdsl_verifies_with_its_validation_certificate_and_badsign_fails() {
     ))
     .unwrap();
     let key = cert.public_key().unwrap();
-    verify("interop/opensaml-eidas/mdservicelist.xml", &key, &SignaturePolicy::LEGACY_INTEROP).unwrap();
+    verify(
+        "interop/opensaml-eidas/mdservicelist.xml",
+        &key,
+        &SignaturePolicy::LEGACY_INTEROP,
+    )
+    .unwrap();
     assert!(verify(
         "interop/opensaml-eidas/mdservicelist-badsign.xml",
         &key,

@@ -28,7 +28,11 @@ fn prefix_of(qname: &str) -> &str {
 ///
 /// `inclusive_prefixes` is the InclusiveNamespaces PrefixList (`#default` for the default
 /// namespace): those are rendered wherever in scope and not yet rendered, as inclusive c14n would.
-pub fn canonicalize(apex: Node, exclude: Option<NodeId>, inclusive_prefixes: &[String]) -> Result<Vec<u8>> {
+pub fn canonicalize(
+    apex: Node,
+    exclude: Option<NodeId>,
+    inclusive_prefixes: &[String],
+) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(4096);
     // Namespaces rendered by each open output element, innermost last.
     let mut rendered: Vec<Vec<(String, String)>> = Vec::new();
@@ -212,7 +216,10 @@ mod tests {
             r#"<r xmlns="urn:d" xmlns:xs="urn:xs"><s xmlns="urn:d"><t xmlns=""/></s></r>"#,
             &["xs"],
         );
-        assert_eq!(got, r#"<r xmlns="urn:d" xmlns:xs="urn:xs"><s><t xmlns=""></t></s></r>"#);
+        assert_eq!(
+            got,
+            r#"<r xmlns="urn:d" xmlns:xs="urn:xs"><s><t xmlns=""></t></s></r>"#
+        );
     }
 
     #[test]

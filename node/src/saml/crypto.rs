@@ -219,7 +219,8 @@ pub fn verify<T: HasPublic>(
                 return Ok(false);
             }
             let (r, s) = signature.split_at(signature.len() / 2);
-            let sig = EcdsaSig::from_private_components(BigNum::from_slice(r)?, BigNum::from_slice(s)?)?;
+            let sig =
+                EcdsaSig::from_private_components(BigNum::from_slice(r)?, BigNum::from_slice(s)?)?;
             let der = sig.to_der()?;
             v.update(data)?;
             Ok(v.verify(&der).unwrap_or(false))
@@ -244,9 +245,16 @@ pub fn sign(alg: SignatureAlgorithm, key: &PKeyRef<Private>, data: &[u8]) -> Res
     let raw = s.sign_to_vec()?;
     if let SignatureAlgorithm::Ecdsa(_) = alg {
         let sig = EcdsaSig::from_der(&raw)?;
-        let width = usize::try_from(key.bits().div_ceil(8)).map_err(|_| Error::Crypto("key size".into()))?;
-        let mut out = sig.r().to_vec_padded(i32::try_from(width).map_err(|_| Error::Crypto("key size".into()))?)?;
-        out.extend(sig.s().to_vec_padded(i32::try_from(width).map_err(|_| Error::Crypto("key size".into()))?)?);
+        let width = usize::try_from(key.bits().div_ceil(8))
+            .map_err(|_| Error::Crypto("key size".into()))?;
+        let mut out = sig
+            .r()
+            .to_vec_padded(i32::try_from(width).map_err(|_| Error::Crypto("key size".into()))?)?;
+        out.extend(
+            sig.s().to_vec_padded(
+                i32::try_from(width).map_err(|_| Error::Crypto("key size".into()))?,
+            )?,
+        );
         return Ok(out);
     }
     Ok(raw)

@@ -19,7 +19,10 @@ use super::xml::{self, ns};
 pub const SIGNATURE_MARKER: &str = "<!--eidas-node:signature-->";
 
 /// The `ds:Signature` that is a direct child of `target`, if any. More than one is rejected.
-pub fn signature_of<'a, 'i>(target: Node<'a, 'i>, element: &'static str) -> Result<Option<Node<'a, 'i>>> {
+pub fn signature_of<'a, 'i>(
+    target: Node<'a, 'i>,
+    element: &'static str,
+) -> Result<Option<Node<'a, 'i>>> {
     let mut it = xml::children(target, ns::DS, "Signature");
     match (it.next(), it.next()) {
         (None, _) => Ok(None),
@@ -142,7 +145,9 @@ fn inclusive_prefixes(transform: Node) -> Vec<String> {
 /// EntityDescriptor), and its document element must carry an `ID`.
 pub fn sign_enveloped(xml_text: &str, key: &SigningKey) -> Result<String> {
     if xml_text.matches(SIGNATURE_MARKER).count() != 1 {
-        return Err(Error::Schema("signature marker must occur exactly once".into()));
+        return Err(Error::Schema(
+            "signature marker must occur exactly once".into(),
+        ));
     }
     let doc = xml::parse(xml_text, xml::MAX_METADATA_BYTES)?;
     let root = doc.root_element();
@@ -150,7 +155,9 @@ pub fn sign_enveloped(xml_text: &str, key: &SigningKey) -> Result<String> {
         .attribute("ID")
         .ok_or_else(|| Error::Schema("document element has no ID".into()))?;
     let hash = match key.algorithm {
-        SignatureAlgorithm::Ecdsa(h) | SignatureAlgorithm::RsaPss(h) | SignatureAlgorithm::RsaPkcs1(h) => h,
+        SignatureAlgorithm::Ecdsa(h)
+        | SignatureAlgorithm::RsaPss(h)
+        | SignatureAlgorithm::RsaPkcs1(h) => h,
     };
     let digest = hash.digest(&canonicalize(root, None, &[])?)?;
     let signed_info = format!(

@@ -16,7 +16,10 @@ pub enum Error {
     #[error("XML is malformed or uses a forbidden construct (DTD/entities): {0}")]
     Xml(String),
     #[error("unexpected document element {found}, expected {expected}")]
-    UnexpectedRoot { expected: &'static str, found: String },
+    UnexpectedRoot {
+        expected: &'static str,
+        found: String,
+    },
     #[error("schema violation: {0}")]
     Schema(String),
 
@@ -60,7 +63,10 @@ pub enum Error {
     #[error("InResponseTo does not match the outstanding request")]
     InResponseToMismatch,
     #[error("Issuer {got:?} is not the Proxy-Service {expected}")]
-    IssuerMismatch { expected: String, got: Option<String> },
+    IssuerMismatch {
+        expected: String,
+        got: Option<String>,
+    },
     #[error("Recipient {got:?} is not our ACS")]
     Recipient { got: Option<String> },
     #[error("Audience does not contain our entityID")]

@@ -24,18 +24,23 @@ impl std::fmt::Debug for KeyPair {
 
 impl KeyPair {
     pub fn from_pem(key_pem: &[u8], cert_pem: &[u8]) -> Result<Self> {
-        let key = PKey::private_key_from_pem(key_pem).map_err(|e| Error::Key(format!("private key: {e}")))?;
+        let key = PKey::private_key_from_pem(key_pem)
+            .map_err(|e| Error::Key(format!("private key: {e}")))?;
         let cert = X509::from_pem(cert_pem).map_err(|e| Error::Key(format!("certificate: {e}")))?;
         let cert_key = cert.public_key().map_err(|e| Error::Key(e.to_string()))?;
         if !key.public_eq(&cert_key) {
-            return Err(Error::Key("certificate does not match the private key".into()));
+            return Err(Error::Key(
+                "certificate does not match the private key".into(),
+            ));
         }
         Ok(KeyPair { key, cert })
     }
 
     pub fn from_files(key_path: &std::path::Path, cert_path: &std::path::Path) -> Result<Self> {
-        let k = std::fs::read(key_path).map_err(|e| Error::Key(format!("{}: {e}", key_path.display())))?;
-        let c = std::fs::read(cert_path).map_err(|e| Error::Key(format!("{}: {e}", cert_path.display())))?;
+        let k = std::fs::read(key_path)
+            .map_err(|e| Error::Key(format!("{}: {e}", key_path.display())))?;
+        let c = std::fs::read(cert_path)
+            .map_err(|e| Error::Key(format!("{}: {e}", cert_path.display())))?;
         Self::from_pem(&k, &c)
     }
 

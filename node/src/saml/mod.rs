@@ -10,5 +10,6 @@ pub mod dsig;
 pub mod error;
 pub mod keys;
 pub mod xml;
+pub mod xmlenc;
 
 pub use error::{Error, Result};

@@ -55,7 +55,11 @@ pub fn children<'a, 'i>(
     node.children().filter(move |c| is(*c, ns, local))
 }
 
-pub fn child<'a, 'i>(node: Node<'a, 'i>, ns: &'static str, local: &'static str) -> Option<Node<'a, 'i>> {
+pub fn child<'a, 'i>(
+    node: Node<'a, 'i>,
+    ns: &'static str,
+    local: &'static str,
+) -> Option<Node<'a, 'i>> {
     children(node, ns, local).next()
 }
 
@@ -188,7 +192,9 @@ mod tests {
         let big = format!("<r>{}</r>", "a".repeat(MAX_MESSAGE_BYTES));
         assert_eq!(
             parse(&big, MAX_MESSAGE_BYTES).err(),
-            Some(Error::TooLarge { limit: MAX_MESSAGE_BYTES })
+            Some(Error::TooLarge {
+                limit: MAX_MESSAGE_BYTES
+            })
         );
     }
 
