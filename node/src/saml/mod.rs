@@ -9,6 +9,7 @@ pub mod crypto;
 pub mod dsig;
 pub mod error;
 pub mod keys;
+pub mod metadata;
 pub mod xml;
 pub mod xmlenc;
 
