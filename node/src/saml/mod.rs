@@ -4,12 +4,20 @@
 //! the AuthnRequest builder, our SP metadata, foreign metadata parsing and verification, and response
 //! validation. Must not: import `oidc`, `axum` or any HTTP type; read a key from a message.
 
+pub mod assertion;
+pub mod attributes;
+pub mod authn_request;
 pub mod c14n;
 pub mod crypto;
 pub mod dsig;
 pub mod error;
+pub mod idp;
 pub mod keys;
 pub mod metadata;
+pub mod replay;
+pub mod response;
+pub mod sp;
+pub mod sp_metadata;
 pub mod xml;
 pub mod xmlenc;
 

@@ -1,0 +1,20 @@
+//! Our identity as an eIDAS SP (Connector), derived from the public base URL (§4, IA §6.4).
+
+use super::keys::{KeyPair, SigningKey};
+
+/// The Connector's SAML identity and keys.
+#[derive(Clone, Debug)]
+pub struct ServiceProvider {
+    /// entityID = the HTTPS URL where our metadata is published; also the Issuer of requests.
+    pub entity_id: String,
+    /// Our AssertionConsumerService (HTTP-POST).
+    pub acs_url: String,
+    /// ISO 3166-1 alpha-2 of our country (`eidas:NodeCountry`; second part of identifiers).
+    pub country: String,
+    /// Signs requests and metadata.
+    pub signing: SigningKey,
+    /// Further signing certificates to publish (rollover: the next key before it is used).
+    pub extra_signing_certs: Vec<openssl::x509::X509>,
+    /// Every key we decrypt with; all of them are published during a rollover.
+    pub decryption: Vec<KeyPair>,
+}
