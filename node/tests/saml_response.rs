@@ -19,7 +19,7 @@ use eidas_node::saml::authn_request::{self, RequestOptions, RequestedAuthn};
 use eidas_node::saml::crypto::SignaturePolicy;
 use eidas_node::saml::dsig::{self, SIGNATURE_MARKER};
 use eidas_node::saml::idp::{self, AttributeSpec, ResponseSpec};
-use eidas_node::saml::keys::{KeyPair, SigningKey};
+use eidas_node::saml::keys::SigningKey;
 use eidas_node::saml::metadata::ProxyService;
 use eidas_node::saml::replay::MemoryReplayCache;
 use eidas_node::saml::response::{self, Context, ValidatedResponse};

@@ -327,10 +327,8 @@ fn read_entity_extensions(ext: Node, ps: &mut ProxyService) {
                     }
                 }
             }
-            Some(ENTITY_CATEGORY_ATTR) => {
-                if values.iter().any(|v| v == REQUESTER_ID_FLAG) {
-                    ps.requester_id_flag = true;
-                }
+            Some(ENTITY_CATEGORY_ATTR) if values.iter().any(|v| v == REQUESTER_ID_FLAG) => {
+                ps.requester_id_flag = true;
             }
             _ => {}
         }
