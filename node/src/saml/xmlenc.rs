@@ -329,8 +329,10 @@ fn originator_key(originator: Node, ours: &PKeyRef<Private>) -> Result<PKey<Publ
     let mut ctx = BigNumContext::new()?;
     let point =
         EcPoint::from_bytes(group, &point_bytes, &mut ctx).map_err(|_| Error::DecryptionFailed)?;
+    // OpenSSL's point decoding rejects points not on the curve; every allowed curve has cofactor
+    // 1, so on-curve means in the prime-order group. A full `check_key` (n·Q = O) would add a
+    // scalar multiplication per response for nothing.
     let ec = EcKey::from_public_key(group, &point).map_err(|_| Error::DecryptionFailed)?;
-    ec.check_key().map_err(|_| Error::DecryptionFailed)?;
     if let Some(curve) = xml::child(eckv, ns::DS11, "NamedCurve").and_then(|c| c.attribute("URI")) {
         let nid = curve_nid(curve).ok_or_else(|| Error::AlgorithmNotAllowed(curve.to_owned()))?;
         if group.curve_name() != Some(nid) {
