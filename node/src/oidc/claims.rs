@@ -74,6 +74,7 @@ pub const CLAIMS_SUPPORTED: &[&str] = &[
     "iss",
     "sub",
     "aud",
+    "azp",
     "exp",
     "iat",
     "auth_time",

@@ -7,6 +7,7 @@
 )]
 
 mod authorize;
+mod golden;
 mod helpers;
 mod rp_openidconnect;
 mod rp_python;
