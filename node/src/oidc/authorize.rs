@@ -453,3 +453,68 @@ fn check_identity(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn requested_loa_is_the_lowest_recognised_value_from_acr_values_or_claims() {
+        assert_eq!(
+            requested_loa(Some("high substantial"), None),
+            Some(LoaLevel::Substantial)
+        );
+        assert_eq!(
+            requested_loa(Some("http://eidas.europa.eu/LoA/high urn:unknown"), None),
+            Some(LoaLevel::High)
+        );
+        assert_eq!(requested_loa(Some("urn:unknown"), None), None);
+        let claims =
+            serde_json::json!({"id_token": {"acr": {"essential": true, "values": ["low"]}}});
+        assert_eq!(requested_loa(None, Some(&claims)), Some(LoaLevel::Low));
+    }
+
+    #[test]
+    fn pkce_requires_s256_and_a_43_character_challenge() {
+        let c = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+        assert!(validate_pkce(&p(&[
+            ("code_challenge", c),
+            ("code_challenge_method", "S256")
+        ]))
+        .is_ok());
+        assert!(validate_pkce(&p(&[("code_challenge", c)])).is_err());
+        assert!(validate_pkce(&p(&[
+            ("code_challenge", c),
+            ("code_challenge_method", "plain")
+        ]))
+        .is_err());
+        let long = format!("{c}x");
+        assert!(validate_pkce(&p(&[
+            ("code_challenge", &long),
+            ("code_challenge_method", "S256")
+        ]))
+        .is_err());
+    }
+
+    #[test]
+    fn repeated_or_oversized_parameters_are_refused() {
+        let params = p(&[("state", "a"), ("state", "b")]);
+        assert!(matches!(
+            single(&params, "state", 10),
+            Err(Error::RepeatedParameter { .. })
+        ));
+        let big = "x".repeat(11);
+        let params = p(&[("state", &big)]);
+        assert!(matches!(
+            single(&params, "state", 10),
+            Err(Error::MalformedParameter { .. })
+        ));
+    }
+}

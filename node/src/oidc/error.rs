@@ -78,7 +78,7 @@ pub enum Error {
     RequestObjectNotSupported,
     #[error("request_uri is not supported")]
     RequestUriNotSupported,
-    #[error("the citizen or the foreign node ended the authentication: {code:?}")]
+    #[error("authentication abroad did not complete")]
     AuthenticationFailed { code: ErrorCode },
     #[error("identity does not meet the request: {reason}")]
     IdentityMismatch { reason: &'static str },

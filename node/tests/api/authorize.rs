@@ -189,3 +189,34 @@ async fn cancelled_login_returns_access_denied_with_state_and_flow_is_single_use
         "a used flow cannot complete again"
     );
 }
+
+#[tokio::test]
+async fn identity_below_requested_loa_or_from_another_country_is_access_denied() {
+    let app = spawn_app().await;
+    let (_, loc, _) = authorize_with(&app, |p| set(p, "scope", "openid eidas:country:de")).await;
+    let flow = loc.unwrap().replace("/login?flow=", "");
+    let back = app
+        .provider
+        .complete_authorization(&flow, test_identity())
+        .await
+        .unwrap();
+    assert_eq!(
+        query_param(&back, "error").as_deref(),
+        Some("access_denied")
+    );
+    assert_eq!(query_param(&back, "code"), None);
+
+    let (_, loc, _) = authorize_with(&app, |_| {}).await;
+    let flow = loc.unwrap().replace("/login?flow=", "");
+    let mut low = test_identity();
+    low.loa = eidas_node::identity::Loa::notified(eidas_node::identity::LoaLevel::Low);
+    let back = app
+        .provider
+        .complete_authorization(&flow, low)
+        .await
+        .unwrap();
+    assert_eq!(
+        query_param(&back, "error").as_deref(),
+        Some("access_denied")
+    );
+}

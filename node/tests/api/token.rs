@@ -217,9 +217,7 @@ async fn private_key_jwt_authenticates_and_a_replayed_assertion_is_refused() {
     assert_eq!(s, 401);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn fifty_simultaneous_token_requests_with_one_code_yield_exactly_one_token() {
-    let app = Arc::new(spawn_app().await);
+async fn race_fifty_token_requests(app: Arc<TestApp>) {
     let (code, verifier) = app.code_for("rp-secret", "openid").await;
     let mut tasks = Vec::new();
     for _ in 0..50 {
@@ -240,6 +238,30 @@ async fn fifty_simultaneous_token_requests_with_one_code_yield_exactly_one_token
         "{statuses:?}"
     );
     assert_eq!(statuses.iter().filter(|s| **s == 400).count(), 49);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_simultaneous_token_requests_with_one_code_yield_exactly_one_token() {
+    race_fifty_token_requests(Arc::new(spawn_app().await)).await;
+}
+
+/// The same race over HTTP with the Redis store (the store contract already requires Redis in CI).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_simultaneous_token_requests_against_redis_yield_exactly_one_token() {
+    let Ok(url) = std::env::var("TEST_REDIS_URL") else {
+        eprintln!("SKIPPED fifty_simultaneous_token_requests_against_redis: TEST_REDIS_URL unset");
+        return;
+    };
+    let mut b = [0u8; 8];
+    openssl::rand::rand_bytes(&mut b).unwrap();
+    let prefix = format!(
+        "apitest-{}:",
+        b.iter().map(|x| format!("{x:02x}")).collect::<String>()
+    );
+    let backend = eidas_node::store::redis::RedisBackend::connect(&url, prefix)
+        .await
+        .unwrap();
+    race_fifty_token_requests(Arc::new(spawn_app_with(Arc::new(backend)).await)).await;
 }
 
 /// A backend that is down: every operation fails.
