@@ -1,16 +1,13 @@
-//! The authorization endpoint (RFC 6749 §4.1.1, OIDC Core §3.1.2) and the seam to the login step:
-//! [`Provider::authorize`] validates and parks the request; [`Provider::complete_authorization`] or
-//! [`Provider::fail_authorization`] ends it with a code or an error at the client's redirect_uri.
+//! The authorization endpoint (RFC 6749 §4.1.1, OIDC Core §3.1.2): [`Provider::authorize`]
+//! validates the request and parks it for the login step; `completion.rs` ends the flow with a
+//! code or an error at the client's redirect_uri.
 
 use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::claims::{parse_attribute_scope, parse_country_scope, SCOPE_LEGAL_PERSON, SCOPE_OPENID};
-use super::token::CodeGrant;
-use super::{random_handle, Client, Error, ErrorCode, Provider};
-use crate::identity::{
-    IdentityRequest, Loa, LoaLevel, OptionalAttribute, PersonType, Subject, VerifiedIdentity,
-};
+use super::{random_handle, Client, Error, Provider};
+use crate::identity::{IdentityRequest, Loa, LoaLevel, OptionalAttribute, PersonType};
 
 /// Caps on parameter sizes, so that a pending authorization stays small in the store.
 const MAX_PARAM: usize = 2048;
@@ -275,7 +272,7 @@ fn requested_loa(acr_values: Option<&str>, claims: Option<&serde_json::Value>) -
 }
 
 /// Appends `params` and `iss` (RFC 9207) to a validated redirect_uri.
-fn redirect_with(
+pub(super) fn redirect_with(
     provider: &Provider,
     redirect_uri: &str,
     params: &[(&str, &str)],
@@ -291,7 +288,7 @@ fn redirect_with(
     Ok(url.into())
 }
 
-fn error_redirect(
+pub(super) fn error_redirect(
     provider: &Provider,
     redirect_uri: &str,
     state: Option<&str>,
@@ -339,119 +336,6 @@ impl Provider {
         let location = format!("{}?flow={flow_id}", self.config.login_path);
         Ok(AuthorizeOutcome::Login { location, flow_id })
     }
-
-    /// The parked request, without consuming it (the login step reads it to offer countries).
-    pub async fn pending_authorization(
-        &self,
-        flow_id: &str,
-    ) -> Result<AuthorizationRequest, Error> {
-        let bytes = self
-            .stores
-            .pending
-            .get_pending(flow_id)
-            .await?
-            .ok_or(Error::UnknownFlow)?;
-        Ok(serde_json::from_slice(&bytes)?)
-    }
-
-    /// Ends a flow successfully: issues a single-use code bound to the client, redirect_uri and
-    /// PKCE challenge, and returns the redirect URL carrying `code`, `state` and `iss`.
-    /// `Err` (unknown or used flow, store failure) means: error page, no redirect.
-    #[tracing::instrument(skip_all)]
-    pub async fn complete_authorization(
-        &self,
-        flow_id: &str,
-        identity: VerifiedIdentity,
-    ) -> Result<String, Error> {
-        let bytes = self
-            .stores
-            .pending
-            .take_pending(flow_id)
-            .await?
-            .ok_or(Error::UnknownFlow)?;
-        let request: AuthorizationRequest = serde_json::from_slice(&bytes)?;
-        let client = self
-            .clients
-            .get(&request.client_id)
-            .ok_or(Error::UnknownClient)?;
-        if let Err(e) = check_identity(client, &request, &identity) {
-            return error_redirect(self, &request.redirect_uri, request.state.as_deref(), &e);
-        }
-        let code = random_handle()?;
-        let grant = CodeGrant::new(
-            request.clone(),
-            identity,
-            self.clock.now(),
-            self.config.code_ttl,
-        );
-        // If the store fails, no code leaves this function: the RP never holds a code for lost state.
-        self.stores
-            .codes
-            .put_code(&code, &serde_json::to_vec(&grant)?, self.config.code_ttl)
-            .await?;
-        let mut params = vec![("code", code.as_str())];
-        if let Some(s) = &request.state {
-            params.push(("state", s));
-        }
-        redirect_with(self, &request.redirect_uri, &params)
-    }
-
-    /// Ends a flow with an error for the client, e.g. `access_denied` when the citizen cancelled
-    /// abroad (eidas-requirements §5: RequestDenied/AuthnFailed → access_denied).
-    #[tracing::instrument(skip_all)]
-    pub async fn fail_authorization(
-        &self,
-        flow_id: &str,
-        code: ErrorCode,
-    ) -> Result<String, Error> {
-        let bytes = self
-            .stores
-            .pending
-            .take_pending(flow_id)
-            .await?
-            .ok_or(Error::UnknownFlow)?;
-        let request: AuthorizationRequest = serde_json::from_slice(&bytes)?;
-        error_redirect(
-            self,
-            &request.redirect_uri,
-            request.state.as_deref(),
-            &Error::AuthenticationFailed { code },
-        )
-    }
-}
-
-/// The identity must answer the request: LoA at least the minimum (eIDAS LoA are hierarchical),
-/// the pre-selected or an allowed country, and the requested person type.
-fn check_identity(
-    client: &Client,
-    request: &AuthorizationRequest,
-    identity: &VerifiedIdentity,
-) -> Result<(), Error> {
-    if identity.loa.level < request.min_loa {
-        return Err(Error::IdentityMismatch {
-            reason: "level of assurance below the requested minimum",
-        });
-    }
-    let country_ok = match &request.country {
-        Some(cc) => *cc == identity.country,
-        None => client.allowed_countries.contains(&identity.country),
-    };
-    if !country_ok {
-        return Err(Error::IdentityMismatch {
-            reason: "country not requested",
-        });
-    }
-    let type_ok = matches!(
-        (&identity.subject, request.person_type),
-        (Subject::Natural(_), PersonType::NaturalPerson)
-            | (Subject::Legal(_), PersonType::LegalPerson)
-    );
-    if !type_ok {
-        return Err(Error::IdentityMismatch {
-            reason: "person type not requested",
-        });
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -110,6 +110,8 @@ pub enum Error {
     // --- internal
     #[error("state store unavailable")]
     Store(#[from] store::Error),
+    #[error("no current signing key for the client's algorithm")]
+    NoSigningKey,
     #[error("signing failed")]
     Signing(#[from] openssl::error::ErrorStack),
     #[error("encoding failed")]
@@ -143,7 +145,7 @@ impl Error {
             }
             InvalidAccessToken => ErrorCode::InvalidToken,
             Store(_) => ErrorCode::TemporarilyUnavailable,
-            Signing(_) | Encoding(_) => ErrorCode::ServerError,
+            NoSigningKey | Signing(_) | Encoding(_) => ErrorCode::ServerError,
         }
     }
 
@@ -162,18 +164,9 @@ impl Error {
     pub fn description(&self) -> String {
         match self {
             Error::Store(_) => "the service is temporarily unavailable".into(),
-            Error::Signing(_) | Error::Encoding(_) => "internal error".into(),
+            Error::NoSigningKey | Error::Signing(_) | Error::Encoding(_) => "internal error".into(),
             other => other.to_string(),
         }
-    }
-
-    /// Whether this error may be sent to the client's redirect_uri: only once it was validated,
-    /// which the caller knows; this says whether the error is one of those early ones.
-    pub fn is_before_redirect_validation(&self) -> bool {
-        matches!(
-            self,
-            Error::UnknownClient | Error::UnregisteredRedirectUri | Error::UnknownFlow
-        )
     }
 }
 

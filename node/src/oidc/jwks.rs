@@ -205,9 +205,7 @@ impl KeySet {
 
     /// Signs `claims` as a compact JWS with the current key for `alg`, `kid` in the header.
     pub fn sign_jwt(&self, alg: Alg, claims: &impl Serialize) -> Result<String, super::Error> {
-        let key = self
-            .current(alg)
-            .ok_or(super::Error::Signing(openssl::error::ErrorStack::get()))?;
+        let key = self.current(alg).ok_or(super::Error::NoSigningKey)?;
         let header = serde_json::to_vec(&Header {
             alg: alg.as_str(),
             typ: "JWT",
@@ -270,6 +268,25 @@ mod tests {
             .collect();
         assert_eq!(kids, vec![cur_kid.clone(), next_kid]);
         assert_eq!(set.current(Alg::ES256).unwrap().kid, cur_kid);
+    }
+
+    #[test]
+    fn pem_keys_load_for_their_algorithm_only() {
+        let ec =
+            EcKey::generate(&EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap()).unwrap();
+        let pem = PKey::from_ec_key(ec)
+            .unwrap()
+            .private_key_to_pem_pkcs8()
+            .unwrap();
+        let k = SigningKey::from_pem("k1", Alg::ES256, &pem, KeyStatus::Current).unwrap();
+        assert_eq!(k.public_jwk["kid"], "k1");
+        assert!(SigningKey::from_pem("k1", Alg::RS256, &pem, KeyStatus::Current).is_err());
+        assert!(SigningKey::from_pem("k1", Alg::ES256, b"garbage", KeyStatus::Current).is_err());
+        let set = KeySet::new(vec![k]).unwrap();
+        assert!(matches!(
+            set.sign_jwt(Alg::PS256, &json!({})),
+            Err(crate::oidc::Error::NoSigningKey)
+        ));
     }
 
     #[test]

@@ -19,6 +19,7 @@ use crate::store::{
 pub mod authorize;
 pub mod claims;
 pub mod client;
+mod completion;
 pub mod discovery;
 mod error;
 pub mod jose;

@@ -15,10 +15,21 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use redis::aio::ConnectionManager;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::cluster_async::ClusterConnection;
 
 use super::{Error, KvBackend};
+
+/// A Redis that does not answer within this time is a store failure (`temporarily_unavailable`),
+/// not a request hanging until the client gives up.
+const TIMEOUT: Duration = Duration::from_secs(2);
+
+fn manager_config() -> ConnectionManagerConfig {
+    ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(TIMEOUT))
+        .set_response_timeout(Some(TIMEOUT))
+        .set_number_of_retries(2)
+}
 
 #[derive(Clone)]
 enum Conn {
@@ -101,10 +112,14 @@ impl RedisBackend {
     pub async fn connect(url: &str, prefix: impl Into<String>) -> Result<Self, Error> {
         let conn = match parse_url(url)? {
             Topology::Single(u) => {
-                Conn::Single(ConnectionManager::new(redis::Client::open(u)?).await?)
+                let client = redis::Client::open(u)?;
+                Conn::Single(ConnectionManager::new_with_config(client, manager_config()).await?)
             }
             Topology::Cluster(nodes) => Conn::Cluster(
-                redis::cluster::ClusterClient::new(nodes)?
+                redis::cluster::ClusterClient::builder(nodes)
+                    .connection_timeout(TIMEOUT)
+                    .response_timeout(TIMEOUT)
+                    .build()?
                     .get_async_connection()
                     .await?,
             ),
@@ -116,7 +131,7 @@ impl RedisBackend {
                     redis::sentinel::SentinelServerType::Master,
                 )?;
                 let client = sentinel.async_get_client().await?;
-                Conn::Single(ConnectionManager::new(client).await?)
+                Conn::Single(ConnectionManager::new_with_config(client, manager_config()).await?)
             }
         };
         Ok(RedisBackend {
