@@ -148,12 +148,18 @@ async fn unsupported_grant_and_missing_auth_are_rfc6749_errors() {
 }
 
 fn client_assertion(app: &TestApp, jti: &str) -> String {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    sign_assertion(
+        app,
+        serde_json::json!({"iss": "rp-jwt", "sub": "rp-jwt", "aud": format!("{}/token", app.base),
+        "exp": now + 60, "iat": now, "jti": jti}),
+    )
+}
+
+fn sign_assertion(app: &TestApp, claims: serde_json::Value) -> String {
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use base64::Engine;
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"ES256","kid":"rp1"}"#);
-    let claims = serde_json::json!({"iss": "rp-jwt", "sub": "rp-jwt", "aud": format!("{}/token", app.base),
-        "exp": now + 60, "iat": now, "jti": jti});
     let input = format!("{header}.{}", URL_SAFE_NO_PAD.encode(claims.to_string()));
     let der = openssl::sign::Signer::new(openssl::hash::MessageDigest::sha256(), &app.rp_key)
         .unwrap()
@@ -313,4 +319,44 @@ async fn store_failure_becomes_temporarily_unavailable_and_no_code_is_issued() {
         (s, b["error"].as_str()),
         (503, Some("temporarily_unavailable"))
     );
+}
+
+#[tokio::test]
+async fn client_assertion_with_wrong_audience_expiry_or_subject_is_refused() {
+    let app = spawn_app().await;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let token_url = format!("{}/token", app.base);
+    let bad_claims = [
+        serde_json::json!({"iss": "rp-jwt", "sub": "rp-jwt", "aud": "https://elsewhere.example/token", "exp": now + 60, "jti": "a"}),
+        serde_json::json!({"iss": "rp-jwt", "sub": "rp-jwt", "aud": token_url, "exp": now - 1, "jti": "b"}),
+        serde_json::json!({"iss": "rp-jwt", "sub": "rp-jwt", "aud": token_url, "exp": now + 3600, "jti": "c"}),
+        serde_json::json!({"iss": "rp-jwt", "sub": "someone-else", "aud": token_url, "exp": now + 60, "jti": "d"}),
+        serde_json::json!({"iss": "rp-jwt", "sub": "rp-jwt", "aud": [token_url], "exp": now + 60}),
+    ];
+    let (code, verifier) = app.code_for("rp-jwt", "openid").await;
+    for claims in bad_claims {
+        let jwt = sign_assertion(&app, claims.clone());
+        let mut f: Vec<(&str, &str)> = form(&code, &verifier);
+        f.push((
+            "client_assertion_type",
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        ));
+        f.push(("client_assertion", &jwt));
+        let (s, b, _) = app.post_token(&f, None).await;
+        assert_eq!(
+            (s, b["error"].as_str()),
+            (401, Some("invalid_client")),
+            "{claims}"
+        );
+    }
+    // The code survived the failed client authentications and still works for the right client.
+    let jwt = client_assertion(&app, "good");
+    let mut f: Vec<(&str, &str)> = form(&code, &verifier);
+    f.push((
+        "client_assertion_type",
+        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+    ));
+    f.push(("client_assertion", &jwt));
+    let (s, b, _) = app.post_token(&f, None).await;
+    assert_eq!(s, 200, "{b}");
 }
