@@ -209,3 +209,21 @@ async fn redis_backend_passes_contract() {
         .expect("connect to TEST_REDIS_URL");
     run_all(Arc::new(backend)).await;
 }
+
+/// Sentinel and cluster topologies, when a test environment provides them (not in CI's script).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_sentinel_and_cluster_urls_pass_contract_when_configured() {
+    let mut ran = 0;
+    for var in ["TEST_REDIS_SENTINEL_URL", "TEST_REDIS_CLUSTER_URL"] {
+        let Ok(url) = std::env::var(var) else {
+            eprintln!("SKIPPED {var}: unset");
+            continue;
+        };
+        let backend = redis::RedisBackend::connect(&url, format!("{}:", unique("test")))
+            .await
+            .unwrap_or_else(|e| panic!("connect to {var}: {e}"));
+        run_all(Arc::new(backend)).await;
+        ran += 1;
+    }
+    eprintln!("{ran} topology run(s)");
+}

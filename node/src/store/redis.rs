@@ -10,7 +10,8 @@
 //!
 //! DEVIATION: after a sentinel failover the connection manager keeps reconnecting to the address it
 //! resolved at start-up; a restart (or the orchestrator's health check) picks the new master. The
-//! `redis` crate has no auto-resolving sentinel manager; tested only through URL parsing here.
+//! `redis` crate has no auto-resolving sentinel manager. Sentinel and cluster URLs run the store
+//! contract when `TEST_REDIS_SENTINEL_URL` / `TEST_REDIS_CLUSTER_URL` are set (not in CI's script).
 
 use std::time::Duration;
 
