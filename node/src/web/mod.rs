@@ -7,4 +7,4 @@
 pub mod error;
 mod oidc;
 
-pub use self::oidc::{oidc_router, OidcState};
+pub use self::oidc::{oidc_router, see_other, OidcState};

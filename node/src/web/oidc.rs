@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, HeaderValue};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 
@@ -63,20 +63,29 @@ async fn jwks(State(p): State<OidcState>) -> Response {
 async fn authorize_get(
     State(p): State<OidcState>,
     RawQuery(q): RawQuery,
-) -> Result<Redirect, AppError> {
+) -> Result<Response, AppError> {
     authorize(&p, pairs(q.unwrap_or_default().as_bytes())).await
 }
 
-async fn authorize_post(State(p): State<OidcState>, body: Bytes) -> Result<Redirect, AppError> {
+async fn authorize_post(State(p): State<OidcState>, body: Bytes) -> Result<Response, AppError> {
     authorize(&p, pairs(&body)).await
 }
 
-async fn authorize(p: &Provider, params: Vec<(String, String)>) -> Result<Redirect, AppError> {
+async fn authorize(p: &Provider, params: Vec<(String, String)>) -> Result<Response, AppError> {
     match p.authorize(&params).await.map_err(AppError::Page)? {
         AuthorizeOutcome::Login { location, .. } | AuthorizeOutcome::Redirect { location } => {
-            Ok(Redirect::to(&location))
+            see_other(&location)
         }
     }
+}
+
+/// 303 See Other. Unlike `axum::response::Redirect::to`, never panics on a location that is not a
+/// valid header value (ours are serialized by `url` and cannot be, but this is client-influenced).
+pub fn see_other(location: &str) -> Result<Response, AppError> {
+    let value = HeaderValue::from_str(location).map_err(|_| {
+        AppError::Page(crate::oidc::Error::MalformedParameter { param: "redirect" })
+    })?;
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, value)]).into_response())
 }
 
 async fn token(
