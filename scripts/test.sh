@@ -9,10 +9,18 @@ command -v pkg-config >/dev/null || need+=(pkg-config)
 dpkg -s libssl-dev >/dev/null 2>&1 || need+=(libssl-dev)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v xmlsec1 >/dev/null || need+=(xmlsec1)
+command -v python3 >/dev/null || need+=(python3 python3-pip)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# The independent Python relying party (tests/oidc-rp-python) needs Authlib; under CI its test fails
+# rather than skips when Authlib is missing. PEP 668 systems need --break-system-packages.
+if ! python3 -c 'import authlib, requests' 2>/dev/null; then
+  python3 -m pip install --quiet -r tests/oidc-rp-python/requirements.txt 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages -r tests/oidc-rp-python/requirements.txt
 fi
 
 # A private redis-server on a free loopback port, stopped on exit.

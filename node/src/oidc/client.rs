@@ -1,0 +1,381 @@
+//! The client registry: e-services (agencies) registered in the config file as `[[clients]]`.
+//! Parsed into validated [`Client`]s at start-up; a bad entry stops start-up with a message
+//! naming the key and the problem (house-style H3: parse, don't validate).
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde::Deserialize;
+use url::Url;
+
+use super::claims::{fixed_scopes, parse_attribute_scope, SCOPE_LEGAL_PERSON, SCOPE_OPENID};
+use super::jose::{Alg, Jwk, JwkSet};
+use crate::identity::{LoaLevel, PersonType, SpType};
+
+/// One `[[clients]]` entry as written in the config file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientSettings {
+    pub client_id: String,
+    pub display_name: String,
+    /// Lower-case hex SHA-256 of the client secret. The secret itself must be ≥ 32 random bytes:
+    /// an unsalted fast hash is safe only for high-entropy secrets, and keeps `/token` fast.
+    pub client_secret_sha256: Option<String>,
+    /// The client's public keys for `private_key_jwt` (RFC 7523), as a JWKS JSON string.
+    pub jwks: Option<String>,
+    pub redirect_uris: Vec<String>,
+    pub allowed_scopes: Vec<String>,
+    /// ISO 3166-1 alpha-2 codes (`EL` for Greece).
+    pub allowed_countries: Vec<String>,
+    pub min_loa: LoaLevel,
+    pub sp_type: SpType,
+    #[serde(default)]
+    pub subject_type: SubjectType,
+    /// Pairwise sector; defaults to the host shared by all redirect_uris.
+    pub sector_identifier: Option<String>,
+    #[serde(default)]
+    pub id_token_signed_response_alg: Option<Alg>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SubjectType {
+    #[default]
+    Public,
+    Pairwise,
+}
+
+/// How a client authenticates at `/token` (RFC 6749 §2.3.1, RFC 7523 §2.2).
+#[derive(Debug, Clone)]
+pub enum ClientCredential {
+    SecretSha256([u8; 32]),
+    Jwks(Vec<Jwk>),
+}
+
+/// A validated client.
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub client_id: String,
+    pub display_name: String,
+    pub credential: ClientCredential,
+    pub redirect_uris: Vec<String>,
+    pub allowed_scopes: BTreeSet<String>,
+    pub allowed_countries: BTreeSet<String>,
+    pub min_loa: LoaLevel,
+    pub sp_type: SpType,
+    pub subject_type: SubjectType,
+    pub sector_identifier: String,
+    pub id_token_alg: Alg,
+}
+
+impl Client {
+    pub fn person_types(&self) -> Vec<PersonType> {
+        let mut v = vec![PersonType::NaturalPerson];
+        if self.allowed_scopes.contains(SCOPE_LEGAL_PERSON) {
+            v.push(PersonType::LegalPerson);
+        }
+        v
+    }
+}
+
+/// A config problem: `key` is the TOML path (`clients[2].redirect_uris[0]`).
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("config key {key}: {problem}")]
+pub struct ClientConfigError {
+    pub key: String,
+    pub problem: String,
+}
+
+#[derive(Debug, Default)]
+pub struct ClientRegistry {
+    clients: HashMap<String, Client>,
+}
+
+impl ClientRegistry {
+    /// Validates every entry. `signing_algs` are the algorithms we hold a current key for.
+    pub fn from_settings(
+        settings: &[ClientSettings],
+        signing_algs: &[Alg],
+    ) -> Result<Self, ClientConfigError> {
+        let mut clients = HashMap::new();
+        for (i, s) in settings.iter().enumerate() {
+            let client = validate_client(s, &format!("clients[{i}]"), signing_algs)?;
+            if clients.contains_key(&client.client_id) {
+                return Err(err(
+                    format!("clients[{i}].client_id"),
+                    "duplicate client_id",
+                ));
+            }
+            clients.insert(client.client_id.clone(), client);
+        }
+        Ok(ClientRegistry { clients })
+    }
+
+    pub fn get(&self, client_id: &str) -> Option<&Client> {
+        self.clients.get(client_id)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Client> {
+        self.clients.values()
+    }
+}
+
+fn err(key: impl Into<String>, problem: impl Into<String>) -> ClientConfigError {
+    ClientConfigError {
+        key: key.into(),
+        problem: problem.into(),
+    }
+}
+
+fn validate_client(
+    s: &ClientSettings,
+    at: &str,
+    algs: &[Alg],
+) -> Result<Client, ClientConfigError> {
+    let id_ok = !s.client_id.is_empty()
+        && s.client_id.len() <= 128
+        && s.client_id
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b':');
+    if !id_ok {
+        return Err(err(
+            format!("{at}.client_id"),
+            "must be 1–128 printable ASCII characters without ':'",
+        ));
+    }
+    let credential = validate_credential(s, at)?;
+    if s.redirect_uris.is_empty() {
+        return Err(err(
+            format!("{at}.redirect_uris"),
+            "at least one redirect URI is required",
+        ));
+    }
+    let mut hosts = BTreeSet::new();
+    for (j, uri) in s.redirect_uris.iter().enumerate() {
+        hosts.insert(
+            validate_redirect_uri(uri).map_err(|p| err(format!("{at}.redirect_uris[{j}]"), p))?,
+        );
+    }
+    let known = fixed_scopes();
+    for (j, scope) in s.allowed_scopes.iter().enumerate() {
+        if !known.contains(scope) {
+            return Err(err(
+                format!("{at}.allowed_scopes[{j}]"),
+                format!("unknown scope {scope:?} (countries go in allowed_countries)"),
+            ));
+        }
+    }
+    if !s.allowed_scopes.iter().any(|x| x == SCOPE_OPENID) {
+        return Err(err(
+            format!("{at}.allowed_scopes"),
+            "must contain \"openid\"",
+        ));
+    }
+    let legal = s.allowed_scopes.iter().any(|x| x == SCOPE_LEGAL_PERSON);
+    for scope in &s.allowed_scopes {
+        if let Some(a) = parse_attribute_scope(scope) {
+            if a.person_type() == PersonType::LegalPerson && !legal {
+                return Err(err(
+                    format!("{at}.allowed_scopes"),
+                    format!("{scope} needs {SCOPE_LEGAL_PERSON}"),
+                ));
+            }
+        }
+    }
+    if s.allowed_countries.is_empty() {
+        return Err(err(
+            format!("{at}.allowed_countries"),
+            "list at least one country",
+        ));
+    }
+    for (j, cc) in s.allowed_countries.iter().enumerate() {
+        if cc.len() != 2 || !cc.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(err(
+                format!("{at}.allowed_countries[{j}]"),
+                "must be two upper-case letters (EL for Greece)",
+            ));
+        }
+    }
+    let sector_identifier = match (&s.sector_identifier, s.subject_type) {
+        (Some(sector), _) if !sector.is_empty() => sector.clone(),
+        (Some(_), _) => return Err(err(format!("{at}.sector_identifier"), "must not be empty")),
+        (None, SubjectType::Pairwise) if hosts.len() > 1 => {
+            return Err(err(
+                format!("{at}.sector_identifier"),
+                "required for a pairwise client whose redirect_uris have several hosts",
+            ))
+        }
+        (None, _) => hosts.into_iter().next().unwrap_or_default(),
+    };
+    let id_token_alg = s.id_token_signed_response_alg.unwrap_or(Alg::ES256);
+    if !algs.contains(&id_token_alg) {
+        return Err(err(
+            format!("{at}.id_token_signed_response_alg"),
+            "no current signing key for this algorithm",
+        ));
+    }
+    Ok(Client {
+        client_id: s.client_id.clone(),
+        display_name: s.display_name.clone(),
+        credential,
+        redirect_uris: s.redirect_uris.clone(),
+        allowed_scopes: s.allowed_scopes.iter().cloned().collect(),
+        allowed_countries: s.allowed_countries.iter().cloned().collect(),
+        min_loa: s.min_loa,
+        sp_type: s.sp_type,
+        subject_type: s.subject_type,
+        sector_identifier,
+        id_token_alg,
+    })
+}
+
+fn validate_credential(
+    s: &ClientSettings,
+    at: &str,
+) -> Result<ClientCredential, ClientConfigError> {
+    match (&s.client_secret_sha256, &s.jwks) {
+        (Some(hex), None) => {
+            let key = format!("{at}.client_secret_sha256");
+            let bytes = parse_hex32(hex)
+                .ok_or_else(|| err(&key, "must be 64 hex characters (SHA-256 of the secret)"))?;
+            Ok(ClientCredential::SecretSha256(bytes))
+        }
+        (None, Some(jwks)) => {
+            let key = format!("{at}.jwks");
+            let set: JwkSet =
+                serde_json::from_str(jwks).map_err(|e| err(&key, format!("not a JWKS: {e}")))?;
+            if set.keys.is_empty() {
+                return Err(err(&key, "no keys"));
+            }
+            for (j, k) in set.keys.iter().enumerate() {
+                if k.to_public_key().is_none() {
+                    return Err(err(
+                        format!("{key}.keys[{j}]"),
+                        "not an EC P-256 or RSA public key",
+                    ));
+                }
+            }
+            Ok(ClientCredential::Jwks(set.keys))
+        }
+        (Some(_), Some(_)) => Err(err(
+            at,
+            "give either client_secret_sha256 or jwks, not both",
+        )),
+        (None, None) => Err(err(at, "one of client_secret_sha256 or jwks is required")),
+    }
+}
+
+fn parse_hex32(s: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    if s.len() != 64 {
+        return None;
+    }
+    for (o, pair) in out.iter_mut().zip(s.as_bytes().chunks(2)) {
+        let pair = std::str::from_utf8(pair).ok()?;
+        *o = u8::from_str_radix(pair, 16).ok()?;
+    }
+    Some(out)
+}
+
+/// OIDC Core §3.1.2.1 / RFC 8252 §7.3: absolute, no fragment, https except loopback http.
+/// Returns the host (the default pairwise sector).
+fn validate_redirect_uri(uri: &str) -> Result<String, String> {
+    let url = Url::parse(uri).map_err(|e| format!("not an absolute URL: {e}"))?;
+    if url.fragment().is_some() {
+        return Err("must not contain a fragment".into());
+    }
+    let host = url.host_str().unwrap_or_default().to_owned();
+    let loopback = matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]");
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        _ => return Err("must use https (http only for loopback)".into()),
+    }
+    if url.as_str() != uri && format!("{uri}/") != url.as_str() {
+        return Err(format!(
+            "must be written in normalized form: {}",
+            url.as_str()
+        ));
+    }
+    Ok(host)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct File {
+        clients: Vec<ClientSettings>,
+    }
+
+    const GOOD: &str = r#"
+[[clients]]
+client_id = "tax"
+display_name = "Tax Office"
+client_secret_sha256 = "2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b"
+redirect_uris = ["https://tax.example/cb"]
+allowed_scopes = ["openid", "eidas:attribute:current_address"]
+allowed_countries = ["EL", "DE"]
+min_loa = "substantial"
+sp_type = "public"
+subject_type = "pairwise"
+"#;
+
+    fn load(toml_text: &str) -> Result<ClientRegistry, ClientConfigError> {
+        let f: File = toml::from_str(toml_text).map_err(|e| err("toml", e.to_string()))?;
+        ClientRegistry::from_settings(&f.clients, &[Alg::ES256])
+    }
+
+    #[test]
+    fn valid_client_loads_with_host_as_pairwise_sector() {
+        let r = load(GOOD).unwrap();
+        let c = r.get("tax").unwrap();
+        assert_eq!(c.sector_identifier, "tax.example");
+        assert_eq!(c.id_token_alg, Alg::ES256);
+    }
+
+    #[test]
+    fn unknown_key_is_rejected_by_name() {
+        let e = load(&GOOD.replace("sp_type", "sp_typo")).unwrap_err();
+        assert!(e.problem.contains("sp_typo"), "{e}");
+    }
+
+    #[test]
+    fn bad_entries_name_key_and_problem() {
+        let cases = [
+            (
+                GOOD.replace("https://tax.example/cb", "http://tax.example/cb"),
+                "clients[0].redirect_uris[0]",
+            ),
+            (
+                GOOD.replace("\"DE\"", "\"de\""),
+                "clients[0].allowed_countries[1]",
+            ),
+            (
+                GOOD.replace("eidas:attribute:current_address", "eidas:country:de"),
+                "clients[0].allowed_scopes[1]",
+            ),
+            (
+                GOOD.replace("eidas:attribute:current_address", "eidas:attribute:lei"),
+                "clients[0].allowed_scopes",
+            ),
+            (
+                GOOD.replace("2bb80d", "zz"),
+                "clients[0].client_secret_sha256",
+            ),
+            (format!("{GOOD}{GOOD}"), "clients[1].client_id"),
+            (
+                GOOD.replace(
+                    "subject_type = \"pairwise\"",
+                    "id_token_signed_response_alg = \"PS256\"",
+                ),
+                "clients[0].id_token_signed_response_alg",
+            ),
+        ];
+        for (text, key) in cases {
+            assert_eq!(load(&text).unwrap_err().key, key);
+        }
+    }
+}

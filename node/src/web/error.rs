@@ -1,0 +1,109 @@
+//! `AppError`: the single place where failures become HTTP responses (house-style H2).
+//!
+//! - API endpoints (`/token`, `/userinfo`) get RFC 6749 §5.2 / RFC 6750 §3 JSON errors;
+//! - browser requests whose redirect_uri is not (yet) trusted get an HTML page with a correlation
+//!   id, never a redirect;
+//! - the private cause is logged once here, with the correlation id, never sent to the client.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::json;
+
+use crate::oidc::{self, ErrorCode};
+
+#[derive(Debug)]
+pub enum AppError {
+    /// A JSON API error (token endpoint). `basic_auth` adds the RFC 6749 §5.2 challenge on 401.
+    Api {
+        error: oidc::Error,
+        basic_auth: bool,
+    },
+    /// A protected-resource error (userinfo), with an RFC 6750 §3 `WWW-Authenticate` challenge.
+    Bearer(oidc::Error),
+    /// A browser error before the redirect_uri is validated.
+    Page(oidc::Error),
+}
+
+fn status(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+fn log(error: &oidc::Error, correlation_id: &str) {
+    let mut chain = String::new();
+    let mut source = std::error::Error::source(error);
+    while let Some(s) = source {
+        chain.push_str(": ");
+        chain.push_str(&s.to_string());
+        source = s.source();
+    }
+    if error.code() == ErrorCode::ServerError || error.code() == ErrorCode::TemporarilyUnavailable {
+        tracing::error!(correlation_id, error = %error, cause = %chain, "request failed");
+    } else {
+        tracing::info!(correlation_id, error = %error, "request refused");
+    }
+}
+
+fn correlation_id() -> String {
+    let mut b = [0u8; 8];
+    // If the CSPRNG fails the id is all zeros: the page still renders.
+    let _ = openssl::rand::rand_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn json_error(error: &oidc::Error) -> Response {
+    let body = json!({"error": error.code().as_str(), "error_description": error.description()});
+    let mut r = (status(error.status()), axum::Json(body)).into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let id = correlation_id();
+        match self {
+            AppError::Api { error, basic_auth } => {
+                log(&error, &id);
+                let mut r = json_error(&error);
+                if basic_auth && error.status() == 401 {
+                    r.headers_mut().insert(
+                        header::WWW_AUTHENTICATE,
+                        HeaderValue::from_static("Basic realm=\"eidas-node\""),
+                    );
+                }
+                r
+            }
+            AppError::Bearer(error) => {
+                log(&error, &id);
+                let mut r = json_error(&error);
+                if error.status() == 401 {
+                    r.headers_mut().insert(
+                        header::WWW_AUTHENTICATE,
+                        HeaderValue::from_static(
+                            "Bearer realm=\"eidas-node\", error=\"invalid_token\"",
+                        ),
+                    );
+                }
+                r
+            }
+            AppError::Page(error) => {
+                log(&error, &id);
+                let code = if error.status() >= 500 {
+                    error.status()
+                } else {
+                    400
+                };
+                let page = format!(
+                    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Login error</title></head>\
+                     <body><h1>We could not process this login request</h1>\
+                     <p>Please return to the e-service and try again. If the problem persists, contact the e-service \
+                     and quote this reference: <code>{id}</code></p></body></html>"
+                );
+                let mut r = (status(code), Html(page)).into_response();
+                r.headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                r
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! Handlers for discovery, JWKS, authorize, token and userinfo.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+
+use super::error::AppError;
+use crate::oidc::{
+    AuthorizeOutcome, Provider, AUTHORIZE_PATH, DISCOVERY_PATH, JWKS_PATH, TOKEN_PATH,
+    USERINFO_PATH,
+};
+
+/// What the OIDC handlers need: the provider (config, clients, keys, stores, clock).
+pub type OidcState = Arc<Provider>;
+
+/// The OIDC endpoints, ready to be merged into the gateway's router. The login step
+/// (`/login?flow=…`) is not part of it: the gateway provides it.
+pub fn oidc_router(state: OidcState) -> Router {
+    Router::new()
+        .route(DISCOVERY_PATH, get(discovery))
+        .route(JWKS_PATH, get(jwks))
+        .route(AUTHORIZE_PATH, get(authorize_get).post(authorize_post))
+        .route(TOKEN_PATH, axum::routing::post(token))
+        .route(USERINFO_PATH, get(userinfo).post(userinfo))
+        .with_state(state)
+}
+
+/// Form or query pairs. Never fails: undecodable bytes become U+FFFD and then fail validation.
+fn pairs(raw: &[u8]) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(raw)
+        .into_owned()
+        .take(64)
+        .collect()
+}
+
+fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+async fn discovery(State(p): State<OidcState>) -> Response {
+    let mut r = Json(p.discovery_document()).into_response();
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    r
+}
+
+async fn jwks(State(p): State<OidcState>) -> Response {
+    let mut r = Json(p.jwks_document()).into_response();
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    r
+}
+
+async fn authorize_get(
+    State(p): State<OidcState>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, AppError> {
+    authorize(&p, pairs(q.unwrap_or_default().as_bytes())).await
+}
+
+async fn authorize_post(State(p): State<OidcState>, body: Bytes) -> Result<Response, AppError> {
+    authorize(&p, pairs(&body)).await
+}
+
+async fn authorize(p: &Provider, params: Vec<(String, String)>) -> Result<Response, AppError> {
+    match p.authorize(&params).await.map_err(AppError::Page)? {
+        AuthorizeOutcome::Login { location, .. } | AuthorizeOutcome::Redirect { location } => {
+            see_other(&location)
+        }
+    }
+}
+
+/// 303 See Other. Unlike `axum::response::Redirect::to`, never panics on a location that is not a
+/// valid header value (ours are serialized by `url` and cannot be, but this is client-influenced).
+pub fn see_other(location: &str) -> Result<Response, AppError> {
+    let value = HeaderValue::from_str(location).map_err(|_| {
+        AppError::Page(crate::oidc::Error::MalformedParameter { param: "redirect" })
+    })?;
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, value)]).into_response())
+}
+
+async fn token(
+    State(p): State<OidcState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let authorization = header_str(&headers, header::AUTHORIZATION);
+    let params = pairs(&body);
+    let response = p
+        .token(&params, authorization)
+        .await
+        .map_err(|error| AppError::Api {
+            error,
+            basic_auth: authorization.is_some(),
+        })?;
+    let mut r = Json(response).into_response();
+    // RFC 6749 §5.1: token responses must not be cached.
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r.headers_mut()
+        .insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    Ok(r)
+}
+
+async fn userinfo(State(p): State<OidcState>, headers: HeaderMap) -> Result<Response, AppError> {
+    let claims = p
+        .userinfo(header_str(&headers, header::AUTHORIZATION))
+        .await
+        .map_err(AppError::Bearer)?;
+    let mut r = Json(claims).into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(r)
+}
