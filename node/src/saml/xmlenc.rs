@@ -59,10 +59,9 @@ pub fn decrypt(
 
     let mut addressed = false;
     for ek in encrypted_keys {
-        let Some((pair, cek)) = unwrap_encrypted_key(ek, keys, policy, &mut addressed)? else {
+        let Some(cek) = unwrap_encrypted_key(ek, keys, policy, &mut addressed)? else {
             continue;
         };
-        let _ = pair;
         if cek.len() != key_len {
             return Err(Error::DecryptionFailed);
         }
@@ -95,12 +94,12 @@ fn decrypt_gcm(cipher: Cipher, key: &[u8], data: &[u8]) -> Result<Vec<u8>> {
 }
 
 /// Returns the content-encryption key if this EncryptedKey is addressed to one of our keys.
-fn unwrap_encrypted_key<'k>(
+fn unwrap_encrypted_key(
     ek: Node,
-    keys: &'k [KeyPair],
+    keys: &[KeyPair],
     policy: &DecryptionPolicy,
     addressed: &mut bool,
-) -> Result<Option<(&'k KeyPair, Vec<u8>)>> {
+) -> Result<Option<Vec<u8>>> {
     let method = xml::only_child(ek, ns::XENC, "EncryptionMethod")?;
     let alg = method.attribute("Algorithm").unwrap_or("");
     let wrapped = xml::base64_text(xml::only_child(
@@ -123,8 +122,13 @@ fn unwrap_encrypted_key<'k>(
                 Some(p) => Some(xml::base64_text(p)?),
                 None => None,
             };
-            let cek = rsa_oaep_decrypt(&pair.key, &wrapped, digest, mgf, label.as_deref())?;
-            Ok(Some((pair, cek)))
+            Ok(Some(rsa_oaep_decrypt(
+                &pair.key,
+                &wrapped,
+                digest,
+                mgf,
+                label.as_deref(),
+            )?))
         }
         uri::KW_AES128 | uri::KW_AES192 | uri::KW_AES256 => {
             let am = key_info
@@ -147,8 +151,7 @@ fn unwrap_encrypted_key<'k>(
                 _ => 32,
             };
             let kek = ecdh_es_kek(am, &pair.key, kek_len)?;
-            let cek = aes_unwrap(&kek, &wrapped)?;
-            Ok(Some((pair, cek)))
+            Ok(Some(aes_unwrap(&kek, &wrapped)?))
         }
         // rsa-1_5 and everything else: forbidden (§3.2.2).
         other => Err(Error::AlgorithmNotAllowed(other.to_owned())),
