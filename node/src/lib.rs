@@ -6,11 +6,18 @@
 //! - [`saml`]: eIDAS SAML SP protocol towards foreign Proxy-Services (no HTTP).
 //! - [`oidc`]: OpenID Provider core towards national e-services (no HTTP).
 //! - [`store`]: short-lived protocol state (memory and Redis backends).
-//! - [`web`]: axum handlers (the OIDC endpoints so far).
+//! - [`trust`]: verified foreign metadata per country, refreshed on a schedule.
+//! - [`config`]: settings (TOML, environment, `*_file` secrets).
+//! - [`web`]: axum handlers: OIDC endpoints, the citizen's login pages, the SAML ACS.
+//! - [`app`]: wiring: state, router, serving.
 
+pub mod app;
 pub mod clock;
+pub mod config;
 pub mod identity;
 pub mod oidc;
 pub mod saml;
 pub mod store;
+pub mod trust;
 pub mod web;
+pub mod cli;

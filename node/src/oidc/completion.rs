@@ -64,12 +64,14 @@ impl Provider {
     }
 
     /// Ends a flow with an error for the client, e.g. `access_denied` when the citizen cancelled
-    /// abroad (eidas-requirements §5: RequestDenied/AuthnFailed → access_denied).
+    /// abroad (eidas-requirements §5: RequestDenied/AuthnFailed → access_denied). `description`
+    /// goes to the client as `error_description`: never personal data.
     #[tracing::instrument(skip_all)]
     pub async fn fail_authorization(
         &self,
         flow_id: &str,
         code: ErrorCode,
+        description: &str,
     ) -> Result<String, Error> {
         let bytes = self
             .stores
@@ -82,7 +84,10 @@ impl Provider {
             self,
             &request.redirect_uri,
             request.state.as_deref(),
-            &Error::AuthenticationFailed { code },
+            &Error::AuthenticationFailed {
+                code,
+                description: description.to_owned(),
+            },
         )
     }
 }

@@ -78,8 +78,12 @@ pub enum Error {
     RequestObjectNotSupported,
     #[error("request_uri is not supported")]
     RequestUriNotSupported,
-    #[error("authentication abroad did not complete")]
-    AuthenticationFailed { code: ErrorCode },
+    /// The login step ended without an identity; `description` is public (no personal data).
+    #[error("{description}")]
+    AuthenticationFailed {
+        code: ErrorCode,
+        description: String,
+    },
     #[error("identity does not meet the request: {reason}")]
     IdentityMismatch { reason: &'static str },
 
@@ -134,7 +138,7 @@ impl Error {
             LoginRequired => ErrorCode::LoginRequired,
             RequestObjectNotSupported => ErrorCode::RequestNotSupported,
             RequestUriNotSupported => ErrorCode::RequestUriNotSupported,
-            AuthenticationFailed { code } => *code,
+            AuthenticationFailed { code, .. } => *code,
             IdentityMismatch { .. } => ErrorCode::AccessDenied,
             ClientAuthFailed | AuthMethodNotAllowed { .. } | BadClientAssertion { .. } => {
                 ErrorCode::InvalidClient

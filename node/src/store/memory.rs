@@ -95,4 +95,8 @@ impl KvBackend for MemoryBackend {
             _ => Ok(None),
         }
     }
+
+    async fn ping(&self) -> Result<(), Error> {
+        Ok(())
+    }
 }

@@ -16,9 +16,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
-
-use crate::identity::LoaLevel;
 
 #[cfg(test)]
 pub mod contract;
@@ -59,6 +56,8 @@ pub trait KvBackend: Send + Sync + std::fmt::Debug {
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, Error>;
     /// Reads and deletes in one atomic step (Redis `GETDEL`).
     async fn take(&self, key: &str) -> Result<Option<Vec<u8>>, Error>;
+    /// Reachability, for readiness probes and `check`.
+    async fn ping(&self) -> Result<(), Error>;
 }
 
 /// What `/authorize` validated, kept until the citizen comes back from abroad (keyed by flow id).
@@ -86,26 +85,24 @@ pub trait AccessTokenStore: Send + Sync {
     async fn get_token(&self, token: &str) -> Result<Option<Vec<u8>>, Error>;
 }
 
-/// The SAML side's pending AuthnRequest, keyed by the RelayState handle (eidas-requirements §1.3).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PendingAuthnRequest {
-    pub authn_request_id: String,
-    pub country: String,
-    pub requested_loa: LoaLevel,
-    /// The pending OIDC authorization this SAML exchange serves.
-    pub flow_id: String,
-}
-
+/// The login step's state while the citizen is abroad, keyed by the RelayState handle
+/// (eidas-requirements §1.3). The value (the AuthnRequest ID, what it asked for, the flow id and
+/// the browser binding) is defined by the login step and opaque here.
 #[async_trait]
 pub trait PendingAuthnStore: Send + Sync {
-    async fn put_authn(
-        &self,
-        relay_state: &str,
-        value: &PendingAuthnRequest,
-        ttl: Duration,
-    ) -> Result<(), Error>;
+    async fn put_authn(&self, relay_state: &str, value: &[u8], ttl: Duration)
+        -> Result<(), Error>;
     /// Atomic single use, so that a replayed Response finds nothing to complete.
-    async fn take_authn(&self, relay_state: &str) -> Result<Option<PendingAuthnRequest>, Error>;
+    async fn take_authn(&self, relay_state: &str) -> Result<Option<Vec<u8>>, Error>;
+}
+
+/// The outcome of the SAML exchange between the ACS and the resume step, keyed by a fresh
+/// single-use handle: the identity never travels in a URL.
+#[async_trait]
+pub trait LoginResultStore: Send + Sync {
+    async fn put_result(&self, handle: &str, value: &[u8], ttl: Duration) -> Result<(), Error>;
+    /// Atomic single use.
+    async fn take_result(&self, handle: &str) -> Result<Option<Vec<u8>>, Error>;
 }
 
 /// Replay cache for SAML Response and Assertion IDs.
@@ -128,10 +125,16 @@ const NS_CODE: &str = "code";
 const NS_TOKEN: &str = "at";
 const NS_AUTHN: &str = "relay";
 const NS_REPLAY: &str = "replay";
+const NS_RESULT: &str = "result";
 
 impl SealedStore {
     pub fn new(backend: Arc<dyn KvBackend>, sealer: Sealer) -> Self {
         SealedStore { backend, sealer }
+    }
+
+    /// Whether the backend answers (readiness).
+    pub async fn ping(&self) -> Result<(), Error> {
+        self.backend.ping().await
     }
 
     fn key(ns: &str, handle: &str) -> String {
@@ -169,10 +172,6 @@ impl SealedStore {
         let sealed = self.backend.take(&key).await?;
         self.open(&key, sealed).await
     }
-}
-
-fn decode<T: DeserializeOwned>(bytes: Option<Vec<u8>>) -> Result<Option<T>, Error> {
-    Ok(bytes.map(|b| serde_json::from_slice(&b)).transpose()?)
 }
 
 #[async_trait]
@@ -213,14 +212,23 @@ impl PendingAuthnStore for SealedStore {
     async fn put_authn(
         &self,
         relay_state: &str,
-        value: &PendingAuthnRequest,
+        value: &[u8],
         ttl: Duration,
     ) -> Result<(), Error> {
-        let bytes = serde_json::to_vec(value)?;
-        self.put_sealed(NS_AUTHN, relay_state, &bytes, ttl).await
+        self.put_sealed(NS_AUTHN, relay_state, value, ttl).await
     }
-    async fn take_authn(&self, relay_state: &str) -> Result<Option<PendingAuthnRequest>, Error> {
-        decode(self.take_sealed(NS_AUTHN, relay_state).await?)
+    async fn take_authn(&self, relay_state: &str) -> Result<Option<Vec<u8>>, Error> {
+        self.take_sealed(NS_AUTHN, relay_state).await
+    }
+}
+
+#[async_trait]
+impl LoginResultStore for SealedStore {
+    async fn put_result(&self, handle: &str, value: &[u8], ttl: Duration) -> Result<(), Error> {
+        self.put_sealed(NS_RESULT, handle, value, ttl).await
+    }
+    async fn take_result(&self, handle: &str) -> Result<Option<Vec<u8>>, Error> {
+        self.take_sealed(NS_RESULT, handle).await
     }
 }
 

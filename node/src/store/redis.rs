@@ -192,6 +192,10 @@ impl KvBackend for RedisBackend {
         cmd.arg(self.key(key));
         self.query(&cmd).await
     }
+
+    async fn ping(&self) -> Result<(), Error> {
+        self.query::<String>(&redis::cmd("PING")).await.map(|_| ())
+    }
 }
 
 #[cfg(test)]

@@ -6,9 +6,11 @@
 //! - the private cause is logged once here, with the correlation id, never sent to the client.
 
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use super::i18n::Locale;
+use super::pages::{error_page, html_response, ErrorKind};
 use crate::oidc::{self, ErrorCode};
 
 #[derive(Debug)]
@@ -20,8 +22,46 @@ pub enum AppError {
     },
     /// A protected-resource error (userinfo), with an RFC 6750 §3 `WWW-Authenticate` challenge.
     Bearer(oidc::Error),
-    /// A browser error before the redirect_uri is validated.
-    Page(oidc::Error),
+    /// A browser error before (or without) a validated redirect_uri: a page in the citizen's
+    /// language with a correlation id, never a redirect.
+    Page {
+        kind: ErrorKind,
+        locale: Locale,
+        cause: Cause,
+    },
+}
+
+/// The private cause of a page error, logged under the correlation id and never shown.
+#[derive(Debug)]
+pub struct Cause(Box<dyn std::error::Error + Send + Sync>);
+
+impl Cause {
+    pub fn msg(m: &'static str) -> Self {
+        Cause(m.into())
+    }
+    pub fn new(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Cause(Box::new(e))
+    }
+}
+
+impl AppError {
+    pub fn page(kind: ErrorKind, locale: Locale, cause: Cause) -> Self {
+        AppError::Page {
+            kind,
+            locale,
+            cause,
+        }
+    }
+
+    /// An OIDC failure shown as a page: the flow is gone, the store is down, or the request was bad.
+    pub fn oidc_page(error: oidc::Error, locale: Locale) -> Self {
+        let kind = match (&error, error.code()) {
+            (oidc::Error::UnknownFlow, _) => ErrorKind::Expired,
+            (_, ErrorCode::TemporarilyUnavailable) => ErrorKind::Unavailable,
+            _ => ErrorKind::BadRequest,
+        };
+        AppError::page(kind, locale, Cause::new(error))
+    }
 }
 
 fn status(code: u16) -> StatusCode {
@@ -43,7 +83,7 @@ fn log(error: &oidc::Error, correlation_id: &str) {
     }
 }
 
-fn correlation_id() -> String {
+pub fn correlation_id() -> String {
     let mut b = [0u8; 8];
     // If the CSPRNG fails the id is all zeros: the page still renders.
     let _ = openssl::rand::rand_bytes(&mut b);
@@ -86,23 +126,24 @@ impl IntoResponse for AppError {
                 }
                 r
             }
-            AppError::Page(error) => {
-                log(&error, &id);
-                let code = if error.status() >= 500 {
-                    error.status()
+            AppError::Page {
+                kind,
+                locale,
+                cause,
+            } => {
+                let mut chain = cause.0.to_string();
+                let mut source = cause.0.source();
+                while let Some(s) = source {
+                    chain.push_str(": ");
+                    chain.push_str(&s.to_string());
+                    source = s.source();
+                }
+                if kind == ErrorKind::Unavailable {
+                    tracing::error!(correlation_id = %id, kind = ?kind, cause = %chain, "login step failed");
                 } else {
-                    400
-                };
-                let page = format!(
-                    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Login error</title></head>\
-                     <body><h1>We could not process this login request</h1>\
-                     <p>Please return to the e-service and try again. If the problem persists, contact the e-service \
-                     and quote this reference: <code>{id}</code></p></body></html>"
-                );
-                let mut r = (status(code), Html(page)).into_response();
-                r.headers_mut()
-                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-                r
+                    tracing::info!(correlation_id = %id, kind = ?kind, cause = %chain, "login step refused");
+                }
+                html_response(kind.status(), error_page(locale, kind, &id), "'none'")
             }
         }
     }

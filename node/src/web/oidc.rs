@@ -9,7 +9,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 
-use super::error::AppError;
+use super::binding;
+use super::error::{AppError, Cause};
+use super::i18n::Locale;
+use super::pages::ErrorKind;
 use crate::oidc::{
     AuthorizeOutcome, Provider, AUTHORIZE_PATH, DISCOVERY_PATH, JWKS_PATH, TOKEN_PATH,
     USERINFO_PATH,
@@ -62,20 +65,54 @@ async fn jwks(State(p): State<OidcState>) -> Response {
 
 async fn authorize_get(
     State(p): State<OidcState>,
+    headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
-    authorize(&p, pairs(q.unwrap_or_default().as_bytes())).await
+    authorize(&p, &headers, pairs(q.unwrap_or_default().as_bytes())).await
 }
 
-async fn authorize_post(State(p): State<OidcState>, body: Bytes) -> Result<Response, AppError> {
-    authorize(&p, pairs(&body)).await
+async fn authorize_post(
+    State(p): State<OidcState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    authorize(&p, &headers, pairs(&body)).await
 }
 
-async fn authorize(p: &Provider, params: Vec<(String, String)>) -> Result<Response, AppError> {
-    match p.authorize(&params).await.map_err(AppError::Page)? {
-        AuthorizeOutcome::Login { location, .. } | AuthorizeOutcome::Redirect { location } => {
-            see_other(&location)
+/// On to the login step with the browser-binding cookie set (see [`super::binding`]); errors
+/// before the redirect_uri is trusted become a page in the citizen's language.
+async fn authorize(
+    p: &Provider,
+    headers: &HeaderMap,
+    params: Vec<(String, String)>,
+) -> Result<Response, AppError> {
+    let ui_locales = params
+        .iter()
+        .find(|(k, _)| k == "ui_locales")
+        .map(|(_, v)| v.as_str());
+    let locale = super::login::negotiate(
+        None,
+        ui_locales.map(|u| u.split(' ').collect::<Vec<_>>()).as_deref(),
+        headers,
+        Locale::En,
+    );
+    match p
+        .authorize(&params)
+        .await
+        .map_err(|e| AppError::oidc_page(e, locale))?
+    {
+        AuthorizeOutcome::Login { location, .. } => {
+            let secure = p.config.issuer.starts_with("https://");
+            let id = binding::browser_id(headers, secure)
+                .or_else(binding::new_browser_id)
+                .ok_or_else(|| {
+                    AppError::page(ErrorKind::Unavailable, locale, Cause::msg("CSPRNG failed"))
+                })?;
+            let mut r = see_other(&location)?;
+            binding::set_cookie(&mut r, &id, secure);
+            Ok(r)
         }
+        AuthorizeOutcome::Redirect { location } => see_other(&location),
     }
 }
 
@@ -83,7 +120,11 @@ async fn authorize(p: &Provider, params: Vec<(String, String)>) -> Result<Respon
 /// valid header value (ours are serialized by `url` and cannot be, but this is client-influenced).
 pub fn see_other(location: &str) -> Result<Response, AppError> {
     let value = HeaderValue::from_str(location).map_err(|_| {
-        AppError::Page(crate::oidc::Error::MalformedParameter { param: "redirect" })
+        AppError::page(
+            ErrorKind::BadRequest,
+            Locale::En,
+            Cause::msg("redirect location is not a valid header value"),
+        )
     })?;
     Ok((StatusCode::SEE_OTHER, [(header::LOCATION, value)]).into_response())
 }

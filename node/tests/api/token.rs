@@ -288,6 +288,9 @@ impl KvBackend for DownBackend {
     async fn take(&self, _: &str) -> Result<Option<Vec<u8>>, StoreError> {
         Err(StoreError::Backend(std::io::Error::other("down").into()))
     }
+    async fn ping(&self) -> Result<(), StoreError> {
+        Err(StoreError::Backend(std::io::Error::other("down").into()))
+    }
 }
 
 #[tokio::test]

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Regenerates the EXAMPLE keys in this directory. They are published in a public repository:
+# never use them for anything but the demo and the tests. For a deployment, run
+# `eidas-node keys generate --out <dir>` (see README "Keys").
+set -euo pipefail
+cd "$(dirname "$0")"
+days=3650
+
+ec() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1.key"; }
+rsa() { openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -out "$1.key"; }
+cert() { openssl req -new -x509 -key "$1.key" -out "$1.crt" -days "$days" -subj "/CN=$2/O=EXAMPLE ONLY - NOT FOR PRODUCTION"; }
+
+mkdir -p gateway sim
+rm -f gateway/* sim/*
+
+# The gateway (Connector): SAML signing (EC), two decryption keys (EC for ECDH-ES peers,
+# RSA for RSA-OAEP peers), the ID token key, the store key and the pairwise-subject key.
+ec gateway/saml-signing && cert gateway/saml-signing "eidas-node demo SAML signing"
+ec gateway/saml-encryption-ec && cert gateway/saml-encryption-ec "eidas-node demo SAML encryption EC"
+rsa gateway/saml-encryption-rsa && cert gateway/saml-encryption-rsa "eidas-node demo SAML encryption RSA"
+ec gateway/oidc-signing
+openssl rand -hex 32 > gateway/store-encryption.key
+openssl rand -hex 32 > gateway/pairwise.key
+# The demo e-service's client secret and the SHA-256 the gateway's config holds.
+openssl rand -hex 32 | tr -d '\n' > gateway/demo-client.secret
+sha256sum gateway/demo-client.secret | cut -d' ' -f1 > gateway/demo-client.secret.sha256
+
+# The simulated foreign Proxy-Services: XA signs with EC P-256, XB with RSA-3072.
+ec sim/xa-signing && cert sim/xa-signing "Testland A (TEST) metadata and response signing"
+rsa sim/xb-signing && cert sim/xb-signing "Testland B (TEST) metadata and response signing"
+
+chmod 0644 gateway/* sim/*
+echo "example keys written to $(pwd)"

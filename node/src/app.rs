@@ -1,0 +1,331 @@
+//! Wiring: [`Settings`] → [`AppState`] (keys, clients, store, trust) → router → serving.
+//!
+//! `build` collects *every* problem it finds instead of stopping at the first, so that `check` and
+//! a failed start-up show the operator the whole list at once.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::ExposeSecret;
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::{hex_decode, Settings};
+use crate::oidc::jose::Alg;
+use crate::oidc::{ClientRegistry, KeySet, Provider, ProviderConfig, SigningKey as JwtKey};
+use crate::saml::keys::{KeyPair, SigningKey};
+use crate::saml::sp::ServiceProvider;
+use crate::saml::sp_metadata::{Contact, MetadataInfo, Organization};
+use crate::store::memory::MemoryBackend;
+use crate::store::redis::RedisBackend;
+use crate::store::{KvBackend, SealedStore, Sealer};
+use crate::trust::{Source, TrustStore};
+use crate::web::{self, LoginSettings, WebState};
+
+/// Everything the handlers share. Cheap to clone.
+pub type AppState = Arc<WebState>;
+
+/// A problem found while building the app from its settings, for the operator.
+#[derive(Debug)]
+pub struct Problem(pub String);
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn p(msg: impl Into<String>) -> Problem {
+    Problem(msg.into())
+}
+
+/// Our SAML identity and keys from `[saml]`.
+pub fn service_provider(s: &Settings) -> Result<ServiceProvider, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let pair = |k: &crate::config::KeyPairSettings, what: &str| {
+        KeyPair::from_files(&s.path(&k.key_path), &s.path(&k.cert_path)).map_err(|e| {
+            p(format!(
+                "{what}: {} / {}: {e}",
+                s.path(&k.key_path).display(),
+                s.path(&k.cert_path).display()
+            ))
+        })
+    };
+    let signing = pair(&s.saml.signing, "saml.signing")
+        .and_then(|kp| SigningKey::new(kp).map_err(|e| p(format!("saml.signing: {e}"))));
+    let mut decryption = Vec::new();
+    for (i, k) in s.saml.encryption.iter().enumerate() {
+        match pair(k, &format!("saml.encryption[{i}]")) {
+            Ok(kp) => decryption.push(kp),
+            Err(e) => problems.push(e),
+        }
+    }
+    if s.saml.encryption.is_empty() {
+        problems.push(p("saml.encryption: at least one decryption key is needed"));
+    }
+    let mut extra = Vec::new();
+    for path in &s.saml.extra_signing_cert_paths {
+        let path = s.path(path);
+        match std::fs::read(&path)
+            .ok()
+            .and_then(|pem| openssl::x509::X509::from_pem(&pem).ok())
+        {
+            Some(c) => extra.push(c),
+            None => problems.push(p(format!(
+                "saml.extra_signing_cert_paths: {} is not a readable PEM certificate",
+                path.display()
+            ))),
+        }
+    }
+    if s.saml.country.len() != 2 {
+        problems.push(p("saml.country must be an ISO 3166-1 alpha-2 code"));
+    }
+    match signing {
+        Ok(signing) if problems.is_empty() => Ok(ServiceProvider {
+            entity_id: s.entity_id(),
+            acs_url: s.acs_url(),
+            country: s.saml.country.clone(),
+            signing,
+            extra_signing_certs: extra,
+            decryption,
+        }),
+        Ok(_) => Err(problems),
+        Err(e) => {
+            problems.insert(0, e);
+            Err(problems)
+        }
+    }
+}
+
+/// ID token keys and clients from `[oidc]` and `[[clients]]`.
+pub fn provider_parts(s: &Settings) -> Result<(ProviderConfig, KeySet, ClientRegistry), Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut keys = Vec::new();
+    for (i, k) in s.oidc.signing_keys.iter().enumerate() {
+        let at = format!("oidc.signing_keys[{i}]");
+        let Some(alg) = Alg::parse(&k.alg) else {
+            problems.push(p(format!("{at}.alg: {} is not ES256, PS256 or RS256", k.alg)));
+            continue;
+        };
+        let status = match k.status.as_str() {
+            "current" => crate::oidc::KeyStatus::Current,
+            "next" => crate::oidc::KeyStatus::Next,
+            other => {
+                problems.push(p(format!("{at}.status: {other} is not current or next")));
+                continue;
+            }
+        };
+        let path = s.path(&k.key_path);
+        match std::fs::read(&path) {
+            Ok(pem) => match JwtKey::from_pem(&k.kid, alg, &pem, status) {
+                Ok(key) => keys.push(key),
+                Err(e) => problems.push(p(format!("{at}: {e}"))),
+            },
+            Err(e) => problems.push(p(format!("{at}.key_path {}: {e}", path.display()))),
+        }
+    }
+    let keyset = KeySet::new(keys).map_err(|e| p(format!("oidc.signing_keys: {e}")));
+    let pairwise = hex_decode(s.oidc.pairwise_key.expose_secret())
+        .filter(|k| k.len() >= 32)
+        .ok_or_else(|| p("oidc.pairwise_key must be at least 32 bytes, hex-encoded"));
+    let (keyset, pairwise) = match (keyset, pairwise) {
+        (Ok(k), Ok(pw)) if problems.is_empty() => (k, pw),
+        (k, pw) => {
+            problems.extend(k.err());
+            problems.extend(pw.err());
+            return Err(problems);
+        }
+    };
+    let clients = ClientRegistry::from_settings(&s.clients, &keyset.algorithms())
+        .map_err(|e| vec![p(e.to_string())])?;
+    let mut config = ProviderConfig::new(s.public_url(), pairwise);
+    config.login_path = web::LOGIN_PATH.into();
+    config.code_ttl = Duration::from_secs(s.oidc.code_ttl_seconds);
+    config.access_token_ttl = Duration::from_secs(s.oidc.access_token_ttl_seconds);
+    config.id_token_ttl = Duration::from_secs(s.oidc.id_token_ttl_seconds);
+    config.pending_ttl = Duration::from_secs(s.oidc.login_timeout_seconds);
+    config.ui_locales = web::i18n::LOCALES.iter().map(|l| (*l).to_owned()).collect();
+    Ok((config, keyset, clients))
+}
+
+/// The sealer for stored values; with Redis the key is mandatory (instances must share it).
+pub fn sealer(s: &Settings) -> Result<Sealer, Problem> {
+    match &s.store.encryption_key {
+        Some(k) => hex_decode(k.expose_secret())
+            .ok_or_else(|| p("store.encryption_key is not hex"))
+            .and_then(|k| Sealer::new(k).map_err(|e| p(format!("store.encryption_key: {e}")))),
+        None if s.store.redis_url.is_some() => Err(p(
+            "store.encryption_key is required with Redis: every instance must share it",
+        )),
+        None => Sealer::random().map_err(|e| p(format!("store: {e}"))),
+    }
+}
+
+/// Connects the state store: Redis when `store.redis_url` is set, else in memory.
+pub async fn backend(s: &Settings) -> Result<Arc<dyn KvBackend>, Problem> {
+    match &s.store.redis_url {
+        Some(url) => RedisBackend::connect(url.expose_secret(), s.store.key_prefix.clone())
+            .await
+            .map(|b| Arc::new(b) as Arc<dyn KvBackend>)
+            .map_err(|e| p(format!("store.redis_url: Redis is not reachable: {e}"))),
+        None => Ok(Arc::new(MemoryBackend::new())),
+    }
+}
+
+/// Builds the whole application state; returns every problem found.
+pub async fn build(s: &Settings, clock: Arc<dyn Clock>) -> Result<AppState, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let sp = service_provider(s).map_err(|e| problems.extend(e)).ok();
+    let oidc = provider_parts(s).map_err(|e| problems.extend(e)).ok();
+    let sealer = sealer(s).map_err(|e| problems.push(e)).ok();
+    let sources = Source::from_settings(s)
+        .map_err(|e| problems.extend(e.into_iter().map(|e| p(format!("trust: {e}")))))
+        .ok();
+    let backend = backend(s).await.map_err(|e| problems.push(e)).ok();
+    let (Some(sp), Some((config, keys, clients)), Some(sealer), Some(sources), Some(backend)) =
+        (sp, oidc, sealer, sources, backend)
+    else {
+        return Err(problems);
+    };
+    let trust = TrustStore::new(sources, clock.clone()).map_err(|e| vec![p(e.to_string())])?;
+    let store = Arc::new(SealedStore::new(backend, sealer));
+    let provider = Provider::new(config, clients, keys, store.clone(), clock.clone());
+    let info = MetadataInfo {
+        organization: Organization {
+            name: s.saml.organization.name.clone(),
+            display_name: s.saml.organization.display_name.clone(),
+            url: s.saml.organization.url.clone(),
+        },
+        contacts: s
+            .saml
+            .contacts
+            .iter()
+            .map(|c| Contact {
+                kind: c.kind.clone(),
+                company: c.company.clone(),
+                email: c.email.clone(),
+            })
+            .collect(),
+        validity: time::Duration::hours(i64::try_from(s.saml.metadata_validity_hours).unwrap_or(24)),
+    };
+    let login = LoginSettings {
+        skew: time::Duration::seconds(i64::try_from(s.saml.clock_skew_seconds).unwrap_or(60)),
+        pending_ttl: Duration::from_secs(s.oidc.login_timeout_seconds),
+        result_ttl: Duration::from_secs(120),
+        default_locale: web::i18n::Locale::parse(&s.ui.default_locale)
+            .unwrap_or(web::i18n::Locale::En),
+        secure_cookies: s.public_url().starts_with("https://"),
+    };
+    Ok(Arc::new(WebState::new(
+        Arc::new(provider),
+        Arc::new(sp),
+        info,
+        Arc::new(trust),
+        store,
+        clock,
+        login,
+    )))
+}
+
+/// Loads settings, builds the state, starts the trust refresh, and serves until SIGTERM/Ctrl-C.
+pub async fn serve(s: Settings) -> anyhow::Result<()> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let state = build(&s, clock).await.map_err(|problems| {
+        anyhow::Error::msg(
+            problems
+                .iter()
+                .map(|p| format!("  - {p}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    })?;
+    let refresh = tokio::spawn(state.trust.clone().refresh_loop(
+        Duration::from_secs(s.trust.refresh_seconds),
+        Duration::from_secs(s.trust.retry_seconds),
+    ));
+    let router = web::router(state);
+    let listener = tokio::net::TcpListener::bind(&s.server.listen)
+        .await
+        .map_err(|e| anyhow::Error::msg(format!("cannot listen on {}: {e}", s.server.listen)))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| anyhow::Error::msg(e.to_string()))?;
+    let result = match &s.server.tls {
+        None => {
+            // Tests and the demo read this line to learn the port.
+            println!("listening on http://{addr}");
+            tracing::info!(%addr, public_url = s.public_url(), "serving (plain HTTP behind a TLS proxy)");
+            axum::serve(listener, router)
+                .with_graceful_shutdown(shutdown_signal())
+                .await
+                .map_err(|e| anyhow::Error::msg(e.to_string()))
+        }
+        Some(tls) => serve_tls(&s, tls, listener, router).await,
+    };
+    refresh.abort();
+    result
+}
+
+async fn serve_tls(
+    s: &Settings,
+    tls: &crate::config::TlsSettings,
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+) -> anyhow::Result<()> {
+    use openssl::ssl::{SslAcceptor, SslFiletype, SslMethod, SslVersion};
+    let err = |e: openssl::error::ErrorStack| anyhow::Error::msg(format!("server.tls: {e}"));
+    // eidas-requirements §3: TLS 1.2 and 1.3 only, Mozilla "intermediate" cipher suites.
+    let mut b = SslAcceptor::mozilla_intermediate_v5(SslMethod::tls_server()).map_err(err)?;
+    b.set_min_proto_version(Some(SslVersion::TLS1_2)).map_err(err)?;
+    b.set_private_key_file(s.path(&tls.key_path), SslFiletype::PEM)
+        .map_err(err)?;
+    b.set_certificate_chain_file(s.path(&tls.cert_path))
+        .map_err(err)?;
+    b.check_private_key().map_err(err)?;
+    b.set_alpn_select_callback(|_, client| {
+        openssl::ssl::select_next_proto(b"\x02h2\x08http/1.1", client)
+            .ok_or(openssl::ssl::AlpnError::NOACK)
+    });
+    let config = axum_server::tls_openssl::OpenSSLConfig::from_acceptor(Arc::new(b.build()));
+    let std_listener = listener
+        .into_std()
+        .map_err(|e| anyhow::Error::msg(e.to_string()))?;
+    let addr = std_listener
+        .local_addr()
+        .map_err(|e| anyhow::Error::msg(e.to_string()))?;
+    println!("listening on https://{addr}");
+    tracing::info!(%addr, "serving with built-in TLS");
+    let handle = axum_server::Handle::new();
+    let h = handle.clone();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        h.graceful_shutdown(Some(Duration::from_secs(10)));
+    });
+    axum_server::from_tcp(std_listener)
+        .acceptor(axum_server::tls_openssl::OpenSSLAcceptor::new(config))
+        .handle(handle)
+        .serve(router.into_make_service())
+        .await
+        .map_err(|e| anyhow::Error::msg(e.to_string()))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,48 @@
+//! `eidas-node check`: every problem with the configuration, one readable line each.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::clock::SystemClock;
+
+pub async fn run(config: &Path) -> anyhow::Result<()> {
+    let settings = super::load(config)?;
+    println!("configuration {}: syntax ok", config.display());
+    let state = match crate::app::build(&settings, Arc::new(SystemClock)).await {
+        Ok(state) => state,
+        Err(problems) => {
+            for p in &problems {
+                println!("problem: {p}");
+            }
+            anyhow::bail!("{} problem(s) found", problems.len());
+        }
+    };
+    println!("keys, clients and store: ok");
+    match state.store.ping().await {
+        Ok(()) => println!("state store: reachable"),
+        Err(e) => anyhow::bail!("state store: {e}"),
+    }
+    let problems = state.trust.refresh().await;
+    for c in state.trust.status() {
+        match (&c.service, &c.problem) {
+            (Some(ps), None) => println!(
+                "country {}: ok ({}, valid until {})",
+                c.source.code,
+                ps.entity_id,
+                ps.valid_until
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| "-".into())
+            ),
+            (_, Some(p)) => println!("problem: country {}: {p}", c.source.code),
+            (None, None) => println!("problem: country {}: not loaded", c.source.code),
+        }
+    }
+    if settings.trust.countries.is_empty() {
+        println!("warning: no countries configured");
+    }
+    if !problems.is_empty() {
+        anyhow::bail!("{} country problem(s) found", problems.len());
+    }
+    println!("all checks passed");
+    Ok(())
+}

@@ -1,0 +1,185 @@
+//! `eidas-node keys generate`: fresh keys and self-signed certificates for a deployment.
+//!
+//! Writes, into `--out`: SAML signing and encryption key pairs, the ID token signing key, the
+//! store encryption key and the pairwise-subject key. Never overwrites an existing file
+//! (`create_new`); private keys are created with mode 0600. Certificates are self-signed: in
+//! production, have the metadata-signing certificate issued under your national trust anchor.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use openssl::asn1::Asn1Time;
+use openssl::bn::{BigNum, MsbOption};
+use openssl::ec::{EcGroup, EcKey};
+use openssl::hash::MessageDigest;
+use openssl::nid::Nid;
+use openssl::pkey::{PKey, Private};
+use openssl::rsa::Rsa;
+use openssl::x509::{X509NameBuilder, X509};
+
+#[derive(Debug, clap::Args)]
+pub struct GenerateOptions {
+    /// Directory to write into (created if missing).
+    #[arg(long, default_value = "keys")]
+    pub out: PathBuf,
+    /// RSA-3072 (RSA-PSS / RSA-OAEP) instead of EC P-256 (ECDSA / ECDH-ES).
+    #[arg(long)]
+    pub rsa: bool,
+    /// Common name for the certificates, e.g. your public host name.
+    #[arg(long, default_value = "eidas-node")]
+    pub cn: String,
+    /// Certificate validity in days.
+    #[arg(long, default_value_t = 730)]
+    pub days: u32,
+}
+
+pub fn new_key(rsa: bool) -> anyhow::Result<PKey<Private>> {
+    Ok(if rsa {
+        PKey::from_rsa(Rsa::generate(3072)?)?
+    } else {
+        let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1)?;
+        PKey::from_ec_key(EcKey::generate(&group)?)?
+    })
+}
+
+pub fn self_signed(key: &PKey<Private>, cn: &str, days: u32) -> anyhow::Result<X509> {
+    let mut name = X509NameBuilder::new()?;
+    name.append_entry_by_text("CN", cn)?;
+    let name = name.build();
+    let mut b = X509::builder()?;
+    b.set_version(2)?;
+    let mut serial = BigNum::new()?;
+    serial.rand(127, MsbOption::MAYBE_ZERO, false)?;
+    let serial = serial.to_asn1_integer()?;
+    b.set_serial_number(&serial)?;
+    b.set_subject_name(&name)?;
+    b.set_issuer_name(&name)?;
+    b.set_pubkey(key)?;
+    let not_before = Asn1Time::days_from_now(0)?;
+    let not_after = Asn1Time::days_from_now(days)?;
+    b.set_not_before(&not_before)?;
+    b.set_not_after(&not_after)?;
+    b.sign(key, MessageDigest::sha256())?;
+    Ok(b.build())
+}
+
+fn write_new(path: &Path, bytes: &[u8], private: bool) -> anyhow::Result<()> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    if private {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    #[cfg(not(unix))]
+    let _ = private;
+    let mut f = opts
+        .open(path)
+        .with_context(|| format!("{} (existing files are never overwritten)", path.display()))?;
+    f.write_all(bytes)?;
+    Ok(())
+}
+
+fn random_hex() -> anyhow::Result<String> {
+    let mut b = [0u8; 32];
+    openssl::rand::rand_bytes(&mut b)?;
+    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
+}
+
+pub fn generate(o: &GenerateOptions) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&o.out).with_context(|| format!("creating {}", o.out.display()))?;
+    let names = [
+        "saml-signing.key",
+        "saml-signing.crt",
+        "saml-encryption.key",
+        "saml-encryption.crt",
+        "oidc-signing.key",
+        "store-encryption.key",
+        "pairwise.key",
+    ];
+    // Refuse before writing anything, so a partial run never leaves a mixed set.
+    for n in names {
+        if o.out.join(n).exists() {
+            anyhow::bail!(
+                "{} exists; refusing to overwrite (choose another --out)",
+                o.out.join(n).display()
+            );
+        }
+    }
+    for role in ["signing", "encryption"] {
+        let key = new_key(o.rsa)?;
+        let cert = self_signed(&key, &format!("{} SAML {role}", o.cn), o.days)?;
+        write_new(
+            &o.out.join(format!("saml-{role}.key")),
+            &key.private_key_to_pem_pkcs8()?,
+            true,
+        )?;
+        write_new(&o.out.join(format!("saml-{role}.crt")), &cert.to_pem()?, false)?;
+    }
+    let oidc = new_key(o.rsa)?;
+    write_new(
+        &o.out.join("oidc-signing.key"),
+        &oidc.private_key_to_pem_pkcs8()?,
+        true,
+    )?;
+    write_new(
+        &o.out.join("store-encryption.key"),
+        format!("{}\n", random_hex()?).as_bytes(),
+        true,
+    )?;
+    write_new(
+        &o.out.join("pairwise.key"),
+        format!("{}\n", random_hex()?).as_bytes(),
+        true,
+    )?;
+    let alg = if o.rsa { "PS256" } else { "ES256" };
+    println!("wrote {} keys to {}", if o.rsa { "RSA-3072" } else { "EC P-256" }, o.out.display());
+    println!(
+        "config excerpt:\n\n[saml]\nsigning = {{ key_path = \"saml-signing.key\", cert_path = \"saml-signing.crt\" }}\n\
+         encryption = [{{ key_path = \"saml-encryption.key\", cert_path = \"saml-encryption.crt\" }}]\n\n\
+         [oidc]\nsigning_keys = [{{ kid = \"{kid}\", alg = \"{alg}\", key_path = \"oidc-signing.key\" }}]\n\
+         pairwise_key_file = \"pairwise.key\"\n\n[store]\nencryption_key_file = \"store-encryption.key\"\n",
+        kid = random_hex()?.get(..16).unwrap_or("key-1"),
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn generates_a_loadable_set_and_never_overwrites() {
+        let dir = std::env::temp_dir().join(format!("eidas-keys-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let o = GenerateOptions {
+            out: dir.clone(),
+            rsa: false,
+            cn: "t".into(),
+            days: 1,
+        };
+        generate(&o).unwrap();
+        let pair = crate::saml::keys::KeyPair::from_files(
+            &dir.join("saml-signing.key"),
+            &dir.join("saml-signing.crt"),
+        )
+        .unwrap();
+        assert_eq!(pair.key.id(), openssl::pkey::Id::EC);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.join("oidc-signing.key"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o077, 0, "private keys are not readable by others");
+        }
+        let before = std::fs::read(dir.join("pairwise.key")).unwrap();
+        let err = generate(&o).unwrap_err();
+        assert!(err.to_string().contains("refusing to overwrite"), "{err}");
+        assert_eq!(std::fs::read(dir.join("pairwise.key")).unwrap(), before);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

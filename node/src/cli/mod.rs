@@ -1,0 +1,75 @@
+//! The command line: `serve`, `check`, `keys generate`, `demo`. Start-up code: errors are
+//! `anyhow` with context (house-style H2), printed once by `main`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::config::Settings;
+
+pub mod check;
+pub mod demo;
+pub mod keys;
+
+#[derive(Debug, Parser)]
+#[command(name = "eidas-node", version, about = "eIDAS Connector: OpenID Connect towards e-services, eIDAS SAML towards foreign Proxy-Services")]
+pub struct Cli {
+    /// Log as JSON lines (for log shippers) instead of human-readable text.
+    #[arg(long, global = true, env = "EIDAS_NODE_LOG_JSON")]
+    pub log_json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the gateway.
+    Serve {
+        /// TOML config file; `EIDAS_NODE__SECTION__KEY` variables override it.
+        #[arg(long, short, env = "EIDAS_NODE_CONFIG", default_value = "eidas-node.toml")]
+        config: PathBuf,
+    },
+    /// Validate config, keys, trust configuration and Redis reachability; exit 1 on any problem.
+    Check {
+        #[arg(long, short, env = "EIDAS_NODE_CONFIG", default_value = "eidas-node.toml")]
+        config: PathBuf,
+    },
+    /// Key management.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// Gateway + two simulated foreign countries + a demo e-service on loopback.
+    Demo(demo::DemoOptions),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Fresh signing and encryption keys and certificates; never overwrites a file.
+    Generate(keys::GenerateOptions),
+}
+
+/// `RUST_LOG`-style filtering (default `info`), text or JSON lines on stderr.
+pub fn init_tracing(json: bool) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+pub fn load(config: &Path) -> anyhow::Result<Settings> {
+    Settings::load(config, std::env::vars())
+        .with_context(|| format!("loading configuration {}", config.display()))
+}
+
+pub async fn serve(config: &Path) -> anyhow::Result<()> {
+    let settings = load(config)?;
+    crate::app::serve(settings).await
+}

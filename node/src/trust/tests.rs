@@ -1,0 +1,119 @@
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+//! Trust loading failures, with the independent Estonian fixtures. The positive path (a verified,
+//! offered country) is exercised end to end with the simulated Proxy-Service in `tests/`.
+
+use std::path::{Path, PathBuf};
+
+use super::*;
+use crate::clock::FixedClock;
+use crate::config::Settings;
+
+fn fixture(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/interop")
+        .join(rel)
+}
+
+fn settings(countries: &str) -> Result<Settings, crate::config::Error> {
+    let text = format!(
+        r#"
+[server]
+public_url = "https://connector.example.se"
+[saml]
+country = "SE"
+signing = {{ key_path = "k", cert_path = "c" }}
+encryption = []
+[oidc]
+pairwise_key = "00"
+signing_keys = []
+{countries}
+"#
+    );
+    Settings::from_toml(
+        &text,
+        Path::new("t"),
+        &fixture("eidas-client-ee"),
+        std::iter::empty(),
+    )
+}
+
+fn ee_cert_pem() -> PathBuf {
+    // The signer certificate embedded in the Estonian metadata, extracted once to PEM.
+    let text = std::fs::read_to_string(fixture("eidas-client-ee/idp-metadata.xml")).unwrap();
+    let doc = crate::saml::xml::parse(&text, crate::saml::xml::MAX_METADATA_BYTES).unwrap();
+    let c = doc
+        .descendants()
+        .find(|n| n.tag_name().name() == "X509Certificate")
+        .unwrap();
+    let cert = X509::from_der(&crate::saml::xml::base64_text(c).unwrap()).unwrap();
+    let path = std::env::temp_dir().join(format!("ee-signer-{}.pem", std::process::id()));
+    std::fs::write(&path, cert.to_pem().unwrap()).unwrap();
+    path
+}
+
+#[test]
+fn a_country_without_pinned_signer_or_anchor_is_a_config_error() {
+    let s = settings("[[trust.countries]]\ncode = \"EE\"\nmetadata = \"idp-metadata.xml\"\n")
+        .unwrap();
+    let errs = Source::from_settings(&s).unwrap_err();
+    assert!(errs[0].to_string().contains("never trusted unverified"));
+}
+
+#[test]
+fn plain_http_metadata_is_refused_except_on_loopback() {
+    let cert = ee_cert_pem();
+    let c = |url: &str| {
+        format!(
+            "[[trust.countries]]\ncode = \"EE\"\nmetadata = \"{url}\"\nsigner_cert_paths = [\"{}\"]\n",
+            cert.display()
+        )
+    };
+    let s = settings(&c("http://eidas.example.ee/metadata")).unwrap();
+    assert!(Source::from_settings(&s).unwrap_err()[0]
+        .to_string()
+        .contains("https"));
+    let s = settings(&c("http://127.0.0.1:9/metadata")).unwrap();
+    assert!(Source::from_settings(&s).is_ok());
+    let s = settings(&c("https://eidas.example.ee/metadata")).unwrap();
+    assert!(Source::from_settings(&s).is_ok());
+}
+
+#[tokio::test]
+async fn failing_countries_are_not_offered_and_the_operator_sees_why() {
+    let cert = ee_cert_pem();
+    let s = settings(&format!(
+        r#"
+[[trust.countries]]
+code = "EE"
+metadata = "idp-metadata.xml"
+signer_cert_paths = ["{c}"]
+legacy_signatures = true
+[[trust.countries]]
+code = "LV"
+metadata = "idp-metadata-invalid_signature.xml"
+signer_cert_paths = ["{c}"]
+legacy_signatures = true
+[[trust.countries]]
+code = "LT"
+metadata = "does-not-exist.xml"
+signer_cert_paths = ["{c}"]
+"#,
+        c = cert.display()
+    ))
+    .unwrap();
+    let sources = Source::from_settings(&s).unwrap();
+    let clock = Arc::new(FixedClock(time::macros::datetime!(2020-01-01 0:00 UTC)));
+    let trust = TrustStore::new(sources, clock).unwrap();
+    assert!(!trust.ready());
+    let problems: BTreeMap<String, String> = trust.refresh().await.into_iter().collect();
+    // The Estonian file verifies but predates NodeCountry: no entity for the country.
+    assert!(problems["EE"].contains("no Proxy-Service for country EE"), "{problems:?}");
+    assert!(problems["LV"].contains("verification failed"), "{problems:?}");
+    assert!(problems["LT"].contains("does-not-exist.xml"), "{problems:?}");
+    assert!(trust.service("EE").is_none());
+    assert!(trust
+        .offers(|_| true, LoaLevel::Low, PersonType::NaturalPerson, "en")
+        .is_empty());
+    assert!(!trust.ready(), "loaded, but no usable country");
+    assert!(trust.status().iter().all(|c| c.problem.is_some()));
+}

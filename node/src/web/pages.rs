@@ -1,0 +1,255 @@
+//! The pages a citizen sees, as plain server-rendered HTML: no template engine, every interpolated
+//! value escaped, no inline script or style (strict CSP), usable without JavaScript, one `h1`, a
+//! `lang` attribute, labelled controls (WCAG 2.1 AA basics).
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+
+use super::i18n::{Locale, Texts};
+use crate::trust::Offer;
+
+pub const STYLE_CSS: &str = include_str!("static/style.css");
+pub const AUTOSUBMIT_JS: &str = include_str!("static/autosubmit.js");
+
+/// HTML text and attribute escaping (both contexts; we always quote attributes with `"`).
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn layout(locale: Locale, title: &str, switcher: Option<&str>, body: &str) -> String {
+    let t = locale.texts();
+    let nav = switcher
+        .map(|base| language_switcher(locale, base))
+        .unwrap_or_default();
+    format!(
+        "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title} – {site}</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>\
+         <body><header><p class=\"site\">{site}</p>{nav}</header>\
+         <main id=\"main\"><h1>{title}</h1>{body}</main></body></html>",
+        lang = locale.tag(),
+        title = esc(title),
+        site = esc(t.site),
+    )
+}
+
+/// Links to the same page in each other language (`base` already has a query string).
+fn language_switcher(current: Locale, base: &str) -> String {
+    let t = current.texts();
+    let mut s = format!(
+        "<nav aria-label=\"{}\"><ul class=\"languages\">",
+        esc(t.language)
+    );
+    for l in Locale::ALL {
+        if l == current {
+            s.push_str(&format!(
+                "<li><span aria-current=\"true\" lang=\"{}\">{}</span></li>",
+                l.tag(),
+                esc(l.endonym())
+            ));
+        } else {
+            s.push_str(&format!(
+                "<li><a href=\"{}&amp;lang={}\" lang=\"{}\" hreflang=\"{}\">{}</a></li>",
+                esc(base),
+                l.tag(),
+                l.tag(),
+                l.tag(),
+                esc(l.endonym())
+            ));
+        }
+    }
+    s.push_str("</ul></nav>");
+    s
+}
+
+/// Security headers for every page. `form_action` lists where forms on the page may post
+/// (CSP `form-action` also governs redirects after the post).
+pub fn html_response(status: StatusCode, html: String, form_action: &str) -> Response {
+    let mut r = (status, Html(html)).into_response();
+    let h = r.headers_mut();
+    let csp = format!(
+        "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; \
+         form-action {form_action}; frame-ancestors 'none'; base-uri 'none'"
+    );
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    r
+}
+
+/// The country selection page (eidas-requirements §5). First form: the choice (hidden `flow`,
+/// one submit button per country); second form: cancel.
+pub fn choose_country(
+    locale: Locale,
+    flow: &str,
+    service: &str,
+    offers: &[Offer],
+) -> String {
+    let t: &Texts = locale.texts();
+    let mut body = format!(
+        "<p>{}</p>",
+        esc(t.choose_intro).replace("{service}", &format!("<strong>{}</strong>", esc(service)))
+    );
+    if offers.is_empty() {
+        body.push_str(&format!("<p role=\"alert\">{}</p>", esc(t.no_countries)));
+    } else {
+        body.push_str(&format!(
+            "<form method=\"post\" action=\"{action}\"><input type=\"hidden\" name=\"flow\" value=\"{flow}\">\
+             <input type=\"hidden\" name=\"lang\" value=\"{lang}\">\
+             <fieldset><legend>{legend}</legend><ul class=\"countries\">",
+            action = super::LOGIN_PATH,
+            flow = esc(flow),
+            lang = locale.tag(),
+            legend = esc(t.countries_legend),
+        ));
+        for o in offers {
+            let mark = if o.test {
+                format!(" <span class=\"test\">({})</span>", esc(t.test_mark))
+            } else {
+                String::new()
+            };
+            body.push_str(&format!(
+                "<li><button type=\"submit\" name=\"country\" value=\"{code}\">{name}{mark}</button></li>",
+                code = esc(&o.code),
+                name = esc(&o.name),
+            ));
+        }
+        body.push_str("</ul></fieldset></form>");
+    }
+    body.push_str(&format!(
+        "<form method=\"post\" action=\"{action}\"><input type=\"hidden\" name=\"flow\" value=\"{flow}\">\
+         <button type=\"submit\" class=\"secondary\">{cancel}</button></form>",
+        action = super::CANCEL_PATH,
+        flow = esc(flow),
+        cancel = esc(t.cancel),
+    ));
+    let base = format!("{}?flow={}", super::LOGIN_PATH, flow);
+    layout(locale, t.choose_title, Some(&base), &body)
+}
+
+/// The auto-submitting HTTP-POST binding form (SAML Bindings §3.5.4): works without JavaScript
+/// (the visible button), and auto-submits with the external script.
+pub fn post_form(locale: Locale, action: &str, fields: &[(&str, &str)]) -> String {
+    let t = locale.texts();
+    let mut body = format!(
+        "<p>{}</p><form id=\"autosubmit\" method=\"post\" action=\"{}\">",
+        esc(t.redirect_body),
+        esc(action)
+    );
+    for (name, value) in fields {
+        body.push_str(&format!(
+            "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+            esc(name),
+            esc(value)
+        ));
+    }
+    body.push_str(&format!(
+        "<button type=\"submit\">{}</button></form><script src=\"/static/autosubmit.js\"></script>",
+        esc(t.continue_)
+    ));
+    layout(locale, t.redirect_title, None, &body)
+}
+
+/// What went wrong, in words the citizen can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    Expired,
+    BadRequest,
+    Unavailable,
+    OtherBrowser,
+    CountryUnavailable,
+    Rejected,
+    NotFound,
+}
+
+impl ErrorKind {
+    pub fn status(self) -> StatusCode {
+        match self {
+            ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::CountryUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    fn text(self, t: &Texts) -> &'static str {
+        match self {
+            ErrorKind::Expired => t.err_expired,
+            ErrorKind::BadRequest => t.err_bad_request,
+            ErrorKind::Unavailable => t.err_unavailable,
+            ErrorKind::OtherBrowser => t.err_other_browser,
+            ErrorKind::CountryUnavailable => t.err_country,
+            ErrorKind::Rejected => t.err_rejected,
+            ErrorKind::NotFound => t.not_found,
+        }
+    }
+}
+
+/// The error page, with the correlation id operators find in the logs.
+pub fn error_page(locale: Locale, kind: ErrorKind, correlation_id: &str) -> String {
+    let t = locale.texts();
+    let body = format!(
+        "<p role=\"alert\">{}</p><p>{} <code class=\"reference\">{}</code></p>",
+        esc(kind.text(t)),
+        esc(t.reference_intro),
+        esc(correlation_id)
+    );
+    layout(locale, t.error_title, None, &body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_covers_text_and_attribute_contexts() {
+        assert_eq!(
+            esc(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn country_page_escapes_the_service_name_and_lists_offers() {
+        let offers = vec![Offer {
+            code: "XA".into(),
+            name: "Testland <A>".into(),
+            test: true,
+        }];
+        let html = choose_country(Locale::Sv, "f1", "<script>x</script>", &offers);
+        assert!(html.contains("<html lang=\"sv\">"));
+        assert!(html.contains("&lt;script&gt;x&lt;/script&gt;"));
+        assert!(!html.contains("<script>x"));
+        assert!(html.contains("name=\"country\" value=\"XA\">Testland &lt;A&gt; <span class=\"test\">(testland)</span>"));
+        assert!(html.contains("Välj ditt land"));
+    }
+
+    #[test]
+    fn post_form_carries_escaped_fields_and_a_visible_button() {
+        let html = post_form(Locale::En, "https://ps.example/sso?a=1&b=2", &[("RelayState", "r\"1")]);
+        assert!(html.contains("action=\"https://ps.example/sso?a=1&amp;b=2\""));
+        assert!(html.contains("name=\"RelayState\" value=\"r&quot;1\""));
+        assert!(html.contains("<button type=\"submit\">Continue</button>"));
+    }
+}
