@@ -374,7 +374,8 @@ fn read_key_descriptor(kd: Node, ps: &mut ProxyService) {
         // A KeyDescriptor without `use` serves both purposes (SAML metadata §2.4.1.1).
         if use_ != Some("encryption") {
             match c.public_key() {
-                Ok(k) if k.bits() >= 2048 => ps.signing_keys.push(k),
+                // §3: RSA ≥ 2048 bits (3072 recommended), EC ≥ 256 bits (P-256 and up).
+                Ok(k) if signing_key_strong_enough(&k) => ps.signing_keys.push(k),
                 Ok(k) => ps
                     .notes
                     .push(format!("signing key of {} bits ignored", k.bits())),
@@ -405,5 +406,13 @@ mod tests {
         assert!(!ps.is_protocol_1_4());
         ps.protocol_versions.push("1.4".into());
         assert!(ps.is_protocol_1_4());
+    }
+}
+
+fn signing_key_strong_enough(k: &PKey<Public>) -> bool {
+    match k.id() {
+        openssl::pkey::Id::RSA => k.bits() >= 2048,
+        openssl::pkey::Id::EC => k.bits() >= 256,
+        _ => false,
     }
 }
