@@ -74,8 +74,9 @@ pub(crate) struct Inner {
     pub trusted_connector_certs: Vec<X509>,
     pub allowed_connector_metadata_urls: Option<Vec<String>>,
     pub auto: bool,
-    /// Signs the `signed-by-unknown-key` fault: in KeyInfo, never in metadata.
-    pub rogue: SigningKey,
+    /// Sign the `signed-by-unknown-key` fault: in KeyInfo, never in metadata.
+    pub rogue_ec: SigningKey,
+    pub rogue_rsa: SigningKey,
     pub http: reqwest::Client,
     pub control: Mutex<AutoControl>,
     pub pending: Mutex<HashMap<String, (Instant, respond::Pending)>>,
@@ -105,7 +106,8 @@ impl SimState {
         allowed_connector_metadata_urls: Option<Vec<String>>,
         auto: bool,
     ) -> Result<Self, SimError> {
-        let rogue = respond::rogue_key().map_err(|e| SimError(format!("rogue key: {e}")))?;
+        let rogue_ec = respond::rogue_key(false).map_err(|e| SimError(format!("rogue key: {e}")))?;
+        let rogue_rsa = respond::rogue_key(true).map_err(|e| SimError(format!("rogue key: {e}")))?;
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(10))
@@ -123,7 +125,8 @@ impl SimState {
                 trusted_connector_certs,
                 allowed_connector_metadata_urls,
                 auto,
-                rogue,
+                rogue_ec,
+                rogue_rsa,
                 http,
                 control: Mutex::new(AutoControl::default()),
                 pending: Mutex::new(HashMap::new()),

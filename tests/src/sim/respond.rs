@@ -38,16 +38,21 @@ pub struct AnswerChoice {
     pub deny: bool,
 }
 
-/// A throwaway P-256 key with a self-signed certificate (the `signed-by-unknown-key` fault).
-pub(crate) fn rogue_key() -> Result<SigningKey, openssl::error::ErrorStack> {
+/// A throwaway key (P-256, or RSA-3072 when `rsa`) with a self-signed certificate, for the
+/// `signed-by-unknown-key` fault: of the same type as the country's, so only trust can reject it.
+pub(crate) fn rogue_key(rsa: bool) -> Result<SigningKey, openssl::error::ErrorStack> {
     use openssl::asn1::Asn1Time;
     use openssl::ec::{EcGroup, EcKey};
     use openssl::hash::MessageDigest;
     use openssl::nid::Nid;
     use openssl::pkey::PKey;
     use openssl::x509::X509NameBuilder;
-    let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1)?;
-    let key = PKey::from_ec_key(EcKey::generate(&group)?)?;
+    let key = if rsa {
+        PKey::from_rsa(openssl::rsa::Rsa::generate(3072)?)?
+    } else {
+        let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1)?;
+        PKey::from_ec_key(EcKey::generate(&group)?)?
+    };
     let mut name = X509NameBuilder::new()?;
     name.append_entry_by_text("CN", "rogue TEST key (not in any metadata)")?;
     let name = name.build();
@@ -193,7 +198,13 @@ fn apply_spec_fault<'a>(
     let evil = "https://evil.invalid/saml";
     match fault {
         Fault::Unsigned => spec.sign_response = false,
-        Fault::SignedByUnknownKey => *signer = &state.inner.rogue,
+        Fault::SignedByUnknownKey => {
+            *signer = if signer.pair.key.id() == Id::RSA {
+                &state.inner.rogue_rsa
+            } else {
+                &state.inner.rogue_ec
+            }
+        }
         Fault::WrongInResponseTo => spec.in_response_to = Some(random_id().map_err(internal)?),
         Fault::MissingInResponseTo => spec.in_response_to = None,
         Fault::WrongDestination => spec.destination = Some(format!("{evil}/acs")),
