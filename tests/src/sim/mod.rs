@@ -204,3 +204,20 @@ pub fn router(state: SimState) -> Router {
         .route("/{cc}/respond", post(handlers::respond))
         .with_state(state)
 }
+
+impl Country {
+    /// A country with a fresh RSA-3072 signing key and self-signed certificate (quick starts and
+    /// tests without key files). The certificate must be pinned by the Connector to trust it.
+    pub fn ephemeral(code: &str, name: &str, encryption: EncryptionMode) -> Result<Self, SimError> {
+        let key = respond::rogue_key(true)
+            .map_err(|e| SimError(format!("key generation: {e}")))?;
+        Ok(Country {
+            code: code.to_ascii_uppercase(),
+            name: name.to_owned(),
+            signing: key,
+            encryption,
+            loas: LoaLevel::all().to_vec(),
+            metadata_validity: time::Duration::hours(24),
+        })
+    }
+}

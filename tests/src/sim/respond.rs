@@ -54,7 +54,7 @@ pub(crate) fn rogue_key(rsa: bool) -> Result<SigningKey, openssl::error::ErrorSt
         PKey::from_ec_key(EcKey::generate(&group)?)?
     };
     let mut name = X509NameBuilder::new()?;
-    name.append_entry_by_text("CN", "rogue TEST key (not in any metadata)")?;
+    name.append_entry_by_text("CN", "eidas-testbed TEST key")?;
     let name = name.build();
     let mut b = X509::builder()?;
     b.set_version(2)?;
