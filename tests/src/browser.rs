@@ -17,7 +17,11 @@ pub enum Error {
     Http(reqwest::Error),
     Url(String),
     /// The flow reached a page it does not know how to continue from.
-    Stuck { url: String, status: u16, snippet: String },
+    Stuck {
+        url: String,
+        status: u16,
+        snippet: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -25,7 +29,11 @@ impl fmt::Display for Error {
         match self {
             Error::Http(e) => write!(f, "http: {e}"),
             Error::Url(u) => write!(f, "bad URL {u:?}"),
-            Error::Stuck { url, status, snippet } => {
+            Error::Stuck {
+                url,
+                status,
+                snippet,
+            } => {
                 write!(f, "stuck at {url} (status {status}): {snippet}")
             }
         }
@@ -75,7 +83,10 @@ pub struct Form {
 
 impl Form {
     pub fn field(&self, name: &str) -> Option<&str> {
-        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -146,14 +157,13 @@ impl Browser {
 
     /// Follows redirects (as GET) from `first`; returns `first` and every further hop. Stops at
     /// the first non-redirect, or before fetching a URL for which `stop` is true.
-    pub async fn follow(
-        &self,
-        first: Hop,
-        stop: impl Fn(&str) -> bool,
-    ) -> Result<Vec<Hop>, Error> {
+    pub async fn follow(&self, first: Hop, stop: impl Fn(&str) -> bool) -> Result<Vec<Hop>, Error> {
         let mut hops = vec![first];
         while hops.len() < MAX_HOPS {
-            let Some(next) = hops.last().filter(|h| h.is_redirect()).and_then(|h| h.location.clone())
+            let Some(next) = hops
+                .last()
+                .filter(|h| h.is_redirect())
+                .and_then(|h| h.location.clone())
             else {
                 break;
             };
@@ -174,7 +184,11 @@ impl Browser {
     ) -> Result<Hop, Error> {
         let action = resolve(page_url, &form.action)?;
         let mut fields = form.fields.clone();
-        fields.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+        fields.extend(
+            extra
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
         self.post(&action, &fields).await
     }
 }
@@ -190,8 +204,7 @@ fn resolve(base: &str, target: &str) -> Result<String, Error> {
 /// not the gateway's own `/resume`).
 fn is_final(url: &str) -> bool {
     Url::parse(url).is_ok_and(|u| {
-        !u.path().ends_with("/resume")
-            && u.query_pairs().any(|(k, _)| k == "code" || k == "error")
+        !u.path().ends_with("/resume") && u.query_pairs().any(|(k, _)| k == "code" || k == "error")
     })
 }
 
@@ -249,7 +262,10 @@ struct Tag {
 
 impl Tag {
     fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -260,7 +276,10 @@ fn tags(html: &str) -> Vec<Tag> {
     while let Some(lt) = rest.find('<') {
         rest = rest.get(lt + 1..).unwrap_or("");
         if let Some(after) = rest.strip_prefix("!--") {
-            rest = after.find("-->").and_then(|e| after.get(e + 3..)).unwrap_or("");
+            rest = after
+                .find("-->")
+                .and_then(|e| after.get(e + 3..))
+                .unwrap_or("");
             continue;
         }
         let name_len = rest
@@ -293,7 +312,8 @@ fn parse_attrs(s: &str) -> (Vec<(String, String)>, usize) {
             _ => {}
         }
         let start = i;
-        while at(i).is_some_and(|c| !c.is_ascii_whitespace() && c != b'=' && c != b'>' && c != b'/') {
+        while at(i).is_some_and(|c| !c.is_ascii_whitespace() && c != b'=' && c != b'>' && c != b'/')
+        {
             i += 1;
         }
         let name = s.get(start..i).unwrap_or("").to_ascii_lowercase();
@@ -337,15 +357,24 @@ fn parse_attrs(s: &str) -> (Vec<(String, String)>, usize) {
 pub fn parse_post_form(html: &str) -> Option<Form> {
     let all = tags(html);
     let mut it = all.iter().skip_while(|t| {
-        !(t.name == "form" && t.attr("method").is_some_and(|m| m.eq_ignore_ascii_case("post")))
+        !(t.name == "form"
+            && t.attr("method")
+                .is_some_and(|m| m.eq_ignore_ascii_case("post")))
     });
     let form = it.next()?;
     let fields = it
         .take_while(|t| t.name != "/form")
         .filter(|t| {
-            t.name == "input" && t.attr("type").is_some_and(|v| v.eq_ignore_ascii_case("hidden"))
+            t.name == "input"
+                && t.attr("type")
+                    .is_some_and(|v| v.eq_ignore_ascii_case("hidden"))
         })
-        .filter_map(|t| Some((t.attr("name")?.to_owned(), t.attr("value").unwrap_or("").to_owned())))
+        .filter_map(|t| {
+            Some((
+                t.attr("name")?.to_owned(),
+                t.attr("value").unwrap_or("").to_owned(),
+            ))
+        })
         .collect();
     Some(Form {
         action: form.attr("action").unwrap_or("").to_owned(),
@@ -358,7 +387,12 @@ pub fn parse_buttons(html: &str) -> Vec<(String, String)> {
     tags(html)
         .into_iter()
         .filter(|t| t.name == "button")
-        .filter_map(|t| Some((t.attr("name")?.to_owned(), t.attr("value").unwrap_or("").to_owned())))
+        .filter_map(|t| {
+            Some((
+                t.attr("name")?.to_owned(),
+                t.attr("value").unwrap_or("").to_owned(),
+            ))
+        })
         .collect()
 }
 
@@ -392,12 +426,23 @@ mod tests {
                 ("empty".to_owned(), String::new()),
             ]
         );
-        assert_eq!(parse_buttons(html), vec![("country".to_owned(), "XA".to_owned())]);
+        assert_eq!(
+            parse_buttons(html),
+            vec![("country".to_owned(), "XA".to_owned())]
+        );
     }
 
     #[test]
     fn parse_post_form_survives_junk() {
-        for junk in ["", "<", "<form", "<form method=post", "<form method='post", "<<>>", "<input type=hidden name=a value='x"] {
+        for junk in [
+            "",
+            "<",
+            "<form",
+            "<form method=post",
+            "<form method='post",
+            "<<>>",
+            "<input type=hidden name=a value='x",
+        ] {
             let _ = parse_post_form(junk);
         }
         assert_eq!(parse_post_form("<form method=post>").unwrap().action, "");
@@ -416,9 +461,13 @@ mod tests {
     }
 
     fn futures_body(r: axum::response::Response) -> String {
-        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         rt.block_on(async {
-            let b = axum::body::to_bytes(r.into_body(), usize::MAX).await.unwrap();
+            let b = axum::body::to_bytes(r.into_body(), usize::MAX)
+                .await
+                .unwrap();
             String::from_utf8(b.to_vec()).unwrap()
         })
     }
@@ -426,7 +475,9 @@ mod tests {
     #[test]
     fn final_redirect_is_the_e_service_not_resume() {
         assert!(is_final("https://rp.example/cb?code=1&state=2"));
-        assert!(is_final("https://rp.example/cb?error=access_denied&state=2"));
+        assert!(is_final(
+            "https://rp.example/cb?error=access_denied&state=2"
+        ));
         assert!(!is_final("https://gw.example/resume?code=1"));
         assert!(!is_final("https://gw.example/authorize?code_challenge=x"));
     }

@@ -110,7 +110,10 @@ async fn login(State(st): State<RpState>, Query(q): Query<HashMap<String, String
         }
     };
     let Ok(redirect) = RedirectUrl::new(st.cfg.redirect_uri()) else {
-        return error_page(StatusCode::INTERNAL_SERVER_ERROR, "Bad redirect URI configured.");
+        return error_page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Bad redirect URI configured.",
+        );
     };
     let client = CoreClient::from_provider_metadata(
         meta,
@@ -126,8 +129,14 @@ async fn login(State(st): State<RpState>, Query(q): Query<HashMap<String, String
             Nonce::new_random,
         )
         .set_pkce_challenge(challenge);
-    if let Some(cc) = q.get("country").filter(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic())) {
-        req = req.add_scope(Scope::new(format!("eidas:country:{}", cc.to_ascii_lowercase())));
+    if let Some(cc) = q
+        .get("country")
+        .filter(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic()))
+    {
+        req = req.add_scope(Scope::new(format!(
+            "eidas:country:{}",
+            cc.to_ascii_lowercase()
+        )));
     }
     if q.get("legal").is_some_and(|v| v == "on") {
         req = req.add_scope(Scope::new("eidas:legal_person".to_owned()));
@@ -150,7 +159,10 @@ async fn login(State(st): State<RpState>, Query(q): Query<HashMap<String, String
     }
     let mut r = StatusCode::SEE_OTHER.into_response();
     let cookie = format!("{COOKIE}={sid}; Path=/; HttpOnly; SameSite=Lax; Max-Age=900");
-    if let (Ok(loc), Ok(c)) = (HeaderValue::from_str(url.as_str()), HeaderValue::from_str(&cookie)) {
+    if let (Ok(loc), Ok(c)) = (
+        HeaderValue::from_str(url.as_str()),
+        HeaderValue::from_str(&cookie),
+    ) {
         r.headers_mut().insert(header::LOCATION, loc);
         r.headers_mut().insert(header::SET_COOKIE, c);
     }
@@ -176,10 +188,16 @@ async fn callback(
     // Single use: the session is taken, so a replayed callback finds nothing.
     let sess = session_id(&headers).and_then(|sid| st.sessions.lock().ok()?.remove(&sid));
     let Some(sess) = sess.filter(|s| s.at.elapsed() < SESSION_TTL) else {
-        return error_page(StatusCode::BAD_REQUEST, "No login in progress (or it expired). Start again.");
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "No login in progress (or it expired). Start again.",
+        );
     };
     if q.get("state") != Some(&sess.csrf) {
-        return error_page(StatusCode::BAD_REQUEST, "The state parameter does not match.");
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "The state parameter does not match.",
+        );
     }
     if let Some(err) = q.get("error") {
         let desc = q.get("error_description").map(String::as_str).unwrap_or("");
@@ -197,7 +215,10 @@ async fn callback(
         Ok(claims) => page(StatusCode::OK, "Logged in", &claims_page(&claims)),
         Err(e) => {
             tracing::warn!(error = %e, "code redemption or ID token verification failed");
-            error_page(StatusCode::BAD_GATEWAY, "The ID token could not be verified.")
+            error_page(
+                StatusCode::BAD_GATEWAY,
+                "The ID token could not be verified.",
+            )
         }
     }
 }

@@ -15,7 +15,8 @@ pub const AUTOSUBMIT_JS: &str =
     "document.addEventListener('DOMContentLoaded',function(){var f=document.forms[0];if(f){f.submit();}});\n";
 
 /// CSP for every page we serve: no inline script or style, scripts only from ourselves.
-pub const CSP: &str = "default-src 'none'; script-src 'self'; base-uri 'none'; frame-ancestors 'none'";
+pub const CSP: &str =
+    "default-src 'none'; script-src 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// Escapes text and attribute values alike.
 pub fn escape(s: &str) -> String {

@@ -52,12 +52,15 @@ fn keypair(kind: &str, cn: &str) -> KeyPair {
     b.set_version(2).unwrap();
     let mut serial = BigNum::new().unwrap();
     serial.rand(127, MsbOption::MAYBE_ZERO, false).unwrap();
-    b.set_serial_number(&serial.to_asn1_integer().unwrap()).unwrap();
+    b.set_serial_number(&serial.to_asn1_integer().unwrap())
+        .unwrap();
     b.set_subject_name(&name).unwrap();
     b.set_issuer_name(&name).unwrap();
     b.set_pubkey(&key).unwrap();
-    b.set_not_before(&Asn1Time::days_from_now(0).unwrap()).unwrap();
-    b.set_not_after(&Asn1Time::days_from_now(365).unwrap()).unwrap();
+    b.set_not_before(&Asn1Time::days_from_now(0).unwrap())
+        .unwrap();
+    b.set_not_after(&Asn1Time::days_from_now(365).unwrap())
+        .unwrap();
     b.sign(&key, MessageDigest::sha256()).unwrap();
     KeyPair {
         key,
@@ -241,11 +244,19 @@ impl Bed {
         assert_eq!(status, 200, "{body}");
         let form = parse_post_form(&body).expect("response form");
         assert_eq!(form.action, self.sp.acs_url);
-        assert_eq!(form.field("RelayState"), Some(built.form.relay_state.as_str()));
+        assert_eq!(
+            form.field("RelayState"),
+            Some(built.form.relay_state.as_str())
+        );
         response::decode_post(form.field("SAMLResponse").unwrap()).unwrap()
     }
 
-    fn validate(&self, text: &str, built: &BuiltRequest, ps: &ProxyService) -> Result<ValidatedResponse, Error> {
+    fn validate(
+        &self,
+        text: &str,
+        built: &BuiltRequest,
+        ps: &ProxyService,
+    ) -> Result<ValidatedResponse, Error> {
         let ctx = Context {
             sp: &self.sp,
             idp: ps,
@@ -264,16 +275,35 @@ async fn country_metadata_verifies_with_the_pinned_cert_and_is_usable() {
     let bed = bed().await;
     for (cc, key) in [("xa", &keys().xa), ("XB", &keys().xb)] {
         let ps = bed.proxy_service(cc, key).await;
-        assert_eq!(ps.unusable_reasons(), Vec::<String>::new(), "{cc}: {:?}", ps.notes);
-        assert_eq!(ps.entity_id, format!("{}/{}/metadata", bed.sim_url, cc.to_lowercase()));
-        assert_eq!(ps.sso_post_url, Some(format!("{}/{}/sso", bed.sim_url, cc.to_lowercase())));
+        assert_eq!(
+            ps.unusable_reasons(),
+            Vec::<String>::new(),
+            "{cc}: {:?}",
+            ps.notes
+        );
+        assert_eq!(
+            ps.entity_id,
+            format!("{}/{}/metadata", bed.sim_url, cc.to_lowercase())
+        );
+        assert_eq!(
+            ps.sso_post_url,
+            Some(format!("{}/{}/sso", bed.sim_url, cc.to_lowercase()))
+        );
         assert_eq!(ps.country.as_deref(), Some(cc.to_uppercase().as_str()));
         assert_eq!(ps.loas.len(), 3);
         assert!(ps.is_protocol_1_4());
         assert!(ps.notes.is_empty(), "{:?}", ps.notes);
     }
     // Another country's certificate does not verify it.
-    let text = bed.http.get(format!("{}/xa/metadata", bed.sim_url)).send().await.unwrap().text().await.unwrap();
+    let text = bed
+        .http
+        .get(format!("{}/xa/metadata", bed.sim_url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(verify_metadata(
         &text,
         &MetadataTrust::Pinned(vec![keys().xb.pair.cert.clone()]),
@@ -291,23 +321,35 @@ async fn natural_and_legal_persons_round_trip_with_ecdh_es_and_rsa_oaep() {
 
         bed.control(serde_json::json!({"identity": "natural-greek", "loa": "high", "fault": "none", "deny": false})).await;
         let built = bed.request(&ps, PersonType::NaturalPerson, LoaLevel::Substantial);
-        let v = bed.validate(&bed.round_trip(&built).await, &built, &ps).unwrap();
+        let v = bed
+            .validate(&bed.round_trip(&built).await, &built, &ps)
+            .unwrap();
         assert_eq!(v.identity.country, cc);
         assert_eq!(v.identity.loa.level, LoaLevel::High);
-        let Subject::Natural(p) = &v.identity.subject else { panic!("natural expected") };
+        let Subject::Natural(p) = &v.identity.subject else {
+            panic!("natural expected")
+        };
         assert_eq!(p.person_identifier, format!("{cc}/SE/GR-0002-TEST"));
         assert_eq!(p.family_name.latin, "Papadopoulou");
         assert_eq!(p.family_name.original.as_deref(), Some("Παπαδοπούλου"));
         assert_eq!(p.given_name.original.as_deref(), Some("Ελένη"));
         assert_eq!(p.date_of_birth, "1985-03-25");
-        assert_eq!(p.birth_name.as_ref().unwrap().original.as_deref(), Some("Γεωργίου"));
+        assert_eq!(
+            p.birth_name.as_ref().unwrap().original.as_deref(),
+            Some("Γεωργίου")
+        );
 
         // A chosen LoA below the requested minimum is raised to it (no fault asked for).
-        bed.control(serde_json::json!({"identity": "natural-latin", "loa": "low"})).await;
+        bed.control(serde_json::json!({"identity": "natural-latin", "loa": "low"}))
+            .await;
         let built = bed.request(&ps, PersonType::NaturalPerson, LoaLevel::Substantial);
-        let v = bed.validate(&bed.round_trip(&built).await, &built, &ps).unwrap();
+        let v = bed
+            .validate(&bed.round_trip(&built).await, &built, &ps)
+            .unwrap();
         assert_eq!(v.identity.loa.level, LoaLevel::Substantial);
-        let Subject::Natural(p) = &v.identity.subject else { panic!("natural expected") };
+        let Subject::Natural(p) = &v.identity.subject else {
+            panic!("natural expected")
+        };
         assert_eq!(p.family_name.latin, "Mustermann");
         assert_eq!(p.family_name.original, None);
         assert_eq!(
@@ -315,10 +357,15 @@ async fn natural_and_legal_persons_round_trip_with_ecdh_es_and_rsa_oaep() {
             Some("Testville")
         );
 
-        bed.control(serde_json::json!({"identity": "legal", "loa": "substantial"})).await;
+        bed.control(serde_json::json!({"identity": "legal", "loa": "substantial"}))
+            .await;
         let built = bed.request(&ps, PersonType::LegalPerson, LoaLevel::Substantial);
-        let v = bed.validate(&bed.round_trip(&built).await, &built, &ps).unwrap();
-        let Subject::Legal(l) = &v.identity.subject else { panic!("legal expected") };
+        let v = bed
+            .validate(&bed.round_trip(&built).await, &built, &ps)
+            .unwrap();
+        let Subject::Legal(l) = &v.identity.subject else {
+            panic!("legal expected")
+        };
         assert_eq!(l.legal_person_identifier, format!("{cc}/SE/LP-0003-TEST"));
         assert_eq!(l.legal_name.latin, "Testland Widgets Ltd");
         assert_eq!(v.identity.loa.level, LoaLevel::Substantial);
@@ -359,7 +406,10 @@ async fn every_fault_is_rejected_by_the_connectors_validation() {
     let bed = bed().await;
     for (cc, key) in [("XA", &keys().xa), ("XB", &keys().xb)] {
         let ps = bed.proxy_service(cc, key).await;
-        for (person, identity) in [(PersonType::NaturalPerson, "natural-latin"), (PersonType::LegalPerson, "legal")] {
+        for (person, identity) in [
+            (PersonType::NaturalPerson, "natural-latin"),
+            (PersonType::LegalPerson, "legal"),
+        ] {
             for (fault, code) in FAULTS {
                 bed.control(serde_json::json!({"identity": identity, "loa": "substantial", "fault": fault.as_str(), "deny": false})).await;
                 let built = bed.request(&ps, person, LoaLevel::Substantial);
@@ -383,19 +433,27 @@ async fn deny_yields_a_signed_request_denied_and_replay_is_caught_by_the_replay_
     let text = bed.round_trip(&built).await;
     assert!(text.contains("RequestDenied"));
     assert!(!text.contains("Assertion"));
-    assert!(matches!(bed.validate(&text, &built, &ps), Err(Error::Denied(_))));
+    assert!(matches!(
+        bed.validate(&text, &built, &ps),
+        Err(Error::Denied(_))
+    ));
 
     bed.control(serde_json::json!({"deny": false})).await;
     let first = bed.request(&ps, PersonType::NaturalPerson, LoaLevel::Substantial);
     let cache = MemoryReplayCache::default();
-    let v = bed.validate(&bed.round_trip(&first).await, &first, &ps).unwrap();
+    let v = bed
+        .validate(&bed.round_trip(&first).await, &first, &ps)
+        .unwrap();
     cache.check_and_remember(&v, now()).unwrap();
     bed.control(serde_json::json!({"fault": "replay"})).await;
     let second = bed.request(&ps, PersonType::NaturalPerson, LoaLevel::Substantial);
     let replayed = bed.round_trip(&second).await;
     // Against the request it really answers, the copy is valid: only the replay cache stops it.
     let again = bed.validate(&replayed, &first, &ps).unwrap();
-    assert_eq!(cache.check_and_remember(&again, now()).err(), Some(Error::Replay));
+    assert_eq!(
+        cache.check_and_remember(&again, now()).err(),
+        Some(Error::Replay)
+    );
 }
 
 #[tokio::test]
@@ -404,9 +462,13 @@ async fn tampered_or_foreign_signed_requests_get_the_400_page() {
     let ps = bed.proxy_service("XA", &keys().xa).await;
     let built = bed.request(&ps, PersonType::NaturalPerson, LoaLevel::Substantial);
 
-    let tampered = built.xml.replacen("ForceAuthn=\"true\"", "ForceAuthn=\"false\"", 1);
+    let tampered = built
+        .xml
+        .replacen("ForceAuthn=\"true\"", "ForceAuthn=\"false\"", 1);
     assert_ne!(tampered, built.xml);
-    let (status, body) = bed.post(&built, &xml::encode_base64(tampered.as_bytes())).await;
+    let (status, body) = bed
+        .post(&built, &xml::encode_base64(tampered.as_bytes()))
+        .await;
     assert_eq!(status, 400);
     assert!(parse_post_form(&body).is_none());
 
@@ -422,11 +484,19 @@ async fn tampered_or_foreign_signed_requests_get_the_400_page() {
         requester_id: None,
         provider_name: None,
     };
-    let forged = authn_request::build(&impostor, &ps, &req, RequestOptions::default(), now()).unwrap();
+    let forged =
+        authn_request::build(&impostor, &ps, &req, RequestOptions::default(), now()).unwrap();
     let (status, _) = bed.post(&forged, &forged.form.saml_request).await;
     assert_eq!(status, 400);
 
-    for junk in ["", "!!!", &xml::encode_base64(b"<x/>"), &xml::encode_base64(b"<saml2p:AuthnRequest xmlns:saml2p=\"urn:oasis:names:tc:SAML:2.0:protocol\"/>")] {
+    for junk in [
+        "",
+        "!!!",
+        &xml::encode_base64(b"<x/>"),
+        &xml::encode_base64(
+            b"<saml2p:AuthnRequest xmlns:saml2p=\"urn:oasis:names:tc:SAML:2.0:protocol\"/>",
+        ),
+    ] {
         let (status, _) = bed.post(&built, junk).await;
         assert_eq!(status, 400, "{junk}");
     }
@@ -438,19 +508,51 @@ async fn control_round_trips_and_rejects_unknown_values() {
     let r = bed
         .http
         .post(format!("{}/control", bed.sim_url))
-        .form(&[("identity", "legal"), ("loa", "high"), ("fault", "expired"), ("deny", "false")])
+        .form(&[
+            ("identity", "legal"),
+            ("loa", "high"),
+            ("fault", "expired"),
+            ("deny", "false"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let got: serde_json::Value = bed.http.get(format!("{}/control", bed.sim_url)).send().await.unwrap().json().await.unwrap();
-    assert_eq!(got, serde_json::json!({"identity": "legal", "loa": "high", "fault": "expired", "deny": false}));
-    for bad in [("fault", "nope"), ("loa", "medium"), ("identity", "x"), ("colour", "red")] {
-        let r = bed.http.post(format!("{}/control", bed.sim_url)).form(&[bad]).send().await.unwrap();
+    let got: serde_json::Value = bed
+        .http
+        .get(format!("{}/control", bed.sim_url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        got,
+        serde_json::json!({"identity": "legal", "loa": "high", "fault": "expired", "deny": false})
+    );
+    for bad in [
+        ("fault", "nope"),
+        ("loa", "medium"),
+        ("identity", "x"),
+        ("colour", "red"),
+    ] {
+        let r = bed
+            .http
+            .post(format!("{}/control", bed.sim_url))
+            .form(&[bad])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 400, "{bad:?}");
     }
     assert_eq!(bed.state.control().fault, Some(Fault::Expired));
-    let r = bed.http.get(format!("{}/healthz", bed.sim_url)).send().await.unwrap();
+    let r = bed
+        .http
+        .get(format!("{}/healthz", bed.sim_url))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
 }
 
@@ -461,5 +563,8 @@ async fn control_round_trips_and_rejects_unknown_values() {
 async fn ec_signing_country_metadata_verifies_but_node_drops_its_p256_key() {
     let bed = bed().await;
     let ps = bed.proxy_service("XC", &keys().xc_ec).await;
-    assert_eq!(ps.unusable_reasons(), vec!["no usable signing certificate".to_owned()]);
+    assert_eq!(
+        ps.unusable_reasons(),
+        vec!["no usable signing certificate".to_owned()]
+    );
 }

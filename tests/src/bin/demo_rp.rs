@@ -6,7 +6,9 @@ use eidas_testbed::demo_rp::{self, RpConfig};
 use eidas_testbed::server::{init_tracing, serve};
 
 #[derive(Parser)]
-#[command(about = "Demo e-service: logs in through the eIDAS gateway and shows the verified claims")]
+#[command(
+    about = "Demo e-service: logs in through the eIDAS gateway and shows the verified claims"
+)]
 struct Args {
     /// The gateway's OIDC issuer URL.
     #[arg(long)]

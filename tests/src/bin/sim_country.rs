@@ -39,7 +39,9 @@ async fn main() -> anyhow::Result<()> {
         .with_context(|| format!("bind {}", args.listen))?;
     let bound = format!("http://{}", listener.local_addr()?);
     let mut cfg = match &args.config {
-        Some(p) => SimConfig::from_toml(&std::fs::read_to_string(p).with_context(|| p.display().to_string())?)?,
+        Some(p) => SimConfig::from_toml(
+            &std::fs::read_to_string(p).with_context(|| p.display().to_string())?,
+        )?,
         None => SimConfig {
             public_url: bound.clone(),
             trusted_connector_certs: vec![],
@@ -48,9 +50,14 @@ async fn main() -> anyhow::Result<()> {
             countries: vec![],
         },
     };
-    cfg.public_url = args.public_url.clone().unwrap_or(if args.config.is_some() { cfg.public_url } else { bound });
+    cfg.public_url = args.public_url.clone().unwrap_or(if args.config.is_some() {
+        cfg.public_url
+    } else {
+        bound
+    });
     cfg.auto |= args.auto;
-    cfg.trusted_connector_certs.extend(args.trust_connector_cert.iter().cloned());
+    cfg.trusted_connector_certs
+        .extend(args.trust_connector_cert.iter().cloned());
     let state = if args.config.is_some() {
         SimState::from_config(&cfg)?
     } else {
@@ -61,7 +68,8 @@ async fn main() -> anyhow::Result<()> {
         if let Some(dir) = &args.cert_dir {
             for c in &countries {
                 let path = dir.join(format!("{}.crt", c.code.to_ascii_lowercase()));
-                std::fs::write(&path, c.signing.pair.cert.to_pem()?).with_context(|| path.display().to_string())?;
+                std::fs::write(&path, c.signing.pair.cert.to_pem()?)
+                    .with_context(|| path.display().to_string())?;
             }
         }
         let mut trusted = Vec::new();

@@ -81,7 +81,10 @@ pub fn parse_sp_metadata(root: Node) -> Result<ConnectorMetadata, Rejection> {
             .descendants()
             .filter(|n| xml::is(*n, ns::DS, "X509Certificate"))
         {
-            let Some(cert) = xml::base64_text(n).ok().and_then(|d| X509::from_der(&d).ok()) else {
+            let Some(cert) = xml::base64_text(n)
+                .ok()
+                .and_then(|d| X509::from_der(&d).ok())
+            else {
                 continue;
             };
             if use_ != Some("encryption") {
@@ -156,7 +159,8 @@ pub fn verify_sp_metadata(
     text: &str,
     url: &str,
 ) -> Result<ConnectorMetadata, Rejection> {
-    let doc = xml::parse(text, xml::MAX_METADATA_BYTES).map_err(|e| rej("metadata_xml", e.to_string()))?;
+    let doc = xml::parse(text, xml::MAX_METADATA_BYTES)
+        .map_err(|e| rej("metadata_xml", e.to_string()))?;
     let root = doc.root_element();
     let keys: Vec<PKey<Public>> = state
         .inner
@@ -175,7 +179,10 @@ pub fn verify_sp_metadata(
     }
     let m = parse_sp_metadata(root)?;
     if m.entity_id != url {
-        return Err(rej("metadata_entity_id", "entityID is not the metadata URL"));
+        return Err(rej(
+            "metadata_entity_id",
+            "entityID is not the metadata URL",
+        ));
     }
     Ok(m)
 }
@@ -188,7 +195,8 @@ pub async fn verify_request(
     // Same size cap as the Connector applies to responses (§1.3).
     let text = eidas_node::saml::response::decode_post(saml_request)
         .map_err(|e| rej("request_decode", e.code()))?;
-    let doc = xml::parse(&text, xml::MAX_MESSAGE_BYTES).map_err(|e| rej("request_xml", e.code()))?;
+    let doc =
+        xml::parse(&text, xml::MAX_MESSAGE_BYTES).map_err(|e| rej("request_xml", e.code()))?;
     let root = doc.root_element();
     if !xml::is(root, ns::SAMLP, "AuthnRequest") {
         return Err(rej("request_root", "not an AuthnRequest"));
@@ -198,8 +206,13 @@ pub async fn verify_request(
         .ok_or_else(|| rej("request_issuer", "no Issuer"))?;
     let meta = fetch_verified(state, &issuer).await?;
     // §1: the request MUST be signed; keys only from the verified metadata, never KeyInfo.
-    dsig::verify_enveloped(root, "AuthnRequest", &meta.signing_keys, &SignaturePolicy::EIDAS)
-        .map_err(|e| rej("request_signature", e.code()))?;
+    dsig::verify_enveloped(
+        root,
+        "AuthnRequest",
+        &meta.signing_keys,
+        &SignaturePolicy::EIDAS,
+    )
+    .map_err(|e| rej("request_signature", e.code()))?;
     let parsed = parse_request(root, issuer)?;
     Ok((parsed, meta))
 }

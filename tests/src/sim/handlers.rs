@@ -41,7 +41,11 @@ fn not_found() -> Response {
 }
 
 pub(crate) async fn index(State(state): State<SimState>) -> Response {
-    page(StatusCode::OK, "eIDAS simulator (TEST)", &pages::index(&state.inner.countries))
+    page(
+        StatusCode::OK,
+        "eIDAS simulator (TEST)",
+        &pages::index(&state.inner.countries),
+    )
 }
 
 pub(crate) async fn metadata(State(state): State<SimState>, Path(cc): Path<String>) -> Response {
@@ -78,7 +82,10 @@ pub(crate) async fn sso(
     let code = country.code.clone();
     let f = form(&body);
     let Some(saml_request) = field(&f, "SAMLRequest") else {
-        return refuse(&code, &Rejection("request_missing", "no SAMLRequest".into()));
+        return refuse(
+            &code,
+            &Rejection("request_missing", "no SAMLRequest".into()),
+        );
     };
     let (request, connector) = match connector::verify_request(&state, saml_request).await {
         Ok(v) => v,
@@ -90,7 +97,10 @@ pub(crate) async fn sso(
         .as_deref()
         .is_some_and(|d| d != state.sso_url(&code))
     {
-        return refuse(&code, &Rejection("request_destination", "Destination is not us".into()));
+        return refuse(
+            &code,
+            &Rejection("request_destination", "Destination is not us".into()),
+        );
     }
     let pending = Pending {
         country: code.clone(),
@@ -138,7 +148,10 @@ pub(crate) async fn respond(
         .filter(|(at, _)| at.elapsed() < PENDING_TTL)
         .map(|(_, p)| p);
     let Some(pending) = pending.filter(|p| p.country.eq_ignore_ascii_case(&cc)) else {
-        return error_page(StatusCode::BAD_REQUEST, "This login has expired or was already answered.");
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "This login has expired or was already answered.",
+        );
     };
     let fault = match Fault::parse_optional(field(&f, "fault").unwrap_or("none")) {
         Ok(fault) => fault,
@@ -168,11 +181,18 @@ fn answer(state: &SimState, pending: &Pending, choice: &AnswerChoice) -> Respons
             if let Some(rs) = &pending.relay_state {
                 fields.push(("RelayState", rs.as_str()));
             }
-            auto_post_page("Returning to your e-service", &pending.connector.acs_url, &fields)
+            auto_post_page(
+                "Returning to your e-service",
+                &pending.connector.acs_url,
+                &fields,
+            )
         }
         Err(r) => {
             tracing::error!(country = %pending.country, reason = r.0, detail = %r.1, "cannot answer");
-            error_page(StatusCode::INTERNAL_SERVER_ERROR, "The TEST country could not answer.")
+            error_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The TEST country could not answer.",
+            )
         }
     }
 }

@@ -4,7 +4,9 @@
 
 use eidas_node::identity::{Loa, OptionalAttribute, PersonType};
 use eidas_node::saml::attributes::{self as reg, NAME_FORMAT_URI};
-use eidas_node::saml::authn_request::{random_id, NAMEID_PERSISTENT, NAMEID_TRANSIENT, NAMEID_UNSPECIFIED};
+use eidas_node::saml::authn_request::{
+    random_id, NAMEID_PERSISTENT, NAMEID_TRANSIENT, NAMEID_UNSPECIFIED,
+};
 use eidas_node::saml::crypto::uri;
 use eidas_node::saml::dsig::{self, SIGNATURE_MARKER};
 use eidas_node::saml::metadata::{

@@ -106,8 +106,10 @@ impl SimState {
         allowed_connector_metadata_urls: Option<Vec<String>>,
         auto: bool,
     ) -> Result<Self, SimError> {
-        let rogue_ec = respond::rogue_key(false).map_err(|e| SimError(format!("rogue key: {e}")))?;
-        let rogue_rsa = respond::rogue_key(true).map_err(|e| SimError(format!("rogue key: {e}")))?;
+        let rogue_ec =
+            respond::rogue_key(false).map_err(|e| SimError(format!("rogue key: {e}")))?;
+        let rogue_rsa =
+            respond::rogue_key(true).map_err(|e| SimError(format!("rogue key: {e}")))?;
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(10))
@@ -115,7 +117,10 @@ impl SimState {
             .map_err(|e| SimError(format!("http client: {e}")))?;
         for c in &countries {
             if c.code.len() != 2 || !c.code.bytes().all(|b| b.is_ascii_uppercase()) {
-                return Err(SimError(format!("country code {:?} is not two upper-case letters", c.code)));
+                return Err(SimError(format!(
+                    "country code {:?} is not two upper-case letters",
+                    c.code
+                )));
             }
         }
         Ok(SimState {
@@ -183,12 +188,20 @@ impl SimState {
 
     /// `{public_url}/{cc}/metadata`, the entityID of a country.
     pub fn metadata_url(&self, code: &str) -> String {
-        format!("{}/{}/metadata", self.inner.public_url, code.to_ascii_lowercase())
+        format!(
+            "{}/{}/metadata",
+            self.inner.public_url,
+            code.to_ascii_lowercase()
+        )
     }
 
     /// `{public_url}/{cc}/sso`.
     pub fn sso_url(&self, code: &str) -> String {
-        format!("{}/{}/sso", self.inner.public_url, code.to_ascii_lowercase())
+        format!(
+            "{}/{}/sso",
+            self.inner.public_url,
+            code.to_ascii_lowercase()
+        )
     }
 }
 
@@ -196,8 +209,14 @@ impl SimState {
 pub fn router(state: SimState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .route(crate::html::AUTOSUBMIT_PATH, get(crate::html::autosubmit_js))
-        .route("/control", get(handlers::get_control).post(handlers::post_control))
+        .route(
+            crate::html::AUTOSUBMIT_PATH,
+            get(crate::html::autosubmit_js),
+        )
+        .route(
+            "/control",
+            get(handlers::get_control).post(handlers::post_control),
+        )
         .route("/", get(handlers::index))
         .route("/{cc}/metadata", get(handlers::metadata))
         .route("/{cc}/sso", post(handlers::sso))
@@ -209,8 +228,7 @@ impl Country {
     /// A country with a fresh RSA-3072 signing key and self-signed certificate (quick starts and
     /// tests without key files). The certificate must be pinned by the Connector to trust it.
     pub fn ephemeral(code: &str, name: &str, encryption: EncryptionMode) -> Result<Self, SimError> {
-        let key = respond::rogue_key(true)
-            .map_err(|e| SimError(format!("key generation: {e}")))?;
+        let key = respond::rogue_key(true).map_err(|e| SimError(format!("key generation: {e}")))?;
         Ok(Country {
             code: code.to_ascii_uppercase(),
             name: name.to_owned(),

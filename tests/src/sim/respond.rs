@@ -91,7 +91,10 @@ fn loa_uri(req: &ParsedRequest, chosen: LoaLevel, country: &Country) -> String {
         .iter()
         .find(|l| l.level == level)
         .or(req.loas.first())
-        .map_or_else(|| Loa::notified(level).uri().to_owned(), |l| l.uri().to_owned())
+        .map_or_else(
+            || Loa::notified(level).uri().to_owned(),
+            |l| l.uri().to_owned(),
+        )
 }
 
 /// The Connector's certificate for our encryption mode (§3.2: EC for ECDH-ES, RSA for OAEP).
@@ -150,11 +153,20 @@ fn build_document(
     let (cert, protection) = recipient_cert(connector, country.encryption)?;
     let now = OffsetDateTime::now_utc();
     let issuer = state.metadata_url(&country.code);
-    let mut spec = ResponseSpec::success(&issuer, &connector.acs_url, &connector.entity_id, &req.id, now);
+    let mut spec = ResponseSpec::success(
+        &issuer,
+        &connector.acs_url,
+        &connector.entity_id,
+        &req.id,
+        now,
+    );
     spec.encryption = Some(protection);
     spec.loa = loa_uri(req, choice.loa, country);
     if choice.deny {
-        spec.status = Some((format!("{STATUS}Responder"), Some(format!("{STATUS}RequestDenied"))));
+        spec.status = Some((
+            format!("{STATUS}Responder"),
+            Some(format!("{STATUS}RequestDenied")),
+        ));
     }
     let identity = pick_identity(&choice.identity, req.person_type);
     let connector_country = connector.country.clone().unwrap_or_default();
@@ -227,8 +239,14 @@ fn apply_spec_fault<'a>(
         }
         Fault::PlaintextAssertion => spec.encryption = None,
         Fault::PersonIdentifierOtherCountry => {
-            if let Some(v) = spec.attributes.first_mut().and_then(|a| a.values.first_mut()) {
-                v.0 = v.0.get(2..).map_or_else(|| "ZZ".to_owned(), |rest| format!("ZZ{rest}"));
+            if let Some(v) = spec
+                .attributes
+                .first_mut()
+                .and_then(|a| a.values.first_mut())
+            {
+                v.0 =
+                    v.0.get(2..)
+                        .map_or_else(|| "ZZ".to_owned(), |rest| format!("ZZ{rest}"));
             }
         }
         Fault::MissingMandatoryAttribute => {
@@ -244,7 +262,10 @@ fn apply_spec_fault<'a>(
             values: vec![("XA/XX/REPRESENTATIVE-TEST".to_owned(), false)],
         }),
         Fault::StatusAuthnFailed => {
-            spec.status = Some((format!("{STATUS}Responder"), Some(format!("{STATUS}AuthnFailed"))));
+            spec.status = Some((
+                format!("{STATUS}Responder"),
+                Some(format!("{STATUS}AuthnFailed")),
+            ));
         }
         Fault::XswWrapped
         | Fault::EvilAssertionBeside
@@ -266,7 +287,9 @@ fn apply_document_fault(
     match fault {
         Fault::XswWrapped => {
             // XSW1: an unsigned evil root carrying the signed original as its child.
-            let body = doc.strip_prefix("<saml2p:Response ").ok_or_else(malformed)?;
+            let body = doc
+                .strip_prefix("<saml2p:Response ")
+                .ok_or_else(malformed)?;
             Ok(format!(
                 "<saml2p:Response xmlns:saml2p=\"urn:oasis:names:tc:SAML:2.0:protocol\" ID=\"_evil\" Version=\"2.0\"><saml2p:Response {body}</saml2p:Response>"
             ))
@@ -275,7 +298,11 @@ fn apply_document_fault(
             let mut evil_spec = spec.clone();
             evil_spec.name_id = "evil".to_owned();
             let evil = idp::build_assertion(&evil_spec, &country.signing).map_err(internal)?;
-            let tampered = doc.replacen("</saml2p:Response>", &format!("{evil}</saml2p:Response>"), 1);
+            let tampered = doc.replacen(
+                "</saml2p:Response>",
+                &format!("{evil}</saml2p:Response>"),
+                1,
+            );
             resign(&tampered, &country.signing)
         }
         Fault::TwoAssertions => {
@@ -284,13 +311,26 @@ fn apply_document_fault(
             let start = doc.find(open).ok_or_else(malformed)?;
             let end = doc.find(close).ok_or_else(malformed)? + close.len();
             let ea = doc.get(start..end).ok_or_else(malformed)?.to_owned();
-            resign(&doc.replacen(&ea, &format!("{ea}{ea}"), 1), &country.signing)
+            resign(
+                &doc.replacen(&ea, &format!("{ea}{ea}"), 1),
+                &country.signing,
+            )
         }
         Fault::WeakAlgorithms => Ok(doc
-            .replacen(country.signing.algorithm.uri(), "http://www.w3.org/2000/09/xmldsig#rsa-sha1", 1)
-            .replace(uri::AES256_GCM, "http://www.w3.org/2001/04/xmlenc#aes128-cbc")),
+            .replacen(
+                country.signing.algorithm.uri(),
+                "http://www.w3.org/2000/09/xmldsig#rsa-sha1",
+                1,
+            )
+            .replace(
+                uri::AES256_GCM,
+                "http://www.w3.org/2001/04/xmlenc#aes128-cbc",
+            )),
         Fault::WeakEncryptionAlgorithm => resign(
-            &doc.replace(uri::AES256_GCM, "http://www.w3.org/2001/04/xmlenc#aes128-cbc"),
+            &doc.replace(
+                uri::AES256_GCM,
+                "http://www.w3.org/2001/04/xmlenc#aes128-cbc",
+            ),
             &country.signing,
         ),
         _ => Ok(doc),
