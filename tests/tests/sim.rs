@@ -20,7 +20,6 @@ use eidas_node::identity::{
 use eidas_node::saml::authn_request::{self, BuiltRequest, RequestOptions};
 use eidas_node::saml::crypto::SignaturePolicy;
 use eidas_node::saml::keys::{KeyPair, SigningKey};
-use support::keypair;
 use eidas_node::saml::metadata::{verify_metadata, MetadataTrust, ProxyService};
 use eidas_node::saml::replay::MemoryReplayCache;
 use eidas_node::saml::response::{self, Context, ValidatedResponse};
@@ -29,6 +28,7 @@ use eidas_node::saml::sp_metadata::{self, Contact, MetadataInfo, Organization};
 use eidas_node::saml::{xml, Error};
 use eidas_testbed::browser::{parse_post_form, Browser};
 use eidas_testbed::sim::{self, Country, EncryptionMode, Fault, SimState};
+use support::keypair;
 use time::{Duration, OffsetDateTime};
 
 struct Keys {

@@ -42,4 +42,3 @@ pub fn keypair(kind: &str, cn: &str) -> KeyPair {
         cert: b.build(),
     }
 }
-
