@@ -79,6 +79,10 @@ fn country(code: &str, key: &SigningKey, enc: EncryptionMode) -> Country {
 
 /// A Connector (metadata served on loopback) and a simulator in automatic mode.
 async fn bed() -> Bed {
+    bed_with(true).await
+}
+
+async fn bed_with(auto: bool) -> Bed {
     let k = keys();
     let sp_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let sp_base = format!("http://{}", sp_listener.local_addr().unwrap());
@@ -118,7 +122,7 @@ async fn bed() -> Bed {
         ],
         vec![k.sp_sign.cert.clone()],
         None,
-        true,
+        auto,
     )
     .unwrap();
     let app = sim::router(state.clone());
@@ -529,5 +533,102 @@ async fn ec_signing_country_metadata_verifies_but_node_drops_its_p256_key() {
     assert_eq!(
         ps.unusable_reasons(),
         vec!["no usable signing certificate".to_owned()]
+    );
+}
+
+#[tokio::test]
+async fn picker_page_offers_identities_loas_and_faults_and_answers_once() {
+    let bed = bed_with(false).await;
+    let ps = bed.proxy_service("XA", &keys().xa).await;
+    let built = bed.request(&ps, PersonType::NaturalPerson, LoaLevel::Substantial);
+    let (status, page) = bed.post(&built, &built.form.saml_request).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("TEST COUNTRY"));
+    assert!(page.contains("Ελένη Παπαδοπούλου"));
+    assert!(
+        !page.contains("Testland Widgets"),
+        "legal person offered for a natural-person request"
+    );
+    assert!(page.contains("<select id=\"fault\" name=\"fault\">"));
+    for f in Fault::all() {
+        assert!(page.contains(&format!("<option value=\"{f}\">")), "{f}");
+    }
+    assert!(
+        !page.contains("<option value=\"low\""),
+        "LoA below the request offered"
+    );
+    assert!(page.contains("Cancel (deny consent)"));
+    let form = parse_post_form(&page).unwrap();
+    assert_eq!(form.action, "/xa/respond");
+    let action = format!("{}/xa/respond", bed.sim_url);
+    let fields = |extra: &[(&str, &str)]| {
+        let mut v = form.fields.clone();
+        v.extend(extra.iter().map(|(a, b)| (a.to_string(), b.to_string())));
+        v
+    };
+    let answer = bed
+        .browser
+        .post(
+            &action,
+            &fields(&[
+                ("identity", "natural-greek"),
+                ("loa", "high"),
+                ("fault", "none"),
+                ("action", "login"),
+            ]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(answer.status, 200);
+    assert!(answer
+        .body
+        .contains("<script src=\"/static/autosubmit.js\"></script>"));
+    let rf = parse_post_form(&answer.body).unwrap();
+    let text = response::decode_post(rf.field("SAMLResponse").unwrap()).unwrap();
+    let v = bed.validate(&text, &built, &ps).unwrap();
+    assert_eq!(v.identity.loa.level, LoaLevel::High);
+    assert_eq!(v.identity.identifier(), "XA/SE/GR-0002-TEST");
+
+    // The handle is single-use.
+    let again = bed
+        .browser
+        .post(&action, &fields(&[("action", "login")]))
+        .await
+        .unwrap();
+    assert_eq!(again.status, 400);
+
+    // Cancel on a fresh picker page → RequestDenied.
+    let built = bed.request(&ps, PersonType::NaturalPerson, LoaLevel::Substantial);
+    let (_, page) = bed.post(&built, &built.form.saml_request).await;
+    let form = parse_post_form(&page).unwrap();
+    let mut f = form.fields.clone();
+    f.push(("action".into(), "cancel".into()));
+    let answer = bed.browser.post(&action, &f).await.unwrap();
+    let rf = parse_post_form(&answer.body).unwrap();
+    let text = response::decode_post(rf.field("SAMLResponse").unwrap()).unwrap();
+    assert!(matches!(
+        bed.validate(&text, &built, &ps),
+        Err(Error::Denied(_))
+    ));
+
+    let js = bed
+        .browser
+        .get(&format!("{}/static/autosubmit.js", bed.sim_url))
+        .await
+        .unwrap();
+    assert_eq!(js.status, 200);
+    assert!(js.body.contains("submit()"));
+}
+
+#[test]
+fn example_config_parses_and_unknown_keys_are_refused() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/sim-example.toml")).unwrap();
+    let cfg = eidas_testbed::sim::SimConfig::from_toml(&text).unwrap();
+    assert_eq!(cfg.countries.len(), 2);
+    assert_eq!(cfg.countries[1].encryption, EncryptionMode::RsaOaep);
+    assert_eq!(cfg.countries[0].loas, LoaLevel::all().to_vec());
+    assert!(
+        eidas_testbed::sim::SimConfig::from_toml(&format!("{text}\ncolour = \"red\"\n")).is_err()
     );
 }
