@@ -158,7 +158,13 @@ async fn login(State(st): State<RpState>, Query(q): Query<HashMap<String, String
         );
     }
     let mut r = StatusCode::SEE_OTHER.into_response();
-    let cookie = format!("{COOKIE}={sid}; Path=/; HttpOnly; SameSite=Lax; Max-Age=900");
+    // Secure whenever the RP itself is served over HTTPS (plain http only on loopback tests).
+    let secure = if st.cfg.public_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!("{COOKIE}={sid}; Path=/; HttpOnly; SameSite=Lax; Max-Age=900{secure}");
     if let (Ok(loc), Ok(c)) = (
         HeaderValue::from_str(url.as_str()),
         HeaderValue::from_str(&cookie),

@@ -456,6 +456,18 @@ async fn tampered_or_foreign_signed_requests_get_the_400_page() {
     let (status, _) = bed.post(&forged, &forged.form.saml_request).await;
     assert_eq!(status, 400);
 
+    // Properly signed, but stale (§1: IssueInstant older than 10 minutes).
+    let stale = authn_request::build(
+        &bed.sp,
+        &ps,
+        &req,
+        RequestOptions::default(),
+        now() - Duration::minutes(20),
+    )
+    .unwrap();
+    let (status, _) = bed.post(&stale, &stale.form.saml_request).await;
+    assert_eq!(status, 400);
+
     for junk in [
         "",
         "!!!",

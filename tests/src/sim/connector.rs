@@ -213,8 +213,22 @@ pub async fn verify_request(
         &SignaturePolicy::EIDAS,
     )
     .map_err(|e| rej("request_signature", e.code()))?;
+    check_issue_instant(root, OffsetDateTime::now_utc())?;
     let parsed = parse_request(root, issuer)?;
     Ok((parsed, meta))
+}
+
+/// §1: a request is answered only while fresh: IssueInstant at most 10 minutes old and not more
+/// than a minute in the future (clock skew).
+fn check_issue_instant(root: Node, now: OffsetDateTime) -> Result<(), Rejection> {
+    let t = root
+        .attribute("IssueInstant")
+        .and_then(xml::parse_datetime)
+        .ok_or_else(|| rej("request_issue_instant", "missing or malformed"))?;
+    if t < now - time::Duration::minutes(10) || t > now + time::Duration::minutes(1) {
+        return Err(rej("request_issue_instant", "outside the accepted window"));
+    }
+    Ok(())
 }
 
 fn parse_request(root: Node, issuer: String) -> Result<ParsedRequest, Rejection> {
