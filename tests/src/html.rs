@@ -1,0 +1,149 @@
+//! HTML helpers: escaping and the auto-submitting POST form (SAML HTTP-POST binding, §1.3).
+//!
+//! Form contract relied on by [`crate::browser::parse_post_form`] and the gateway's automated
+//! client: `<form method="post" action="…">` with `<input type="hidden" name="…" value="…">`,
+//! attribute values escaped with `&amp; &lt; &gt; &quot; &#39;`.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// Path of the external auto-submit script (an external file, so a strict CSP works).
+pub const AUTOSUBMIT_PATH: &str = "/static/autosubmit.js";
+
+/// The auto-submit script: submits the first form once the page has loaded.
+pub const AUTOSUBMIT_JS: &str =
+    "document.addEventListener('DOMContentLoaded',function(){var f=document.forms[0];if(f){f.submit();}});\n";
+
+/// CSP for every page we serve: no inline script or style, scripts only from ourselves.
+pub const CSP: &str =
+    "default-src 'none'; script-src 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// Escapes text and attribute values alike.
+pub fn escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// Reverses [`escape`] and the usual numeric references (`&#NN;`, `&#xNN;`). Unknown entities
+/// are kept as written.
+pub fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(pos) = rest.find('&') {
+        out.push_str(rest.get(..pos).unwrap_or(""));
+        let after = rest.get(pos..).unwrap_or("");
+        let Some(semi) = after.find(';').filter(|&i| i <= 10) else {
+            out.push('&');
+            rest = after.get(1..).unwrap_or("");
+            continue;
+        };
+        let entity = after.get(1..semi).unwrap_or("");
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            e => e
+                .strip_prefix("#x")
+                .or_else(|| e.strip_prefix("#X"))
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| e.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = after.get(semi + 1..).unwrap_or("");
+            }
+            None => {
+                out.push('&');
+                rest = after.get(1..).unwrap_or("");
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A complete HTML page with our headers (CSP, no caching: pages carry one-time messages).
+pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title></head><body>\n<main>\n{}\n</main>\n</body></html>\n",
+        escape(title),
+        body
+    );
+    let mut r = (status, html).into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// An auto-submitting POST form page (works without JavaScript: the button is visible).
+pub fn auto_post_page(title: &str, action: &str, fields: &[(&str, &str)]) -> Response {
+    let mut body = format!(
+        "<h1>{}</h1>\n<form method=\"post\" action=\"{}\">\n",
+        escape(title),
+        escape(action)
+    );
+    for (n, v) in fields {
+        body.push_str(&format!(
+            "<input type=\"hidden\" name=\"{}\" value=\"{}\">\n",
+            escape(n),
+            escape(v)
+        ));
+    }
+    body.push_str("<p>If you are not redirected automatically, press Continue.</p>\n<button type=\"submit\">Continue</button>\n</form>\n");
+    body.push_str(&format!("<script src=\"{AUTOSUBMIT_PATH}\"></script>"));
+    page(StatusCode::OK, title, &body)
+}
+
+/// Serves [`AUTOSUBMIT_JS`].
+pub async fn autosubmit_js() -> Response {
+    let mut r = AUTOSUBMIT_JS.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/javascript; charset=utf-8"),
+    );
+    r
+}
+
+/// An error page: a generic message, never the private cause (house-style H2).
+pub fn error_page(status: StatusCode, message: &str) -> Response {
+    page(
+        status,
+        "Error",
+        &format!("<h1>Error</h1>\n<p>{}</p>", escape(message)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_and_unescape_round_trip() {
+        let s = "a&b<c>d\"e'f Ελένη";
+        assert_eq!(escape(s), "a&amp;b&lt;c&gt;d&quot;e&#39;f Ελένη");
+        assert_eq!(unescape(&escape(s)), s);
+        assert_eq!(unescape("&#x41;&#66;&bogus;&"), "AB&bogus;&");
+    }
+}

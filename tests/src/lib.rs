@@ -1,0 +1,14 @@
+//! eIDAS test bed for `eidas-node`: TEST tools only, never part of a deployment.
+//!
+//! - [`sim`]: a simulated foreign eIDAS Proxy-Service hosting TEST countries (`XA`, `XB`, …),
+//!   with an identity picker, an automatic mode and fault injection.
+//! - [`browser`]: a scripted browser (cookies on, redirects off) that drives a full login.
+//! - [`demo_rp`]: a demo e-service (OpenID Connect RP) that really verifies the ID token.
+//! - [`server`]: serve-until-signal and logging setup for the binaries.
+//! - [`html`]: the escaping and auto-POST form helpers the three share.
+
+pub mod browser;
+pub mod demo_rp;
+pub mod html;
+pub mod server;
+pub mod sim;

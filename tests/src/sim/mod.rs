@@ -1,0 +1,241 @@
+//! The simulated foreign eIDAS Proxy-Service: TEST countries only (ISO user-assigned codes such as
+//! `XA`, `XB`). Owns its config, the in-memory pending requests and the HTTP routes. Must not be
+//! deployed next to a production Connector's trust configuration: it signs whatever it is told.
+//!
+//! URLs use the **lower-case** country code (`/xa/metadata`, `/xa/sso`); upper case is accepted
+//! and answered the same, but the entityID and every published URL are lower case.
+
+mod config;
+pub mod connector;
+mod fault;
+mod handlers;
+pub mod identities;
+mod idp_metadata;
+mod pages;
+mod respond;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::routing::{get, post};
+use axum::Router;
+use eidas_node::identity::LoaLevel;
+use eidas_node::saml::keys::SigningKey;
+use openssl::x509::X509;
+
+pub use config::{CountryConfig, EncryptionMode, SimConfig};
+pub use connector::ConnectorMetadata;
+pub use fault::{Fault, UnknownFault};
+pub use idp_metadata::build_metadata;
+pub use respond::AnswerChoice;
+
+/// One simulated country, ready to sign.
+#[derive(Clone, Debug)]
+pub struct Country {
+    /// Upper-case ISO code (`XA`).
+    pub code: String,
+    pub name: String,
+    pub signing: SigningKey,
+    pub encryption: EncryptionMode,
+    pub loas: Vec<LoaLevel>,
+    pub metadata_validity: time::Duration,
+}
+
+/// What the automatic mode answers (set with `POST /control`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct AutoControl {
+    pub identity: String,
+    pub loa: LoaLevel,
+    pub fault: Option<Fault>,
+    pub deny: bool,
+}
+
+impl Default for AutoControl {
+    fn default() -> Self {
+        AutoControl {
+            identity: identities::NATURAL_LATIN.to_owned(),
+            loa: LoaLevel::High,
+            fault: None,
+            deny: false,
+        }
+    }
+}
+
+/// Shared simulator state (cheap to clone).
+#[derive(Clone)]
+pub struct SimState {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub public_url: String,
+    pub countries: Vec<Country>,
+    pub trusted_connector_certs: Vec<X509>,
+    pub allowed_connector_metadata_urls: Option<Vec<String>>,
+    pub auto: bool,
+    /// Sign the `signed-by-unknown-key` fault: in KeyInfo, never in metadata.
+    pub rogue_ec: SigningKey,
+    pub rogue_rsa: SigningKey,
+    pub http: reqwest::Client,
+    pub control: Mutex<AutoControl>,
+    pub pending: Mutex<HashMap<String, (Instant, respond::Pending)>>,
+    pub connector_cache: Mutex<HashMap<String, (Instant, ConnectorMetadata)>>,
+    /// Last response sent per country, for the `replay` fault.
+    pub last_response: Mutex<HashMap<String, String>>,
+}
+
+/// Error building the simulator state.
+#[derive(Debug)]
+pub struct SimError(pub String);
+
+impl std::fmt::Display for SimError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SimError {}
+
+impl SimState {
+    /// Builds the state from already loaded keys (tests) .
+    pub fn new(
+        public_url: &str,
+        countries: Vec<Country>,
+        trusted_connector_certs: Vec<X509>,
+        allowed_connector_metadata_urls: Option<Vec<String>>,
+        auto: bool,
+    ) -> Result<Self, SimError> {
+        let rogue_ec =
+            respond::rogue_key(false).map_err(|e| SimError(format!("rogue key: {e}")))?;
+        let rogue_rsa =
+            respond::rogue_key(true).map_err(|e| SimError(format!("rogue key: {e}")))?;
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .map_err(|e| SimError(format!("http client: {e}")))?;
+        for c in &countries {
+            if c.code.len() != 2 || !c.code.bytes().all(|b| b.is_ascii_uppercase()) {
+                return Err(SimError(format!(
+                    "country code {:?} is not two upper-case letters",
+                    c.code
+                )));
+            }
+        }
+        Ok(SimState {
+            inner: Arc::new(Inner {
+                public_url: public_url.trim_end_matches('/').to_owned(),
+                countries,
+                trusted_connector_certs,
+                allowed_connector_metadata_urls,
+                auto,
+                rogue_ec,
+                rogue_rsa,
+                http,
+                control: Mutex::new(AutoControl::default()),
+                pending: Mutex::new(HashMap::new()),
+                connector_cache: Mutex::new(HashMap::new()),
+                last_response: Mutex::new(HashMap::new()),
+            }),
+        })
+    }
+
+    /// Loads keys and certificates named by the config.
+    pub fn from_config(cfg: &SimConfig) -> Result<Self, SimError> {
+        let countries = cfg
+            .countries
+            .iter()
+            .map(CountryConfig::load)
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut trusted = Vec::new();
+        for p in &cfg.trusted_connector_certs {
+            let pem = std::fs::read(p).map_err(|e| SimError(format!("{}: {e}", p.display())))?;
+            let certs = X509::stack_from_pem(&pem)
+                .map_err(|e| SimError(format!("{}: {e}", p.display())))?;
+            trusted.extend(certs);
+        }
+        Self::new(
+            &cfg.public_url,
+            countries,
+            trusted,
+            cfg.allowed_connector_metadata_urls.clone(),
+            cfg.auto,
+        )
+    }
+
+    /// The current automatic-mode answer.
+    pub fn control(&self) -> AutoControl {
+        self.inner
+            .control
+            .lock()
+            .map(|c| c.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn set_control(&self, c: AutoControl) {
+        if let Ok(mut g) = self.inner.control.lock() {
+            *g = c;
+        }
+    }
+
+    pub(crate) fn country(&self, cc: &str) -> Option<&Country> {
+        self.inner
+            .countries
+            .iter()
+            .find(|c| c.code.eq_ignore_ascii_case(cc))
+    }
+
+    /// `{public_url}/{cc}/metadata`, the entityID of a country.
+    pub fn metadata_url(&self, code: &str) -> String {
+        format!(
+            "{}/{}/metadata",
+            self.inner.public_url,
+            code.to_ascii_lowercase()
+        )
+    }
+
+    /// `{public_url}/{cc}/sso`.
+    pub fn sso_url(&self, code: &str) -> String {
+        format!(
+            "{}/{}/sso",
+            self.inner.public_url,
+            code.to_ascii_lowercase()
+        )
+    }
+}
+
+/// The simulator's routes.
+pub fn router(state: SimState) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route(
+            crate::html::AUTOSUBMIT_PATH,
+            get(crate::html::autosubmit_js),
+        )
+        .route(
+            "/control",
+            get(handlers::get_control).post(handlers::post_control),
+        )
+        .route("/", get(handlers::index))
+        .route("/{cc}/metadata", get(handlers::metadata))
+        .route("/{cc}/sso", post(handlers::sso))
+        .route("/{cc}/respond", post(handlers::respond))
+        .with_state(state)
+}
+
+impl Country {
+    /// A country with a fresh RSA-3072 signing key and self-signed certificate (quick starts and
+    /// tests without key files). The certificate must be pinned by the Connector to trust it.
+    pub fn ephemeral(code: &str, name: &str, encryption: EncryptionMode) -> Result<Self, SimError> {
+        let key = respond::rogue_key(true).map_err(|e| SimError(format!("key generation: {e}")))?;
+        Ok(Country {
+            code: code.to_ascii_uppercase(),
+            name: name.to_owned(),
+            signing: key,
+            encryption,
+            loas: LoaLevel::all().to_vec(),
+            metadata_validity: time::Duration::hours(24),
+        })
+    }
+}
