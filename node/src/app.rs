@@ -97,13 +97,18 @@ pub fn service_provider(s: &Settings) -> Result<ServiceProvider, Vec<Problem>> {
 }
 
 /// ID token keys and clients from `[oidc]` and `[[clients]]`.
-pub fn provider_parts(s: &Settings) -> Result<(ProviderConfig, KeySet, ClientRegistry), Vec<Problem>> {
+pub fn provider_parts(
+    s: &Settings,
+) -> Result<(ProviderConfig, KeySet, ClientRegistry), Vec<Problem>> {
     let mut problems = Vec::new();
     let mut keys = Vec::new();
     for (i, k) in s.oidc.signing_keys.iter().enumerate() {
         let at = format!("oidc.signing_keys[{i}]");
         let Some(alg) = Alg::parse(&k.alg) else {
-            problems.push(p(format!("{at}.alg: {} is not ES256, PS256 or RS256", k.alg)));
+            problems.push(p(format!(
+                "{at}.alg: {} is not ES256, PS256 or RS256",
+                k.alg
+            )));
             continue;
         };
         let status = match k.status.as_str() {
@@ -205,7 +210,9 @@ pub async fn build(s: &Settings, clock: Arc<dyn Clock>) -> Result<AppState, Vec<
                 email: c.email.clone(),
             })
             .collect(),
-        validity: time::Duration::hours(i64::try_from(s.saml.metadata_validity_hours).unwrap_or(24)),
+        validity: time::Duration::hours(
+            i64::try_from(s.saml.metadata_validity_hours).unwrap_or(24),
+        ),
     };
     let login = LoginSettings {
         skew: time::Duration::seconds(i64::try_from(s.saml.clock_skew_seconds).unwrap_or(60)),
@@ -227,28 +234,33 @@ pub async fn build(s: &Settings, clock: Arc<dyn Clock>) -> Result<AppState, Vec<
 }
 
 /// Loads settings, builds the state, starts the trust refresh, and serves until SIGTERM/Ctrl-C.
-pub async fn serve(s: Settings) -> anyhow::Result<()> {
+pub async fn serve(mut s: Settings) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(&s.server.listen)
+        .await
+        .map_err(|e| anyhow::Error::msg(format!("cannot listen on {}: {e}", s.server.listen)))?;
+    let addr = listener.local_addr()?;
+    // Tests start the binary on port 0: a public URL with port 0 means "the port we got".
+    if let Ok(mut u) = url::Url::parse(&s.server.public_url) {
+        if u.port() == Some(0) && u.set_port(Some(addr.port())).is_ok() {
+            s.server.public_url = u.as_str().trim_end_matches('/').to_owned();
+        }
+    }
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let state = build(&s, clock).await.map_err(|problems| {
-        anyhow::Error::msg(
+        anyhow::Error::msg(format!(
+            "the configuration has problems:\n{}",
             problems
                 .iter()
                 .map(|p| format!("  - {p}"))
                 .collect::<Vec<_>>()
-                .join("\n"),
-        )
+                .join("\n")
+        ))
     })?;
     let refresh = tokio::spawn(state.trust.clone().refresh_loop(
         Duration::from_secs(s.trust.refresh_seconds),
         Duration::from_secs(s.trust.retry_seconds),
     ));
     let router = web::router(state);
-    let listener = tokio::net::TcpListener::bind(&s.server.listen)
-        .await
-        .map_err(|e| anyhow::Error::msg(format!("cannot listen on {}: {e}", s.server.listen)))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| anyhow::Error::msg(e.to_string()))?;
     let result = match &s.server.tls {
         None => {
             // Tests and the demo read this line to learn the port.
@@ -257,7 +269,7 @@ pub async fn serve(s: Settings) -> anyhow::Result<()> {
             axum::serve(listener, router)
                 .with_graceful_shutdown(shutdown_signal())
                 .await
-                .map_err(|e| anyhow::Error::msg(e.to_string()))
+                .map_err(anyhow::Error::from)
         }
         Some(tls) => serve_tls(&s, tls, listener, router).await,
     };
@@ -275,7 +287,8 @@ async fn serve_tls(
     let err = |e: openssl::error::ErrorStack| anyhow::Error::msg(format!("server.tls: {e}"));
     // eidas-requirements §3: TLS 1.2 and 1.3 only, Mozilla "intermediate" cipher suites.
     let mut b = SslAcceptor::mozilla_intermediate_v5(SslMethod::tls_server()).map_err(err)?;
-    b.set_min_proto_version(Some(SslVersion::TLS1_2)).map_err(err)?;
+    b.set_min_proto_version(Some(SslVersion::TLS1_2))
+        .map_err(err)?;
     b.set_private_key_file(s.path(&tls.key_path), SslFiletype::PEM)
         .map_err(err)?;
     b.set_certificate_chain_file(s.path(&tls.cert_path))

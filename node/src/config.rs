@@ -332,11 +332,12 @@ impl Settings {
         })?;
         apply_env(&mut tree, env)?;
         resolve_files(&mut tree, base_dir, "")?;
-        let mut settings: Settings = toml::Value::Table(tree)
-            .try_into()
-            .map_err(|e: toml::de::Error| Error::Invalid {
-                message: e.message().to_owned(),
-            })?;
+        let mut settings: Settings =
+            toml::Value::Table(tree)
+                .try_into()
+                .map_err(|e: toml::de::Error| Error::Invalid {
+                    message: e.message().to_owned(),
+                })?;
         settings.base_dir = base_dir.to_owned();
         Ok(settings)
     }

@@ -12,6 +12,7 @@
 //! - [`app`]: wiring: state, router, serving.
 
 pub mod app;
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod identity;
@@ -20,4 +21,3 @@ pub mod saml;
 pub mod store;
 pub mod trust;
 pub mod web;
-pub mod cli;

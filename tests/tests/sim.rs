@@ -539,13 +539,15 @@ async fn control_round_trips_and_rejects_unknown_values() {
 /// every EC key (P-256 reports 256 bits), so a country signing with EC P-256 is unusable for the
 /// node. The simulator's EC metadata itself verifies (signature by the pinned cert).
 #[tokio::test]
-async fn ec_signing_country_metadata_verifies_but_node_drops_its_p256_key() {
+async fn ec_signing_country_metadata_verifies_and_its_p256_key_is_used() {
     let bed = bed().await;
     let ps = bed.proxy_service("XC", &keys().xc_ec).await;
-    assert_eq!(
-        ps.unusable_reasons(),
-        vec!["no usable signing certificate".to_owned()]
+    assert!(
+        ps.unusable_reasons().is_empty(),
+        "{:?}",
+        ps.unusable_reasons()
     );
+    assert_eq!(ps.signing_keys.len(), 1);
 }
 
 #[tokio::test]

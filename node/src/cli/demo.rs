@@ -99,7 +99,14 @@ pub async fn run(o: &DemoOptions) -> anyhow::Result<()> {
     )?;
     wait_healthy(&format!("http://{SIM_ADDR}/healthz")).await?;
     println!();
-    println!("  eidas-node demo is starting ({} store).", if o.redis_url.is_some() { "Redis" } else { "in-memory" });
+    println!(
+        "  eidas-node demo is starting ({} store).",
+        if o.redis_url.is_some() {
+            "Redis"
+        } else {
+            "in-memory"
+        }
+    );
     println!("  Open the demo e-service:   {rp_url}/");
     println!("  Gateway (OIDC issuer):     {public}/.well-known/openid-configuration");
     println!("  Simulated countries:       http://{SIM_ADDR}/ (Testland A and B: TEST ONLY)");

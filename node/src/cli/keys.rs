@@ -115,7 +115,11 @@ pub fn generate(o: &GenerateOptions) -> anyhow::Result<()> {
             &key.private_key_to_pem_pkcs8()?,
             true,
         )?;
-        write_new(&o.out.join(format!("saml-{role}.crt")), &cert.to_pem()?, false)?;
+        write_new(
+            &o.out.join(format!("saml-{role}.crt")),
+            &cert.to_pem()?,
+            false,
+        )?;
     }
     let oidc = new_key(o.rsa)?;
     write_new(
@@ -134,7 +138,11 @@ pub fn generate(o: &GenerateOptions) -> anyhow::Result<()> {
         true,
     )?;
     let alg = if o.rsa { "PS256" } else { "ES256" };
-    println!("wrote {} keys to {}", if o.rsa { "RSA-3072" } else { "EC P-256" }, o.out.display());
+    println!(
+        "wrote {} keys to {}",
+        if o.rsa { "RSA-3072" } else { "EC P-256" },
+        o.out.display()
+    );
     println!(
         "config excerpt:\n\n[saml]\nsigning = {{ key_path = \"saml-signing.key\", cert_path = \"saml-signing.crt\" }}\n\
          encryption = [{{ key_path = \"saml-encryption.key\", cert_path = \"saml-encryption.crt\" }}]\n\n\

@@ -13,7 +13,11 @@ pub mod demo;
 pub mod keys;
 
 #[derive(Debug, Parser)]
-#[command(name = "eidas-node", version, about = "eIDAS Connector: OpenID Connect towards e-services, eIDAS SAML towards foreign Proxy-Services")]
+#[command(
+    name = "eidas-node",
+    version,
+    about = "eIDAS Connector: OpenID Connect towards e-services, eIDAS SAML towards foreign Proxy-Services"
+)]
 pub struct Cli {
     /// Log as JSON lines (for log shippers) instead of human-readable text.
     #[arg(long, global = true, env = "EIDAS_NODE_LOG_JSON")]
@@ -27,12 +31,22 @@ pub enum Command {
     /// Run the gateway.
     Serve {
         /// TOML config file; `EIDAS_NODE__SECTION__KEY` variables override it.
-        #[arg(long, short, env = "EIDAS_NODE_CONFIG", default_value = "eidas-node.toml")]
+        #[arg(
+            long,
+            short,
+            env = "EIDAS_NODE_CONFIG",
+            default_value = "eidas-node.toml"
+        )]
         config: PathBuf,
     },
     /// Validate config, keys, trust configuration and Redis reachability; exit 1 on any problem.
     Check {
-        #[arg(long, short, env = "EIDAS_NODE_CONFIG", default_value = "eidas-node.toml")]
+        #[arg(
+            long,
+            short,
+            env = "EIDAS_NODE_CONFIG",
+            default_value = "eidas-node.toml"
+        )]
         config: PathBuf,
     },
     /// Key management.

@@ -155,7 +155,10 @@ async fn pending_authn_round_trips_once(backend: Arc<dyn KvBackend>) {
     assert_eq!(s.take_authn(&relay).await.unwrap(), None);
     let handle = unique("result");
     s.put_result(&handle, b"outcome", MIN).await.unwrap();
-    assert_eq!(s.take_result(&handle).await.unwrap(), Some(b"outcome".to_vec()));
+    assert_eq!(
+        s.take_result(&handle).await.unwrap(),
+        Some(b"outcome".to_vec())
+    );
     assert_eq!(s.take_result(&handle).await.unwrap(), None);
     s.ping().await.unwrap();
 }

@@ -90,8 +90,7 @@ pub trait AccessTokenStore: Send + Sync {
 /// the browser binding) is defined by the login step and opaque here.
 #[async_trait]
 pub trait PendingAuthnStore: Send + Sync {
-    async fn put_authn(&self, relay_state: &str, value: &[u8], ttl: Duration)
-        -> Result<(), Error>;
+    async fn put_authn(&self, relay_state: &str, value: &[u8], ttl: Duration) -> Result<(), Error>;
     /// Atomic single use, so that a replayed Response finds nothing to complete.
     async fn take_authn(&self, relay_state: &str) -> Result<Option<Vec<u8>>, Error>;
 }
@@ -209,12 +208,7 @@ impl AccessTokenStore for SealedStore {
 
 #[async_trait]
 impl PendingAuthnStore for SealedStore {
-    async fn put_authn(
-        &self,
-        relay_state: &str,
-        value: &[u8],
-        ttl: Duration,
-    ) -> Result<(), Error> {
+    async fn put_authn(&self, relay_state: &str, value: &[u8], ttl: Duration) -> Result<(), Error> {
         self.put_sealed(NS_AUTHN, relay_state, value, ttl).await
     }
     async fn take_authn(&self, relay_state: &str) -> Result<Option<Vec<u8>>, Error> {

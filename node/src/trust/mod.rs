@@ -92,14 +92,18 @@ impl Source {
             problem,
         };
         if c.code.len() != 2 || !c.code.bytes().all(|b| b.is_ascii_uppercase()) {
-            return Err(bad("code must be two upper-case letters (ISO 3166-1)".into()));
+            return Err(bad(
+                "code must be two upper-case letters (ISO 3166-1)".into()
+            ));
         }
         let location = if c.metadata.starts_with("https://") || c.metadata.starts_with("http://") {
             let u = url::Url::parse(&c.metadata).map_err(|e| bad(format!("metadata: {e}")))?;
             if u.scheme() == "http" && !is_loopback(&u) {
                 // eidas-requirements §4: NODE restricts metadata to HTTPS; plain HTTP only on
                 // loopback (demo, tests), where there is no network to attack.
-                return Err(bad("metadata URL must be https:// (http only for loopback)".into()));
+                return Err(bad(
+                    "metadata URL must be https:// (http only for loopback)".into(),
+                ));
             }
             Location::Url(u)
         } else {

@@ -53,8 +53,8 @@ fn ee_cert_pem() -> PathBuf {
 
 #[test]
 fn a_country_without_pinned_signer_or_anchor_is_a_config_error() {
-    let s = settings("[[trust.countries]]\ncode = \"EE\"\nmetadata = \"idp-metadata.xml\"\n")
-        .unwrap();
+    let s =
+        settings("[[trust.countries]]\ncode = \"EE\"\nmetadata = \"idp-metadata.xml\"\n").unwrap();
     let errs = Source::from_settings(&s).unwrap_err();
     assert!(errs[0].to_string().contains("never trusted unverified"));
 }
@@ -107,9 +107,18 @@ signer_cert_paths = ["{c}"]
     assert!(!trust.ready());
     let problems: BTreeMap<String, String> = trust.refresh().await.into_iter().collect();
     // The Estonian file verifies but predates NodeCountry: no entity for the country.
-    assert!(problems["EE"].contains("no Proxy-Service for country EE"), "{problems:?}");
-    assert!(problems["LV"].contains("verification failed"), "{problems:?}");
-    assert!(problems["LT"].contains("does-not-exist.xml"), "{problems:?}");
+    assert!(
+        problems["EE"].contains("no Proxy-Service for country EE"),
+        "{problems:?}"
+    );
+    assert!(
+        problems["LV"].contains("verification failed"),
+        "{problems:?}"
+    );
+    assert!(
+        problems["LT"].contains("does-not-exist.xml"),
+        "{problems:?}"
+    );
     assert!(trust.service("EE").is_none());
     assert!(trust
         .offers(|_| true, LoaLevel::Low, PersonType::NaturalPerson, "en")

@@ -37,9 +37,13 @@ enum Outcome {
     /// RequestDenied / AuthnFailed abroad (eidas-requirements §5 → `access_denied`).
     Denied,
     /// Another failure status from the Proxy-Service (§5 → `server_error`, our choice).
-    PeerFailure { reference: String },
+    PeerFailure {
+        reference: String,
+    },
     /// Our validation rejected the response (§2): abort (IA §5(8)); the client learns only that.
-    Rejected { reference: String },
+    Rejected {
+        reference: String,
+    },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -101,8 +105,9 @@ pub(super) async fn consume(
         locale,
         outcome,
     };
-    let handle = binding::new_browser_id()
-        .ok_or_else(|| AppError::page(ErrorKind::Unavailable, locale, Cause::msg("CSPRNG failed")))?;
+    let handle = binding::new_browser_id().ok_or_else(|| {
+        AppError::page(ErrorKind::Unavailable, locale, Cause::msg("CSPRNG failed"))
+    })?;
     let bytes = serde_json::to_vec(&result).map_err(|e| unavailable(locale, e))?;
     s.store
         .put_result(&handle, &bytes, s.login.result_ttl)
@@ -224,7 +229,9 @@ pub(super) async fn resume(
             p.fail_authorization(
                 &result.flow_id,
                 ErrorCode::AccessDenied,
-                &format!("the authentication response from abroad was rejected (reference {reference})"),
+                &format!(
+                    "the authentication response from abroad was rejected (reference {reference})"
+                ),
             )
             .await
         }

@@ -32,7 +32,11 @@ pub fn browser_id(headers: &HeaderMap, secure: bool) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(k, _)| *k == wanted)
         .map(|(_, v)| v.to_owned())
-        .filter(|v| v.len() == 43 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .filter(|v| {
+            v.len() == 43
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
 }
 
 /// What is stored with the flow: a hash, so the store never holds the cookie value itself.
@@ -78,11 +82,21 @@ mod tests {
             HeaderValue::from_str(&format!("a=b; __Host-eidas_browser={id}")).unwrap(),
         );
         assert_eq!(browser_id(&h, true), Some(id.clone()));
-        assert_eq!(browser_id(&h, false), None, "the plain name is another cookie");
-        h.insert(header::COOKIE, HeaderValue::from_static("eidas_browser=short"));
+        assert_eq!(
+            browser_id(&h, false),
+            None,
+            "the plain name is another cookie"
+        );
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("eidas_browser=short"),
+        );
         assert_eq!(browser_id(&h, false), None);
         let mut r = Response::new(axum::body::Body::empty());
         set_cookie(&mut r, &id, false);
-        assert!(!r.headers()[header::SET_COOKIE].to_str().unwrap().contains("Secure"));
+        assert!(!r.headers()[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .contains("Secure"));
     }
 }

@@ -235,7 +235,13 @@ mod tests {
         for l in Locale::ALL {
             let t = l.texts();
             assert!(t.choose_intro.contains("{service}"), "{l:?}");
-            for s in [t.site, t.choose_title, t.cancel, t.error_title, t.err_expired] {
+            for s in [
+                t.site,
+                t.choose_title,
+                t.cancel,
+                t.error_title,
+                t.err_expired,
+            ] {
                 assert!(!s.is_empty());
             }
         }

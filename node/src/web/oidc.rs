@@ -92,7 +92,9 @@ async fn authorize(
         .map(|(_, v)| v.as_str());
     let locale = super::login::negotiate(
         None,
-        ui_locales.map(|u| u.split(' ').collect::<Vec<_>>()).as_deref(),
+        ui_locales
+            .map(|u| u.split(' ').collect::<Vec<_>>())
+            .as_deref(),
         headers,
         Locale::En,
     );

@@ -100,12 +100,7 @@ pub fn html_response(status: StatusCode, html: String, form_action: &str) -> Res
 
 /// The country selection page (eidas-requirements §5). First form: the choice (hidden `flow`,
 /// one submit button per country); second form: cancel.
-pub fn choose_country(
-    locale: Locale,
-    flow: &str,
-    service: &str,
-    offers: &[Offer],
-) -> String {
+pub fn choose_country(locale: Locale, flow: &str, service: &str, offers: &[Offer]) -> String {
     let t: &Texts = locale.texts();
     let mut body = format!(
         "<p>{}</p>",
@@ -247,7 +242,11 @@ mod tests {
 
     #[test]
     fn post_form_carries_escaped_fields_and_a_visible_button() {
-        let html = post_form(Locale::En, "https://ps.example/sso?a=1&b=2", &[("RelayState", "r\"1")]);
+        let html = post_form(
+            Locale::En,
+            "https://ps.example/sso?a=1&b=2",
+            &[("RelayState", "r\"1")],
+        );
         assert!(html.contains("action=\"https://ps.example/sso?a=1&amp;b=2\""));
         assert!(html.contains("name=\"RelayState\" value=\"r&quot;1\""));
         assert!(html.contains("<button type=\"submit\">Continue</button>"));

@@ -207,7 +207,8 @@ struct Flow {
 fn test_login_router(provider: Arc<Provider>) -> Router {
     async fn login(State(p): State<Arc<Provider>>, Query(f): Query<Flow>) -> Response {
         let result = if f.cancel.is_some() {
-            p.fail_authorization(&f.flow, ErrorCode::AccessDenied, "the citizen cancelled").await
+            p.fail_authorization(&f.flow, ErrorCode::AccessDenied, "the citizen cancelled")
+                .await
         } else {
             p.complete_authorization(&f.flow, test_identity()).await
         };

@@ -39,9 +39,21 @@ async fn main() -> anyhow::Result<()> {
         .with_context(|| format!("bind {}", args.listen))?;
     let bound = format!("http://{}", listener.local_addr()?);
     let mut cfg = match &args.config {
-        Some(p) => SimConfig::from_toml(
-            &std::fs::read_to_string(p).with_context(|| p.display().to_string())?,
-        )?,
+        Some(p) => {
+            let mut c = SimConfig::from_toml(
+                &std::fs::read_to_string(p).with_context(|| p.display().to_string())?,
+            )?;
+            // Relative paths in the config are relative to the config file.
+            let dir = p.parent().unwrap_or(std::path::Path::new("."));
+            for path in c.trusted_connector_certs.iter_mut() {
+                *path = dir.join(&*path);
+            }
+            for country in c.countries.iter_mut() {
+                country.signing_key = dir.join(&country.signing_key);
+                country.signing_cert = dir.join(&country.signing_cert);
+            }
+            c
+        }
         None => SimConfig {
             public_url: bound.clone(),
             trusted_connector_certs: vec![],
