@@ -10,6 +10,10 @@ dpkg -s libssl-dev >/dev/null 2>&1 || need+=(libssl-dev)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v xmlsec1 >/dev/null || need+=(xmlsec1)
 command -v python3 >/dev/null || need+=(python3 python3-pip)
+command -v cc >/dev/null || need+=(build-essential)
+# Headless browser test (tests/browser): Debian's Chromium driven by playwright-core.
+command -v chromium >/dev/null || need+=(chromium)
+command -v npm >/dev/null || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
@@ -34,3 +38,8 @@ export TEST_REDIS_URL="redis://127.0.0.1:$port"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
+
+# The citizen's pages in a real browser: `eidas-node demo` clicked through in headless Chromium
+# (uses loopback ports 8080-8082). Screenshots land in target/screenshots/.
+(cd tests/browser && npm ci --no-audit --no-fund --silent)
+EIDAS_NODE_BIN=target/debug/eidas-node node tests/browser/login.mjs

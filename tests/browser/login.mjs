@@ -1,0 +1,138 @@
+// Clicks through the demo login in headless Debian Chromium and saves screenshots.
+//
+// Starts `eidas-node demo` (gateway :8080, simulated countries :8081, demo e-service :8082), then:
+//  1. English, JavaScript on: e-service → country page → Testland A → foreign login (Greek
+//     identity) → back through the ACS → the e-service shows the verified claims.
+//  2. Swedish, JavaScript off: the country page in Swedish, the POST forms submitted by their
+//     visible buttons, the citizen cancels abroad → the e-service gets access_denied.
+//  3. Danish error page for an unknown flow, with its reference.
+// Exits non-zero on the first failed expectation.
+import { chromium } from "playwright-core";
+import { spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import assert from "node:assert/strict";
+
+const root = new URL("../..", import.meta.url).pathname;
+const bin = process.env.EIDAS_NODE_BIN ?? join(root, "target/debug/eidas-node");
+const shots = process.env.SCREENSHOT_DIR ?? join(root, "target/screenshots");
+const RP = "http://127.0.0.1:8082";
+const GW = "http://127.0.0.1:8080";
+mkdirSync(shots, { recursive: true });
+
+const demo = spawn(bin, ["demo"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+let demoExited = false;
+demo.on("exit", () => { demoExited = true; });
+
+async function waitReady() {
+  for (let i = 0; i < 150; i++) {
+    if (demoExited) throw new Error("eidas-node demo exited early");
+    try {
+      const [gw, rp] = await Promise.all([fetch(`${GW}/readyz`), fetch(`${RP}/`)]);
+      if (gw.status === 200 && rp.status === 200) return;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error("demo did not become ready");
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+// Every page a citizen sees: a language, exactly one h1, no form control without a label/name.
+async function checkPage(page, lang) {
+  assert.equal(await page.getAttribute("html", "lang"), lang, `lang on ${page.url()}`);
+  assert.equal(await page.locator("h1").count(), 1, `one h1 on ${page.url()}`);
+}
+
+let browser;
+try {
+  await waitReady();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ],
+  });
+
+  // 1. English, JavaScript on, full login.
+  {
+    const ctx = await browser.newContext({ locale: "en-GB" });
+    const page = await ctx.newPage();
+    await page.goto(`${RP}/`);
+    await shot(page, "01-eservice");
+    await page.getByRole("button", { name: "Log in with your European eID" }).click();
+    await page.waitForURL(/127\.0\.0\.1:8080\/login\?flow=/);
+    await checkPage(page, "en");
+    await page.getByRole("heading", { name: "Choose your country" }).waitFor();
+    const countries = page.locator("ul.countries button");
+    assert.equal(await countries.count(), 2, "both test countries offered");
+    await shot(page, "02-country-selection-en");
+    await page.getByRole("button", { name: /Testland A/ }).click();
+    // The auto-submitting form carries us to the simulated foreign login at once.
+    await page.waitForURL(/127\.0\.0\.1:8081\/xa\/sso/);
+    await shot(page, "03-foreign-login");
+    await page.getByLabel(/Ελένη Παπαδοπούλου/).check();
+    await page.getByLabel("Level of assurance").selectOption("substantial");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL(/127\.0\.0\.1:8082\/callback/);
+    await page.getByRole("heading", { name: "You are logged in" }).waitFor();
+    const text = await page.locator("main, body").first().innerText();
+    for (const expected of ["Ελένη", "Eleni", "Παπαδοπούλου", "Papadopoulou", "1985-03-25",
+      "XA", "http://eidas.europa.eu/LoA/substantial", "eidas_person_identifier"]) {
+      assert.ok(text.includes(expected), `claims page shows ${expected}`);
+    }
+    await shot(page, "04-claims");
+    await ctx.close();
+  }
+
+  // 2. Swedish, JavaScript off: forms work by their buttons; cancel abroad → access_denied.
+  {
+    const ctx = await browser.newContext({ locale: "sv-SE", javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    await page.goto(`${RP}/`);
+    await page.getByRole("button", { name: "Log in with your European eID" }).click();
+    await page.waitForURL(/\/login\?flow=/);
+    await checkPage(page, "sv");
+    await page.getByRole("heading", { name: "Välj ditt land" }).waitFor();
+    assert.ok((await page.innerText("body")).includes("testland"), "test countries are marked");
+    await shot(page, "05-country-selection-sv");
+    await page.getByRole("button", { name: /Testland B/ }).click();
+    await checkPage(page, "sv");
+    await page.getByRole("heading", { name: "Du skickas vidare till ditt lands inloggning" }).waitFor();
+    await shot(page, "06-post-form-without-javascript-sv");
+    await page.getByRole("button", { name: "Fortsätt" }).click();
+    await page.waitForURL(/127\.0\.0\.1:8081\/xb\/sso/);
+    await page.getByRole("button", { name: "Cancel (deny consent)" }).click();
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.waitForURL(/127\.0\.0\.1:8082\/callback/);
+    await page.getByRole("heading", { name: "Login did not succeed" }).waitFor();
+    assert.ok((await page.innerText("body")).includes("access_denied"));
+    await shot(page, "07-cancelled-abroad");
+    await ctx.close();
+  }
+
+  // 3. Danish error page with a reference for an unknown flow.
+  {
+    const ctx = await browser.newContext({ locale: "da-DK" });
+    const page = await ctx.newPage();
+    const resp = await page.goto(`${GW}/login?flow=unknown-flow`);
+    assert.equal(resp.status(), 400);
+    await checkPage(page, "da");
+    await page.getByRole("heading", { name: "Login kunne ikke gennemføres" }).waitFor();
+    const ref = await page.locator("code.reference").innerText();
+    assert.match(ref, /^[0-9a-f]{16}$/);
+    await shot(page, "08-error-da");
+    await ctx.close();
+  }
+  console.log(`browser test passed; screenshots in ${shots}`);
+} catch (e) {
+  console.error(`browser test FAILED: ${e.stack ?? e}`);
+  process.exitCode = 1;
+} finally {
+  if (browser) await browser.close();
+  demo.kill("SIGTERM");
+}
