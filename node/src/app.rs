@@ -342,3 +342,64 @@ async fn shutdown_signal() {
     }
     tracing::info!("shutting down");
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// The demo's configuration and the example keys load, with every derived URL in place.
+    #[tokio::test]
+    async fn the_demo_configuration_builds() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/demo/gateway.toml");
+        let s = Settings::load(&path, std::iter::empty()).unwrap();
+        let state = build(&s, Arc::new(SystemClock)).await.unwrap();
+        assert_eq!(state.sp.entity_id, "http://127.0.0.1:8080/saml/metadata");
+        assert_eq!(state.sp.acs_url, "http://127.0.0.1:8080/saml/acs");
+        assert_eq!(state.sp.decryption.len(), 2);
+        assert!(state.provider.clients.get("demo-eservice").is_some());
+        assert_eq!(state.trust.status().len(), 2);
+        assert!(!state.login.secure_cookies);
+    }
+
+    #[tokio::test]
+    async fn build_reports_every_problem_at_once() {
+        let text = r#"
+[server]
+public_url = "https://gw.example"
+[saml]
+country = "SWE"
+signing = { key_path = "/nonexistent/k", cert_path = "/nonexistent/c" }
+encryption = []
+[oidc]
+pairwise_key = "00"
+signing_keys = [{ kid = "a", alg = "HS256", key_path = "/nonexistent/o" }]
+[store]
+redis_url = "redis://127.0.0.1:1/"
+"#;
+        let s = Settings::from_toml(
+            text,
+            std::path::Path::new("t"),
+            std::path::Path::new("/"),
+            std::iter::empty(),
+        )
+        .unwrap();
+        let problems: Vec<String> = build(&s, Arc::new(SystemClock))
+            .await
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let all = problems.join("\n");
+        for expected in [
+            "saml.signing",
+            "at least one decryption key",
+            "saml.country",
+            "oidc.signing_keys[0].alg",
+            "store.encryption_key is required with Redis",
+            "Redis is not reachable",
+        ] {
+            assert!(all.contains(expected), "missing {expected:?} in:\n{all}");
+        }
+    }
+}
