@@ -22,9 +22,12 @@ fi
 
 # The independent Python relying party (tests/oidc-rp-python) needs Authlib; under CI its test fails
 # rather than skips when Authlib is missing. PEP 668 systems need --break-system-packages.
-if ! python3 -c 'import authlib, requests' 2>/dev/null; then
-  python3 -m pip install --quiet -r tests/oidc-rp-python/requirements.txt 2>/dev/null \
-    || python3 -m pip install --quiet --break-system-packages -r tests/oidc-rp-python/requirements.txt
+# python-xmlsec (tests/xmlsec-python) is the independent peer for RSA-PSS and xmlenc11 RSA-OAEP.
+if ! python3 -c 'import authlib, requests, xmlsec, lxml' 2>/dev/null; then
+  for req in tests/oidc-rp-python/requirements.txt tests/xmlsec-python/requirements.txt; do
+    python3 -m pip install --quiet -r "$req" 2>/dev/null \
+      || python3 -m pip install --quiet --break-system-packages -r "$req"
+  done
 fi
 
 # A private redis-server on a free loopback port, stopped on exit.

@@ -351,7 +351,8 @@ mod tests {
     /// The demo's configuration and the example keys load, with every derived URL in place.
     #[tokio::test]
     async fn the_demo_configuration_builds() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/demo/gateway.toml");
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/demo/gateway.toml");
         let s = Settings::load(&path, std::iter::empty()).unwrap();
         let state = build(&s, Arc::new(SystemClock)).await.unwrap();
         assert_eq!(state.sp.entity_id, "http://127.0.0.1:8080/saml/metadata");
