@@ -4,6 +4,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use eidas_testbed::browser::Browser;
+use url::Url;
 
 use crate::harness::*;
 
@@ -211,5 +212,3 @@ async fn error_and_country_pages_follow_the_citizens_language() {
     assert!(body.contains("<html lang=\"da\""), "{body}");
     assert!(body.contains("Vælg dit land"), "{body}");
 }
-
-use url::Url;
