@@ -124,6 +124,8 @@ struct Keys {
     gw_sign: (String, String),
     gw_enc: (String, String),
     oidc: (String, &'static str),
+    /// The ES256 key every node config needs.
+    es256: String,
     country_sign: (String, String),
     encryption: &'static str,
     pairwise: String,
@@ -144,6 +146,7 @@ fn keys(dir: &Path, rsa: bool, country: &str) -> anyhow::Result<Keys> {
                 p("gateway/saml-encryption-ec.crt"),
             ),
             oidc: (p("gateway/oidc-signing.key"), "ES256"),
+            es256: p("gateway/oidc-signing.key"),
             country_sign: (
                 p(&format!("sim/{cc}-signing.key")),
                 p(&format!("sim/{cc}-signing.crt")),
@@ -161,6 +164,7 @@ fn keys(dir: &Path, rsa: bool, country: &str) -> anyhow::Result<Keys> {
         gw_sign: write_pair(dir, "saml-signing", &new()?)?,
         gw_enc: write_pair(dir, "saml-encryption-rsa", &new()?)?,
         oidc: (oidc_path.display().to_string(), "PS256"),
+        es256: p("gateway/oidc-signing.key"),
         country_sign: write_pair(dir, &format!("{cc}-signing"), &new()?)?,
         encryption: "rsa-oaep",
         pairwise: p("gateway/pairwise.key"),
@@ -249,7 +253,8 @@ signing = {{ key_path = "{gsk}", cert_path = "{gsc}" }}
 encryption = [{{ key_path = "{gek}", cert_path = "{gec}" }}]
 
 [oidc]
-signing_keys = [{{ kid = "loadgen", alg = "{alg}", key_path = "{ok}" }}]
+# The node always needs an ES256 key (its default); the client asks for {alg}.
+signing_keys = [{es}{{ kid = "loadgen", alg = "{alg}", key_path = "{ok}" }}]
 pairwise_key_file = "{pw}"
 
 [store]
@@ -281,6 +286,14 @@ id_token_signed_response_alg = "{alg}"
             gec = k.gw_enc.1,
             alg = k.oidc.1,
             ok = k.oidc.0,
+            es = if k.oidc.1 == "ES256" {
+                String::new()
+            } else {
+                format!(
+                    "{{ kid = \"loadgen-es256\", alg = \"ES256\", key_path = \"{}\" }}, ",
+                    k.es256
+                )
+            },
             pw = k.pairwise,
             st = k.store,
             sim = sim.url,
@@ -407,10 +420,15 @@ async fn one_login(
     if status != 200 {
         bail!("token: {status} {body}");
     }
-    let id_token = body["id_token"].as_str().context("no id_token")?;
+    let id_token = body
+        .get("id_token")
+        .and_then(|t| t.as_str())
+        .context("no id_token")?;
     let payload = id_token.split('.').nth(1).context("not a JWT")?;
     let claims: serde_json::Value = serde_json::from_slice(&b64.decode(payload)?)?;
-    if claims["nonce"] != nonce.as_str() || claims["sub"].as_str().is_none() {
+    if claims.get("nonce").and_then(|n| n.as_str()) != Some(nonce.as_str())
+        || claims.get("sub").and_then(|s| s.as_str()).is_none()
+    {
         bail!("bad ID token claims");
     }
     let mut hops = shared.hops.lock().unwrap_or_else(|p| p.into_inner());
@@ -439,16 +457,21 @@ fn pct(sorted: &[Duration], p: f64) -> f64 {
     sorted.get(i).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
-/// µs per call of `f`, run for about `budget`.
+/// µs per call of `f`: the best of three rounds of about `budget` each (the machine is shared,
+/// so the minimum is the least disturbed figure).
 fn time_op(budget: Duration, mut f: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<f64> {
     f()?;
-    let t = Instant::now();
-    let mut n = 0u32;
-    while t.elapsed() < budget {
-        f()?;
-        n += 1;
+    let mut best = f64::INFINITY;
+    for _ in 0..3 {
+        let t = Instant::now();
+        let mut n = 0u32;
+        while t.elapsed() < budget {
+            f()?;
+            n += 1;
+        }
+        best = best.min(t.elapsed().as_secs_f64() * 1e6 / f64::from(n.max(1)));
     }
-    Ok(t.elapsed().as_secs_f64() * 1e6 / f64::from(n.max(1)))
+    Ok(best)
 }
 
 fn load_key(path: &str) -> anyhow::Result<PKey<Private>> {
@@ -468,7 +491,7 @@ fn sign_once(key: &PKey<Private>, data: &[u8]) -> anyhow::Result<Vec<u8>> {
 /// The public-key operations one login costs the gateway, timed in-process on the same keys:
 /// `(label, µs)`.
 fn crypto_cost(k: &Keys) -> anyhow::Result<Vec<(String, f64)>> {
-    let budget = Duration::from_millis(400);
+    let budget = Duration::from_millis(200);
     let data = [7u8; 64];
     let mut out = Vec::new();
 
