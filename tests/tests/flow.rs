@@ -123,7 +123,7 @@ async fn acs(State(gw): State<Gw>, body: Bytes) -> Response {
             .unwrap(),
         Err(Error::Denied(_)) => gw
             .provider
-            .fail_authorization(&flow, ErrorCode::AccessDenied)
+            .fail_authorization(&flow, ErrorCode::AccessDenied, "denied abroad")
             .await
             .unwrap(),
         Err(e) => return (StatusCode::BAD_REQUEST, e.code()).into_response(),

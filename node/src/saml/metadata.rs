@@ -390,6 +390,14 @@ fn read_key_descriptor(kd: Node, ps: &mut ProxyService) {
     }
 }
 
+fn signing_key_strong_enough(k: &PKey<Public>) -> bool {
+    match k.id() {
+        openssl::pkey::Id::RSA => k.bits() >= 2048,
+        openssl::pkey::Id::EC => k.bits() >= 256,
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,13 +414,5 @@ mod tests {
         assert!(!ps.is_protocol_1_4());
         ps.protocol_versions.push("1.4".into());
         assert!(ps.is_protocol_1_4());
-    }
-}
-
-fn signing_key_strong_enough(k: &PKey<Public>) -> bool {
-    match k.id() {
-        openssl::pkey::Id::RSA => k.bits() >= 2048,
-        openssl::pkey::Id::EC => k.bits() >= 256,
-        _ => false,
     }
 }

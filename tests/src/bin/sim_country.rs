@@ -67,6 +67,16 @@ async fn main() -> anyhow::Result<()> {
     } else {
         bound
     });
+    // As the gateway: a public URL with port 0 means "the port we got" (tests start on port 0).
+    if let Ok(mut u) = url::Url::parse(&cfg.public_url) {
+        if u.port() == Some(0) {
+            if let Ok(port) = listener.local_addr().map(|a| a.port()) {
+                if u.set_port(Some(port)).is_ok() {
+                    cfg.public_url = u.as_str().trim_end_matches('/').to_owned();
+                }
+            }
+        }
+    }
     cfg.auto |= args.auto;
     cfg.trusted_connector_certs
         .extend(args.trust_connector_cert.iter().cloned());

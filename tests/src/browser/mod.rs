@@ -99,6 +99,27 @@ impl Browser {
         Ok(Browser { client })
     }
 
+    /// As [`Browser::new`], but cheap to create (the load generator creates one per login): the
+    /// TLS connector is built once per process and shared, instead of loading the system's CA
+    /// bundle again for every client (that dominated the load generator's CPU), and no proxy
+    /// settings are read.
+    pub fn shared_tls() -> Result<Self, Error> {
+        static TLS: std::sync::OnceLock<Option<native_tls::TlsConnector>> =
+            std::sync::OnceLock::new();
+        let builder = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .no_proxy();
+        let builder = match TLS.get_or_init(|| native_tls::TlsConnector::new().ok()) {
+            Some(tls) => builder.use_preconfigured_tls(tls.clone()),
+            None => builder,
+        };
+        Ok(Browser {
+            client: builder.build()?,
+        })
+    }
+
     pub fn client(&self) -> &reqwest::Client {
         &self.client
     }

@@ -1,0 +1,536 @@
+//! Starts the REAL `eidas-node serve` binary and the real `eidas-sim-country --auto` binary on
+//! port 0, with configs written to a per-test temp dir; kills them on drop.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use eidas_testbed::browser::{parse_post_form, Browser, Hop};
+use url::Url;
+
+pub const CLIENT_ID: &str = "e2e-client";
+pub const SECRET: &str = "e2e-client-secret-0123456789abcdef0123456789";
+pub const REDIRECT: &str = "http://127.0.0.1:9/cb";
+
+/// `keys-example/` as an absolute path.
+pub fn keys() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../keys-example")
+        .canonicalize()
+        .unwrap()
+}
+
+fn key(rel: &str) -> String {
+    keys().join(rel).display().to_string()
+}
+
+/// The `eidas-node` binary next to the test executable (`target/debug/eidas-node`), built once
+/// if it is missing.
+pub fn node_bin() -> PathBuf {
+    static BUILT: Mutex<bool> = Mutex::new(false);
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().unwrap(); // deps/
+    let dir = if dir.ends_with("deps") {
+        dir.parent().unwrap()
+    } else {
+        dir
+    };
+    let bin = dir.join(format!("eidas-node{}", std::env::consts::EXE_SUFFIX));
+    let mut built = BUILT.lock().unwrap_or_else(|p| p.into_inner());
+    if !bin.exists() && !*built {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "-p", "eidas-node", "--bin", "eidas-node"])
+            .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+            .status()
+            .unwrap();
+        assert!(status.success(), "building eidas-node failed");
+        *built = true;
+    }
+    assert!(bin.exists(), "{} is missing", bin.display());
+    bin
+}
+
+/// A temp directory removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> Self {
+        static N: AtomicU64 = AtomicU64::new(0);
+        let d = std::env::temp_dir().join(format!(
+            "eidas-e2e-{tag}-{}-{}-{:08x}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed),
+            rand_u64() as u32
+        ));
+        std::fs::create_dir_all(&d).unwrap();
+        TempDir(d)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub fn rand_u64() -> u64 {
+    let mut b = [0u8; 8];
+    openssl::rand::rand_bytes(&mut b).unwrap();
+    u64::from_le_bytes(b)
+}
+
+/// A child process killed (and reaped) on drop.
+pub struct Proc {
+    pub child: Child,
+    /// `http://ADDR` from the `listening on` line.
+    pub url: String,
+    pub stderr_path: PathBuf,
+}
+
+impl Proc {
+    pub fn stderr(&self) -> String {
+        std::fs::read_to_string(&self.stderr_path).unwrap_or_default()
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Spawns `bin args…`, stderr into `stderr_path`, and waits for `listening on URL` on stdout.
+pub fn spawn_listening(
+    bin: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stderr_path: PathBuf,
+) -> Proc {
+    let err = std::fs::File::create(&stderr_path).unwrap();
+    let mut cmd = Command::new(bin);
+    cmd.args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(err))
+        .stdin(Stdio::null());
+    if std::env::var_os("RUST_LOG").is_none() {
+        cmd.env("RUST_LOG", "warn");
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut line = String::new();
+    let stdout = child.stdout.take().unwrap();
+    let mut reader = BufReader::new(stdout);
+    reader.read_line(&mut line).unwrap();
+    // Keep draining stdout so the child never blocks on a full pipe.
+    std::thread::spawn(move || {
+        let mut sink = String::new();
+        while reader.read_line(&mut sink).is_ok_and(|n| n > 0) {
+            sink.clear();
+        }
+    });
+    let Some(url) = line.trim().strip_prefix("listening on ") else {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!(
+            "{} did not start: stdout {line:?}, stderr:\n{}",
+            bin.display(),
+            std::fs::read_to_string(&stderr_path).unwrap_or_default()
+        );
+    };
+    Proc {
+        url: url.to_owned(),
+        child,
+        stderr_path,
+    }
+}
+
+/// The simulated Proxy-Service (XA: EC signing, ECDH-ES; XB: RSA signing, RSA-OAEP) in
+/// automatic mode.
+pub struct Sim {
+    pub proc: Proc,
+}
+
+impl Sim {
+    pub fn start(dir: &Path) -> Sim {
+        let toml = format!(
+            r#"public_url = "http://127.0.0.1:0"
+trusted_connector_certs = ["{gw_cert}"]
+auto = true
+
+[[countries]]
+code = "XA"
+name = "Testland A (TEST COUNTRY)"
+signing_key = "{xa_key}"
+signing_cert = "{xa_cert}"
+encryption = "ecdh-es"
+
+[[countries]]
+code = "XB"
+name = "Testland B (TEST COUNTRY)"
+signing_key = "{xb_key}"
+signing_cert = "{xb_cert}"
+encryption = "rsa-oaep"
+"#,
+            gw_cert = key("gateway/saml-signing.crt"),
+            xa_key = key("sim/xa-signing.key"),
+            xa_cert = key("sim/xa-signing.crt"),
+            xb_key = key("sim/xb-signing.key"),
+            xb_cert = key("sim/xb-signing.crt"),
+        );
+        let path = dir.join("sim.toml");
+        std::fs::write(&path, toml).unwrap();
+        let proc = spawn_listening(
+            Path::new(env!("CARGO_BIN_EXE_eidas-sim-country")),
+            &[
+                "--config",
+                path.to_str().unwrap(),
+                "--listen",
+                "127.0.0.1:0",
+                "--auto",
+            ],
+            &[],
+            dir.join("sim.stderr"),
+        );
+        Sim { proc }
+    }
+
+    pub fn url(&self) -> &str {
+        &self.proc.url
+    }
+
+    /// `POST /control` (JSON); missing fields keep their value.
+    pub async fn control(&self, body: serde_json::Value) {
+        let r = reqwest::Client::new()
+            .post(format!("{}/control", self.url()))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        assert!(status.is_success(), "{status}: {}", r.text().await.unwrap());
+    }
+}
+
+/// What goes into a gateway config.
+#[derive(Clone, Debug)]
+pub struct GwConfig {
+    pub public_url: String,
+    /// `(code, metadata URL)`; XA uses the XA signer, XB the XB signer.
+    pub countries: Vec<(String, String)>,
+    pub redis_url: Option<String>,
+    pub key_prefix: String,
+    /// Appended verbatim to `[server]`.
+    pub server_extra: String,
+}
+
+impl GwConfig {
+    /// Both countries of `sim`; Redis from `TEST_REDIS_URL` when set, else memory; fresh prefix.
+    pub fn new(sim_url: &str) -> Self {
+        GwConfig {
+            public_url: "http://127.0.0.1:0".into(),
+            countries: vec![
+                ("XA".into(), format!("{sim_url}/xa/metadata")),
+                ("XB".into(), format!("{sim_url}/xb/metadata")),
+            ],
+            redis_url: std::env::var("TEST_REDIS_URL")
+                .ok()
+                .filter(|u| !u.is_empty()),
+            key_prefix: format!("e2e-{:016x}:", rand_u64()),
+            server_extra: String::new(),
+        }
+    }
+
+    pub fn toml(&self) -> String {
+        let mut s = format!(
+            r#"[server]
+listen = "127.0.0.1:0"
+public_url = "{public_url}"
+{server_extra}
+
+[saml]
+country = "SE"
+signing = {{ key_path = "{sign_key}", cert_path = "{sign_cert}" }}
+encryption = [
+  {{ key_path = "{ec_key}", cert_path = "{ec_cert}" }},
+  {{ key_path = "{rsa_key}", cert_path = "{rsa_cert}" }},
+]
+
+[oidc]
+signing_keys = [{{ kid = "e2e-es256", alg = "ES256", key_path = "{oidc_key}" }}]
+pairwise_key_file = "{pairwise}"
+
+[store]
+encryption_key_file = "{store_key}"
+key_prefix = "{prefix}"
+"#,
+            public_url = self.public_url,
+            server_extra = self.server_extra,
+            sign_key = key("gateway/saml-signing.key"),
+            sign_cert = key("gateway/saml-signing.crt"),
+            ec_key = key("gateway/saml-encryption-ec.key"),
+            ec_cert = key("gateway/saml-encryption-ec.crt"),
+            rsa_key = key("gateway/saml-encryption-rsa.key"),
+            rsa_cert = key("gateway/saml-encryption-rsa.crt"),
+            oidc_key = key("gateway/oidc-signing.key"),
+            pairwise = key("gateway/pairwise.key"),
+            store_key = key("gateway/store-encryption.key"),
+            prefix = self.key_prefix,
+        );
+        if let Some(r) = &self.redis_url {
+            s.push_str(&format!("redis_url = \"{r}\"\n"));
+        }
+        s.push_str("\n[trust]\nrefresh_seconds = 300\nretry_seconds = 1\n");
+        for (code, md) in &self.countries {
+            s.push_str(&format!(
+                r#"
+[[trust.countries]]
+code = "{code}"
+names = {{ en = "Testland {code}", sv = "Testland {code}", nb = "Testland {code}", da = "Testland {code}" }}
+metadata = "{md}"
+signer_cert_paths = ["{cert}"]
+test = true
+"#,
+                cert = key(&format!("sim/{}-signing.crt", code.to_ascii_lowercase())),
+            ));
+        }
+        s.push_str(&format!(
+            r#"
+[[clients]]
+client_id = "{CLIENT_ID}"
+display_name = "E2E e-service"
+client_secret_sha256 = "{hash}"
+redirect_uris = ["{REDIRECT}"]
+allowed_scopes = ["openid", "eidas:legal_person", "eidas:attribute:birth_name", "eidas:attribute:place_of_birth", "eidas:attribute:current_address", "eidas:attribute:gender", "eidas:attribute:vat_registration_number"]
+allowed_countries = ["XA", "XB"]
+min_loa = "low"
+sp_type = "public"
+"#,
+            hash = hex(&openssl::sha::sha256(SECRET.as_bytes())),
+        ));
+        s
+    }
+
+    /// Writes the config into `dir` and returns its path.
+    pub fn write(&self, dir: &Path, name: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, self.toml()).unwrap();
+        path
+    }
+}
+
+pub fn hex(b: &[u8]) -> String {
+    b.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A running gateway.
+pub struct Gateway {
+    pub proc: Proc,
+    pub config_path: PathBuf,
+}
+
+impl Gateway {
+    pub fn start(dir: &Path, cfg: &GwConfig, name: &str) -> Gateway {
+        Self::start_with_env(dir, cfg, name, &[])
+    }
+
+    pub fn start_with_env(dir: &Path, cfg: &GwConfig, name: &str, env: &[(&str, &str)]) -> Gateway {
+        let config_path = cfg.write(dir, &format!("{name}.toml"));
+        let proc = spawn_listening(
+            &node_bin(),
+            &["serve", "--config", config_path.to_str().unwrap()],
+            env,
+            dir.join(format!("{name}.stderr")),
+        );
+        Gateway { proc, config_path }
+    }
+
+    pub fn url(&self) -> &str {
+        &self.proc.url
+    }
+
+    /// Polls `/readyz` until it is 200 (store ok, trust loaded).
+    pub async fn wait_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(r) = reqwest::get(format!("{}/readyz", self.url())).await {
+                if r.status() == 200 {
+                    return;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "gateway not ready; stderr:\n{}",
+                self.proc.stderr()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+/// A sim and a ready gateway on both countries, in a fresh temp dir.
+pub struct World {
+    pub gw: Gateway,
+    pub sim: Sim,
+    pub _dir: TempDir,
+}
+
+impl World {
+    pub async fn start(tag: &str) -> World {
+        let dir = TempDir::new(tag);
+        let sim = Sim::start(dir.path());
+        let gw = Gateway::start(dir.path(), &GwConfig::new(sim.url()), "gateway");
+        gw.wait_ready().await;
+        World { gw, sim, _dir: dir }
+    }
+}
+
+/// PKCE verifier and S256 challenge.
+pub fn pkce() -> (String, String) {
+    use base64::Engine;
+    let mut b = [0u8; 32];
+    openssl::rand::rand_bytes(&mut b).unwrap();
+    let verifier = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(openssl::sha::sha256(verifier.as_bytes()));
+    (verifier, challenge)
+}
+
+/// A hand-built `/authorize` URL; returns it with `(state, verifier)`.
+pub fn authorize_url(gw: &str, scope: &str, extra: &[(&str, &str)]) -> (String, String, String) {
+    let (verifier, challenge) = pkce();
+    let state = format!("st-{:016x}", rand_u64());
+    let mut u = Url::parse(&format!("{gw}/authorize")).unwrap();
+    {
+        let mut q = u.query_pairs_mut();
+        q.append_pair("response_type", "code")
+            .append_pair("client_id", CLIENT_ID)
+            .append_pair("redirect_uri", REDIRECT)
+            .append_pair("scope", scope)
+            .append_pair("state", &state)
+            .append_pair("nonce", &format!("n-{:016x}", rand_u64()))
+            .append_pair("code_challenge", &challenge)
+            .append_pair("code_challenge_method", "S256");
+        for (k, v) in extra {
+            q.append_pair(k, v);
+        }
+    }
+    (u.to_string(), state, verifier)
+}
+
+pub fn query_param(url: &str, name: &str) -> Option<String> {
+    Url::parse(url)
+        .ok()?
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// How a flow driven by [`drive`] ended.
+#[derive(Debug)]
+pub enum End {
+    /// The redirect to the e-service (unfetched).
+    Final(String),
+    /// A page that is neither a redirect nor a form to continue with.
+    Page(Hop),
+}
+
+/// Like `login_flow`, but returns the page it stopped at instead of an error, so tests can
+/// inspect the gateway's error pages. Stops before `stop_before(hop)` would submit a form
+/// (returned as `Page`).
+pub async fn drive(
+    b: &Browser,
+    start: &str,
+    country: &str,
+    stop_before: impl Fn(&Hop) -> bool,
+) -> End {
+    let mut hop = b.get(start).await.unwrap();
+    for _ in 0..25 {
+        if hop.is_redirect() {
+            let next = hop.location.clone().unwrap();
+            let u = Url::parse(&next).unwrap();
+            if !u.path().ends_with("/resume")
+                && u.query_pairs().any(|(k, _)| k == "code" || k == "error")
+            {
+                return End::Final(next);
+            }
+            hop = b.get(&next).await.unwrap();
+            continue;
+        }
+        let Some(form) = parse_post_form(&hop.body).filter(|_| hop.status == 200) else {
+            return End::Page(hop);
+        };
+        if stop_before(&hop) {
+            return End::Page(hop);
+        }
+        let is_saml = form.field("SAMLRequest").is_some() || form.field("SAMLResponse").is_some();
+        let extra: Vec<(&str, &str)> = if !is_saml && hop.body.contains("name=\"country\"") {
+            vec![("country", country)]
+        } else {
+            Vec::new()
+        };
+        let url = hop.url.clone();
+        hop = b.submit(&url, &form, &extra).await.unwrap();
+    }
+    End::Page(hop)
+}
+
+/// Stop at the simulator's response form (the page holding `SAMLResponse`).
+pub fn at_saml_response(h: &Hop) -> bool {
+    h.body.contains("name=\"SAMLResponse\"")
+}
+
+/// Stop at the gateway's country page.
+pub fn at_country_page(h: &Hop) -> bool {
+    h.body.contains("name=\"country\"")
+}
+
+/// An error page of the gateway: status ≥ 400 with a correlation id.
+pub fn assert_error_page(h: &Hop, what: &str) {
+    assert!(h.status >= 400, "{what}: status {} {}", h.status, h.body);
+    assert!(
+        h.body.contains("<code class=\"reference\">"),
+        "{what}: no reference in {}",
+        h.body
+    );
+    assert!(!h.body.contains("code="), "{what}: a code leaked");
+}
+
+/// Redeems `code` at `token_endpoint` with client_secret_basic and PKCE; returns the JSON.
+pub async fn redeem(token_endpoint: &str, code: &str, verifier: &str) -> serde_json::Value {
+    let r = reqwest::Client::new()
+        .post(token_endpoint)
+        .basic_auth(CLIENT_ID, Some(SECRET))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", verifier),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+/// A free loopback port (bound and released: only for processes that cannot take port 0).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}

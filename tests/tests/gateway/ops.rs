@@ -1,0 +1,214 @@
+//! Tests 7–9: health and readiness, `check`, configuration errors, localized error pages.
+
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use eidas_testbed::browser::Browser;
+use url::Url;
+
+use crate::harness::*;
+
+/// Runs `eidas-node args…` to completion (at most 30 s).
+fn run_node(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(node_bin());
+    cmd.args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .env("RUST_LOG", "warn");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "eidas-node {args:?} did not exit: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[tokio::test]
+async fn healthz_readyz_and_check_report_trust() {
+    let dir = TempDir::new("trust");
+    // A country whose metadata URL nobody listens on.
+    let dead = free_port();
+    let mut cfg = GwConfig::new(&format!("http://127.0.0.1:{dead}"));
+    cfg.countries.truncate(1);
+    let gw = Gateway::start(dir.path(), &cfg, "dead");
+    let r = reqwest::get(format!("{}/healthz", gw.url())).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let r = reqwest::get(format!("{}/readyz", gw.url())).await.unwrap();
+    assert_eq!(r.status(), 503);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["trust"], "not loaded", "{body}");
+    assert_eq!(body["store"], "ok", "{body}");
+
+    let out = run_node(
+        &["check", "--config", gw.config_path.to_str().unwrap()],
+        &[],
+    );
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("problem: country XA:"),
+        "{}",
+        text(&out)
+    );
+
+    // The good configuration: ready, and `check` passes.
+    let w = World::start("trust-ok").await;
+    let r = reqwest::get(format!("{}/healthz", w.gw.url()))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = reqwest::get(format!("{}/readyz", w.gw.url()))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body, serde_json::json!({"store": "ok", "trust": "ok"}));
+    let out = run_node(
+        &["check", "--config", w.gw.config_path.to_str().unwrap()],
+        &[],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+#[tokio::test]
+async fn serve_refuses_unknown_keys_from_the_file_and_the_environment() {
+    let dir = TempDir::new("config");
+    let mut cfg = GwConfig::new("http://127.0.0.1:9");
+    cfg.server_extra = "listen_backlog_typo = 5".into();
+    let path = cfg.write(dir.path(), "typo.toml");
+    let out = run_node(&["serve", "--config", path.to_str().unwrap()], &[]);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("listen_backlog_typo"), "{}", text(&out));
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("listening on"),
+        "{}",
+        text(&out)
+    );
+
+    let cfg = GwConfig::new("http://127.0.0.1:9");
+    let path = cfg.write(dir.path(), "good.toml");
+    let out = run_node(
+        &["serve", "--config", path.to_str().unwrap()],
+        &[("EIDAS_NODE__SERVER__NOPE", "1")],
+    );
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("nope"), "{}", text(&out));
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("listening on"),
+        "{}",
+        text(&out)
+    );
+}
+
+async fn get_with_language(url: &str, accept_language: &str) -> (u16, String) {
+    let r = Browser::new()
+        .unwrap()
+        .client()
+        .get(url)
+        .header("Accept-Language", accept_language)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn error_and_country_pages_follow_the_citizens_language() {
+    let w = World::start("i18n").await;
+    let unknown = format!("{}/login?flow=no-such-flow", w.gw.url());
+    for (lang, header, title) in [
+        (
+            "sv",
+            "sv-SE,sv;q=0.9,en;q=0.5",
+            "Inloggningen kunde inte slutföras",
+        ),
+        ("da", "da", "Login kunne ikke gennemføres"),
+        ("nb", "nb-NO,nb;q=0.9", "Innloggingen kunne ikke fullføres"),
+        ("en", "fr, en;q=0.5", "The login could not be completed"),
+    ] {
+        let (status, body) = get_with_language(&unknown, header).await;
+        assert_eq!(status, 400, "{lang}: {body}");
+        assert!(
+            body.contains(&format!("<html lang=\"{lang}\"")),
+            "{lang}: {body}"
+        );
+        assert!(body.contains(title), "{lang}: {body}");
+        assert!(
+            body.contains("<code class=\"reference\">"),
+            "{lang}: {body}"
+        );
+    }
+
+    // ui_locales on /authorize wins over Accept-Language on the country page.
+    let b = Browser::new().unwrap();
+    let (url, _, _) = authorize_url(w.gw.url(), "openid", &[("ui_locales", "sv")]);
+    let r = b
+        .client()
+        .get(&url)
+        .header("Accept-Language", "da")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let login = Url::parse(&url)
+        .unwrap()
+        .join(r.headers()["location"].to_str().unwrap())
+        .unwrap();
+    let r = b
+        .client()
+        .get(login.as_str())
+        .header("Accept-Language", "da")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("<html lang=\"sv\""), "{body}");
+    assert!(body.contains("Välj ditt land"), "{body}");
+    // Without ui_locales the browser's language is used.
+    let (url, _, _) = authorize_url(w.gw.url(), "openid", &[]);
+    let r = b
+        .client()
+        .get(&url)
+        .header("Accept-Language", "da")
+        .send()
+        .await
+        .unwrap();
+    let login = Url::parse(&url)
+        .unwrap()
+        .join(r.headers()["location"].to_str().unwrap())
+        .unwrap();
+    let (_, body) = get_with_language(login.as_str(), "da").await;
+    // A fresh browser has no binding cookie: that is an error page, but in Danish.
+    assert!(body.contains("<html lang=\"da\""), "{body}");
+    let r = b
+        .client()
+        .get(login.as_str())
+        .header("Accept-Language", "da")
+        .send()
+        .await
+        .unwrap();
+    let body = r.text().await.unwrap();
+    assert!(body.contains("<html lang=\"da\""), "{body}");
+    assert!(body.contains("Vælg dit land"), "{body}");
+}

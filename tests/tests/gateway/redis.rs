@@ -1,0 +1,205 @@
+//! Tests 5 and 6: two instances sharing one Redis, and Redis going away mid-flow.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use eidas_testbed::browser::{login_flow, parse_post_form, Browser};
+use serde_json::json;
+use url::Url;
+
+use crate::harness::*;
+use crate::login::verify_id_token;
+
+#[tokio::test]
+async fn two_instances_sharing_redis_continue_each_others_flows() {
+    let Some(redis) = std::env::var("TEST_REDIS_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        eprintln!("SKIPPED two_instances_sharing_redis: TEST_REDIS_URL is not set");
+        return;
+    };
+    let dir = TempDir::new("shared");
+    let sim = Sim::start(dir.path());
+    sim.control(json!({"identity": "natural-greek", "loa": "high"}))
+        .await;
+    let mut cfg = GwConfig::new(sim.url());
+    cfg.redis_url = Some(redis);
+    let a = Gateway::start(dir.path(), &cfg, "gw-a");
+    // B: the same config and prefix, with A's URL as its public URL (as behind one balancer).
+    let mut cfg_b = cfg.clone();
+    cfg_b.public_url = a.url().to_owned();
+    let b = Gateway::start(dir.path(), &cfg_b, "gw-b");
+    assert_ne!(a.url(), b.url());
+    a.wait_ready().await;
+    b.wait_ready().await;
+
+    let browser = Browser::new().unwrap();
+    let (url, state, verifier) = authorize_url(a.url(), "openid", &[]);
+    let nonce = query_param(&url, "nonce").unwrap();
+    let page = match drive(&browser, &url, "XB", at_saml_response).await {
+        End::Page(h) if at_saml_response(&h) => h,
+        other => panic!("no SAML response form: {other:?}"),
+    };
+    let mut form = parse_post_form(&page.body).unwrap();
+    let mut action = Url::parse(&form.action).unwrap();
+    assert_eq!(
+        action.as_str(),
+        format!("{}/saml/acs", a.url()),
+        "the sim answers A's ACS"
+    );
+    let b_addr = Url::parse(b.url()).unwrap();
+    action.set_port(b_addr.port()).unwrap();
+    form.action = action.to_string();
+    let acs = browser.submit(&page.url, &form, &[]).await.unwrap();
+    assert_eq!(acs.status, 303, "B's ACS: {}", acs.body);
+    let resume = acs.location.clone().unwrap();
+    assert!(resume.starts_with(b.url()), "{resume}");
+    let hops = browser
+        .follow(acs, |u| u.starts_with(REDIRECT))
+        .await
+        .unwrap();
+    let to = hops.last().unwrap().location.clone().unwrap();
+    assert!(to.starts_with(REDIRECT), "{to}");
+    assert_eq!(query_param(&to, "state").as_deref(), Some(state.as_str()));
+    let code = query_param(&to, "code").expect("a code from B");
+
+    let token = redeem(&format!("{}/token", b.url()), &code, &verifier).await;
+    let id_token = token["id_token"].as_str().unwrap();
+    // Verified with the client discovered at A (same issuer, same JWKS).
+    let claims = verify_id_token(a.url(), id_token, &nonce).await;
+    assert_eq!(claims["iss"], a.url());
+    assert_eq!(claims["sub"], "XB/SE/GR-0002-TEST");
+    assert_eq!(claims["acr"], "http://eidas.europa.eu/LoA/high");
+}
+
+/// A private `redis-server` on `port`, killed on drop.
+struct Redis(std::process::Child);
+
+impl Redis {
+    fn start(port: u16, dir: &Path) -> Redis {
+        let child = Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.to_str().unwrap(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "redis-server did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Redis(child)
+    }
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn have_redis_server() -> bool {
+    Command::new("redis-server")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+async fn readyz(gw: &str) -> (u16, serde_json::Value) {
+    let r = reqwest::get(format!("{gw}/readyz")).await.unwrap();
+    (r.status().as_u16(), r.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn redis_stopped_mid_flow_gives_unavailable_and_recovers() {
+    if !have_redis_server() {
+        eprintln!("SKIPPED redis_stopped_mid_flow: redis-server is not on PATH");
+        return;
+    }
+    let dir = TempDir::new("redis-down");
+    let port = free_port();
+    let redis = Redis::start(port, dir.path());
+    let sim = Sim::start(dir.path());
+    let mut cfg = GwConfig::new(sim.url());
+    cfg.redis_url = Some(format!("redis://127.0.0.1:{port}"));
+    let gw = Gateway::start(dir.path(), &cfg, "gateway");
+    gw.wait_ready().await;
+
+    // A flow up to the country page.
+    let b = Browser::new().unwrap();
+    let (url, _, _) = authorize_url(gw.url(), "openid", &[]);
+    let End::Page(page) = drive(&b, &url, "XA", at_country_page).await else {
+        panic!("no country page")
+    };
+    assert!(at_country_page(&page));
+    let form = parse_post_form(&page.body).unwrap();
+
+    drop(redis);
+
+    let (status, body) = readyz(gw.url()).await;
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["store"], "unavailable");
+    assert_eq!(body["trust"], "ok");
+
+    // Continuing the flow: the "temporarily unavailable" page.
+    let hop = b
+        .submit(&page.url, &form, &[("country", "XA")])
+        .await
+        .unwrap();
+    assert_eq!(hop.status, 503, "{}", hop.body);
+    assert_error_page(&hop, "country chosen while Redis is down");
+    assert!(hop.body.contains("temporarily unavailable"), "{}", hop.body);
+    // A new flow: back to the client with temporarily_unavailable.
+    let (url, state, _) = authorize_url(gw.url(), "openid", &[]);
+    let hop = Browser::new().unwrap().get(&url).await.unwrap();
+    assert!(hop.is_redirect(), "{} {}", hop.status, hop.body);
+    let to = hop.location.unwrap();
+    assert!(to.starts_with(REDIRECT), "{to}");
+    assert_eq!(
+        query_param(&to, "error").as_deref(),
+        Some("temporarily_unavailable")
+    );
+    assert_eq!(query_param(&to, "state").as_deref(), Some(state.as_str()));
+    assert_eq!(query_param(&to, "code"), None);
+
+    // Redis is back on the same port: ready again within a few seconds, and logins work.
+    let _redis = Redis::start(port, dir.path());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (status, body) = readyz(gw.url()).await;
+        if status == 200 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "still not ready: {body}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let (url, state, verifier) = authorize_url(gw.url(), "openid", &[]);
+    let r = login_flow(&Browser::new().unwrap(), &url, "XA")
+        .await
+        .unwrap();
+    assert_eq!(
+        query_param(&r.final_url, "state").as_deref(),
+        Some(state.as_str())
+    );
+    let code = query_param(&r.final_url, "code").expect("a code after recovery");
+    let token = redeem(&format!("{}/token", gw.url()), &code, &verifier).await;
+    let nonce = query_param(&url, "nonce").unwrap();
+    let claims = verify_id_token(gw.url(), token["id_token"].as_str().unwrap(), &nonce).await;
+    assert_eq!(claims["eidas_country"], "XA");
+}
