@@ -45,4 +45,4 @@ cargo test --workspace --locked
 # The citizen's pages in a real browser: `eidas-node demo` clicked through in headless Chromium
 # (uses loopback ports 8080-8082). Screenshots land in target/screenshots/.
 (cd tests/browser && npm ci --no-audit --no-fund --silent)
-EIDAS_NODE_BIN=target/debug/eidas-node node tests/browser/login.mjs
+EIDAS_NODE_BIN="$(realpath "${CARGO_TARGET_DIR:-target}")/debug/eidas-node" node tests/browser/login.mjs
