@@ -176,3 +176,67 @@ fn cbc_content_and_rsa_1_5_key_transport_are_rejected() {
         "{r:?}"
     );
 }
+
+/// Invalid-curve defence: the ephemeral ECDH-ES key must be a point on our curve. We rely on
+/// OpenSSL's point decoding for that (and skip the redundant n·Q check, our curves having
+/// cofactor 1), so an off-curve point must be refused, in both key encodings.
+#[test]
+fn an_ephemeral_key_off_the_curve_is_refused() {
+    use eidas_node::saml::xmlenc::KeyProtection;
+    use openssl::bn::{BigNum, BigNumContext};
+    use openssl::ec::{EcGroup, EcPoint, PointConversionForm};
+    use openssl::nid::Nid;
+
+    let ours = support::keypair("ec", "ecdh-recipient");
+    let policy = || DecryptionPolicy {
+        allow_rsa_oaep_mgf1p: false,
+    };
+    let ed = xmlenc::encrypt_element(b"<a>x</a>", &ours.cert, KeyProtection::EcdhEs).unwrap();
+    let doc = xml::parse(&ed, xml::MAX_MESSAGE_BYTES).unwrap();
+    assert_eq!(
+        xmlenc::decrypt(doc.root_element(), std::slice::from_ref(&ours), &policy()).unwrap(),
+        b"<a>x</a>"
+    );
+    let pk_node = doc
+        .descendants()
+        .find(|n| n.tag_name().name() == "PublicKey")
+        .unwrap();
+    let original = pk_node.text().unwrap().trim().to_owned();
+    let mut point = xml::decode_base64(&original).unwrap();
+    assert_eq!(point.len(), 65, "uncompressed P-256 point");
+    // Change y: (x, y+1) is not on the curve.
+    let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap();
+    let mut ctx = BigNumContext::new().unwrap();
+    let y = BigNum::from_slice(&point[33..]).unwrap();
+    let mut y1 = BigNum::new().unwrap();
+    y1.checked_add(&y, &BigNum::from_u32(1).unwrap()).unwrap();
+    let y1 = y1.to_vec_padded(32).unwrap();
+    point[33..].copy_from_slice(&y1);
+    assert!(EcPoint::from_bytes(&group, &point, &mut ctx).is_err());
+    let tampered = ed.replace(&original, &xml::encode_base64(&point));
+    let doc = xml::parse(&tampered, xml::MAX_MESSAGE_BYTES).unwrap();
+    assert_eq!(
+        xmlenc::decrypt(doc.root_element(), std::slice::from_ref(&ours), &policy()).err(),
+        Some(Error::DecryptionFailed)
+    );
+    // The same point as a DER SubjectPublicKeyInfo is refused at decoding too.
+    let good = EcPoint::from_bytes(&group, &xml::decode_base64(&original).unwrap(), &mut ctx)
+        .unwrap()
+        .to_bytes(&group, PointConversionForm::UNCOMPRESSED, &mut ctx)
+        .unwrap();
+    let spki = openssl::ec::EcKey::from_public_key(
+        &group,
+        &EcPoint::from_bytes(&group, &good, &mut ctx).unwrap(),
+    )
+    .unwrap()
+    .public_key_to_der()
+    .unwrap();
+    let bad_spki: Vec<u8> = {
+        let mut v = spki.clone();
+        let n = v.len();
+        v[n - 32..].copy_from_slice(&y1);
+        v
+    };
+    assert!(openssl::pkey::PKey::public_key_from_der(&spki).is_ok());
+    assert!(openssl::pkey::PKey::public_key_from_der(&bad_spki).is_err());
+}

@@ -161,30 +161,40 @@ fn open_element(
     Ok(())
 }
 
-fn escape_text(s: &str, out: &mut Vec<u8>) {
-    for b in s.bytes() {
-        match b {
-            b'&' => out.extend_from_slice(b"&amp;"),
-            b'<' => out.extend_from_slice(b"&lt;"),
-            b'>' => out.extend_from_slice(b"&gt;"),
-            b'\r' => out.extend_from_slice(b"&#xD;"),
-            _ => out.push(b),
+/// Appends `s`, replacing the bytes `replacement` maps, copying unchanged runs in one go.
+fn escape_into(s: &str, out: &mut Vec<u8>, replacement: fn(u8) -> Option<&'static [u8]>) {
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if let Some(r) = replacement(b) {
+            out.extend_from_slice(bytes.get(run..i).unwrap_or_default());
+            out.extend_from_slice(r);
+            run = i + 1;
         }
     }
+    out.extend_from_slice(bytes.get(run..).unwrap_or_default());
+}
+
+fn escape_text(s: &str, out: &mut Vec<u8>) {
+    escape_into(s, out, |b| match b {
+        b'&' => Some(b"&amp;"),
+        b'<' => Some(b"&lt;"),
+        b'>' => Some(b"&gt;"),
+        b'\r' => Some(b"&#xD;"),
+        _ => None,
+    });
 }
 
 fn escape_attr(s: &str, out: &mut Vec<u8>) {
-    for b in s.bytes() {
-        match b {
-            b'&' => out.extend_from_slice(b"&amp;"),
-            b'<' => out.extend_from_slice(b"&lt;"),
-            b'"' => out.extend_from_slice(b"&quot;"),
-            b'\t' => out.extend_from_slice(b"&#x9;"),
-            b'\n' => out.extend_from_slice(b"&#xA;"),
-            b'\r' => out.extend_from_slice(b"&#xD;"),
-            _ => out.push(b),
-        }
-    }
+    escape_into(s, out, |b| match b {
+        b'&' => Some(b"&amp;"),
+        b'<' => Some(b"&lt;"),
+        b'"' => Some(b"&quot;"),
+        b'\t' => Some(b"&#x9;"),
+        b'\n' => Some(b"&#xA;"),
+        b'\r' => Some(b"&#xD;"),
+        _ => None,
+    });
 }
 
 #[cfg(test)]

@@ -114,10 +114,21 @@ pub fn base64_text(node: Node) -> Result<Vec<u8>> {
 
 pub fn decode_base64(s: &str) -> Result<Vec<u8>> {
     use base64::Engine;
-    let compact: String = s.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(compact.as_bytes())
-        .map_err(|_| Error::Base64)
+    let engine = &base64::engine::general_purpose::STANDARD;
+    let bytes = s.as_bytes();
+    // Byte-level: whitespace in base64 is ASCII, so no char decoding is needed (a hot path:
+    // the POSTed message and every CipherValue).
+    let result = if bytes.iter().any(u8::is_ascii_whitespace) {
+        let compact: Vec<u8> = bytes
+            .iter()
+            .copied()
+            .filter(|b| !b.is_ascii_whitespace())
+            .collect();
+        engine.decode(compact)
+    } else {
+        engine.decode(bytes)
+    };
+    result.map_err(|_| Error::Base64)
 }
 
 pub fn encode_base64(bytes: &[u8]) -> String {

@@ -261,8 +261,12 @@ fn ecdh_es_kek(am: Node, ours: &PKeyRef<Private>, kek_len: usize) -> Result<Vec<
     let originator = xml::only_child(am, ns::XENC, "OriginatorKeyInfo")?;
     let ephemeral = originator_key(originator, ours)?;
     let mut deriver = Deriver::new(ours)?;
+    // `set_peer` would re-validate the peer with a full public-key check (n·Q = O, a scalar
+    // multiplication costing more than the ECDH itself). `originator_key` has already established
+    // that Q decodes to a point on our curve, whose cofactor is 1 (checked there): on-curve means
+    // in the prime-order group, so the check adds nothing (§3 ECDH-ES; SP 800-56A 5.6.2.3.4).
     deriver
-        .set_peer(&ephemeral)
+        .set_peer_ex(&ephemeral, false)
         .map_err(|_| Error::DecryptionFailed)?;
     let z = deriver
         .derive_to_vec()
@@ -314,6 +318,13 @@ fn concat_kdf(hash: Hash, z: &[u8], other_info: &[u8], len: usize) -> Result<Vec
 fn originator_key(originator: Node, ours: &PKeyRef<Private>) -> Result<PKey<Public>> {
     let our_ec = ours.ec_key()?;
     let group = our_ec.group();
+    let mut ctx = BigNumContext::new()?;
+    let mut cofactor = openssl::bn::BigNum::new()?;
+    group.cofactor(&mut cofactor, &mut ctx)?;
+    if cofactor != openssl::bn::BigNum::from_u32(1)? {
+        // Every curve we accept has cofactor 1; the partial validation below relies on it.
+        return Err(Error::DecryptionFailed);
+    }
     if let Some(der) = originator
         .descendants()
         .find(|n| xml::is(*n, ns::DS11, "DEREncodedKeyValue"))
@@ -329,7 +340,6 @@ fn originator_key(originator: Node, ours: &PKeyRef<Private>) -> Result<PKey<Publ
         .find(|n| xml::is(*n, ns::DS11, "ECKeyValue"))
         .ok_or(Error::DecryptionFailed)?;
     let point_bytes = xml::base64_text(xml::only_child(eckv, ns::DS11, "PublicKey")?)?;
-    let mut ctx = BigNumContext::new()?;
     let point =
         EcPoint::from_bytes(group, &point_bytes, &mut ctx).map_err(|_| Error::DecryptionFailed)?;
     // OpenSSL's point decoding rejects points not on the curve; every allowed curve has cofactor
@@ -342,14 +352,18 @@ fn originator_key(originator: Node, ours: &PKeyRef<Private>) -> Result<PKey<Publ
             return Err(Error::DecryptionFailed);
         }
     }
+    // (Re-decoding it as SubjectPublicKeyInfo to get a provider-native key would save the legacy
+    // export inside `set_peer_ex`, but OpenSSL 3's decoder costs ten times more: measured.)
     Ok(PKey::from_ec_key(ec)?)
 }
 
+/// The DER key decoded to a point on its curve (OpenSSL's point decoding checks that); it must be
+/// our named curve. With cofactor 1 (checked by the caller) that is full validation.
 fn check_same_curve(ec: &EcKey<Public>, group: &openssl::ec::EcGroupRef) -> Result<()> {
     if ec.group().curve_name() != group.curve_name() || ec.group().curve_name().is_none() {
         return Err(Error::DecryptionFailed);
     }
-    ec.check_key().map_err(|_| Error::DecryptionFailed)
+    Ok(())
 }
 
 /// Curves allowed for key agreement (§3.4): NIST P-256/384/521 and Brainpool P256r1/P384r1/P512r1.
