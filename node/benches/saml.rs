@@ -19,41 +19,12 @@ use eidas_node::saml::metadata::ProxyService;
 use eidas_node::saml::response::{self, Context};
 use eidas_node::saml::sp::ServiceProvider;
 use eidas_node::saml::xmlenc::KeyProtection;
-use openssl::asn1::Asn1Time;
-use openssl::ec::{EcGroup, EcKey};
-use openssl::hash::MessageDigest;
-use openssl::nid::Nid;
-use openssl::pkey::PKey;
-use openssl::rsa::Rsa;
-use openssl::x509::{X509NameBuilder, X509};
 use time::{Duration, OffsetDateTime};
 
 fn keypair(rsa: bool) -> KeyPair {
-    let key = if rsa {
-        PKey::from_rsa(Rsa::generate(3072).unwrap()).unwrap()
-    } else {
-        PKey::from_ec_key(
-            EcKey::generate(&EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap()).unwrap(),
-        )
-        .unwrap()
-    };
-    let mut n = X509NameBuilder::new().unwrap();
-    n.append_entry_by_text("CN", "bench").unwrap();
-    let n = n.build();
-    let mut b = X509::builder().unwrap();
-    b.set_subject_name(&n).unwrap();
-    b.set_issuer_name(&n).unwrap();
-    b.set_pubkey(&key).unwrap();
-    b.set_not_before(&Asn1Time::days_from_now(0).unwrap())
-        .unwrap();
-    b.set_not_after(&Asn1Time::days_from_now(2).unwrap())
-        .unwrap();
-    b.sign(&key, MessageDigest::sha256()).unwrap();
-    KeyPair::from_pem(
-        &key.private_key_to_pem_pkcs8().unwrap(),
-        &b.build().to_pem().unwrap(),
-    )
-    .unwrap()
+    let key = eidas_node::cli::keys::new_key(rsa).unwrap();
+    let cert = eidas_node::cli::keys::self_signed(&key, "bench", 2).unwrap();
+    KeyPair { key, cert }
 }
 
 /// Best of five rounds of `iters` calls (a shared VM is noisy; the minimum is the repeatable

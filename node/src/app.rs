@@ -321,7 +321,8 @@ async fn serve_tls(
         .map_err(|e| anyhow::Error::msg(e.to_string()))
 }
 
-async fn shutdown_signal() {
+/// Resolves on Ctrl-C or SIGTERM (also used by the testbed's binaries).
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -58,6 +58,19 @@ fn unavailable(locale: Locale, e: impl std::error::Error + Send + Sync + 'static
     AppError::page(ErrorKind::Unavailable, locale, Cause::new(e))
 }
 
+/// A single-use record from the store, decoded; a store failure is a 503 page, an absent record
+/// (unknown, expired or used: `what`) an "expired" page.
+async fn take_record<T: serde::de::DeserializeOwned>(
+    taken: Result<Option<Vec<u8>>, crate::store::Error>,
+    locale: Locale,
+    what: &'static str,
+) -> Result<T, AppError> {
+    let bytes = taken
+        .map_err(|e| unavailable(locale, e))?
+        .ok_or_else(|| AppError::page(ErrorKind::Expired, locale, Cause::msg(what)))?;
+    serde_json::from_slice(&bytes).map_err(|e| unavailable(locale, e))
+}
+
 /// `POST /saml/acs` (HTTP-POST binding). Cross-site: no cookie is expected here.
 pub(super) async fn consume(
     State(s): State<Arc<WebState>>,
@@ -67,20 +80,12 @@ pub(super) async fn consume(
     let Form(form) = form.map_err(|e| bad_input(&s, &headers, e))?;
     let fallback = super::login::negotiate(None, None, &headers, s.login.default_locale);
     // Single use: a replayed response finds nothing (§2 InResponseTo / replay).
-    let pending = s
-        .store
-        .take_authn(&form.relay_state)
-        .await
-        .map_err(|e| unavailable(fallback, e))?
-        .ok_or_else(|| {
-            AppError::page(
-                ErrorKind::Expired,
-                fallback,
-                Cause::msg("unknown, expired or already used RelayState"),
-            )
-        })?;
-    let pending: PendingLogin =
-        serde_json::from_slice(&pending).map_err(|e| unavailable(fallback, e))?;
+    let pending: PendingLogin = take_record(
+        s.store.take_authn(&form.relay_state).await,
+        fallback,
+        "unknown, expired or already used RelayState",
+    )
+    .await?;
     let locale = pending.locale;
     let reference = correlation_id();
     let outcome = match validate(&s, &form.saml_response, &pending).await {
@@ -180,20 +185,12 @@ pub(super) async fn resume(
 ) -> Result<Response, AppError> {
     let Query(q) = q.map_err(|e| bad_input(&s, &headers, e))?;
     let fallback = super::login::negotiate(None, None, &headers, s.login.default_locale);
-    let result = s
-        .store
-        .take_result(&q.r)
-        .await
-        .map_err(|e| unavailable(fallback, e))?
-        .ok_or_else(|| {
-            AppError::page(
-                ErrorKind::Expired,
-                fallback,
-                Cause::msg("unknown, expired or already used resume handle"),
-            )
-        })?;
-    let result: LoginResult =
-        serde_json::from_slice(&result).map_err(|e| unavailable(fallback, e))?;
+    let result: LoginResult = take_record(
+        s.store.take_result(&q.r).await,
+        fallback,
+        "unknown, expired or already used resume handle",
+    )
+    .await?;
     let locale = result.locale;
     let bound = binding::browser_id(&headers, s.login.secure_cookies)
         .is_some_and(|id| binding::fingerprint(&id) == result.browser);
