@@ -73,6 +73,7 @@ pub fn router(cfg: RpConfig) -> Result<Router, reqwest::Error> {
         .route("/", get(home))
         .route("/login", get(login))
         .route("/callback", get(callback))
+        .route(crate::html::STYLE_PATH, get(crate::html::testbed_css))
         .with_state(state))
 }
 

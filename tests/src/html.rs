@@ -14,9 +14,43 @@ pub const AUTOSUBMIT_PATH: &str = "/static/autosubmit.js";
 pub const AUTOSUBMIT_JS: &str =
     "document.addEventListener('DOMContentLoaded',function(){var f=document.forms[0];if(f){f.submit();}});\n";
 
-/// CSP for every page we serve: no inline script or style, scripts only from ourselves.
+/// CSP for every page we serve: no inline script or style, scripts and styles only from ourselves.
 pub const CSP: &str =
-    "default-src 'none'; script-src 'self'; base-uri 'none'; frame-ancestors 'none'";
+    "default-src 'none'; script-src 'self'; style-src 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// Path of the test bed's stylesheet (the simulated countries and the demo e-service).
+pub const STYLE_PATH: &str = "/static/testbed.css";
+
+/// Plain, readable styles; the TEST banner colour keeps the simulator visibly not a real country.
+pub const STYLE_CSS: &str = "body{margin:0;font:1.0625rem/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1b1b1b}\
+main{max-width:44rem;margin:0 auto;padding:1.5rem 1.25rem 3rem}\
+h1{font-size:1.7rem;line-height:1.2}\
+fieldset{border:1px solid #bbb;border-radius:.25rem;margin:1rem 0;padding:.5rem 1rem}\
+fieldset div,form>div{margin:.5rem 0}\
+button{font:inherit;min-height:2.5rem;padding:.5rem 1rem;border:2px solid #5a2d82;border-radius:.25rem;background:#5a2d82;color:#fff;cursor:pointer;margin-right:.5rem}\
+button:focus-visible,a:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}\
+select{font:inherit;padding:.25rem}\
+table{border-collapse:collapse;margin:1rem 0;width:100%}\
+th,td{border-bottom:1px solid #ddd;padding:.4rem .6rem;text-align:left;vertical-align:top}\
+td{font-family:ui-monospace,monospace;word-break:break-all}\
+code{background:#f3f3f3;padding:.1rem .3rem}\n";
+
+pub async fn testbed_css() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+        ],
+        STYLE_CSS,
+    )
+        .into_response()
+}
 
 /// Escapes text and attribute values alike.
 pub fn escape(s: &str) -> String {
@@ -79,7 +113,7 @@ pub fn unescape(s: &str) -> String {
 /// A complete HTML page with our headers (CSP, no caching: pages carry one-time messages).
 pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
     let html = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title></head><body>\n<main>\n{}\n</main>\n</body></html>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><link rel=\"stylesheet\" href=\"/static/testbed.css\"></head><body>\n<main>\n{}\n</main>\n</body></html>\n",
         escape(title),
         body
     );

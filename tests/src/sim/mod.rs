@@ -213,6 +213,7 @@ pub fn router(state: SimState) -> Router {
             crate::html::AUTOSUBMIT_PATH,
             get(crate::html::autosubmit_js),
         )
+        .route(crate::html::STYLE_PATH, get(crate::html::testbed_css))
         .route(
             "/control",
             get(handlers::get_control).post(handlers::post_control),
