@@ -185,7 +185,8 @@ pub struct OidcKeySettings {
     #[serde(default = "default_alg")]
     pub alg: String,
     pub key_path: PathBuf,
-    /// `current` signs; `next` is only published (rollover); `retired` is published until tokens expire.
+    /// `current` signs; `next` is only published (rollover: add it, wait, then make it current;
+    /// keep the old one as `next` until the tokens it signed have expired).
     #[serde(default = "default_status")]
     pub status: String,
 }
@@ -278,7 +279,8 @@ pub struct CountrySettings {
     /// A test country (simulated): shown with a "test" mark on the country page.
     #[serde(default)]
     pub test: bool,
-    /// The lowest LoA this country's responses may carry regardless of the request.
+    /// A floor for this country: requests to it ask for at least this LoA, whatever the client
+    /// asked (and the country is offered only if it publishes it).
     pub min_loa: Option<LoaLevel>,
 }
 

@@ -646,3 +646,48 @@ fn example_config_parses_and_unknown_keys_are_refused() {
         eidas_testbed::sim::SimConfig::from_toml(&format!("{text}\ncolour = \"red\"\n")).is_err()
     );
 }
+
+/// In an aggregate whose entities carry no validUntil of their own, the root's bounds them: the
+/// gateway must never treat such an entity as valid forever (§4 "Honour validUntil").
+#[test]
+fn an_aggregates_valid_until_bounds_its_entities() {
+    let country = Country {
+        code: "XA".into(),
+        name: "Testland A".into(),
+        signing: keys().xa.clone(),
+        encryption: EncryptionMode::RsaOaep,
+        loas: LoaLevel::all().to_vec(),
+        metadata_validity: Duration::days(1),
+    };
+    let t = now();
+    let single = sim::build_metadata(
+        &country,
+        "https://xa.example/md",
+        "https://xa.example/sso",
+        t,
+    )
+    .unwrap();
+    // Unsigned entity without its own validUntil, inside a signed aggregate valid for one hour.
+    let sig_start = single.find("<ds:Signature").unwrap();
+    let sig_end = single.find("</ds:Signature>").unwrap() + "</ds:Signature>".len();
+    let mut entity = format!("{}{}", &single[..sig_start], &single[sig_end..]);
+    let vu_start = entity.find(" validUntil=\"").unwrap();
+    let vu_end = vu_start + 13 + entity[vu_start + 13..].find('"').unwrap() + 1;
+    entity.replace_range(vu_start..vu_end, "");
+    let until = t + Duration::hours(1);
+    let aggregate = format!(
+        r#"<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" ID="_agg1" validUntil="{}">{}{}</md:EntitiesDescriptor>"#,
+        xml::format_datetime(until),
+        eidas_node::saml::dsig::SIGNATURE_MARKER,
+        entity
+    );
+    let signed = eidas_node::saml::dsig::sign_enveloped(&aggregate, &keys().xa).unwrap();
+    let trust = MetadataTrust::Pinned(vec![keys().xa.pair.cert.clone()]);
+    let entities = verify_metadata(&signed, &trust, &SignaturePolicy::EIDAS, t).unwrap();
+    assert_eq!(entities.len(), 1);
+    let got = entities[0].valid_until.expect("bounded by the aggregate");
+    assert!(
+        (got - until).abs() < Duration::seconds(1),
+        "{got} vs {until}"
+    );
+}

@@ -33,6 +33,10 @@ pub struct AuthorizationRequest {
     pub login_hint: Option<String>,
     pub prompt: Vec<String>,
     pub claims: Option<serde_json::Value>,
+    /// An opaque tag of the user agent that sent the request (the login step's browser binding:
+    /// a hash of its cookie). Only the same agent may continue the flow.
+    #[serde(default)]
+    pub agent_binding: Option<String>,
 }
 
 impl AuthorizationRequest {
@@ -161,6 +165,7 @@ pub fn validate_request(
         login_hint: single(params, "login_hint", 256)?.map(str::to_owned),
         prompt,
         claims,
+        agent_binding: None,
     })
 }
 
@@ -310,10 +315,24 @@ impl Provider {
     /// redirect_uri could not be trusted: show an error page, never redirect.
     #[tracing::instrument(skip_all)]
     pub async fn authorize(&self, params: &[(String, String)]) -> Result<AuthorizeOutcome, Error> {
+        self.authorize_bound(params, None).await
+    }
+
+    /// As [`Provider::authorize`], recording `agent_binding` with the parked request so that the
+    /// login step can insist on the same user agent.
+    #[tracing::instrument(skip_all)]
+    pub async fn authorize_bound(
+        &self,
+        params: &[(String, String)],
+        agent_binding: Option<String>,
+    ) -> Result<AuthorizeOutcome, Error> {
         let (client, redirect_uri) = validate_client_and_redirect(self, params)?;
         let state = single(params, "state", MAX_PARAM).ok().flatten();
         let result = match validate_request(client, &redirect_uri, params) {
-            Ok(request) => self.park(&request).await,
+            Ok(mut request) => {
+                request.agent_binding = agent_binding;
+                self.park(&request).await
+            }
             Err(e) => Err(e),
         };
         match result {

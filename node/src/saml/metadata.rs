@@ -129,7 +129,17 @@ pub fn verify_metadata(
     let keys = signer_keys(root, trust)?;
     dsig::verify_enveloped(root, "metadata", &keys, policy)?;
     check_valid_until(root, now, true)?;
-    parse_entities(root, now)
+    // An entity is valid no longer than the document that vouches for it: in an aggregate the
+    // root's validUntil bounds every entity's (§4 "Honour validUntil").
+    let root_until = root.attribute("validUntil").and_then(xml::parse_datetime);
+    let mut entities = parse_entities(root, now)?;
+    for e in &mut entities {
+        e.valid_until = match (e.valid_until, root_until) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+    Ok(entities)
 }
 
 /// Reads entities from a document *without* verifying it, for operator diagnostics of aggregates

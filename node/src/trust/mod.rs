@@ -66,6 +66,8 @@ pub struct Source {
     pub trust: MetadataTrust,
     pub policy: SignaturePolicy,
     pub test: bool,
+    /// The operator's floor for this country, whatever the client asks.
+    pub min_loa: Option<LoaLevel>,
 }
 
 impl Source {
@@ -151,7 +153,13 @@ impl Source {
                 SignaturePolicy::EIDAS
             },
             test: c.test,
+            min_loa: c.min_loa,
         })
+    }
+
+    /// The LoA to request from this country: the request's, raised to the operator's floor.
+    pub fn effective_loa(&self, requested: LoaLevel) -> LoaLevel {
+        self.min_loa.map_or(requested, |floor| floor.max(requested))
     }
 
     pub fn name(&self, locale: &str) -> String {
@@ -222,7 +230,8 @@ impl TrustStore {
     pub fn new(sources: Vec<Source>, clock: Arc<dyn Clock>) -> Result<Self, Error> {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(15))
-            .redirect(reqwest::redirect::Policy::limited(3))
+            // A redirect could lead to plain HTTP or an internal host; metadata lives at its URL.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Fetch {
                 location: "-".into(),
@@ -392,9 +401,10 @@ impl TrustStore {
             .values()
             .filter(|c| allowed(&c.source.code))
             .filter(|c| {
+                let loa = c.source.effective_loa(min_loa);
                 c.service
                     .as_ref()
-                    .is_some_and(|s| still_valid(s, now) && can_serve(s, min_loa, person_type))
+                    .is_some_and(|s| still_valid(s, now) && can_serve(s, loa, person_type))
             })
             .map(|c| Offer {
                 code: c.source.code.clone(),
@@ -412,8 +422,10 @@ impl TrustStore {
     }
 }
 
+/// Verified metadata always has a validUntil (the document's bounds every entity's); none means
+/// not usable.
 fn still_valid(ps: &ProxyService, now: OffsetDateTime) -> bool {
-    ps.valid_until.is_none_or(|v| v > now)
+    ps.valid_until.is_some_and(|v| v > now)
 }
 
 /// Whether a Proxy-Service can answer: its highest published LoA reaches the minimum (LoAs are

@@ -126,3 +126,16 @@ signer_cert_paths = ["{c}"]
     assert!(!trust.ready(), "loaded, but no usable country");
     assert!(trust.status().iter().all(|c| c.problem.is_some()));
 }
+
+#[test]
+fn a_country_floor_raises_but_never_lowers_the_requested_loa() {
+    let cert = ee_cert_pem();
+    let s = settings(&format!(
+        "[[trust.countries]]\ncode = \"EE\"\nmetadata = \"idp-metadata.xml\"\nsigner_cert_paths = [\"{}\"]\nmin_loa = \"substantial\"\n",
+        cert.display()
+    ))
+    .unwrap();
+    let src = &Source::from_settings(&s).unwrap()[0];
+    assert_eq!(src.effective_loa(LoaLevel::Low), LoaLevel::Substantial);
+    assert_eq!(src.effective_loa(LoaLevel::High), LoaLevel::High);
+}

@@ -1,11 +1,13 @@
 //! Binding a login flow to the browser that started it.
 //!
 //! `/authorize` sets a random browser id in an `HttpOnly`, `SameSite=Lax` cookie (`Secure` and
-//! `__Host-` prefixed when served over https). The login step records a hash of it with the
-//! pending SAML request; the resume step, reached by a same-site 303 after the ACS, requires the
-//! same cookie. The cross-site POST to the ACS never needs the cookie (Lax does not send it there).
-//! This stops a captured SAMLResponse or resume link from being completed in another browser
-//! (login CSRF / session swapping).
+//! `__Host-` prefixed when served over https) and parks a hash of it with the flow
+//! (`AuthorizationRequest::agent_binding`). Every later step insists on the same cookie: the
+//! country page, the choice and cancel (so a leaked flow id is useless elsewhere), and the resume
+//! step, reached by a same-site 303 after the ACS (the hash travels with the pending SAML
+//! request). The cross-site POST to the ACS never needs the cookie (Lax does not send it there).
+//! This stops a leaked flow id, a captured SAMLResponse or a resume link from being completed in
+//! another browser (login CSRF / session swapping).
 
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::Response;

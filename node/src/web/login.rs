@@ -95,13 +95,17 @@ async fn flow_context<'s>(
             Cause::msg("client of a pending flow is no longer configured"),
         )
     })?;
-    let browser = binding::browser_id(headers, s.login.secure_cookies).ok_or_else(|| {
-        AppError::page(
-            ErrorKind::OtherBrowser,
-            locale,
-            Cause::msg("no browser-binding cookie at the login step"),
-        )
-    })?;
+    // Only the browser that called /authorize may continue (or cancel) its flow: a leaked flow id
+    // must not let another browser run the login and hand the result back (session swapping).
+    let browser = binding::browser_id(headers, s.login.secure_cookies)
+        .filter(|id| req.agent_binding.as_deref() == Some(binding::fingerprint(id).as_str()))
+        .ok_or_else(|| {
+            AppError::page(
+                ErrorKind::OtherBrowser,
+                locale,
+                Cause::msg("login step reached without the browser that started the flow"),
+            )
+        })?;
     Ok((req, client, browser, locale))
 }
 
@@ -118,7 +122,9 @@ fn offers(s: &WebState, req: &AuthorizationRequest, client: &Client, locale: Loc
 /// that follows the post, so the client's redirect_uri origin is included for cancel).
 fn form_action(redirect_uri: &str) -> String {
     match url::Url::parse(redirect_uri) {
-        Ok(u) => format!("'self' {}", u.origin().ascii_serialization()),
+        Ok(u) if u.origin().is_tuple() => format!("'self' {}", u.origin().ascii_serialization()),
+        // A custom-scheme redirect_uri (native app) has no tuple origin: allow its scheme.
+        Ok(u) => format!("'self' {}:", u.scheme()),
         Err(_) => "'self'".into(),
     }
 }
@@ -163,10 +169,12 @@ pub(super) async fn chosen(
     let Form(f) = f.map_err(|e| bad_input(&s, &headers, e))?;
     let (req, client, browser, locale) =
         flow_context(&s, &f.flow, f.lang.as_deref(), &headers).await?;
-    // Only what the page offered may be chosen (eidas-requirements §5).
-    if !offers(&s, &req, client, locale)
-        .iter()
-        .any(|o| o.code == f.country)
+    // A country pre-selected by the client cannot be swapped; otherwise only what the page
+    // offered may be chosen (eidas-requirements §5).
+    if req.country.as_ref().is_some_and(|cc| *cc != f.country)
+        || !offers(&s, &req, client, locale)
+            .iter()
+            .any(|o| o.code == f.country)
     {
         return Err(AppError::page(
             ErrorKind::CountryUnavailable,
@@ -188,10 +196,14 @@ async fn start(
     browser: &str,
     locale: Locale,
 ) -> Result<Response, AppError> {
+    let min_loa = s
+        .trust
+        .source(country)
+        .map_or(req.min_loa, |src| src.effective_loa(req.min_loa));
     let service = s
         .trust
         .service(country)
-        .filter(|ps| can_serve(ps, req.min_loa, req.person_type));
+        .filter(|ps| can_serve(ps, min_loa, req.person_type));
     let Some(ps) = service else {
         tracing::warn!(country, "requested country has no usable verified metadata");
         if req.country.is_some() {
@@ -213,7 +225,8 @@ async fn start(
             Cause::msg("country has no usable verified metadata"),
         ));
     };
-    let identity_request = req.identity_request(client, country);
+    let mut identity_request = req.identity_request(client, country);
+    identity_request.min_loa = min_loa;
     let built = authn_request::build(
         &s.sp,
         &ps,
@@ -244,8 +257,10 @@ async fn start(
             ("RelayState", &built.form.relay_state),
         ],
     );
+    // The Proxy-Service's origin, and any https origin it may redirect the POST to (CSP
+    // form-action also governs redirects after the submission).
     let origin = url::Url::parse(&built.form.action)
-        .map(|u| u.origin().ascii_serialization())
+        .map(|u| format!("{} https:", u.origin().ascii_serialization()))
         .unwrap_or_else(|_| "'none'".into());
     Ok(pages::html_response(StatusCode::OK, html, &origin))
 }

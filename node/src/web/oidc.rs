@@ -98,18 +98,19 @@ async fn authorize(
         headers,
         Locale::En,
     );
+    // The browser id exists before the flow does, so the flow is bound to it from the start.
+    let secure = p.config.issuer.starts_with("https://");
+    let id = binding::browser_id(headers, secure)
+        .or_else(binding::new_browser_id)
+        .ok_or_else(|| {
+            AppError::page(ErrorKind::Unavailable, locale, Cause::msg("CSPRNG failed"))
+        })?;
     match p
-        .authorize(&params)
+        .authorize_bound(&params, Some(binding::fingerprint(&id)))
         .await
         .map_err(|e| AppError::oidc_page(e, locale))?
     {
         AuthorizeOutcome::Login { location, .. } => {
-            let secure = p.config.issuer.starts_with("https://");
-            let id = binding::browser_id(headers, secure)
-                .or_else(binding::new_browser_id)
-                .ok_or_else(|| {
-                    AppError::page(ErrorKind::Unavailable, locale, Cause::msg("CSPRNG failed"))
-                })?;
             let mut r = see_other(&location)?;
             binding::set_cookie(&mut r, &id, secure);
             Ok(r)

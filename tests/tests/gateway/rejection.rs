@@ -100,3 +100,66 @@ async fn replayed_response_and_resume_in_another_browser_never_give_a_code() {
     assert_error_page(&hop, "resume after a foreign attempt");
     assert!(hop.location.is_none());
 }
+
+/// A flow id that leaks (logs, history, a shared computer) cannot be continued, cancelled or
+/// steered to another country by a browser other than the one that called `/authorize`, even one
+/// that holds a well-formed cookie of its own (session swapping).
+#[tokio::test]
+async fn a_flow_is_bound_to_the_browser_that_started_it_and_to_a_pinned_country() {
+    let w = World::start("agent-binding").await;
+    let victim = Browser::new().unwrap();
+    let (url, _, _) = authorize_url(w.gw.url(), "openid", &[]);
+    let hop = victim.get(&url).await.unwrap();
+    assert_eq!(hop.status, 303);
+    let login = hop.location.clone().unwrap();
+    let flow = query_param(&login, "flow").unwrap();
+
+    let attacker = Browser::new().unwrap();
+    let (own, _, _) = authorize_url(w.gw.url(), "openid", &[]);
+    assert_eq!(
+        attacker.get(&own).await.unwrap().status,
+        303,
+        "attacker has a cookie"
+    );
+    assert_error_page(
+        &attacker.get(&login).await.unwrap(),
+        "GET /login, other browser",
+    );
+    let post = |path: &str, country: Option<&str>| {
+        let mut fields = vec![("flow".to_owned(), flow.clone())];
+        if let Some(c) = country {
+            fields.push(("country".to_owned(), c.to_owned()));
+        }
+        (format!("{}{path}", w.gw.url()), fields)
+    };
+    let (u, f) = post("/login", Some("XA"));
+    assert_error_page(
+        &attacker.post(&u, &f).await.unwrap(),
+        "POST /login, other browser",
+    );
+    let (u, f) = post("/login/cancel", None);
+    assert_error_page(
+        &attacker.post(&u, &f).await.unwrap(),
+        "cancel, other browser",
+    );
+    // The victim's flow is untouched by all that and completes.
+    let hop = victim.get(&login).await.unwrap();
+    assert_eq!(hop.status, 200, "{}", hop.body);
+    assert!(hop.body.contains("name=\"country\""));
+
+    // A client that pinned XA: choosing XB on the same flow is refused.
+    let b = Browser::new().unwrap();
+    let (url, _, _) = authorize_url(w.gw.url(), "openid eidas:country:xa", &[]);
+    let hop = b.get(&url).await.unwrap();
+    let login = hop.location.clone().unwrap();
+    let flow = query_param(&login, "flow").unwrap();
+    let fields = vec![
+        ("flow".to_owned(), flow),
+        ("country".to_owned(), "XB".to_owned()),
+    ];
+    let hop = b
+        .post(&format!("{}/login", w.gw.url()), &fields)
+        .await
+        .unwrap();
+    assert_error_page(&hop, "pinned country swapped");
+}
