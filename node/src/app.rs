@@ -176,9 +176,53 @@ pub async fn backend(s: &Settings) -> Result<Arc<dyn KvBackend>, Problem> {
     }
 }
 
+/// Durations must be sane: a typo must not become a panic or a token valid for years.
+fn check_bounds(s: &Settings) -> Vec<Problem> {
+    let bounds: [(&str, u64, u64, u64); 8] = [
+        ("saml.clock_skew_seconds", s.saml.clock_skew_seconds, 0, 600),
+        (
+            "saml.metadata_validity_hours",
+            s.saml.metadata_validity_hours,
+            1,
+            8760,
+        ),
+        ("oidc.code_ttl_seconds", s.oidc.code_ttl_seconds, 1, 600),
+        (
+            "oidc.access_token_ttl_seconds",
+            s.oidc.access_token_ttl_seconds,
+            1,
+            86_400,
+        ),
+        (
+            "oidc.id_token_ttl_seconds",
+            s.oidc.id_token_ttl_seconds,
+            1,
+            86_400,
+        ),
+        (
+            "oidc.login_timeout_seconds",
+            s.oidc.login_timeout_seconds,
+            60,
+            86_400,
+        ),
+        (
+            "trust.refresh_seconds",
+            s.trust.refresh_seconds,
+            10,
+            7 * 86_400,
+        ),
+        ("trust.retry_seconds", s.trust.retry_seconds, 1, 86_400),
+    ];
+    bounds
+        .iter()
+        .filter(|(_, v, lo, hi)| v < lo || v > hi)
+        .map(|(k, v, lo, hi)| p(format!("{k} = {v} is outside {lo}..={hi}")))
+        .collect()
+}
+
 /// Builds the whole application state; returns every problem found.
 pub async fn build(s: &Settings, clock: Arc<dyn Clock>) -> Result<AppState, Vec<Problem>> {
-    let mut problems = Vec::new();
+    let mut problems = check_bounds(s);
     let sp = service_provider(s).map_err(|e| problems.extend(e)).ok();
     let oidc = provider_parts(s).map_err(|e| problems.extend(e)).ok();
     let sealer = sealer(s).map_err(|e| problems.push(e)).ok();
@@ -191,6 +235,9 @@ pub async fn build(s: &Settings, clock: Arc<dyn Clock>) -> Result<AppState, Vec<
     else {
         return Err(problems);
     };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
     let trust = TrustStore::new(sources, clock.clone()).map_err(|e| vec![p(e.to_string())])?;
     let store = Arc::new(SealedStore::new(backend, sealer));
     let provider = Provider::new(config, clients, keys, store.clone(), clock.clone());
@@ -378,6 +425,8 @@ pairwise_key = "00"
 signing_keys = [{ kid = "a", alg = "HS256", key_path = "/nonexistent/o" }]
 [store]
 redis_url = "redis://127.0.0.1:1/"
+[trust]
+refresh_seconds = 0
 "#;
         let s = Settings::from_toml(
             text,
@@ -400,6 +449,7 @@ redis_url = "redis://127.0.0.1:1/"
             "oidc.signing_keys[0].alg",
             "store.encryption_key is required with Redis",
             "Redis is not reachable",
+            "trust.refresh_seconds = 0 is outside 10..=604800",
         ] {
             assert!(all.contains(expected), "missing {expected:?} in:\n{all}");
         }

@@ -367,8 +367,18 @@ impl Settings {
     }
 }
 
+/// Settings whose values are secrets: from the environment they are always taken as strings, so
+/// that a secret that happens to look like a number never reaches a type error that echoes it.
+const SECRET_KEYS: [&str; 4] = [
+    "pairwise_key",
+    "encryption_key",
+    "redis_url",
+    "client_secret_sha256",
+];
+
 /// `EIDAS_NODE__STORE__REDIS_URL=…` → `store.redis_url`. Values are read as TOML scalars or
-/// arrays when they parse as such (`true`, `42`, `["a"]`), else as strings.
+/// arrays when they parse as such (`true`, `42`, `["a"]`), else as strings; secrets always as
+/// strings.
 fn apply_env(
     tree: &mut toml::Table,
     env: impl IntoIterator<Item = (String, String)>,
@@ -384,10 +394,17 @@ fn apply_env(
                 problem: "empty path segment".into(),
             });
         }
-        let value = toml::from_str::<toml::Table>(&format!("v = {raw}"))
-            .ok()
-            .and_then(|mut t| t.remove("v"))
-            .unwrap_or(toml::Value::String(raw));
+        let secret = path
+            .last()
+            .is_some_and(|k| SECRET_KEYS.contains(&k.as_str()));
+        let value = if secret {
+            toml::Value::String(raw)
+        } else {
+            toml::from_str::<toml::Table>(&format!("v = {raw}"))
+                .ok()
+                .and_then(|mut t| t.remove("v"))
+                .unwrap_or(toml::Value::String(raw))
+        };
         let mut node = &mut *tree;
         let Some((last, parents)) = path.split_last() else {
             continue;
@@ -522,6 +539,9 @@ signing_keys = [{ kid = "a", key_path = "o.pem" }]
         );
         let err = load(MINIMAL, &[("EIDAS_NODE__SERVER__NOPE", "1")]).unwrap_err();
         assert!(err.to_string().contains("nope"), "{err}");
+        // A secret that looks like a number stays a string (and is never echoed by a type error).
+        let s = load(MINIMAL, &[("EIDAS_NODE__OIDC__PAIRWISE_KEY", "123456")]).unwrap();
+        assert_eq!(s.oidc.pairwise_key.expose_secret(), "123456");
     }
 
     #[test]
