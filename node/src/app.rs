@@ -213,11 +213,22 @@ fn check_bounds(s: &Settings) -> Vec<Problem> {
         ),
         ("trust.retry_seconds", s.trust.retry_seconds, 1, 86_400),
     ];
-    bounds
+    let mut problems: Vec<Problem> = bounds
         .iter()
         .filter(|(_, v, lo, hi)| v < lo || v > hi)
         .map(|(k, v, lo, hi)| p(format!("{k} = {v} is outside {lo}..={hi}")))
-        .collect()
+        .collect();
+    // The issuer and our entityID are public, and cookies are `Secure` only on https: plain
+    // http is for loopback (demo, tests) only (eidas-requirements §4: the entityID is an HTTPS URL).
+    match url::Url::parse(s.public_url()) {
+        Ok(u) if u.scheme() == "https" => {}
+        Ok(u) if u.scheme() == "http" && crate::trust::is_loopback(&u) => {}
+        Ok(_) => problems.push(p(
+            "server.public_url must be an https:// URL (http:// only on a loopback host)",
+        )),
+        Err(e) => problems.push(p(format!("server.public_url is not a URL: {e}"))),
+    }
+    problems
 }
 
 /// Builds the whole application state; returns every problem found.
@@ -415,7 +426,7 @@ mod tests {
     async fn build_reports_every_problem_at_once() {
         let text = r#"
 [server]
-public_url = "https://gw.example"
+public_url = "http://gw.example"
 [saml]
 country = "SWE"
 signing = { key_path = "/nonexistent/k", cert_path = "/nonexistent/c" }
@@ -450,6 +461,7 @@ refresh_seconds = 0
             "store.encryption_key is required with Redis",
             "Redis is not reachable",
             "trust.refresh_seconds = 0 is outside 10..=604800",
+            "server.public_url must be an https:// URL",
         ] {
             assert!(all.contains(expected), "missing {expected:?} in:\n{all}");
         }

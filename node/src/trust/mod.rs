@@ -183,7 +183,8 @@ fn chain(e: &dyn std::error::Error) -> String {
     s
 }
 
-fn is_loopback(u: &url::Url) -> bool {
+/// `localhost` or a loopback address: where plain HTTP is tolerated (demo, tests).
+pub fn is_loopback(u: &url::Url) -> bool {
     match u.host() {
         Some(url::Host::Domain(d)) => d == "localhost",
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
