@@ -152,6 +152,33 @@ pub enum OptionalAttribute {
 }
 
 impl OptionalAttribute {
+    /// Every optional attribute, natural then legal person.
+    pub const ALL: [OptionalAttribute; 20] = {
+        use OptionalAttribute::*;
+        [
+            BirthName,
+            PlaceOfBirth,
+            CurrentAddress,
+            Gender,
+            Nationality,
+            CountryOfBirth,
+            CountryOfResidence,
+            TownOfBirth,
+            PhoneNumber,
+            EmailAddress,
+            LegalPersonAddress,
+            VatRegistrationNumber,
+            TaxReference,
+            EuIdentifier,
+            Lei,
+            Eori,
+            Seed,
+            Sic,
+            LegalPhoneNumber,
+            LegalEmailAddress,
+        ]
+    };
+
     pub fn person_type(self) -> PersonType {
         use OptionalAttribute::*;
         match self {

@@ -17,33 +17,6 @@ use time::OffsetDateTime;
 
 use super::Country;
 
-/// Every optional attribute (natural and legal) the TEST countries claim to support.
-pub(crate) const OPTIONAL: [OptionalAttribute; 20] = {
-    use OptionalAttribute::*;
-    [
-        BirthName,
-        PlaceOfBirth,
-        CurrentAddress,
-        Gender,
-        Nationality,
-        CountryOfBirth,
-        CountryOfResidence,
-        TownOfBirth,
-        PhoneNumber,
-        EmailAddress,
-        LegalPersonAddress,
-        VatRegistrationNumber,
-        TaxReference,
-        EuIdentifier,
-        Lei,
-        Eori,
-        Seed,
-        Sic,
-        LegalPhoneNumber,
-        LegalEmailAddress,
-    ]
-};
-
 /// Builds and signs the metadata of `country`, published at `entity_id`, SSO at `sso_url`.
 pub fn build_metadata(
     country: &Country,
@@ -118,7 +91,8 @@ pub fn build_metadata(
     let mut attrs: Vec<(&str, &str)> = Vec::new();
     attrs.extend(reg::mandatory(PersonType::NaturalPerson).iter().copied());
     attrs.extend(reg::mandatory(PersonType::LegalPerson).iter().copied());
-    attrs.extend(OPTIONAL.iter().map(|a| reg::optional(*a)));
+    // The TEST countries claim every optional attribute, natural and legal.
+    attrs.extend(OptionalAttribute::ALL.iter().map(|a| reg::optional(*a)));
     for (name, friendly) in attrs {
         x.push_str(&format!(
             r#"<saml2:Attribute Name="{name}" FriendlyName="{friendly}" NameFormat="{NAME_FORMAT_URI}"/>"#
