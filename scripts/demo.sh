@@ -17,4 +17,4 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 cargo build --release --workspace --locked
-exec ./target/release/eidas-node demo "$@"
+exec "${CARGO_TARGET_DIR:-target}/release/eidas-node" demo "$@"
