@@ -219,7 +219,8 @@ fn an_ephemeral_key_off_the_curve_is_refused() {
         xmlenc::decrypt(doc.root_element(), std::slice::from_ref(&ours), &policy()).err(),
         Some(Error::DecryptionFailed)
     );
-    // The same point as a DER SubjectPublicKeyInfo is refused at decoding too.
+    // The same point as a DEREncodedKeyValue (the EU node's encoding): the good key decrypts,
+    // the off-curve one is refused.
     let good = EcPoint::from_bytes(&group, &xml::decode_base64(&original).unwrap(), &mut ctx)
         .unwrap()
         .to_bytes(&group, PointConversionForm::UNCOMPRESSED, &mut ctx)
@@ -237,6 +238,29 @@ fn an_ephemeral_key_off_the_curve_is_refused() {
         v[n - 32..].copy_from_slice(&y1);
         v
     };
-    assert!(openssl::pkey::PKey::public_key_from_der(&spki).is_ok());
-    assert!(openssl::pkey::PKey::public_key_from_der(&bad_spki).is_err());
+    let kv_start = ed.find("<ds:KeyValue>").unwrap();
+    let kv_end = ed.find("</ds:KeyValue>").unwrap() + "</ds:KeyValue>".len();
+    let with_der = |der: &[u8]| {
+        let mut x = ed.clone();
+        x.replace_range(
+            kv_start..kv_end,
+            &format!(
+                r#"<ds11:DEREncodedKeyValue xmlns:ds11="http://www.w3.org/2009/xmldsig11#">{}</ds11:DEREncodedKeyValue>"#,
+                xml::encode_base64(der)
+            ),
+        );
+        x
+    };
+    let good_doc = with_der(&spki);
+    let doc = xml::parse(&good_doc, xml::MAX_MESSAGE_BYTES).unwrap();
+    assert_eq!(
+        xmlenc::decrypt(doc.root_element(), std::slice::from_ref(&ours), &policy()).unwrap(),
+        b"<a>x</a>"
+    );
+    let bad_doc = with_der(&bad_spki);
+    let doc = xml::parse(&bad_doc, xml::MAX_MESSAGE_BYTES).unwrap();
+    assert_eq!(
+        xmlenc::decrypt(doc.root_element(), std::slice::from_ref(&ours), &policy()).err(),
+        Some(Error::DecryptionFailed)
+    );
 }
