@@ -262,21 +262,44 @@ fn acs_rejects_signed_response_wrapped_in_an_evil_one() {
         "ID=\"_evil\" Version=\"2.0\" xmlns:saml2p=\"urn:oasis:names:tc:SAML:2.0:protocol\">",
         1,
     );
+    // A Response directly inside a Response breaks the schema (§2 step 2)...
+    let err = validate(&evil, &req).err();
+    assert_eq!(err.as_ref().map(Error::code), Some("schema"), "{err:?}");
+    // ...and the signature layer, on its own, finds the evil root unsigned.
+    let doc = xml::parse(&evil, xml::MAX_MESSAGE_BYTES).unwrap();
+    let keys = &world().idp.signing_keys;
     assert_eq!(
-        validate(&evil, &req).err(),
+        dsig::verify_enveloped(doc.root_element(), "Response", keys, &SignaturePolicy::EIDAS)
+            .err(),
         Some(Error::Unsigned {
             element: "Response"
         })
     );
-    // XSW2: evil root that copies the original Signature (Reference to the original's ID).
+    // XSW2: evil root that copies the original Signature (Reference to the original's ID) and
+    // hides the signed original. In Extensions it breaks the schema (only other namespaces may
+    // go there); in StatusDetail (any content) it is schema-valid, so the signature layer is
+    // what must refuse it.
     let sig_start = good.find("<ds:Signature").unwrap();
     let sig_end = good.find("</ds:Signature>").unwrap() + "</ds:Signature>".len();
     let sig = &good[sig_start..sig_end];
     let inner = &good;
-    let evil2 = format!(
-        "<saml2p:Response xmlns:saml2p=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:saml2=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"_evil\" Version=\"2.0\"><saml2:Issuer>{IDP}</saml2:Issuer>{sig}<saml2p:Extensions>{inner}</saml2p:Extensions></saml2p:Response>"
+    let at = xml::format_datetime(now());
+    let open = format!(
+        "<saml2p:Response xmlns:saml2p=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:saml2=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"_evil\" Version=\"2.0\" IssueInstant=\"{at}\"><saml2:Issuer>{IDP}</saml2:Issuer>{sig}"
     );
-    assert_eq!(validate(&evil2, &req).err(), Some(Error::ReferenceMismatch));
+    let success = "<saml2p:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/>";
+    let in_extensions = format!(
+        "{open}<saml2p:Extensions>{inner}</saml2p:Extensions><saml2p:Status>{success}</saml2p:Status></saml2p:Response>"
+    );
+    let err = validate(&in_extensions, &req).err();
+    assert_eq!(err.as_ref().map(Error::code), Some("schema"), "{err:?}");
+    let in_status_detail = format!(
+        "{open}<saml2p:Status>{success}<saml2p:StatusDetail>{inner}</saml2p:StatusDetail></saml2p:Status></saml2p:Response>"
+    );
+    assert_eq!(
+        validate(&in_status_detail, &req).err(),
+        Some(Error::ReferenceMismatch)
+    );
 }
 
 #[test]

@@ -119,6 +119,8 @@ pub enum Error {
     Key(String),
     #[error("crypto backend error: {0}")]
     Crypto(String),
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl Error {
@@ -173,6 +175,7 @@ impl Error {
             MetadataUnusable(_) => "metadata_unusable",
             Key(_) => "key",
             Crypto(_) => "crypto",
+            Internal(_) => "internal",
         }
     }
 }

@@ -14,6 +14,7 @@ use super::crypto::SignaturePolicy;
 use super::dsig;
 use super::error::{Error, Result};
 use super::metadata::ProxyService;
+use super::schema;
 use super::sp::ServiceProvider;
 use super::xml::{self, ns};
 use super::xmlenc::{self, DecryptionPolicy};
@@ -81,6 +82,8 @@ pub fn validate(
             found: root.tag_name().name().to_owned(),
         });
     }
+    // §2 step 2: the schema, before any signature is looked at (IA §7.5).
+    schema::validate_document(text)?;
     // §2 step 4: signature first; nothing in an unauthenticated message is believed.
     dsig::verify_enveloped(
         root,
@@ -102,6 +105,8 @@ pub fn validate(
     let plain = String::from_utf8(plain).map_err(|_| Error::NotUtf8)?;
     let wrapped = wrap_in_scope(encrypted, &plain);
     let adoc = xml::parse(&wrapped, xml::MAX_MESSAGE_BYTES + 4096)?;
+    // §2 step 2, "validate again after decryption" (IA §7.5).
+    schema::validate_wrapped(&wrapped)?;
     let wrapper = adoc.root_element();
     let mut elems = xml::element_children(wrapper);
     let a = match (elems.next(), elems.next()) {

@@ -286,12 +286,19 @@ fn apply_document_fault(
     let malformed = || Rejection("build_response", "unexpected document shape".to_owned());
     match fault {
         Fault::XswWrapped => {
-            // XSW1: an unsigned evil root carrying the signed original as its child.
-            let body = doc
-                .strip_prefix("<saml2p:Response ")
-                .ok_or_else(malformed)?;
+            // XSW: an unsigned evil root, schema-valid so that the signature check is what must
+            // refuse it, hiding the signed original in StatusDetail (which admits any content).
+            let opt = |name: &str, v: &Option<String>| {
+                v.as_deref()
+                    .map(|v| format!(" {name}=\"{}\"", xml::escape_attr(v)))
+                    .unwrap_or_default()
+            };
             Ok(format!(
-                "<saml2p:Response xmlns:saml2p=\"urn:oasis:names:tc:SAML:2.0:protocol\" ID=\"_evil\" Version=\"2.0\"><saml2p:Response {body}</saml2p:Response>"
+                "<saml2p:Response xmlns:saml2p=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:saml2=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"_evil\" Version=\"2.0\" IssueInstant=\"{}\"{}{}><saml2:Issuer>{}</saml2:Issuer><saml2p:Status><saml2p:StatusCode Value=\"{STATUS}Success\"/><saml2p:StatusDetail>{doc}</saml2p:StatusDetail></saml2p:Status></saml2p:Response>",
+                xml::format_datetime(spec.issue_instant),
+                opt("Destination", &spec.destination),
+                opt("InResponseTo", &spec.in_response_to),
+                xml::escape_text(&spec.issuer),
             ))
         }
         Fault::EvilAssertionBeside => {

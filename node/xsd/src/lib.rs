@@ -1,0 +1,516 @@
+//! XML Schema (XSD 1.0) validation of in-memory documents against a schema set that is itself
+//! held in memory, on libxml2's validator.
+//!
+//! This is the gateway's only crate with `unsafe` code: a narrow, audited binding. What it
+//! promises:
+//! - **Nothing is loaded from disk or the network.** A process-wide libxml2 entity loader serves
+//!   only the [`Source`]s of the schema set being compiled, matched by file name, and refuses every
+//!   other URL, also while documents are parsed. Documents are parsed with `XML_PARSE_NONET` and
+//!   without entity substitution or DTD loading.
+//! - **Nothing is printed.** libxml2 reports to stderr by default; every call here routes
+//!   libxml2's errors to a collector first, so no part of an (untrusted, personal) document ever
+//!   reaches a log through libxml2. A [`Violation`] carries only the libxml2 error code, a line and
+//!   the local name of the element or attribute concerned, never a value.
+//! - **No panics, no leaks on error paths.** libxml2 objects are owned by guards that free them.
+//!
+//! Concurrency: a compiled [`SchemaSet`] is read-only and shared between threads; each
+//! validation makes its own validation context. This is how lxml uses libxml2 (one `XMLSchema`,
+//! a fresh `xmlSchemaNewValidCtxt` per call, validation with the GIL released).
+//!
+//! Input is expected to have passed a hardened parser already (the gateway parses with roxmltree
+//! first, which refuses DTDs); libxml2 then sees exactly the same bytes, forced to UTF-8.
+
+mod ffi;
+
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
+use std::ffi::{c_char, c_int, c_void, CStr};
+use std::fmt;
+use std::ptr::{self, NonNull};
+use std::sync::Once;
+
+/// One schema document of a set, found by its file name: an `xs:import`'s `schemaLocation` is
+/// matched on its last path segment, so `http://www.w3.org/2001/xml.xsd` finds `xml.xsd`.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// The file name, e.g. `saml-schema-protocol-2.0.xsd`.
+    pub name: Cow<'static, str>,
+    /// The schema document.
+    pub bytes: Cow<'static, [u8]>,
+}
+
+/// Why a set did not compile. Messages are libxml2's, about our own schema documents.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompileError {
+    /// libxml2's error messages (at most 20).
+    pub messages: Vec<String>,
+    /// Locations an import asked for that are not in the set.
+    pub refused: Vec<String>,
+}
+
+impl fmt::Display for CompileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "schema set does not compile: {}", self.messages.join("; "))?;
+        if !self.refused.is_empty() {
+            write!(f, " (not in the set: {})", self.refused.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for CompileError {}
+
+/// The element or attribute a violation is about, by local name only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Node {
+    /// An element's local name.
+    Element(String),
+    /// An attribute's local name.
+    Attribute(String),
+}
+
+/// The first schema violation in a document. Holds no content of the document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// libxml2's `xmlParserErrors` code, e.g. 1871 (`XML_SCHEMAV_ELEMENT_CONTENT`).
+    pub code: i32,
+    /// 1-based line, 0 when unknown.
+    pub line: u32,
+    /// Where, when libxml2 says.
+    pub node: Option<Node>,
+}
+
+impl Violation {
+    /// A short description of the libxml2 code, for the codes a SAML message most often breaks.
+    pub fn description(&self) -> &'static str {
+        // Codes from libxml2's xmlerror.h (`XML_SCHEMAV_*`, stable ABI values).
+        match self.code {
+            1824..=1829 => "value not valid for its type",
+            1830..=1838 => "value outside a length or range facet",
+            1839 => "value does not match the pattern",
+            1840 => "value not in the enumeration",
+            1841..=1844 | 1871 => "unexpected, missing or misplaced content",
+            1845 => "element not declared",
+            1851 | 1852 => "xsi:type does not resolve or is not derived from the declared type",
+            1846..=1860 => "element declaration constraint broken",
+            1861..=1867 => "attribute not allowed or not valid",
+            1868 => "required attribute missing",
+            1872 => "no document element",
+            _ => "schema violation",
+        }
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (libxml2 {})", self.description(), self.code)?;
+        match &self.node {
+            Some(Node::Element(n)) => write!(f, " at element {n}")?,
+            Some(Node::Attribute(n)) => write!(f, " at attribute {n}")?,
+            None => {}
+        }
+        if self.line > 0 {
+            write!(f, ", line {}", self.line)?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a document was not accepted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Error {
+    /// Larger than libxml2's `int` sizes.
+    TooLarge,
+    /// libxml2 could not parse it (the line and code of its first error, 0 when unknown).
+    NotWellFormed {
+        /// 1-based line, 0 when unknown.
+        line: u32,
+        /// libxml2's `xmlParserErrors` code.
+        code: i32,
+    },
+    /// It parsed and breaks the schema.
+    Invalid(Violation),
+    /// `validate_children_of_root` found no element child to validate.
+    NoElement,
+    /// libxml2 could not allocate a context.
+    Resource,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::TooLarge => f.write_str("document too large"),
+            Error::NotWellFormed { line, code } => {
+                write!(f, "not well-formed (libxml2 {code}, line {line})")
+            }
+            Error::Invalid(v) => v.fmt(f),
+            Error::NoElement => f.write_str("no element to validate"),
+            Error::Resource => f.write_str("libxml2 could not allocate a context"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// A compiled schema set. Read-only once compiled; share it (`Arc` or a `static`).
+pub struct SchemaSet {
+    schema: NonNull<ffi::XmlSchema>,
+}
+
+// SAFETY: after `xmlSchemaParse` returns, the schema is never written again: validation only
+// reads it and keeps its own state in a per-call validation context (see the crate docs).
+unsafe impl Send for SchemaSet {}
+// SAFETY: as above; `&SchemaSet` gives no way to modify the schema.
+unsafe impl Sync for SchemaSet {}
+
+impl Drop for SchemaSet {
+    fn drop(&mut self) {
+        // SAFETY: the pointer came from `xmlSchemaParse` and is freed exactly once, here.
+        unsafe { ffi::xmlSchemaFree(self.schema.as_ptr()) }
+    }
+}
+
+impl fmt::Debug for SchemaSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SchemaSet")
+    }
+}
+
+const PARSE_OPTIONS: c_int = ffi::XML_PARSE_NONET | ffi::XML_PARSE_NOERROR | ffi::XML_PARSE_NOWARNING;
+
+impl SchemaSet {
+    /// Compiles `driver`, a schema document (usually only `xs:import`s), whose imports are served
+    /// from `sources` and from nowhere else.
+    pub fn compile(driver: &[u8], sources: Vec<Source>) -> Result<SchemaSet, CompileError> {
+        init();
+        let fail = |messages: Vec<String>, refused: Vec<String>| CompileError { messages, refused };
+        let Ok(len) = c_int::try_from(driver.len()) else {
+            return Err(fail(vec!["driver schema too large".into()], vec![]));
+        };
+        let loading = Loading {
+            sources,
+            refused: RefCell::new(Vec::new()),
+        };
+        let mut sink = Sink::new(true);
+        // One raw pointer to the sink serves every libxml2 callback; `sink` is read only after
+        // the last libxml2 call that could use it.
+        let user: *mut c_void = ptr::addr_of_mut!(sink).cast();
+        let schema = {
+            let _serving = ServeSources::start(&loading);
+            let _errors = RouteErrors::to(user);
+            // SAFETY: `driver` outlives the parser context, which is freed below before return.
+            let pctxt = unsafe { ffi::xmlSchemaNewMemParserCtxt(driver.as_ptr().cast(), len) };
+            if pctxt.is_null() {
+                return Err(fail(vec!["no parser context".into()], vec![]));
+            }
+            // SAFETY: `pctxt` is live; `sink` outlives it (the context is freed in this block).
+            unsafe {
+                ffi::xmlSchemaSetParserStructuredErrors(pctxt, Some(collect), user);
+                let schema = ffi::xmlSchemaParse(pctxt);
+                ffi::xmlSchemaFreeParserCtxt(pctxt);
+                schema
+            }
+        };
+        let refused = loading.refused.into_inner();
+        match NonNull::new(schema) {
+            Some(schema) if sink.errors == 0 => Ok(SchemaSet { schema }),
+            other => {
+                if let Some(s) = other {
+                    // SAFETY: a schema we own and did not hand out.
+                    unsafe { ffi::xmlSchemaFree(s.as_ptr()) }
+                }
+                let mut messages = sink.messages;
+                if messages.is_empty() {
+                    messages.push("xmlSchemaParse failed without a message".into());
+                }
+                Err(fail(messages, refused))
+            }
+        }
+    }
+
+    /// Validates a whole document: its element must be declared by the set.
+    pub fn validate(&self, xml: &[u8]) -> Result<(), Error> {
+        let doc = Doc::parse(xml)?;
+        self.run(|vctxt| {
+            // SAFETY: both pointers are live for the call.
+            unsafe { ffi::xmlSchemaValidateDoc(vctxt, doc.ptr.as_ptr()) }
+        })
+    }
+
+    /// Validates every element child of the document element, not the document element itself:
+    /// for content that arrives inside a transport wrapper (such as a decrypted assertion
+    /// re-parsed inside an element carrying its namespace context). Returns how many.
+    pub fn validate_children_of_root(&self, xml: &[u8]) -> Result<usize, Error> {
+        let doc = Doc::parse(xml)?;
+        // SAFETY: `doc` is live; the returned nodes belong to it and are only read.
+        let mut child = unsafe {
+            let root = ffi::xmlDocGetRootElement(doc.ptr.as_ptr());
+            if root.is_null() {
+                return Err(Error::NoElement);
+            }
+            ffi::xmlFirstElementChild(root)
+        };
+        let mut count = 0;
+        while !child.is_null() {
+            self.run(|vctxt| {
+                // SAFETY: `child` is an element of the live `doc`.
+                unsafe { ffi::xmlSchemaValidateOneElement(vctxt, child) }
+            })?;
+            count += 1;
+            // SAFETY: as above.
+            child = unsafe { ffi::xmlNextElementSibling(child) };
+        }
+        if count == 0 {
+            return Err(Error::NoElement);
+        }
+        Ok(count)
+    }
+
+    /// One validation, in a fresh context whose errors go to a local sink.
+    fn run(&self, validate: impl FnOnce(*mut ffi::XmlSchemaValidCtxt) -> c_int) -> Result<(), Error> {
+        // SAFETY: the schema is live and read-only.
+        let vctxt = unsafe { ffi::xmlSchemaNewValidCtxt(self.schema.as_ptr()) };
+        let Some(vctxt) = NonNull::new(vctxt) else {
+            return Err(Error::Resource);
+        };
+        let mut sink = Sink::new(false);
+        let user: *mut c_void = ptr::addr_of_mut!(sink).cast();
+        let rc = {
+            let _errors = RouteErrors::to(user);
+            // SAFETY: `vctxt` is live; `sink` outlives it (freed below, before `sink` is read).
+            unsafe { ffi::xmlSchemaSetValidStructuredErrors(vctxt.as_ptr(), Some(collect), user) };
+            let rc = validate(vctxt.as_ptr());
+            // SAFETY: created above, freed once.
+            unsafe { ffi::xmlSchemaFreeValidCtxt(vctxt.as_ptr()) };
+            rc
+        };
+        match (rc, sink.first) {
+            (0, None) => Ok(()),
+            (_, Some(v)) => Err(Error::Invalid(v)),
+            (rc, None) => Err(Error::Invalid(Violation {
+                code: rc,
+                line: 0,
+                node: None,
+            })),
+        }
+    }
+}
+
+/// A parsed libxml2 document, freed on drop.
+struct Doc {
+    ptr: NonNull<ffi::XmlDoc>,
+}
+
+impl Doc {
+    fn parse(xml: &[u8]) -> Result<Doc, Error> {
+        init();
+        let len = c_int::try_from(xml.len()).map_err(|_| Error::TooLarge)?;
+        let mut sink = Sink::new(false);
+        let user: *mut c_void = ptr::addr_of_mut!(sink).cast();
+        let doc = {
+            let _errors = RouteErrors::to(user);
+            // SAFETY: `xml` is live for the call; the encoding is a NUL-terminated literal. The
+            // loader refuses every URL outside a schema compile, and NONET is set.
+            unsafe {
+                ffi::xmlReadMemory(
+                    xml.as_ptr().cast(),
+                    len,
+                    ptr::null(),
+                    c"UTF-8".as_ptr(),
+                    PARSE_OPTIONS,
+                )
+            }
+        };
+        match NonNull::new(doc) {
+            Some(ptr) => Ok(Doc { ptr }),
+            None => {
+                let (line, code) = sink.first.map(|v| (v.line, v.code)).unwrap_or((0, 0));
+                Err(Error::NotWellFormed { line, code })
+            }
+        }
+    }
+}
+
+impl Drop for Doc {
+    fn drop(&mut self) {
+        // SAFETY: from `xmlReadMemory`, freed once.
+        unsafe { ffi::xmlFreeDoc(self.ptr.as_ptr()) }
+    }
+}
+
+fn init() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
+        // SAFETY: called once, before any other libxml2 use by this crate; the loader is a
+        // `extern "C"` function that never unwinds. The built-in types are initialised here
+        // because libxml2 < 2.11 does it lazily and racily on first schema use (a race the
+        // `one_set_serves_many_threads` and parallel tests did hit).
+        unsafe {
+            ffi::xmlInitParser();
+            ffi::xmlSchemaInitTypes();
+            ffi::xmlSetExternalEntityLoader(Some(loader));
+        }
+    });
+}
+
+/// Collects libxml2's errors (level ERROR and FATAL; warnings are ignored).
+struct Sink {
+    keep_messages: bool,
+    errors: usize,
+    first: Option<Violation>,
+    messages: Vec<String>,
+}
+
+impl Sink {
+    fn new(keep_messages: bool) -> Sink {
+        Sink {
+            keep_messages,
+            errors: 0,
+            first: None,
+            messages: Vec::new(),
+        }
+    }
+
+}
+
+unsafe extern "C" fn collect(user: *mut c_void, error: *mut ffi::XmlError) {
+    if user.is_null() || error.is_null() {
+        return;
+    }
+    // SAFETY: `user` is the `Sink` registered by `RouteErrors` or a context setter, alive and not
+    // otherwise borrowed while libxml2 runs; `error` is valid for this callback.
+    let (sink, e) = unsafe { (&mut *user.cast::<Sink>(), &*error) };
+    if e.level < ffi::XML_ERR_ERROR {
+        return;
+    }
+    sink.errors += 1;
+    if sink.first.is_none() {
+        sink.first = Some(Violation {
+            code: e.code,
+            line: u32::try_from(e.line).unwrap_or(0),
+            // SAFETY: libxml2 sets `node` to an xmlNode/xmlAttr of the document or to NULL.
+            node: unsafe { node_name(e.node) },
+        });
+    }
+    if sink.keep_messages && sink.messages.len() < 20 && !e.message.is_null() {
+        // SAFETY: a NUL-terminated message owned by libxml2 for the callback's duration.
+        let m = unsafe { CStr::from_ptr(e.message) };
+        sink.messages.push(m.to_string_lossy().trim().to_owned());
+    }
+}
+
+unsafe extern "C" fn quiet(_user: *mut c_void, _error: *mut ffi::XmlError) {}
+
+/// The local name of the node an error is about (at most 64 characters).
+unsafe fn node_name(node: *mut c_void) -> Option<Node> {
+    if node.is_null() {
+        return None;
+    }
+    // SAFETY: (caller) `node` points to an xmlNode or xmlAttr, which share this head.
+    let head = unsafe { &*node.cast::<ffi::XmlNodeHead>() };
+    if head.name.is_null() {
+        return None;
+    }
+    // SAFETY: node names are NUL-terminated strings owned by the document.
+    let name = unsafe { CStr::from_ptr(head.name.cast::<c_char>()) };
+    let name: String = name.to_string_lossy().chars().take(64).collect();
+    match head.kind {
+        ffi::XML_ELEMENT_NODE => Some(Node::Element(name)),
+        ffi::XML_ATTRIBUTE_NODE => Some(Node::Attribute(name)),
+        _ => None,
+    }
+}
+
+/// Routes this thread's libxml2 errors that have no context-specific handler (document parsing,
+/// schema loading) to a sink; back to silence on drop.
+struct RouteErrors;
+
+impl RouteErrors {
+    /// `sink` must point to a `Sink` that outlives the guard.
+    fn to(sink: *mut c_void) -> RouteErrors {
+        // SAFETY: the handler is per thread in libxml2; the guard restores silence before the
+        // sink can go out of scope.
+        unsafe { ffi::xmlSetStructuredErrorFunc(sink, Some(collect)) };
+        RouteErrors
+    }
+}
+
+impl Drop for RouteErrors {
+    fn drop(&mut self) {
+        // SAFETY: installs a handler that touches nothing.
+        unsafe { ffi::xmlSetStructuredErrorFunc(ptr::null_mut(), Some(quiet)) };
+    }
+}
+
+/// The sources the loader may serve while a set compiles on this thread.
+struct Loading {
+    sources: Vec<Source>,
+    refused: RefCell<Vec<String>>,
+}
+
+thread_local! {
+    static LOADING: Cell<*const Loading> = const { Cell::new(ptr::null()) };
+}
+
+/// Lets the loader serve `loading` on this thread until dropped.
+struct ServeSources;
+
+impl ServeSources {
+    fn start(loading: &Loading) -> ServeSources {
+        LOADING.with(|l| l.set(ptr::from_ref(loading)));
+        ServeSources
+    }
+}
+
+impl Drop for ServeSources {
+    fn drop(&mut self) {
+        let _ = LOADING.try_with(|l| l.set(ptr::null()));
+    }
+}
+
+/// libxml2's external entity loader for the whole process: serves the sources of the set being
+/// compiled on this thread, by file name, and nothing else ever.
+unsafe extern "C" fn loader(
+    url: *const c_char,
+    _id: *const c_char,
+    ctxt: *mut ffi::XmlParserCtxt,
+) -> *mut ffi::XmlParserInput {
+    let loading = LOADING.try_with(|l| l.get()).unwrap_or(ptr::null());
+    if loading.is_null() || url.is_null() {
+        return ptr::null_mut();
+    }
+    // SAFETY: set by `ServeSources` on this thread, which outlives the compile that calls us.
+    let loading = unsafe { &*loading };
+    // SAFETY: libxml2 passes a NUL-terminated URL.
+    let url = unsafe { CStr::from_ptr(url) }.to_bytes();
+    let name = url.rsplit(|b| *b == b'/').next().unwrap_or(url);
+    let Some(source) = loading.sources.iter().find(|s| s.name.as_bytes() == name) else {
+        if let Ok(mut refused) = loading.refused.try_borrow_mut() {
+            refused.push(String::from_utf8_lossy(url).into_owned());
+        }
+        return ptr::null_mut();
+    };
+    let Ok(len) = c_int::try_from(source.bytes.len()) else {
+        return ptr::null_mut();
+    };
+    // SAFETY: the bytes outlive the compile (they are owned by `loading`); libxml2 2.9 copies
+    // them, later versions read them in place until the input is freed within the compile.
+    unsafe {
+        let buf = ffi::xmlParserInputBufferCreateMem(
+            source.bytes.as_ptr().cast(),
+            len,
+            ffi::XML_CHAR_ENCODING_NONE,
+        );
+        if buf.is_null() {
+            return ptr::null_mut();
+        }
+        let input = ffi::xmlNewIOInputStream(ctxt, buf, ffi::XML_CHAR_ENCODING_NONE);
+        if input.is_null() {
+            ffi::xmlFreeParserInputBuffer(buf);
+        }
+        input
+    }
+}
+
+#[cfg(test)]
+mod tests;
