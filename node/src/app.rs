@@ -234,6 +234,11 @@ fn check_bounds(s: &Settings) -> Vec<Problem> {
 /// Builds the whole application state; returns every problem found.
 pub async fn build(s: &Settings, clock: Arc<dyn Clock>) -> Result<AppState, Vec<Problem>> {
     let mut problems = check_bounds(s);
+    // Compiled once here, so a defect in the built-in schema set stops start-up, and the first
+    // login does not pay for it (§2 step 2).
+    if let Err(e) = crate::saml::schema::ensure() {
+        problems.push(p(e.to_string()));
+    }
     let sp = service_provider(s).map_err(|e| problems.extend(e)).ok();
     let oidc = provider_parts(s).map_err(|e| problems.extend(e)).ok();
     let sealer = sealer(s).map_err(|e| problems.push(e)).ok();

@@ -216,6 +216,33 @@ fn valid_response_yields_the_identity_with_both_scripts_and_decoded_address() {
     }
 }
 
+/// LatinScript is an xs:boolean: " 0 " means non-Latin exactly as "false" does (AP §2.4), so
+/// the schema and the attribute parser read the same value the same way.
+#[test]
+fn latin_script_is_read_as_the_schema_reads_it() {
+    let req = requested();
+    let mut spec = with_family_name(good_spec(&req, now()));
+    let assertion = idp::build_assertion(&spec, &world().idp_key).unwrap();
+    for (written, ok) in [("false", true), (" 0 ", true), ("maybe", false)] {
+        let a = assertion.replacen(
+            r#"a:LatinScript="false""#,
+            &format!(r#"a:LatinScript="{written}""#),
+            1,
+        );
+        spec.assertion_override = Some(a);
+        let r = validate(&build(&spec), &req);
+        if !ok {
+            assert_eq!(r.err().map(|e| e.code()), Some("schema"), "{written}");
+            continue;
+        }
+        let Subject::Natural(p) = r.unwrap().identity.subject else {
+            panic!("natural person expected")
+        };
+        assert_eq!(p.family_name.latin, "Novak", "{written}");
+        assert_eq!(p.family_name.original.as_deref(), Some("Новак"), "{written}");
+    }
+}
+
 #[test]
 fn a_signed_assertion_inside_is_verified_too() {
     let req = requested();
@@ -620,10 +647,60 @@ fn malformed_dates_and_empty_values_are_rejected() {
     let req = requested();
     let mut s = with_family_name(good_spec(&req, now()));
     s.attributes[2].values[0].0 = "1980-02-30".into();
+    // Typed as eidas-natural:DateOfBirthType (xs:date), the schema refuses it after decryption.
+    let err = validate(&build(&s), &req).err();
+    assert_eq!(err.as_ref().map(Error::code), Some("schema"), "{err:?}");
+    // Without xsi:type (AttributeValue is anyType) our own check still does.
+    let typed = idp::build_assertion(&s, &world().idp_key).unwrap();
+    let untyped = typed.replacen(r#" xsi:type="a:DateOfBirthType""#, "", 1);
+    assert_ne!(untyped, typed);
+    s.assertion_override = Some(untyped);
     assert_eq!(
         validate(&build(&s), &req).err(),
         Some(Error::AttributeFormat("DateOfBirth"))
     );
+    s.assertion_override = None;
     s.attributes[2].values[0].0 = " ".into();
     assert!(validate(&build(&s), &req).is_err());
+}
+
+#[test]
+fn acs_checks_the_schema_before_the_signature_and_again_after_decryption() {
+    let req = requested();
+    let good = build(&with_family_name(good_spec(&req, now())));
+    // An attribute the Response type does not have, on an unsigned response: the schema check
+    // (§2 step 2) runs first, so the error names it rather than the missing signature.
+    let odd = strip_root_signature(&good).replacen(
+        "<saml2p:Response ",
+        "<saml2p:Response Unexpected=\"1\" ",
+        1,
+    );
+    let err = validate(&odd, &req).err();
+    assert_eq!(err.as_ref().map(Error::code), Some("schema"), "{err:?}");
+    // Signed by the peer but with an element out of order: still refused.
+    let status_first = {
+        let st = good.find("<saml2p:Status>").unwrap();
+        let en = good.find("</saml2p:Status>").unwrap() + "</saml2p:Status>".len();
+        let status = good[st..en].to_owned();
+        good.replacen(&status, "", 1)
+            .replacen("<saml2:Issuer", &format!("{status}<saml2:Issuer"), 1)
+    };
+    let err = validate(&resign(&status_first), &req).err();
+    assert_eq!(err.as_ref().map(Error::code), Some("schema"), "{err:?}");
+    // Inside the encrypted assertion: an xsi:type the eIDAS schemas do not define, and an
+    // element the assertion schema does not allow. Both only visible after decryption.
+    let mut s = with_family_name(good_spec(&req, now()));
+    let assertion = idp::build_assertion(&s, &world().idp_key).unwrap();
+    for broken in [
+        assertion.replacen("a:CurrentGivenNameType", "a:NoSuchType", 1),
+        assertion.replacen("</saml2:Issuer>", "</saml2:Issuer><saml2:Unexpected/>", 1),
+    ] {
+        assert_ne!(broken, assertion);
+        s.assertion_override = Some(broken);
+        let err = validate(&build(&s), &req).err();
+        assert_eq!(err.as_ref().map(Error::code), Some("schema"), "{err:?}");
+    }
+    // The control: the same assertion, unbroken, passes.
+    s.assertion_override = Some(assertion);
+    assert!(validate(&build(&s), &req).is_ok());
 }

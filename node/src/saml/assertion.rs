@@ -48,7 +48,8 @@ pub fn parse_attributes(
             }
             let non_latin = value
                 .attributes()
-                .any(|a| a.name() == "LatinScript" && a.value() == "false");
+                // xs:boolean: "false" and "0", whitespace collapsed, as the schema reads it.
+                .any(|a| a.name() == "LatinScript" && matches!(a.value().trim(), "false" | "0"));
             if non_latin {
                 v.non_latin.push(text);
             } else {

@@ -85,7 +85,7 @@ pub fn build_assertion(spec: &ResponseSpec, signer: &SigningKey) -> Result<Strin
     let irt = spec.in_response_to.as_deref().unwrap_or("");
     let mut a = format!(
         concat!(
-            r#"<saml2:Assertion xmlns:saml2="{saml}" xmlns:eidas-natural="{np}" ID="{id}" IssueInstant="{ii}" Version="2.0">"#,
+            r#"<saml2:Assertion xmlns:saml2="{saml}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ID="{id}" IssueInstant="{ii}" Version="2.0">"#,
             r#"<saml2:Issuer Format="urn:oasis:names:tc:SAML:2.0:nameid-format:entity">{issuer}</saml2:Issuer>{marker}"#,
             r#"<saml2:Subject><saml2:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">{nameid}</saml2:NameID>"#,
             r#"<saml2:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml2:SubjectConfirmationData InResponseTo="{irt}" NotOnOrAfter="{nooa}" Recipient="{rcpt}"/></saml2:SubjectConfirmation></saml2:Subject>"#,
@@ -94,7 +94,6 @@ pub fn build_assertion(spec: &ResponseSpec, signer: &SigningKey) -> Result<Strin
             r#"<saml2:AttributeStatement>"#
         ),
         saml = ns::SAML,
-        np = ns::EIDAS_NATURAL,
         id = id,
         ii = xml::format_datetime(spec.issue_instant),
         issuer = escape_text(&spec.issuer),
@@ -116,16 +115,26 @@ pub fn build_assertion(spec: &ResponseSpec, signer: &SigningKey) -> Result<Strin
             r#"<saml2:Attribute Name="{}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri">"#,
             escape_attr(&attr.name)
         ));
+        // As the EU node does: xsi:type from the eIDAS attribute registry, whose type for
+        // `{namespace}/{Name}` is `{namespace}:{Name}Type` for every registered attribute, and
+        // LatinScript in the attribute's own namespace (AP §2.4).
+        let typed = attr
+            .name
+            .rsplit_once('/')
+            .filter(|(ns, _)| ns.starts_with("http://eidas.europa.eu/attributes/"));
         for (v, non_latin) in &attr.values {
-            let ls = if *non_latin {
-                r#" eidas-natural:LatinScript="false""#
-            } else {
-                ""
-            };
-            a.push_str(&format!(
-                r#"<saml2:AttributeValue{ls}>{}</saml2:AttributeValue>"#,
-                escape_text(v)
-            ));
+            let mut open = String::from("<saml2:AttributeValue");
+            if let Some((ns, name)) = typed {
+                open.push_str(&format!(
+                    r#" xmlns:a="{}" xsi:type="a:{}Type""#,
+                    escape_attr(ns),
+                    escape_attr(name)
+                ));
+                if *non_latin {
+                    open.push_str(r#" a:LatinScript="false""#);
+                }
+            }
+            a.push_str(&format!("{open}>{}</saml2:AttributeValue>", escape_text(v)));
         }
         a.push_str("</saml2:Attribute>");
     }
