@@ -10,6 +10,8 @@ need=()
 command -v cc >/dev/null || need+=(build-essential)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 dpkg -s libssl-dev >/dev/null 2>&1 || need+=(libssl-dev)
+# libxml2's XML Schema validator (node/xsd), linked through pkg-config.
+dpkg -s libxml2-dev >/dev/null 2>&1 || need+=(libxml2-dev)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
   $SUDO apt-get update -qq

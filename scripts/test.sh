@@ -7,8 +7,13 @@ cd "$(dirname "$0")/.."
 need=()
 command -v pkg-config >/dev/null || need+=(pkg-config)
 dpkg -s libssl-dev >/dev/null 2>&1 || need+=(libssl-dev)
+# libxml2's XML Schema validator (node/xsd), linked through pkg-config.
+dpkg -s libxml2-dev >/dev/null 2>&1 || need+=(libxml2-dev)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v xmlsec1 >/dev/null || need+=(xmlsec1)
+# The Debian originals of the vendored OASIS/W3C schemas (node/schemas), for the provenance test.
+[ -d /usr/share/xml/opensaml ] || need+=(opensaml-schemas)
+[ -d /usr/share/xml/xmltooling ] || need+=(xmltooling-schemas)
 command -v python3 >/dev/null || need+=(python3 python3-pip)
 command -v cc >/dev/null || need+=(build-essential)
 # Headless browser test (tests/browser): Debian's Chromium driven by playwright-core.

@@ -239,7 +239,11 @@ fn latin_script_is_read_as_the_schema_reads_it() {
             panic!("natural person expected")
         };
         assert_eq!(p.family_name.latin, "Novak", "{written}");
-        assert_eq!(p.family_name.original.as_deref(), Some("Новак"), "{written}");
+        assert_eq!(
+            p.family_name.original.as_deref(),
+            Some("Новак"),
+            "{written}"
+        );
     }
 }
 
@@ -296,8 +300,13 @@ fn acs_rejects_signed_response_wrapped_in_an_evil_one() {
     let doc = xml::parse(&evil, xml::MAX_MESSAGE_BYTES).unwrap();
     let keys = &world().idp.signing_keys;
     assert_eq!(
-        dsig::verify_enveloped(doc.root_element(), "Response", keys, &SignaturePolicy::EIDAS)
-            .err(),
+        dsig::verify_enveloped(
+            doc.root_element(),
+            "Response",
+            keys,
+            &SignaturePolicy::EIDAS
+        )
+        .err(),
         Some(Error::Unsigned {
             element: "Response"
         })
@@ -682,8 +691,11 @@ fn acs_checks_the_schema_before_the_signature_and_again_after_decryption() {
         let st = good.find("<saml2p:Status>").unwrap();
         let en = good.find("</saml2p:Status>").unwrap() + "</saml2p:Status>".len();
         let status = good[st..en].to_owned();
-        good.replacen(&status, "", 1)
-            .replacen("<saml2:Issuer", &format!("{status}<saml2:Issuer"), 1)
+        good.replacen(&status, "", 1).replacen(
+            "<saml2:Issuer",
+            &format!("{status}<saml2:Issuer"),
+            1,
+        )
     };
     let err = validate(&resign(&status_first), &req).err();
     assert_eq!(err.as_ref().map(Error::code), Some("schema"), "{err:?}");

@@ -240,7 +240,7 @@ fn single_encrypted_assertion<'a, 'i>(root: Node<'a, 'i>) -> Result<Node<'a, 'i>
 /// Decrypted content is parsed in the namespace context of the EncryptedAssertion (XML-Enc
 /// "Element" type): re-declare the in-scope namespaces on a wrapper.
 fn wrap_in_scope(context: Node, plain: &str) -> String {
-    let mut w = String::from("<w");
+    let mut w = format!("<{}", schema::WRAPPER);
     for n in context.namespaces() {
         match n.name() {
             Some("xml") => {}
@@ -260,7 +260,7 @@ fn wrap_in_scope(context: Node, plain: &str) -> String {
         plain
     };
     w.push_str(body);
-    w.push_str("</w>");
+    w.push_str(&format!("</{}>", schema::WRAPPER));
     w
 }
 

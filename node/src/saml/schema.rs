@@ -65,13 +65,15 @@ pub fn validate_document(text: &str) -> Result<()> {
     set()?.validate(text.as_bytes()).map_err(to_error)
 }
 
-/// Validates every element inside a transport wrapper, for a decrypted assertion re-parsed
-/// inside an element that carries its namespace context (§2 step 2, "again after decryption").
+/// The element [`validate_wrapped`] expects around a decrypted assertion (declared in
+/// `eidas-node.xsd`, no namespace).
+pub const WRAPPER: &str = "DecryptedContent";
+
+/// Validates a decrypted assertion re-parsed inside a [`WRAPPER`] element that carries its
+/// namespace context: exactly one SAML assertion-namespace element, strictly validated
+/// (§2 step 2, "again after decryption").
 pub fn validate_wrapped(text: &str) -> Result<()> {
-    set()?
-        .validate_children_of_root(text.as_bytes())
-        .map(|_| ())
-        .map_err(to_error)
+    set()?.validate(text.as_bytes()).map_err(to_error)
 }
 
 fn to_error(e: eidas_xsd::Error) -> Error {

@@ -6,9 +6,9 @@
 //! does: an EncryptedKey that does not say whom it is for is rejected, not tried blindly.
 
 use openssl::aes::{unwrap_key, wrap_key, AesKey};
-use openssl::bn::BigNumContext;
+use openssl::bn::{BigNum, BigNumContext};
 use openssl::derive::Deriver;
-use openssl::ec::{EcGroup, EcKey, EcPoint, PointConversionForm};
+use openssl::ec::{EcGroup, EcGroupRef, EcKey, EcPoint, PointConversionForm};
 use openssl::encrypt::{Decrypter, Encrypter};
 use openssl::hash::MessageDigest;
 use openssl::nid::Nid;
@@ -259,19 +259,39 @@ fn ecdh_es_kek(am: Node, ours: &PKeyRef<Private>, kek_len: usize) -> Result<Vec<
         }
     }
     let originator = xml::only_child(am, ns::XENC, "OriginatorKeyInfo")?;
-    let ephemeral = originator_key(originator, ours)?;
-    let mut deriver = Deriver::new(ours)?;
-    // `set_peer` would re-validate the peer with a full public-key check (n·Q = O, a scalar
-    // multiplication costing more than the ECDH itself). `originator_key` has already established
-    // that Q decodes to a point on our curve, whose cofactor is 1 (checked there): on-curve means
-    // in the prime-order group, so the check adds nothing (§3 ECDH-ES; SP 800-56A 5.6.2.3.4).
-    deriver
-        .set_peer_ex(&ephemeral, false)
-        .map_err(|_| Error::DecryptionFailed)?;
-    let z = deriver
-        .derive_to_vec()
-        .map_err(|_| Error::DecryptionFailed)?;
-    concat_kdf(hash, &z, &other_info, kek_len)
+    let our_ec = ours.ec_key()?;
+    let group = our_ec.group();
+    let mut ctx = BigNumContext::new()?;
+    let ephemeral = originator_point(originator, group, &mut ctx)?;
+    // ECDH primitive (SP 800-56A 5.7.1.2): Z = x(d·Q), the same `EC_POINT_mul` that OpenSSL's
+    // ECDH_compute_key runs, with our private scalar (constant-time flagged by OpenSSL). Done
+    // directly because EVP_PKEY_derive would first export the peer key from its legacy form, a
+    // quarter of the ECDH's own cost per response. `originator_point` has established that Q is
+    // on our curve, whose cofactor is 1: Q is in the prime-order group, so d·Q is never the point
+    // at infinity for a valid d (checked anyway).
+    let mut shared = EcPoint::new(group)?;
+    shared.mul2(group, &ephemeral, our_ec.private_key(), &mut ctx)?;
+    if shared.is_infinity(group) {
+        return Err(Error::DecryptionFailed);
+    }
+    let mut x = BigNum::new()?;
+    let mut y = BigNum::new()?;
+    shared.affine_coordinates(group, &mut x, &mut y, &mut ctx)?;
+    let field_bytes =
+        i32::try_from(group.degree().div_ceil(8)).map_err(|_| Error::DecryptionFailed)?;
+    let z = Zeroizing(x.to_vec_padded(field_bytes)?);
+    concat_kdf(hash, &z.0, &other_info, kek_len)
+}
+
+/// Wipes the shared secret when dropped.
+struct Zeroizing(Vec<u8>);
+
+impl Drop for Zeroizing {
+    fn drop(&mut self) {
+        // `fill` then a compiler fence so the store is not elided as dead.
+        self.0.fill(0);
+        std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// ConcatKDF parameters are hex bit strings whose first byte counts the padding bits; only whole
@@ -315,14 +335,19 @@ fn concat_kdf(hash: Hash, z: &[u8], other_info: &[u8], len: usize) -> Result<Vec
 
 /// The originator's ephemeral public key (this is the one key a message may carry: it is
 /// ephemeral by design and authenticated only through the ECDH result). Must be on our curve.
-fn originator_key(originator: Node, ours: &PKeyRef<Private>) -> Result<PKey<Public>> {
-    let our_ec = ours.ec_key()?;
-    let group = our_ec.group();
-    let mut ctx = BigNumContext::new()?;
-    let mut cofactor = openssl::bn::BigNum::new()?;
-    group.cofactor(&mut cofactor, &mut ctx)?;
-    if cofactor != openssl::bn::BigNum::from_u32(1)? {
-        // Every curve we accept has cofactor 1; the partial validation below relies on it.
+/// The originator's ephemeral public key, as a point on our key's curve (§3 ECDH-ES), from
+/// `dsig11:ECKeyValue` or `dsig11:DEREncodedKeyValue`. Partial public-key validation
+/// (SP 800-56A 5.6.2.3.4): decoding rejects points not on the curve, and every curve we accept
+/// has cofactor 1 (checked here), so on-curve means in the prime-order group; the full n·Q check
+/// would cost a scalar multiplication per response for nothing.
+fn originator_point(
+    originator: Node,
+    group: &EcGroupRef,
+    ctx: &mut BigNumContext,
+) -> Result<EcPoint> {
+    let mut cofactor = BigNum::new()?;
+    group.cofactor(&mut cofactor, ctx)?;
+    if cofactor != BigNum::from_u32(1)? {
         return Err(Error::DecryptionFailed);
     }
     if let Some(der) = originator
@@ -333,33 +358,25 @@ fn originator_key(originator: Node, ours: &PKeyRef<Private>) -> Result<PKey<Publ
             .map_err(|_| Error::DecryptionFailed)?;
         let ec = key.ec_key().map_err(|_| Error::DecryptionFailed)?;
         check_same_curve(&ec, group)?;
-        return Ok(key);
+        return Ok(ec.public_key().to_owned(group)?);
     }
     let eckv = originator
         .descendants()
         .find(|n| xml::is(*n, ns::DS11, "ECKeyValue"))
         .ok_or(Error::DecryptionFailed)?;
-    let point_bytes = xml::base64_text(xml::only_child(eckv, ns::DS11, "PublicKey")?)?;
-    let point =
-        EcPoint::from_bytes(group, &point_bytes, &mut ctx).map_err(|_| Error::DecryptionFailed)?;
-    // OpenSSL's point decoding rejects points not on the curve; every allowed curve has cofactor
-    // 1, so on-curve means in the prime-order group. A full `check_key` (n·Q = O) would add a
-    // scalar multiplication per response for nothing.
-    let ec = EcKey::from_public_key(group, &point).map_err(|_| Error::DecryptionFailed)?;
     if let Some(curve) = xml::child(eckv, ns::DS11, "NamedCurve").and_then(|c| c.attribute("URI")) {
         let nid = curve_nid(curve).ok_or_else(|| Error::AlgorithmNotAllowed(curve.to_owned()))?;
         if group.curve_name() != Some(nid) {
             return Err(Error::DecryptionFailed);
         }
     }
-    // (Re-decoding it as SubjectPublicKeyInfo to get a provider-native key would save the legacy
-    // export inside `set_peer_ex`, but OpenSSL 3's decoder costs ten times more: measured.)
-    Ok(PKey::from_ec_key(ec)?)
+    let point_bytes = xml::base64_text(xml::only_child(eckv, ns::DS11, "PublicKey")?)?;
+    EcPoint::from_bytes(group, &point_bytes, ctx).map_err(|_| Error::DecryptionFailed)
 }
 
 /// The DER key decoded to a point on its curve (OpenSSL's point decoding checks that); it must be
 /// our named curve. With cofactor 1 (checked by the caller) that is full validation.
-fn check_same_curve(ec: &EcKey<Public>, group: &openssl::ec::EcGroupRef) -> Result<()> {
+fn check_same_curve(ec: &EcKey<Public>, group: &EcGroupRef) -> Result<()> {
     if ec.group().curve_name() != group.curve_name() || ec.group().curve_name().is_none() {
         return Err(Error::DecryptionFailed);
     }

@@ -1,6 +1,6 @@
 //! The few libxml2 (>= 2.9) declarations this crate uses, written by hand from the public headers
-//! (`parser.h`, `xmlIO.h`, `xmlschemas.h`, `xmlerror.h`, `tree.h`). Only the leading fields of
-//! `xmlNode` that we read are declared; the struct is never allocated or moved by Rust.
+//! (`parser.h`, `xmlIO.h`, `xmlschemas.h`, `xmlerror.h`, `encoding.h`). Structs are only ever
+//! read through pointers libxml2 hands us, never allocated or moved by Rust.
 
 use std::ffi::{c_char, c_int, c_void};
 
@@ -15,7 +15,6 @@ macro_rules! opaque {
     )*};
 }
 opaque!(
-    XmlDoc,
     XmlSchema,
     XmlSchemaParserCtxt,
     XmlSchemaValidCtxt,
@@ -42,29 +41,15 @@ pub struct XmlError {
     pub node: *mut c_void,
 }
 
-/// The common head of `struct _xmlNode` and `struct _xmlAttr` (tree.h: "type number, must be
-/// second"), up to the fields we read.
-#[repr(C)]
-pub struct XmlNodeHead {
-    pub private: *mut c_void,
-    pub kind: c_int,
-    pub name: *const u8,
-    pub children: *mut XmlNodeHead,
-    pub last: *mut XmlNodeHead,
-    pub parent: *mut XmlNodeHead,
-    pub next: *mut XmlNodeHead,
-}
-
-pub const XML_ELEMENT_NODE: c_int = 1;
-pub const XML_ATTRIBUTE_NODE: c_int = 2;
 pub const XML_ERR_ERROR: c_int = 2;
 pub const XML_CHAR_ENCODING_NONE: c_int = 0;
+pub const XML_CHAR_ENCODING_UTF8: c_int = 1;
+/// `xmlErrorDomain`: the XML parser and the input/output layer (well-formedness, encoding).
+pub const XML_FROM_PARSER: c_int = 1;
+pub const XML_FROM_IO: c_int = 8;
 
-pub const XML_PARSE_NOERROR: c_int = 1 << 5;
-pub const XML_PARSE_NOWARNING: c_int = 1 << 6;
-pub const XML_PARSE_NONET: c_int = 1 << 11;
-
-pub type StructuredErrorFunc = Option<unsafe extern "C" fn(user: *mut c_void, error: *mut XmlError)>;
+pub type StructuredErrorFunc =
+    Option<unsafe extern "C" fn(user: *mut c_void, error: *mut XmlError)>;
 pub type ExternalEntityLoader = Option<
     unsafe extern "C" fn(
         url: *const c_char,
@@ -93,20 +78,10 @@ extern "C" {
         enc: c_int,
     ) -> *mut XmlParserInput;
 
-    pub fn xmlReadMemory(
+    pub fn xmlSchemaNewMemParserCtxt(
         buffer: *const c_char,
         size: c_int,
-        url: *const c_char,
-        encoding: *const c_char,
-        options: c_int,
-    ) -> *mut XmlDoc;
-    pub fn xmlFreeDoc(doc: *mut XmlDoc);
-    pub fn xmlDocGetRootElement(doc: *const XmlDoc) -> *mut XmlNodeHead;
-    pub fn xmlFirstElementChild(parent: *mut XmlNodeHead) -> *mut XmlNodeHead;
-    pub fn xmlNextElementSibling(node: *mut XmlNodeHead) -> *mut XmlNodeHead;
-
-    pub fn xmlSchemaNewMemParserCtxt(buffer: *const c_char, size: c_int)
-        -> *mut XmlSchemaParserCtxt;
+    ) -> *mut XmlSchemaParserCtxt;
     pub fn xmlSchemaSetParserStructuredErrors(
         ctxt: *mut XmlSchemaParserCtxt,
         serror: StructuredErrorFunc,
@@ -123,9 +98,13 @@ extern "C" {
         serror: StructuredErrorFunc,
         ctx: *mut c_void,
     );
-    pub fn xmlSchemaValidateDoc(ctxt: *mut XmlSchemaValidCtxt, doc: *mut XmlDoc) -> c_int;
-    pub fn xmlSchemaValidateOneElement(
+    /// Parses `input` (which it frees, except when it cannot start: see the caller) and
+    /// validates it as it goes; with a null `sax`, no tree is built.
+    pub fn xmlSchemaValidateStream(
         ctxt: *mut XmlSchemaValidCtxt,
-        elem: *mut XmlNodeHead,
+        input: *mut XmlParserInputBuffer,
+        enc: c_int,
+        sax: *mut c_void,
+        user_data: *mut c_void,
     ) -> c_int;
 }

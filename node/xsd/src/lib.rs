@@ -5,12 +5,16 @@
 //! promises:
 //! - **Nothing is loaded from disk or the network.** A process-wide libxml2 entity loader serves
 //!   only the [`Source`]s of the schema set being compiled, matched by file name, and refuses every
-//!   other URL, also while documents are parsed. Documents are parsed with `XML_PARSE_NONET` and
-//!   without entity substitution or DTD loading.
+//!   other URL, also while documents are parsed. Documents are parsed without entity
+//!   substitution or DTD loading.
 //! - **Nothing is printed.** libxml2 reports to stderr by default; every call here routes
 //!   libxml2's errors to a collector first, so no part of an (untrusted, personal) document ever
 //!   reaches a log through libxml2. A [`Violation`] carries only the libxml2 error code, a line and
 //!   the local name of the element or attribute concerned, never a value.
+//! - **Streaming.** Documents are validated as libxml2 parses them, without building a tree:
+//!   about a fifth cheaper, and nothing to free. One consequence: `xs:ID` uniqueness is not
+//!   checked (libxml2 records IDs in a tree); callers that rely on IDs check them (the gateway's
+//!   signature layer requires the referenced ID to occur exactly once).
 //! - **No panics, no leaks on error paths.** libxml2 objects are owned by guards that free them.
 //!
 //! Concurrency: a compiled [`SchemaSet`] is read-only and shared between threads; each
@@ -18,7 +22,7 @@
 //! a fresh `xmlSchemaNewValidCtxt` per call, validation with the GIL released).
 //!
 //! Input is expected to have passed a hardened parser already (the gateway parses with roxmltree
-//! first, which refuses DTDs); libxml2 then sees exactly the same bytes, forced to UTF-8.
+//! first, which refuses DTDs); libxml2 then sees exactly the same bytes, read as UTF-8.
 
 mod ffi;
 
@@ -50,7 +54,11 @@ pub struct CompileError {
 
 impl fmt::Display for CompileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "schema set does not compile: {}", self.messages.join("; "))?;
+        write!(
+            f,
+            "schema set does not compile: {}",
+            self.messages.join("; ")
+        )?;
         if !self.refused.is_empty() {
             write!(f, " (not in the set: {})", self.refused.join(", "))?;
         }
@@ -130,8 +138,6 @@ pub enum Error {
     },
     /// It parsed and breaks the schema.
     Invalid(Violation),
-    /// `validate_children_of_root` found no element child to validate.
-    NoElement,
     /// libxml2 could not allocate a context.
     Resource,
 }
@@ -144,7 +150,6 @@ impl fmt::Display for Error {
                 write!(f, "not well-formed (libxml2 {code}, line {line})")
             }
             Error::Invalid(v) => v.fmt(f),
-            Error::NoElement => f.write_str("no element to validate"),
             Error::Resource => f.write_str("libxml2 could not allocate a context"),
         }
     }
@@ -175,8 +180,6 @@ impl fmt::Debug for SchemaSet {
         f.write_str("SchemaSet")
     }
 }
-
-const PARSE_OPTIONS: c_int = ffi::XML_PARSE_NONET | ffi::XML_PARSE_NOERROR | ffi::XML_PARSE_NOWARNING;
 
 impl SchemaSet {
     /// Compiles `driver`, a schema document (usually only `xs:import`s), whose imports are served
@@ -228,46 +231,41 @@ impl SchemaSet {
         }
     }
 
-    /// Validates a whole document: its element must be declared by the set.
+    /// Validates a whole document, streaming: its document element must be declared by the
+    /// set. UTF-8 only (an encoding declaration naming anything else is not honoured).
     pub fn validate(&self, xml: &[u8]) -> Result<(), Error> {
-        let doc = Doc::parse(xml)?;
+        init();
+        let len = c_int::try_from(xml.len()).map_err(|_| Error::TooLarge)?;
         self.run(|vctxt| {
-            // SAFETY: both pointers are live for the call.
-            unsafe { ffi::xmlSchemaValidateDoc(vctxt, doc.ptr.as_ptr()) }
+            // SAFETY: `xml` outlives the call (libxml2 2.9 copies it; later versions read it in
+            // place until the buffer is freed, inside this call). The buffer is handed to
+            // `xmlSchemaValidateStream`, which frees it with its parser context; only when that
+            // context cannot even be created (allocation failure) is it leaked, never used.
+            unsafe {
+                let input = ffi::xmlParserInputBufferCreateMem(
+                    xml.as_ptr().cast(),
+                    len,
+                    ffi::XML_CHAR_ENCODING_UTF8,
+                );
+                if input.is_null() {
+                    return -1;
+                }
+                ffi::xmlSchemaValidateStream(
+                    vctxt,
+                    input,
+                    ffi::XML_CHAR_ENCODING_UTF8,
+                    ptr::null_mut(),
+                    ptr::null_mut(),
+                )
+            }
         })
     }
 
-    /// Validates every element child of the document element, not the document element itself:
-    /// for content that arrives inside a transport wrapper (such as a decrypted assertion
-    /// re-parsed inside an element carrying its namespace context). Returns how many.
-    pub fn validate_children_of_root(&self, xml: &[u8]) -> Result<usize, Error> {
-        let doc = Doc::parse(xml)?;
-        // SAFETY: `doc` is live; the returned nodes belong to it and are only read.
-        let mut child = unsafe {
-            let root = ffi::xmlDocGetRootElement(doc.ptr.as_ptr());
-            if root.is_null() {
-                return Err(Error::NoElement);
-            }
-            ffi::xmlFirstElementChild(root)
-        };
-        let mut count = 0;
-        while !child.is_null() {
-            self.run(|vctxt| {
-                // SAFETY: `child` is an element of the live `doc`.
-                unsafe { ffi::xmlSchemaValidateOneElement(vctxt, child) }
-            })?;
-            count += 1;
-            // SAFETY: as above.
-            child = unsafe { ffi::xmlNextElementSibling(child) };
-        }
-        if count == 0 {
-            return Err(Error::NoElement);
-        }
-        Ok(count)
-    }
-
     /// One validation, in a fresh context whose errors go to a local sink.
-    fn run(&self, validate: impl FnOnce(*mut ffi::XmlSchemaValidCtxt) -> c_int) -> Result<(), Error> {
+    fn run(
+        &self,
+        validate: impl FnOnce(*mut ffi::XmlSchemaValidCtxt) -> c_int,
+    ) -> Result<(), Error> {
         // SAFETY: the schema is live and read-only.
         let vctxt = unsafe { ffi::xmlSchemaNewValidCtxt(self.schema.as_ptr()) };
         let Some(vctxt) = NonNull::new(vctxt) else {
@@ -284,57 +282,19 @@ impl SchemaSet {
             unsafe { ffi::xmlSchemaFreeValidCtxt(vctxt.as_ptr()) };
             rc
         };
+        if let Some((line, code)) = sink.not_well_formed {
+            return Err(Error::NotWellFormed { line, code });
+        }
         match (rc, sink.first) {
             (0, None) => Ok(()),
             (_, Some(v)) => Err(Error::Invalid(v)),
+            (-1, None) => Err(Error::Resource),
             (rc, None) => Err(Error::Invalid(Violation {
                 code: rc,
                 line: 0,
                 node: None,
             })),
         }
-    }
-}
-
-/// A parsed libxml2 document, freed on drop.
-struct Doc {
-    ptr: NonNull<ffi::XmlDoc>,
-}
-
-impl Doc {
-    fn parse(xml: &[u8]) -> Result<Doc, Error> {
-        init();
-        let len = c_int::try_from(xml.len()).map_err(|_| Error::TooLarge)?;
-        let mut sink = Sink::new(false);
-        let user: *mut c_void = ptr::addr_of_mut!(sink).cast();
-        let doc = {
-            let _errors = RouteErrors::to(user);
-            // SAFETY: `xml` is live for the call; the encoding is a NUL-terminated literal. The
-            // loader refuses every URL outside a schema compile, and NONET is set.
-            unsafe {
-                ffi::xmlReadMemory(
-                    xml.as_ptr().cast(),
-                    len,
-                    ptr::null(),
-                    c"UTF-8".as_ptr(),
-                    PARSE_OPTIONS,
-                )
-            }
-        };
-        match NonNull::new(doc) {
-            Some(ptr) => Ok(Doc { ptr }),
-            None => {
-                let (line, code) = sink.first.map(|v| (v.line, v.code)).unwrap_or((0, 0));
-                Err(Error::NotWellFormed { line, code })
-            }
-        }
-    }
-}
-
-impl Drop for Doc {
-    fn drop(&mut self) {
-        // SAFETY: from `xmlReadMemory`, freed once.
-        unsafe { ffi::xmlFreeDoc(self.ptr.as_ptr()) }
     }
 }
 
@@ -358,6 +318,9 @@ struct Sink {
     keep_messages: bool,
     errors: usize,
     first: Option<Violation>,
+    /// The first well-formedness error (line, code): it outranks schema errors, which
+    /// streaming validation may report earlier in the same document.
+    not_well_formed: Option<(u32, i32)>,
     messages: Vec<String>,
 }
 
@@ -367,10 +330,10 @@ impl Sink {
             keep_messages,
             errors: 0,
             first: None,
+            not_well_formed: None,
             messages: Vec::new(),
         }
     }
-
 }
 
 unsafe extern "C" fn collect(user: *mut c_void, error: *mut ffi::XmlError) {
@@ -384,12 +347,22 @@ unsafe extern "C" fn collect(user: *mut c_void, error: *mut ffi::XmlError) {
         return;
     }
     sink.errors += 1;
+    let line = u32::try_from(e.line).unwrap_or(0);
+    if matches!(e.domain, ffi::XML_FROM_PARSER | ffi::XML_FROM_IO) && sink.not_well_formed.is_none()
+    {
+        sink.not_well_formed = Some((line, e.code));
+    }
     if sink.first.is_none() {
+        let message = if e.message.is_null() {
+            None
+        } else {
+            // SAFETY: a NUL-terminated message owned by libxml2 for the callback's duration.
+            Some(unsafe { CStr::from_ptr(e.message) }.to_bytes())
+        };
         sink.first = Some(Violation {
             code: e.code,
-            line: u32::try_from(e.line).unwrap_or(0),
-            // SAFETY: libxml2 sets `node` to an xmlNode/xmlAttr of the document or to NULL.
-            node: unsafe { node_name(e.node) },
+            line,
+            node: message.and_then(node_of_message),
         });
     }
     if sink.keep_messages && sink.messages.len() < 20 && !e.message.is_null() {
@@ -401,23 +374,28 @@ unsafe extern "C" fn collect(user: *mut c_void, error: *mut ffi::XmlError) {
 
 unsafe extern "C" fn quiet(_user: *mut c_void, _error: *mut ffi::XmlError) {}
 
-/// The local name of the node an error is about (at most 64 characters).
-unsafe fn node_name(node: *mut c_void) -> Option<Node> {
-    if node.is_null() {
-        return None;
+/// The element or attribute a validation message is about. libxml2's schema messages start
+/// `Element '{ns}local'` or `Element '{ns}local', attribute 'name'`; only those names are taken,
+/// never the rest of the message, which may quote values.
+fn node_of_message(message: &[u8]) -> Option<Node> {
+    fn quoted(s: &[u8]) -> Option<(&[u8], &[u8])> {
+        let rest = s.strip_prefix(b"'")?;
+        let end = rest.iter().position(|b| *b == b'\'')?;
+        Some((rest.get(..end)?, rest.get(end + 1..)?))
     }
-    // SAFETY: (caller) `node` points to an xmlNode or xmlAttr, which share this head.
-    let head = unsafe { &*node.cast::<ffi::XmlNodeHead>() };
-    if head.name.is_null() {
-        return None;
+    fn local(name: &[u8]) -> Option<String> {
+        let local = name.rsplit(|b| *b == b'}').next()?;
+        let ok = !local.is_empty()
+            && local.len() <= 64
+            && local
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'));
+        ok.then(|| String::from_utf8_lossy(local).into_owned())
     }
-    // SAFETY: node names are NUL-terminated strings owned by the document.
-    let name = unsafe { CStr::from_ptr(head.name.cast::<c_char>()) };
-    let name: String = name.to_string_lossy().chars().take(64).collect();
-    match head.kind {
-        ffi::XML_ELEMENT_NODE => Some(Node::Element(name)),
-        ffi::XML_ATTRIBUTE_NODE => Some(Node::Attribute(name)),
-        _ => None,
+    let (element, rest) = quoted(message.strip_prefix(b"Element ")?)?;
+    match rest.strip_prefix(b", attribute ").and_then(quoted) {
+        Some((attribute, _)) => local(attribute).map(Node::Attribute),
+        None => local(element).map(Node::Element),
     }
 }
 
