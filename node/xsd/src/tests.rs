@@ -236,3 +236,46 @@ fn one_set_serves_many_threads() {
         assert!(matches!(h.join(), Ok(true)));
     }
 }
+
+/// Malformed, invalid and entity-laden documents: errors come back as values.
+#[test]
+fn noisy_validations() {
+    let set = set();
+    for doc in [
+        paint(&["Jane Secret"]),
+        "<l:Paint xmlns:l=\"urn:test:lib\">\n<unclosed>".to_owned(),
+        "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/hostname\">]><x>&e;</x>".to_owned(),
+        "<l:Pail xmlns:l=\"urn:test:lib\" ID=\"Jane Secret\"/>".to_owned(),
+    ] {
+        assert!(set.validate(doc.as_bytes()).is_err(), "{doc}");
+    }
+}
+
+/// libxml2 prints to stderr by default; nothing may reach it (the messages quote values).
+/// Runs `noisy_validations` in a child process and reads the child's stderr.
+#[test]
+fn libxml2_never_prints() {
+    let Ok(exe) = std::env::current_exe() else {
+        unreachable!("the test binary has a path")
+    };
+    let out = std::process::Command::new(exe)
+        .args([
+            "--exact",
+            "tests::noisy_validations",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .output();
+    let Ok(out) = out else {
+        unreachable!("the test binary runs")
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(stdout.contains("1 passed"), "{stdout}");
+    assert!(
+        !stderr.contains("Secret") && !stdout.contains("Secret"),
+        "{stderr}"
+    );
+    assert!(stderr.trim().is_empty(), "libxml2 wrote: {stderr}");
+}
