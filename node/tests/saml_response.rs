@@ -686,6 +686,13 @@ fn acs_checks_the_schema_before_the_signature_and_again_after_decryption() {
     );
     let err = validate(&odd, &req).err();
     assert_eq!(err.as_ref().map(Error::code), Some("schema"), "{err:?}");
+    // A declared encoding other than UTF-8 would make libxml2 read other text than we do
+    // (UTF-7 can hide elements in a "comment"): refused before anything else looks at it.
+    let utf7 = format!(r#"<?xml version="1.0" encoding="UTF-7"?>{good}"#);
+    let err = validate(&utf7, &req).err();
+    assert_eq!(err.as_ref().map(Error::code), Some("xml"), "{err:?}");
+    let utf8 = format!(r#"<?xml version="1.0" encoding="UTF-8"?>{good}"#);
+    assert!(validate(&utf8, &req).is_ok());
     // Signed by the peer but with an element out of order: still refused.
     let status_first = {
         let st = good.find("<saml2p:Status>").unwrap();

@@ -42,6 +42,8 @@ pub struct XmlError {
 }
 
 pub const XML_ERR_ERROR: c_int = 2;
+/// `xmlFeature`: built with thread support (per-thread error handlers).
+pub const XML_WITH_THREAD: c_int = 1;
 pub const XML_CHAR_ENCODING_NONE: c_int = 0;
 pub const XML_CHAR_ENCODING_UTF8: c_int = 1;
 /// `xmlErrorDomain`: the XML parser and the input/output layer (well-formedness, encoding).
@@ -62,7 +64,11 @@ pub type ExternalEntityLoader = Option<
 extern "C" {
     pub fn xmlInitParser();
     /// Not done by `xmlInitParser` before libxml2 2.11, and not thread-safe when lazy.
-    pub fn xmlSchemaInitTypes(); // `void` before 2.12, `int` after; the result is not needed
+    #[cfg(not(libxml2_init_types_returns_int))]
+    pub fn xmlSchemaInitTypes();
+    #[cfg(libxml2_init_types_returns_int)]
+    pub fn xmlSchemaInitTypes() -> c_int;
+    pub fn xmlHasFeature(feature: c_int) -> c_int;
     pub fn xmlSetExternalEntityLoader(f: ExternalEntityLoader);
     pub fn xmlSetStructuredErrorFunc(ctx: *mut c_void, handler: StructuredErrorFunc);
 
@@ -71,7 +77,6 @@ extern "C" {
         size: c_int,
         enc: c_int,
     ) -> *mut XmlParserInputBuffer;
-    pub fn xmlFreeParserInputBuffer(input: *mut XmlParserInputBuffer);
     pub fn xmlNewIOInputStream(
         ctxt: *mut XmlParserCtxt,
         input: *mut XmlParserInputBuffer,

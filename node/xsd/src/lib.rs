@@ -3,10 +3,15 @@
 //!
 //! This is the gateway's only crate with `unsafe` code: a narrow, audited binding. What it
 //! promises:
-//! - **Nothing is loaded from disk or the network.** A process-wide libxml2 entity loader serves
-//!   only the [`Source`]s of the schema set being compiled, matched by file name, and refuses every
-//!   other URL, also while documents are parsed. Documents are parsed without entity
-//!   substitution or DTD loading.
+//! - **Nothing is loaded from disk or the network.** Documents are validated by libxml2's
+//!   streaming validator with no SAX handlers of ours: there are no entity or DTD-subset
+//!   handlers, so nothing is ever fetched; on top of that, a process-wide libxml2 entity loader
+//!   serves only the [`Source`]s of the schema set being compiled, matched by file name, and
+//!   refuses every other URL. A schema set whose imports cannot all be served does not compile.
+//! - **libxml2 reads the text the caller reads.** Only UTF-8 is accepted, and a document whose
+//!   XML declaration names another encoding is refused: libxml2 (< 2.13) would honour it
+//!   (UTF-7 can hide markup) while roxmltree ignores it. A document type declaration is refused
+//!   too (libxml2 can print about those through a handler Rust cannot silence).
 //! - **Nothing is printed.** libxml2 reports to stderr by default; every call here routes
 //!   libxml2's errors to a collector first, so no part of an (untrusted, personal) document ever
 //!   reaches a log through libxml2. A [`Violation`] carries only the libxml2 error code, a line and
@@ -22,7 +27,8 @@
 //! a fresh `xmlSchemaNewValidCtxt` per call, validation with the GIL released).
 //!
 //! Input is expected to have passed a hardened parser already (the gateway parses with roxmltree
-//! first, which refuses DTDs); libxml2 then sees exactly the same bytes, read as UTF-8.
+//! first, which refuses DTDs); libxml2 then sees exactly the same characters. libxml2 must be
+//! built with thread support (per-thread error handlers); `compile` refuses to run otherwise.
 
 mod ffi;
 
@@ -31,7 +37,7 @@ use std::cell::{Cell, RefCell};
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::fmt;
 use std::ptr::{self, NonNull};
-use std::sync::Once;
+use std::sync::OnceLock;
 
 /// One schema document of a set, found by its file name: an `xs:import`'s `schemaLocation` is
 /// matched on its last path segment, so `http://www.w3.org/2001/xml.xsd` finds `xml.xsd`.
@@ -138,6 +144,10 @@ pub enum Error {
     },
     /// It parsed and breaks the schema.
     Invalid(Violation),
+    /// Not UTF-8, or its XML declaration names another encoding.
+    Encoding,
+    /// It has a document type declaration.
+    Dtd,
     /// libxml2 could not allocate a context.
     Resource,
 }
@@ -150,6 +160,8 @@ impl fmt::Display for Error {
                 write!(f, "not well-formed (libxml2 {code}, line {line})")
             }
             Error::Invalid(v) => v.fmt(f),
+            Error::Encoding => f.write_str("not UTF-8, or another encoding declared"),
+            Error::Dtd => f.write_str("document type declaration"),
             Error::Resource => f.write_str("libxml2 could not allocate a context"),
         }
     }
@@ -185,8 +197,13 @@ impl SchemaSet {
     /// Compiles `driver`, a schema document (usually only `xs:import`s), whose imports are served
     /// from `sources` and from nowhere else.
     pub fn compile(driver: &[u8], sources: Vec<Source>) -> Result<SchemaSet, CompileError> {
-        init();
         let fail = |messages: Vec<String>, refused: Vec<String>| CompileError { messages, refused };
+        if !init() {
+            return Err(fail(
+                vec!["libxml2 is built without thread support".into()],
+                vec![],
+            ));
+        }
         let Ok(len) = c_int::try_from(driver.len()) else {
             return Err(fail(vec!["driver schema too large".into()], vec![]));
         };
@@ -215,14 +232,19 @@ impl SchemaSet {
             }
         };
         let refused = loading.refused.into_inner();
+        // An import that cannot be served is only a warning to libxml2; its namespace would then
+        // pass lax wildcards unvalidated. It is an error here.
         match NonNull::new(schema) {
-            Some(schema) if sink.errors == 0 => Ok(SchemaSet { schema }),
+            Some(schema) if sink.errors == 0 && refused.is_empty() => Ok(SchemaSet { schema }),
             other => {
                 if let Some(s) = other {
                     // SAFETY: a schema we own and did not hand out.
                     unsafe { ffi::xmlSchemaFree(s.as_ptr()) }
                 }
                 let mut messages = sink.messages;
+                if !refused.is_empty() {
+                    messages.push("an imported schema is not in the set".into());
+                }
                 if messages.is_empty() {
                     messages.push("xmlSchemaParse failed without a message".into());
                 }
@@ -232,9 +254,10 @@ impl SchemaSet {
     }
 
     /// Validates a whole document, streaming: its document element must be declared by the
-    /// set. UTF-8 only (an encoding declaration naming anything else is not honoured).
+    /// set. UTF-8 only: another declared encoding is [`Error::Encoding`]; a document type
+    /// declaration is [`Error::Dtd`].
     pub fn validate(&self, xml: &[u8]) -> Result<(), Error> {
-        init();
+        check_prolog(xml)?;
         let len = c_int::try_from(xml.len()).map_err(|_| Error::TooLarge)?;
         self.run(|vctxt| {
             // SAFETY: `xml` outlives the call (libxml2 2.9 copies it; later versions read it in
@@ -298,10 +321,12 @@ impl SchemaSet {
     }
 }
 
-fn init() {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| {
-        // SAFETY: called once, before any other libxml2 use by this crate; the loader is a
+/// Initialises libxml2 once; false when it lacks thread support, which the per-thread error
+/// routing needs.
+fn init() -> bool {
+    static THREADS: OnceLock<bool> = OnceLock::new();
+    *THREADS.get_or_init(|| {
+        // SAFETY: runs once, before any other libxml2 use by this crate; the loader is an
         // `extern "C"` function that never unwinds. The built-in types are initialised here
         // because libxml2 < 2.11 does it lazily and racily on first schema use (a race the
         // `one_set_serves_many_threads` and parallel tests did hit).
@@ -309,8 +334,64 @@ fn init() {
             ffi::xmlInitParser();
             ffi::xmlSchemaInitTypes();
             ffi::xmlSetExternalEntityLoader(Some(loader));
+            ffi::xmlHasFeature(ffi::XML_WITH_THREAD) != 0
         }
-    });
+    })
+}
+
+/// Refuses what would make libxml2 read other characters than a UTF-8 parser does, or talk
+/// about a DTD: bytes that are not UTF-8, an XML declaration naming another encoding, and a
+/// document type declaration in the prolog.
+fn check_prolog(xml: &[u8]) -> Result<(), Error> {
+    if std::str::from_utf8(xml).is_err() {
+        return Err(Error::Encoding);
+    }
+    let mut rest = xml.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(xml);
+    let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    if rest.starts_with(b"<?xml") && rest.get(5).is_some_and(is_space) {
+        let end = find(rest, b"?>").ok_or(Error::Encoding)?;
+        let decl = rest.get(..end).ok_or(Error::Encoding)?;
+        if let Some(value) = pseudo_attribute(decl, b"encoding") {
+            if !(value.eq_ignore_ascii_case(b"UTF-8") || value.eq_ignore_ascii_case(b"UTF8")) {
+                return Err(Error::Encoding);
+            }
+        }
+        rest = rest.get(end + 2..).unwrap_or_default();
+    }
+    // The rest of the prolog: white space, comments and processing instructions.
+    loop {
+        let start = rest.iter().position(|b| !is_space(b)).unwrap_or(rest.len());
+        rest = rest.get(start..).unwrap_or_default();
+        let close: &[u8] = if rest.starts_with(b"<!--") {
+            b"-->"
+        } else if rest.starts_with(b"<?") {
+            b"?>"
+        } else if rest.starts_with(b"<!") {
+            return Err(Error::Dtd);
+        } else {
+            return Ok(());
+        };
+        let end = find(rest, close).ok_or(Error::NotWellFormed { line: 0, code: 0 })?;
+        rest = rest.get(end + close.len()..).unwrap_or_default();
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The value of `name="…"` or `name='…'` in an XML declaration.
+fn pseudo_attribute<'a>(decl: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
+    let at = find(decl, name)?;
+    let rest = decl.get(at + name.len()..)?;
+    let rest = rest.get(rest.iter().position(|b| !b.is_ascii_whitespace())?..)?;
+    let rest = rest.strip_prefix(b"=")?;
+    let rest = rest.get(rest.iter().position(|b| !b.is_ascii_whitespace())?..)?;
+    let (&quote, rest) = rest.split_first()?;
+    if quote != b'"' && quote != b'\'' {
+        return None;
+    }
+    rest.get(..rest.iter().position(|b| *b == quote)?)
 }
 
 /// Collects libxml2's errors (level ERROR and FATAL; warnings are ignored).
@@ -482,11 +563,9 @@ unsafe extern "C" fn loader(
         if buf.is_null() {
             return ptr::null_mut();
         }
-        let input = ffi::xmlNewIOInputStream(ctxt, buf, ffi::XML_CHAR_ENCODING_NONE);
-        if input.is_null() {
-            ffi::xmlFreeParserInputBuffer(buf);
-        }
-        input
+        // On failure libxml2 < 2.13 leaves `buf` to us and 2.13+ frees it: not freeing it here
+        // leaks a buffer on allocation failure with old versions, and never frees twice.
+        ffi::xmlNewIOInputStream(ctxt, buf, ffi::XML_CHAR_ENCODING_NONE)
     }
 }
 
