@@ -15,7 +15,6 @@ use eidas_node::identity::{IdentityRequest, Loa, LoaLevel, OptionalAttribute, Pe
 use eidas_node::saml::attributes as reg;
 use eidas_node::saml::authn_request::{self, RequestOptions};
 use eidas_node::saml::crypto::SignaturePolicy;
-use eidas_node::saml::keys::SigningKey;
 use eidas_node::saml::metadata::ProxyService;
 use eidas_node::saml::sp::ServiceProvider;
 use eidas_node::saml::sp_metadata::{self, Contact, MetadataInfo, Organization};
@@ -24,44 +23,23 @@ use eidas_node::saml::{dsig, Error};
 use time::{Duration, OffsetDateTime};
 
 fn sp() -> ServiceProvider {
-    ServiceProvider {
-        entity_id: "https://connector.se.example/saml/metadata".into(),
-        acs_url: "https://connector.se.example/saml/acs".into(),
-        country: "SE".into(),
-        signing: SigningKey::new(support::keypair("ec", "sp-sign")).unwrap(),
-        extra_signing_certs: vec![support::keypair("ec", "sp-sign-next").cert],
-        decryption: vec![
+    support::service_provider(
+        support::keypair("ec", "sp-sign"),
+        vec![support::keypair("ec", "sp-sign-next").cert],
+        vec![
             support::keypair("ec", "enc-1"),
             support::keypair("ec", "enc-2"),
         ],
-    }
+    )
 }
 
 fn idp() -> ProxyService {
-    ProxyService {
-        entity_id: "https://proxy.cz.example/metadata".into(),
-        valid_until: None,
-        country: Some("CZ".into()),
-        sso_post_url: Some("https://proxy.cz.example/sso".into()),
-        signing_keys: vec![],
-        encryption_certs: vec![],
-        supported_attributes: reg::mandatory(PersonType::NaturalPerson)
-            .iter()
-            .map(|a| a.0.to_owned())
-            .chain([reg::optional(OptionalAttribute::BirthName).0.to_owned()])
-            .collect(),
-        loas: vec![
-            Loa::notified(LoaLevel::Substantial),
-            Loa::notified(LoaLevel::High),
-        ],
-        protocol_versions: vec!["1.4".into()],
-        application_identifier: None,
-        requester_id_flag: true,
-        signing_methods: vec![],
-        digest_methods: vec![],
-        name_id_formats: vec![],
-        notes: vec![],
-    }
+    let mut p = support::proxy_service();
+    p.supported_attributes
+        .push(reg::optional(OptionalAttribute::BirthName).0.to_owned());
+    p.loas.push(Loa::notified(LoaLevel::High));
+    p.requester_id_flag = true;
+    p
 }
 
 fn request(optional: Vec<OptionalAttribute>) -> IdentityRequest {

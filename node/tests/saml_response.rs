@@ -44,46 +44,25 @@ fn world() -> &'static World {
     W.get_or_init(|| {
         let idp_key = SigningKey::new(support::keypair("ec", "idp")).unwrap();
         let rogue_key = SigningKey::new(support::keypair("ec", "idp")).unwrap();
-        let sp = ServiceProvider {
-            entity_id: SP.into(),
-            acs_url: ACS.into(),
-            country: "SE".into(),
-            signing: SigningKey::new(support::keypair("ec", "sp-sign")).unwrap(),
-            extra_signing_certs: vec![],
-            decryption: vec![
+        let sp = support::service_provider(
+            support::keypair("ec", "sp-sign"),
+            vec![],
+            vec![
                 support::keypair("ec", "sp-enc-ec"),
                 support::keypair("rsa", "sp-enc-rsa"),
             ],
-        };
-        let idp = ProxyService {
-            entity_id: IDP.into(),
-            valid_until: None,
-            country: Some("CZ".into()),
-            sso_post_url: Some("https://proxy.cz.example/sso".into()),
-            signing_keys: vec![idp_key.pair.cert.public_key().unwrap()],
-            encryption_certs: vec![],
-            supported_attributes: reg::mandatory(PersonType::NaturalPerson)
-                .iter()
-                .map(|a| a.0.to_owned())
-                .chain([
-                    reg::optional(OptionalAttribute::CurrentAddress)
-                        .0
-                        .to_owned(),
-                    reg::optional(OptionalAttribute::BirthName).0.to_owned(),
-                ])
-                .collect(),
-            loas: vec![
-                Loa::notified(LoaLevel::Low),
-                Loa::notified(LoaLevel::Substantial),
-            ],
-            protocol_versions: vec!["1.4".into()],
-            application_identifier: None,
-            requester_id_flag: false,
-            signing_methods: vec![],
-            digest_methods: vec![],
-            name_id_formats: vec![],
-            notes: vec![],
-        };
+        );
+        let mut idp = support::proxy_service();
+        idp.signing_keys = vec![idp_key.pair.cert.public_key().unwrap()];
+        idp.supported_attributes.extend([
+            reg::optional(OptionalAttribute::CurrentAddress)
+                .0
+                .to_owned(),
+            reg::optional(OptionalAttribute::BirthName).0.to_owned(),
+        ]);
+        idp.loas.insert(0, Loa::notified(LoaLevel::Low));
+        assert_eq!((sp.entity_id.as_str(), sp.acs_url.as_str()), (SP, ACS));
+        assert_eq!(idp.entity_id, IDP);
         World {
             sp,
             idp,

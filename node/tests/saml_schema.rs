@@ -12,9 +12,9 @@ mod support;
 
 use std::borrow::Cow;
 
-use eidas_node::identity::{IdentityRequest, Loa, LoaLevel, OptionalAttribute, PersonType, SpType};
+use eidas_node::identity::{IdentityRequest, LoaLevel, OptionalAttribute, PersonType, SpType};
 use eidas_node::saml::authn_request::{self, RequestOptions};
-use eidas_node::saml::keys::{KeyPair, SigningKey};
+use eidas_node::saml::keys::KeyPair;
 use eidas_node::saml::metadata::ProxyService;
 use eidas_node::saml::sp::ServiceProvider;
 use eidas_node::saml::sp_metadata::{self, Contact, MetadataInfo, Organization};
@@ -38,36 +38,20 @@ fn the_compiled_in_set_compiles() {
 // ---- our own messages ---------------------------------------------------------------------
 
 fn sp() -> ServiceProvider {
-    ServiceProvider {
-        entity_id: "https://connector.se.example/saml/metadata".into(),
-        acs_url: "https://connector.se.example/saml/acs".into(),
-        country: "SE".into(),
-        signing: SigningKey::new(support::keypair("ec", "sp-sign")).unwrap(),
-        extra_signing_certs: vec![support::keypair("ec", "sp-sign-next").cert],
-        decryption: vec![
+    support::service_provider(
+        support::keypair("ec", "sp-sign"),
+        vec![support::keypair("ec", "sp-sign-next").cert],
+        vec![
             support::keypair("ec", "enc-ec"),
             support::keypair("rsa", "enc-rsa"),
         ],
-    }
+    )
 }
 
 fn idp(requester_id_flag: bool) -> ProxyService {
     ProxyService {
-        entity_id: "https://proxy.cz.example/metadata".into(),
-        valid_until: None,
-        country: Some("CZ".into()),
-        sso_post_url: Some("https://proxy.cz.example/sso".into()),
-        signing_keys: vec![],
-        encryption_certs: vec![],
-        supported_attributes: vec![],
-        loas: vec![Loa::notified(LoaLevel::Substantial)],
-        protocol_versions: vec!["1.4".into()],
-        application_identifier: None,
         requester_id_flag,
-        signing_methods: vec![],
-        digest_methods: vec![],
-        name_id_formats: vec![],
-        notes: vec![],
+        ..support::proxy_service()
     }
 }
 

@@ -15,11 +15,9 @@ mod support;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use eidas_node::identity::{IdentityRequest, Loa, LoaLevel, PersonType, SpType};
-use eidas_node::saml::attributes as reg;
+use eidas_node::identity::{IdentityRequest, LoaLevel, PersonType, SpType};
 use eidas_node::saml::authn_request::{self, RequestOptions};
 use eidas_node::saml::crypto::SignaturePolicy;
-use eidas_node::saml::keys::SigningKey;
 use eidas_node::saml::metadata::ProxyService;
 use eidas_node::saml::sp::ServiceProvider;
 use eidas_node::saml::xmlenc::{self, DecryptionPolicy, KeyProtection};
@@ -61,37 +59,15 @@ fn py(args: &[&std::ffi::OsStr]) -> Output {
 }
 
 fn rsa_sp() -> ServiceProvider {
-    ServiceProvider {
-        entity_id: "https://connector.se.example/saml/metadata".into(),
-        acs_url: "https://connector.se.example/saml/acs".into(),
-        country: "SE".into(),
-        signing: SigningKey::new(support::keypair("rsa", "sp-rsa-sign")).unwrap(),
-        extra_signing_certs: vec![],
-        decryption: vec![support::keypair("rsa", "sp-rsa-enc")],
-    }
+    support::service_provider(
+        support::keypair("rsa", "sp-rsa-sign"),
+        vec![],
+        vec![support::keypair("rsa", "sp-rsa-enc")],
+    )
 }
 
 fn idp() -> ProxyService {
-    ProxyService {
-        entity_id: "https://proxy.cz.example/metadata".into(),
-        valid_until: None,
-        country: Some("CZ".into()),
-        sso_post_url: Some("https://proxy.cz.example/sso".into()),
-        signing_keys: vec![],
-        encryption_certs: vec![],
-        supported_attributes: reg::mandatory(PersonType::NaturalPerson)
-            .iter()
-            .map(|a| a.0.to_owned())
-            .collect(),
-        loas: vec![Loa::notified(LoaLevel::Substantial)],
-        protocol_versions: vec!["1.4".into()],
-        application_identifier: None,
-        requester_id_flag: false,
-        signing_methods: vec![],
-        digest_methods: vec![],
-        name_id_formats: vec![],
-        notes: vec![],
-    }
+    support::proxy_service()
 }
 
 #[test]

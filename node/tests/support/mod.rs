@@ -22,3 +22,46 @@ pub fn keypair(kind: &str, cn: &str) -> eidas_node::saml::keys::KeyPair {
     let cert = eidas_node::cli::keys::self_signed(&key, cn, 365).unwrap();
     eidas_node::saml::keys::KeyPair { key, cert }
 }
+
+/// Our SP as the SAML tests know it: SE, entityID and ACS under `connector.se.example`.
+pub fn service_provider(
+    signing: eidas_node::saml::keys::KeyPair,
+    extra_signing_certs: Vec<openssl::x509::X509>,
+    decryption: Vec<eidas_node::saml::keys::KeyPair>,
+) -> eidas_node::saml::sp::ServiceProvider {
+    eidas_node::saml::sp::ServiceProvider {
+        entity_id: "https://connector.se.example/saml/metadata".into(),
+        acs_url: "https://connector.se.example/saml/acs".into(),
+        country: "SE".into(),
+        signing: eidas_node::saml::keys::SigningKey::new(signing).unwrap(),
+        extra_signing_certs,
+        decryption,
+    }
+}
+
+/// A Czech Proxy-Service from verified metadata, without keys: protocol 1.4, notified
+/// Substantial, the natural-person minimum data set, no RequesterID flag. Tests change what
+/// they exercise with struct update syntax.
+pub fn proxy_service() -> eidas_node::saml::metadata::ProxyService {
+    use eidas_node::identity::{Loa, LoaLevel, PersonType};
+    eidas_node::saml::metadata::ProxyService {
+        entity_id: "https://proxy.cz.example/metadata".into(),
+        valid_until: None,
+        country: Some("CZ".into()),
+        sso_post_url: Some("https://proxy.cz.example/sso".into()),
+        signing_keys: vec![],
+        encryption_certs: vec![],
+        supported_attributes: eidas_node::saml::attributes::mandatory(PersonType::NaturalPerson)
+            .iter()
+            .map(|a| a.0.to_owned())
+            .collect(),
+        loas: vec![Loa::notified(LoaLevel::Substantial)],
+        protocol_versions: vec!["1.4".into()],
+        application_identifier: None,
+        requester_id_flag: false,
+        signing_methods: vec![],
+        digest_methods: vec![],
+        name_id_formats: vec![],
+        notes: vec![],
+    }
+}
