@@ -20,7 +20,9 @@
 //!   about a fifth cheaper, and nothing to free. One consequence: `xs:ID` uniqueness is not
 //!   checked (libxml2 records IDs in a tree); callers that rely on IDs check them (the gateway's
 //!   signature layer requires the referenced ID to occur exactly once).
-//! - **No panics, no leaks on error paths.** libxml2 objects are owned by guards that free them.
+//! - **No panics; everything freed.** Every libxml2 object is freed on every path, except one
+//!   input buffer that libxml2 < 2.13 leaves behind when it runs out of memory mid-call (freeing
+//!   it ourselves would be a double free on 2.13+).
 //!
 //! Concurrency: a compiled [`SchemaSet`] is read-only and shared between threads; each
 //! validation makes its own validation context. This is how lxml uses libxml2 (one `XMLSchema`,
