@@ -123,62 +123,50 @@ pub enum PersonType {
     LegalPerson,
 }
 
-/// Optional attributes an e-service may ask for, beyond the mandatory data set of its person type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OptionalAttribute {
-    // natural person (§1.1)
-    BirthName,
-    PlaceOfBirth,
-    CurrentAddress,
-    Gender,
-    Nationality,
-    CountryOfBirth,
-    CountryOfResidence,
-    TownOfBirth,
-    PhoneNumber,
-    EmailAddress,
-    // legal person (§1.1)
-    LegalPersonAddress,
-    VatRegistrationNumber,
-    TaxReference,
-    EuIdentifier,
-    Lei,
-    Eori,
-    Seed,
-    Sic,
-    LegalPhoneNumber,
-    LegalEmailAddress,
+/// Declares a fieldless enum together with `ALL`, every variant in declaration order, so that a
+/// variant cannot be added without being offered, listed and tested wherever `ALL` is used.
+#[macro_export]
+macro_rules! enum_with_all {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident,)* }) => {
+        $(#[$meta])* $vis enum $name { $($(#[$vmeta])* $variant,)* }
+        impl $name {
+            /// Every variant, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+        }
+    };
+}
+
+enum_with_all! {
+    /// Optional attributes an e-service may ask for, beyond the mandatory data set of its person type.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum OptionalAttribute {
+        // natural person (§1.1)
+        BirthName,
+        PlaceOfBirth,
+        CurrentAddress,
+        Gender,
+        Nationality,
+        CountryOfBirth,
+        CountryOfResidence,
+        TownOfBirth,
+        PhoneNumber,
+        EmailAddress,
+        // legal person (§1.1)
+        LegalPersonAddress,
+        VatRegistrationNumber,
+        TaxReference,
+        EuIdentifier,
+        Lei,
+        Eori,
+        Seed,
+        Sic,
+        LegalPhoneNumber,
+        LegalEmailAddress,
+    }
 }
 
 impl OptionalAttribute {
-    /// Every optional attribute, natural then legal person.
-    pub const ALL: [OptionalAttribute; 20] = {
-        use OptionalAttribute::*;
-        [
-            BirthName,
-            PlaceOfBirth,
-            CurrentAddress,
-            Gender,
-            Nationality,
-            CountryOfBirth,
-            CountryOfResidence,
-            TownOfBirth,
-            PhoneNumber,
-            EmailAddress,
-            LegalPersonAddress,
-            VatRegistrationNumber,
-            TaxReference,
-            EuIdentifier,
-            Lei,
-            Eori,
-            Seed,
-            Sic,
-            LegalPhoneNumber,
-            LegalEmailAddress,
-        ]
-    };
-
     pub fn person_type(self) -> PersonType {
         use OptionalAttribute::*;
         match self {

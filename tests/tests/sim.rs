@@ -369,7 +369,7 @@ const FAULTS: &[(Fault, &str)] = &[
 #[tokio::test]
 async fn every_fault_is_rejected_by_the_connectors_validation() {
     let listed: Vec<Fault> = FAULTS.iter().map(|f| f.0).collect();
-    assert_eq!(listed, Fault::all(), "the table lists every fault in order");
+    assert_eq!(listed, Fault::ALL, "the table lists every fault in order");
     let bed = bed().await;
     for (cc, key) in [("XA", &keys().xa), ("XB", &keys().xb)] {
         let ps = bed.proxy_service(cc, key).await;
@@ -564,7 +564,7 @@ async fn picker_page_offers_identities_loas_and_faults_and_answers_once() {
         "legal person offered for a natural-person request"
     );
     assert!(page.contains("<select id=\"fault\" name=\"fault\">"));
-    for f in Fault::all() {
+    for f in Fault::ALL {
         assert!(page.contains(&format!("<option value=\"{f}\">")), "{f}");
     }
     assert!(

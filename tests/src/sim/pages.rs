@@ -43,7 +43,7 @@ pub(crate) fn picker(country: &Country, handle: &str, req: &ParsedRequest) -> St
         ));
     }
     b.push_str("</select></div>\n<div><label for=\"fault\">Fault injection (for testers)</label> <select id=\"fault\" name=\"fault\">\n<option value=\"none\" selected>none</option>\n");
-    for f in Fault::all() {
+    for f in Fault::ALL {
         b.push_str(&format!("<option value=\"{0}\">{0}</option>\n", f.as_str()));
     }
     b.push_str("</select></div>\n<div><button type=\"submit\" name=\"action\" value=\"login\">Log in</button> <button type=\"submit\" name=\"action\" value=\"cancel\">Cancel (deny consent)</button></div>\n</form>");

@@ -23,7 +23,7 @@ fn assert_rejected(end: &End, what: &str) {
 async fn every_saml_rejection_case_ends_without_a_code() {
     let w = World::start("faults").await;
     let mut outcomes = Vec::new();
-    for (i, fault) in Fault::all().iter().enumerate() {
+    for (i, fault) in Fault::ALL.iter().enumerate() {
         let country = if i % 2 == 0 { "XA" } else { "XB" };
         // `replay` resends this country's previous response: make sure there is one.
         if *fault == Fault::Replay {
