@@ -353,10 +353,15 @@ fn check_prolog(xml: &[u8]) -> Result<(), Error> {
     if rest.starts_with(b"<?xml") && rest.get(5).is_some_and(is_space) {
         let end = find(rest, b"?>").ok_or(Error::Encoding)?;
         let decl = rest.get(..end).ok_or(Error::Encoding)?;
-        if let Some(value) = pseudo_attribute(decl, b"encoding") {
-            if !(value.eq_ignore_ascii_case(b"UTF-8") || value.eq_ignore_ascii_case(b"UTF8")) {
-                return Err(Error::Encoding);
-            }
+        // A real declaration names the encoding at most once. Anything else mentioning
+        // "encoding" (twice, unquoted, inside another value) is refused rather than guessed at.
+        match decl.windows(8).filter(|w| *w == b"encoding").count() {
+            0 => {}
+            1 => match pseudo_attribute(decl, b"encoding") {
+                Some(v) if v.eq_ignore_ascii_case(b"UTF-8") || v.eq_ignore_ascii_case(b"UTF8") => {}
+                _ => return Err(Error::Encoding),
+            },
+            _ => return Err(Error::Encoding),
         }
         rest = rest.get(end + 2..).unwrap_or_default();
     }

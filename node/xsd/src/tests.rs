@@ -211,6 +211,9 @@ fn only_utf8_is_read_and_a_declared_encoding_cannot_change_the_text() {
         r#"<?xml version="1.0" encoding="ISO-8859-1"?>"#,
         r#"<?xml version="1.0" encoding = 'UTF-16' ?>"#,
         "\u{feff}<?xml version=\"1.0\" encoding=\"UTF-7\"?>",
+        // The first "encoding" is not the pseudo-attribute; the second names UTF-7.
+        r#"<?xml version="encoding" encoding="UTF-7"?>"#,
+        r#"<?xml version="1.0" encoding=UTF-7?>"#,
     ] {
         let doc = format!("{decl}{}", paint(&["red"]));
         assert_eq!(
