@@ -8,6 +8,7 @@
 //! - [`store`]: short-lived protocol state (memory and Redis backends).
 //! - [`trust`]: verified foreign metadata per country, refreshed on a schedule.
 //! - [`config`]: settings (TOML, environment, `*_file` secrets).
+//! - [`cpu`]: the bounded pool that keeps CPU-heavy message checks off the async workers.
 //! - [`web`]: axum handlers: OIDC endpoints, the citizen's login pages, the SAML ACS.
 //! - [`app`]: wiring: state, router, serving.
 
@@ -15,6 +16,7 @@ pub mod app;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod cpu;
 pub mod identity;
 pub mod oidc;
 pub mod saml;

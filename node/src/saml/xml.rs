@@ -30,11 +30,13 @@ pub mod ns {
     pub const SER: &str = "http://eidas.europa.eu/metadata/servicelist";
 }
 
-/// Parses untrusted XML: no DTD, bounded size and node count.
+/// Parses untrusted XML: no DTD, bounded size, node count and shape (depth, attributes,
+/// namespaces, name length: `shape::LIMITS`), so that parsing is linear in the size (§2 step 1).
 pub fn parse(text: &str, max_bytes: usize) -> Result<Document<'_>> {
     if text.len() > max_bytes {
         return Err(Error::TooLarge { limit: max_bytes });
     }
+    super::shape::check(text, &super::shape::LIMITS)?;
     let opts = ParsingOptions {
         allow_dtd: false,
         nodes_limit: 1_000_000,

@@ -338,7 +338,14 @@ impl TrustStore {
 
     async fn load(&self, source: &Source, now: OffsetDateTime) -> Result<ProxyService, Error> {
         let text = self.fetch(&source.location).await?;
-        let entities = verify_metadata(&text, &source.trust, &source.policy, now)?;
+        // Parsing and verifying an aggregate of up to 16 MiB is CPU work: off the async workers.
+        let (trust, policy) = (source.trust.clone(), source.policy);
+        let entities =
+            tokio::task::spawn_blocking(move || verify_metadata(&text, &trust, &policy, now))
+                .await
+                .map_err(|_| {
+                    crate::saml::Error::Internal("metadata verification task failed".into())
+                })??;
         let ps = entities
             .into_iter()
             .find(|e| e.country.as_deref() == Some(source.code.as_str()))

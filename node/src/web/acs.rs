@@ -88,12 +88,13 @@ pub(super) async fn consume(
     .await?;
     let locale = pending.locale;
     let reference = correlation_id();
-    let outcome = match validate(&s, &form.saml_response, &pending).await {
+    let outcome = match validate(&s, form.saml_response, &pending).await {
         Ok(identity) => {
             tracing::info!(correlation_id = %reference, country = %pending.requested.country, in_response_to = %pending.requested.request_id, loa = ?identity.loa.level, "SAML response accepted");
             Outcome::Identity(Box::new(identity))
         }
         Err(Failure::Store(e)) => return Err(unavailable(locale, e)),
+        Err(Failure::Busy(e)) => return Err(unavailable(locale, e)),
         Err(Failure::Saml(e)) => {
             let code = e.code();
             tracing::warn!(correlation_id = %reference, country = %pending.requested.country, in_response_to = %pending.requested.request_id, error_code = code, error = %e, "SAML response not accepted");
@@ -124,12 +125,14 @@ pub(super) async fn consume(
 enum Failure {
     Saml(crate::saml::Error),
     Store(crate::store::Error),
+    Busy(crate::cpu::Busy),
 }
 
-/// eidas-requirements §2, in order (inside `response::validate`), then replay (§2 step 3).
+/// eidas-requirements §2, in order (inside `response::validate`, on the CPU pool: parsing,
+/// schema, signature and decryption never run on an async worker), then replay (§2 step 3).
 async fn validate(
     s: &WebState,
-    saml_response: &str,
+    saml_response: String,
     pending: &PendingLogin,
 ) -> Result<VerifiedIdentity, Failure> {
     let country = &pending.requested.country;
@@ -143,18 +146,28 @@ async fn validate(
         Some(src) => src.policy,
         None => SignaturePolicy::EIDAS,
     };
-    let text = response::decode_post(saml_response).map_err(Failure::Saml)?;
     let now = s.clock.now();
-    let ctx = Context {
-        sp: &s.sp,
-        idp: &ps,
-        signature_policy: policy,
-        skew: s.login.skew,
-        extra_audiences: &[],
-        allow_representatives: false,
-        now,
-    };
-    let v = response::validate(&text, &pending.requested, &ctx).map_err(Failure::Saml)?;
+    let (sp, idp, requested) = (s.sp.clone(), ps.clone(), pending.requested.clone());
+    let (skew, max_age) = (s.login.skew, s.login.max_response_age);
+    let v = s
+        .cpu
+        .run(move || {
+            let text = response::decode_post(&saml_response)?;
+            let ctx = Context {
+                sp: &sp,
+                idp: &idp,
+                signature_policy: policy,
+                skew,
+                max_age,
+                extra_audiences: &[],
+                allow_representatives: false,
+                now,
+            };
+            response::validate(&text, &requested, &ctx)
+        })
+        .await
+        .map_err(Failure::Busy)?
+        .map_err(Failure::Saml)?;
     let ttl = (v.replay_until - now)
         .try_into()
         .unwrap_or(std::time::Duration::from_secs(1))

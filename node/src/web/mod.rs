@@ -44,6 +44,8 @@ pub const SAML_ACS_PATH: &str = "/saml/acs";
 pub struct LoginSettings {
     /// Allowed clock difference with Proxy-Services (eidas-requirements §2 time checks).
     pub skew: time::Duration,
+    /// How old a response's IssueInstant may be, plus `skew` (§2 steps 3, 7).
+    pub max_response_age: time::Duration,
     /// How long a citizen may take abroad (RelayState lifetime).
     pub pending_ttl: Duration,
     /// Between the ACS and the resume step: one redirect.
@@ -62,6 +64,8 @@ pub struct WebState {
     pub store: Arc<SealedStore>,
     pub clock: Arc<dyn Clock>,
     pub login: LoginSettings,
+    /// Where response validation runs (off the async workers, bounded).
+    pub cpu: crate::cpu::CpuPool,
     metadata_cache: Mutex<Option<(OffsetDateTime, Arc<String>)>>,
 }
 
@@ -89,6 +93,7 @@ impl WebState {
             store,
             clock,
             login,
+            cpu: crate::cpu::CpuPool::for_this_machine(),
             metadata_cache: Mutex::new(None),
         }
     }
