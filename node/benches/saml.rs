@@ -180,6 +180,7 @@ fn main() {
             signature_policy: SignaturePolicy::EIDAS,
             skew: Duration::seconds(30),
             extra_audiences: &[],
+            max_age: time::Duration::minutes(15),
             allow_representatives: false,
             now,
         };

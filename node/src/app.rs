@@ -176,10 +176,24 @@ pub async fn backend(s: &Settings) -> Result<Arc<dyn KvBackend>, Problem> {
     }
 }
 
+/// `saml.max_response_age_seconds`, defaulting to the login timeout: an answer cannot be older
+/// than the request it answers.
+fn max_response_age_seconds(s: &Settings) -> u64 {
+    s.saml
+        .max_response_age_seconds
+        .unwrap_or(s.oidc.login_timeout_seconds)
+}
+
 /// Durations must be sane: a typo must not become a panic or a token valid for years.
 fn check_bounds(s: &Settings) -> Vec<Problem> {
-    let bounds: [(&str, u64, u64, u64); 8] = [
+    let bounds: [(&str, u64, u64, u64); 9] = [
         ("saml.clock_skew_seconds", s.saml.clock_skew_seconds, 0, 600),
+        (
+            "saml.max_response_age_seconds",
+            max_response_age_seconds(s),
+            10,
+            86_400,
+        ),
         (
             "saml.metadata_validity_hours",
             s.saml.metadata_validity_hours,
@@ -279,6 +293,9 @@ pub async fn build(s: &Settings, clock: Arc<dyn Clock>) -> Result<AppState, Vec<
     };
     let login = LoginSettings {
         skew: time::Duration::seconds(i64::try_from(s.saml.clock_skew_seconds).unwrap_or(60)),
+        max_response_age: time::Duration::seconds(
+            i64::try_from(max_response_age_seconds(s)).unwrap_or(900),
+        ),
         pending_ttl: Duration::from_secs(s.oidc.login_timeout_seconds),
         result_ttl: Duration::from_secs(120),
         default_locale: web::i18n::Locale::parse(&s.ui.default_locale)

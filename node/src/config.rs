@@ -106,6 +106,9 @@ pub struct SamlSettings {
     pub encryption: Vec<KeyPairSettings>,
     #[serde(default = "default_skew")]
     pub clock_skew_seconds: u64,
+    /// How old a response's IssueInstant may be (plus the skew); default: the login timeout.
+    #[serde(default)]
+    pub max_response_age_seconds: Option<u64>,
     #[serde(default = "default_metadata_validity")]
     pub metadata_validity_hours: u64,
     #[serde(default)]

@@ -189,6 +189,7 @@ fn run(s: &Setup, bytes: &[u8], now: OffsetDateTime) -> Result<ValidatedResponse
         signature_policy: SignaturePolicy::EIDAS,
         skew: Duration::seconds(30),
         extra_audiences: &[],
+        max_age: time::Duration::minutes(15),
         allow_representatives: false,
         now,
     };

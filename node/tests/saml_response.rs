@@ -103,6 +103,7 @@ fn ctx(at: OffsetDateTime) -> Context<'static> {
         signature_policy: SignaturePolicy::EIDAS,
         skew: Duration::seconds(30),
         extra_audiences: &[],
+        max_age: time::Duration::minutes(15),
         allow_representatives: false,
         now: at,
     }
@@ -701,4 +702,126 @@ fn acs_checks_the_schema_before_the_signature_and_again_after_decryption() {
     // The control: the same assertion, unbroken, passes.
     s.assertion_override = Some(assertion);
     assert!(validate(&build(&s), &req).is_ok());
+}
+
+/// §2 steps 3, 7 and 14: an IssueInstant older than the accepted age (15 min in `ctx`) plus the
+/// skew (30 s) is refused although Conditions and SubjectConfirmationData still hold, for the
+/// Response and for the Assertion, with either key transport.
+#[test]
+fn stale_issue_instants_are_refused_just_outside_the_age_bound() {
+    let req = requested();
+    let t0 = now();
+    let w = world();
+    let bound = Duration::minutes(15) + Duration::seconds(30);
+    for (protection, recipient) in [
+        (KeyProtection::EcdhEs, &w.sp.decryption[0].cert),
+        (KeyProtection::RsaOaep, &w.sp.decryption[1].cert),
+    ] {
+        let mut spec = with_family_name(good_spec(&req, t0));
+        spec.encryption = Some(protection);
+        spec.not_on_or_after = t0 + Duration::days(2);
+        let doc = idp::build_response(&spec, &w.idp_key, recipient).unwrap();
+        validate_at(&doc, &req, t0 + bound).unwrap();
+        for late in [bound + Duration::seconds(1), Duration::hours(24)] {
+            assert_eq!(
+                validate_at(&doc, &req, t0 + late).err(),
+                Some(Error::TooOld {
+                    element: "Response"
+                }),
+                "{protection:?} {late}"
+            );
+        }
+        // A fresh Response around an assertion issued long before it.
+        let mut spec = spec.clone();
+        spec.assertion_issue_instant = Some(t0 - Duration::hours(24));
+        let doc = idp::build_response(&spec, &w.idp_key, recipient).unwrap();
+        assert_eq!(
+            validate_at(&doc, &req, t0).err(),
+            Some(Error::TooOld {
+                element: "Assertion"
+            })
+        );
+        spec.assertion_issue_instant = Some(t0 - bound);
+        let doc = idp::build_response(&spec, &w.idp_key, recipient).unwrap();
+        validate_at(&doc, &req, t0).unwrap();
+        spec.assertion_issue_instant = Some(t0 - bound - Duration::seconds(1));
+        let doc = idp::build_response(&spec, &w.idp_key, recipient).unwrap();
+        assert_eq!(
+            validate_at(&doc, &req, t0).err(),
+            Some(Error::TooOld {
+                element: "Assertion"
+            })
+        );
+    }
+    // An IssueInstant in the future beyond the skew is not yet valid.
+    let spec = with_family_name(good_spec(&req, t0));
+    let doc = build(&spec);
+    validate_at(&doc, &req, t0 - Duration::seconds(30)).unwrap();
+    assert_eq!(
+        validate_at(&doc, &req, t0 - Duration::seconds(31)).err(),
+        Some(Error::NotYetValid)
+    );
+}
+
+/// §2 step 1: shapes that made parsing super-linear are refused by a named structural bound
+/// before any parser builds a tree, each filling most of the 128 KiB cap.
+#[test]
+fn adversarial_xml_shapes_are_refused_with_their_named_bound() {
+    let req = requested();
+    let root = |inner: String| {
+        format!(
+            r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_a" Version="2.0">{inner}</samlp:Response>"#
+        )
+    };
+    let nested = |n: usize, open: &dyn Fn(usize) -> String| {
+        let mut s: String = (0..n).map(open).collect();
+        s.push_str(&"</x>".repeat(n));
+        s
+    };
+    let attrs = |n: usize, f: &dyn Fn(usize) -> String| {
+        format!("<x {}/>", (0..n).map(f).collect::<Vec<_>>().join(" "))
+    };
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "namespace per level",
+            root(nested(5_000, &|i| format!(r#"<x xmlns:n{i}="u">"#))),
+            "xml_namespaces_in_scope",
+        ),
+        (
+            "deep nesting",
+            root(nested(15_000, &|_| "<x>".to_owned())),
+            "xml_depth",
+        ),
+        (
+            "attribute flood",
+            root(attrs(12_000, &|i| format!(r#"a{i}="v""#))),
+            "xml_attributes",
+        ),
+        (
+            "declaration flood",
+            root(attrs(6_000, &|i| format!(r#"xmlns:p{i}="u""#))),
+            "xml_namespaces_per_element",
+        ),
+        (
+            "declarations on siblings",
+            root(r#"<y xmlns:a="u" xmlns:b="u" xmlns:c="u"/>"#.repeat(3_000)),
+            "xml_namespaces_total",
+        ),
+        (
+            "long element name",
+            root(format!("<{}/>", "n".repeat(120_000))),
+            "xml_name_length",
+        ),
+        (
+            "long attribute name",
+            root(format!(r#"<x {}="v"/>"#, "n".repeat(120_000))),
+            "xml_name_length",
+        ),
+    ];
+    for (what, doc, code) in cases {
+        assert!(doc.len() <= xml::MAX_MESSAGE_BYTES, "{what}: {}", doc.len());
+        assert!(doc.len() > 64 * 1024, "{what}: {}", doc.len());
+        let got = validate(&doc, &req).err().map(|e| e.code());
+        assert_eq!(got, Some(code), "{what}");
+    }
 }

@@ -111,6 +111,7 @@ async fn acs(State(gw): State<Gw>, body: Bytes) -> Response {
         signature_policy: SignaturePolicy::EIDAS,
         skew: Duration::seconds(30),
         extra_audiences: &[],
+        max_age: time::Duration::minutes(15),
         allow_representatives: false,
         now: OffsetDateTime::now_utc(),
     };

@@ -230,6 +230,7 @@ impl Bed {
             signature_policy: SignaturePolicy::EIDAS,
             skew: Duration::seconds(30),
             extra_audiences: &[],
+            max_age: time::Duration::minutes(15),
             allow_representatives: false,
             now: now(),
         };
@@ -354,6 +355,7 @@ const FAULTS: &[(Fault, &str)] = &[
     (Fault::WrongIssuer, "issuer_mismatch"),
     (Fault::Expired, "expired"),
     (Fault::NotYetValid, "not_yet_valid"),
+    (Fault::StaleIssueInstant, "too_old"),
     (Fault::LoaTooLow, "loa_too_low"),
     (Fault::PlaintextAssertion, "plaintext_assertion"),
     (Fault::WeakAlgorithms, "algorithm_not_allowed"),

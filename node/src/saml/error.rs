@@ -15,6 +15,12 @@ pub enum Error {
     NotUtf8,
     #[error("XML is malformed or uses a forbidden construct (DTD/entities): {0}")]
     Xml(String),
+    /// A structural bound of `saml::shape` (depth, attributes, namespaces, name length).
+    #[error("XML exceeds the bound of {max} {}", limit.describe())]
+    XmlLimit {
+        limit: super::shape::Limit,
+        max: usize,
+    },
     #[error("unexpected document element {found}, expected {expected}")]
     UnexpectedRoot {
         expected: &'static str,
@@ -75,6 +81,8 @@ pub enum Error {
     NotYetValid,
     #[error("expired (NotOnOrAfter passed)")]
     Expired,
+    #[error("{element} IssueInstant is older than the accepted response age")]
+    TooOld { element: &'static str },
     #[error("missing or malformed timestamp {0}")]
     Timestamp(&'static str),
     #[error("SubjectConfirmation is not bearer")]
@@ -132,6 +140,7 @@ impl Error {
             Base64 => "base64",
             NotUtf8 => "not_utf8",
             Xml(_) => "xml",
+            XmlLimit { limit, .. } => limit.code(),
             UnexpectedRoot { .. } => "unexpected_root",
             Schema(_) => "schema",
             Unsigned { .. } => "unsigned",
@@ -156,6 +165,7 @@ impl Error {
             Audience => "audience",
             NotYetValid => "not_yet_valid",
             Expired => "expired",
+            TooOld { .. } => "too_old",
             Timestamp(_) => "timestamp",
             SubjectConfirmation => "subject_confirmation",
             NameId => "name_id",

@@ -26,6 +26,8 @@ pub struct ResponseSpec {
     pub recipient: String,
     pub audience: String,
     pub issue_instant: OffsetDateTime,
+    /// The Assertion's IssueInstant when it differs from the Response's (fault injection).
+    pub assertion_issue_instant: Option<OffsetDateTime>,
     pub not_before: OffsetDateTime,
     pub not_on_or_after: OffsetDateTime,
     /// None = Success; Some((top, sub)) as full status URIs.
@@ -57,6 +59,7 @@ impl ResponseSpec {
             recipient: acs.to_owned(),
             audience: audience.to_owned(),
             issue_instant: now,
+            assertion_issue_instant: None,
             not_before: now,
             not_on_or_after: now + Duration::minutes(5),
             status: None,
@@ -95,7 +98,7 @@ pub fn build_assertion(spec: &ResponseSpec, signer: &SigningKey) -> Result<Strin
         ),
         saml = ns::SAML,
         id = id,
-        ii = xml::format_datetime(spec.issue_instant),
+        ii = xml::format_datetime(spec.assertion_issue_instant.unwrap_or(spec.issue_instant)),
         issuer = escape_text(&spec.issuer),
         marker = if spec.sign_assertion {
             SIGNATURE_MARKER

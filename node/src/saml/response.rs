@@ -32,8 +32,12 @@ pub struct Context<'a> {
     /// The Proxy-Service the request went to, from verified metadata.
     pub idp: &'a ProxyService,
     pub signature_policy: SignaturePolicy,
-    /// Allowed clock difference for NotBefore / NotOnOrAfter (§2 step 14).
+    /// Allowed clock difference for NotBefore / NotOnOrAfter / IssueInstant (§2 step 14).
     pub skew: Duration,
+    /// How old a Response's and its Assertion's IssueInstant may be (plus `skew`): a message
+    /// issued long ago is refused even while its Conditions still hold (§2 steps 3, 7, 14).
+    /// The gateway uses its login timeout: no answer can be older than the request it answers.
+    pub max_age: Duration,
     /// Extra Audience values accepted besides our entityID (§2 step 9: MF §6.5 shows the ACS URL).
     pub extra_audiences: &'a [String],
     /// Whether an e-service accepts representation; otherwise representative attributes are
@@ -179,15 +183,32 @@ fn check_response_element(
         });
     }
     check_issuer(root, ctx)?;
-    if issue_instant > ctx.now + ctx.skew {
-        return Err(Error::NotYetValid);
-    }
+    check_issue_instant(issue_instant, "Response", ctx)?;
     if let Some(c) = root.attribute("Consent") {
         if !c.starts_with("urn:oasis:names:tc:SAML:2.0:consent:") {
             return Err(Error::Schema("Consent is not a SAML consent URN".into()));
         }
     }
     Ok((id, issue_instant))
+}
+
+/// §2 steps 3 and 7 (IssueInstant present) with step 14's skew: an IssueInstant in the future
+/// beyond the skew is not yet valid; one older than `max_age` plus the skew is stale. The spec
+/// gives no bound; §2 step 14 recommends "maximum response age about 5 min", DEMW refuses
+/// requests older than a minute. Without this, a response issued a day ago with long Conditions
+/// would still be accepted.
+fn check_issue_instant(
+    instant: OffsetDateTime,
+    element: &'static str,
+    ctx: &Context,
+) -> Result<()> {
+    if instant > ctx.now + ctx.skew {
+        return Err(Error::NotYetValid);
+    }
+    if instant < ctx.now - ctx.max_age - ctx.skew {
+        return Err(Error::TooOld { element });
+    }
+    Ok(())
 }
 
 /// Non-success: RequestDenied/AuthnFailed are the citizen's cancel or denial; the rest a peer
@@ -282,9 +303,11 @@ fn check_assertion(
     }
     let assertion_id = required_attr(a, "ID")?.to_owned();
     let instant = time_attr(a, "IssueInstant")?;
+    // §2 step 7: not later than the Response's (SC allows 500 ms; we allow the skew).
     if instant > response_instant + ctx.skew {
         return Err(Error::NotYetValid);
     }
+    check_issue_instant(instant, "Assertion", ctx)?;
     check_issuer(a, ctx)?;
     // Assertion signature is optional; when present it must verify (CR §3.1).
     if dsig::signature_of(a, "Assertion")?.is_some() {

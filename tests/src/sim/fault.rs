@@ -34,6 +34,9 @@ eidas_node::enum_with_all! {
         Expired,
         /// §2 step 14: NotBefore in the future (beyond any skew).
         NotYetValid,
+        /// §2 steps 3, 7, 14: Response and Assertion issued 24 hours ago, Conditions and
+        /// SubjectConfirmationData still valid, the right InResponseTo.
+        StaleIssueInstant,
         /// §1.2 / §2 step 10: LoA below the requested minimum.
         LoaTooLow,
         /// §2 step 6: the assertion is not encrypted.
@@ -74,6 +77,7 @@ impl Fault {
             WrongIssuer => "wrong-issuer",
             Expired => "expired",
             NotYetValid => "not-yet-valid",
+            StaleIssueInstant => "stale-issue-instant",
             LoaTooLow => "loa-too-low",
             PlaintextAssertion => "plaintext-assertion",
             WeakAlgorithms => "weak-algorithms",

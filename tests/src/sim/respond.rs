@@ -224,11 +224,17 @@ fn apply_spec_fault<'a>(
         Fault::WrongAudience => spec.audience = format!("{evil}/metadata"),
         Fault::WrongIssuer => spec.issuer = format!("{evil}/metadata"),
         Fault::Expired => {
-            spec.issue_instant = now - Duration::minutes(20);
-            spec.not_before = now - Duration::minutes(20);
-            spec.not_on_or_after = now - Duration::minutes(10);
+            // Issued recently enough (within the login timeout), valid until five minutes ago.
+            spec.issue_instant = now - Duration::minutes(10);
+            spec.not_before = now - Duration::minutes(10);
+            spec.not_on_or_after = now - Duration::minutes(5);
         }
         Fault::NotYetValid => spec.not_before = now + Duration::minutes(10),
+        Fault::StaleIssueInstant => {
+            spec.issue_instant = now - Duration::hours(24);
+            spec.not_before = now - Duration::hours(24);
+            spec.not_on_or_after = now + Duration::minutes(5);
+        }
         Fault::LoaTooLow => {
             spec.loa = match req.min_loa() {
                 LoaLevel::High => Loa::notified(LoaLevel::Substantial).uri().to_owned(),
