@@ -184,6 +184,10 @@ fn main() {
             allow_representatives: false,
             now,
         };
+        let text = response::decode_post(&b64).unwrap();
+        time(&format!("  shape check of the response [{label}]"), 3000, || {
+            eidas_node::saml::shape::check(&text, &eidas_node::saml::shape::LIMITS).unwrap();
+        });
         let whole = time(
             &format!("validate + decrypt response ({} B) [{label}]", doc.len()),
             300,
@@ -211,5 +215,45 @@ fn main() {
             "  => validate + decrypt = {:.2} × its public-key crypto (median of 5 interleaved rounds; min {:.2}, max {:.2}) [{label}]",
             ratios[2], ratios[0], ratios[4]
         );
+        if !rsa {
+            adversarial(&built.requested, &ctx);
+        }
+    }
+}
+
+/// Refusing a 128 KiB response of each shape that once made parsing super-linear (issue: a
+/// namespace declaration per nesting level took 55 s), from the POSTed base64 as the ACS does.
+fn adversarial(requested: &authn_request::RequestedAuthn, ctx: &Context) {
+    let cap = eidas_node::saml::xml::MAX_MESSAGE_BYTES;
+    let head = r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_f" Version="2.0">"#;
+    let wrap = |body: String| format!("{head}{body}</samlp:Response>");
+    let nested = |tag: &dyn Fn(usize) -> String| {
+        let (mut open, mut n) = (String::new(), 0);
+        while open.len() + tag(n).len() + (n + 1) * 4 + head.len() + 40 < cap {
+            open.push_str(&tag(n));
+            n += 1;
+        }
+        wrap(open + &"</x>".repeat(n))
+    };
+    let mut flood = "<x".to_owned();
+    let mut i = 0;
+    while flood.len() + head.len() + 60 < cap {
+        flood.push_str(&format!(r#" a{i}="v""#));
+        i += 1;
+    }
+    let shapes = [
+        ("namespace per level", nested(&|i| format!(r#"<x xmlns:n{i}="u">"#))),
+        ("deep nesting", nested(&|_| "<x>".to_owned())),
+        ("attribute flood", wrap(flood + "/>")),
+        ("long name", wrap(format!("<{}/>", "n".repeat(cap - head.len() - 40)))),
+    ];
+    for (what, doc) in shapes {
+        assert!(doc.len() <= cap && doc.len() > cap * 9 / 10, "{what}");
+        let b64 = eidas_node::saml::xml::encode_base64(doc.as_bytes());
+        time(&format!("refuse 128 KiB {what} ({} B)", doc.len()), 300, || {
+            let text = response::decode_post(&b64).unwrap();
+            let err = response::validate(&text, requested, ctx).unwrap_err();
+            assert!(err.code().starts_with("xml_"), "{what}: {err}");
+        });
     }
 }

@@ -6,9 +6,11 @@
 //! - [`demo_rp`]: a demo e-service (OpenID Connect RP) that really verifies the ID token.
 //! - [`server`]: serve-until-signal and logging setup for the binaries.
 //! - [`html`]: the escaping and auto-POST form helpers the three share.
+//! - [`loadgen`]: the load generator's parts (spawning, timed logins, crypto cost, flood).
 
 pub mod browser;
 pub mod demo_rp;
 pub mod html;
+pub mod loadgen;
 pub mod server;
 pub mod sim;

@@ -12,7 +12,7 @@
 //! The pass is a lexer for exactly the markup XML 1.0 allows outside a DTD (start and end tags,
 //! attributes with quoted values, comments, CDATA sections, processing instructions). On
 //! well-formed input it sees the same elements the parser will; input it cannot lex is refused as
-//! malformed, which the parser would refuse as well. It never allocates.
+//! malformed, which the parser would refuse as well. It allocates only the stack of open elements.
 
 use super::error::{Error, Result};
 
@@ -119,7 +119,11 @@ impl Lexer<'_> {
     /// Moves past the next `end`; `false` if it never comes.
     fn skip_past(&mut self, end: &[u8]) -> bool {
         let rest = self.s.get(self.i..).unwrap_or_default();
-        match rest.windows(end.len()).position(|w| w == end) {
+        let found = match end {
+            [one] => memchr::memchr(*one, rest),
+            _ => memchr::memmem::find(rest, end),
+        };
+        match found {
             Some(p) => {
                 self.i += p + end.len();
                 true
@@ -158,7 +162,7 @@ pub fn check(text: &str, limits: &Limits) -> Result<()> {
     loop {
         // Character data: nothing to count until the next '<'.
         let rest = lx.s.get(lx.i..).unwrap_or_default();
-        match rest.iter().position(|&b| b == b'<') {
+        match memchr::memchr(b'<', rest) {
             Some(p) => lx.i += p,
             None => return Ok(()),
         }

@@ -1,0 +1,20 @@
+//! The load generator's parts (`eidas-loadgen`): spawning the gateway and a simulated country,
+//! one timed login, the in-process crypto cost, and the adversarial flood.
+
+pub mod crypto;
+pub mod flood;
+pub mod login;
+pub mod spawn;
+
+/// Who logs in where: the client the spawned gateway registers and the country it trusts.
+#[derive(Clone, Debug)]
+pub struct Setup {
+    pub client_id: String,
+    pub client_secret: String,
+    pub redirect_uri: String,
+    pub country: String,
+    /// RSA-3072 keys for everything (RSA-PSS, RSA-OAEP, PS256) instead of the EC example keys.
+    pub rsa: bool,
+    /// The gateway's store (default: memory).
+    pub redis: Option<String>,
+}
