@@ -14,11 +14,12 @@ mkdir -p gateway sim
 rm -f gateway/* sim/*
 
 # The gateway (Connector): SAML signing (EC), two decryption keys (EC for ECDH-ES peers,
-# RSA for RSA-OAEP peers), the ID token key, the store key and the pairwise-subject key.
+# RSA for RSA-OAEP peers), the ID token keys (ES256, RS256), the store key and the pairwise-subject key.
 ec gateway/saml-signing && cert gateway/saml-signing "eidas-node demo SAML signing"
 ec gateway/saml-encryption-ec && cert gateway/saml-encryption-ec "eidas-node demo SAML encryption EC"
 rsa gateway/saml-encryption-rsa && cert gateway/saml-encryption-rsa "eidas-node demo SAML encryption RSA"
 ec gateway/oidc-signing
+rsa gateway/oidc-signing-rs256
 openssl rand -hex 32 > gateway/store-encryption.key
 openssl rand -hex 32 > gateway/pairwise.key
 # The demo e-service's client secret and the SHA-256 the gateway's config holds.

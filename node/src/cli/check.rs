@@ -18,6 +18,15 @@ pub async fn run(config: &Path) -> anyhow::Result<()> {
         }
     };
     println!("keys, clients and store: ok");
+    let mut warnings = 0usize;
+    if state.provider.keys.current(crate::oidc::jose::Alg::RS256).is_none() {
+        // OpenID Connect Discovery §3: id_token_signing_alg_values_supported MUST include RS256.
+        println!(
+            "warning: oidc.signing_keys has no current RS256 key: OpenID Connect Discovery §3 \
+             requires RS256 among the ID token algorithms (clients that register none still get ES256)"
+        );
+        warnings += 1;
+    }
     match state.store.ping().await {
         Ok(()) => println!("state store: reachable"),
         Err(e) => anyhow::bail!("state store: {e}"),
@@ -39,10 +48,15 @@ pub async fn run(config: &Path) -> anyhow::Result<()> {
     }
     if settings.trust.countries.is_empty() {
         println!("warning: no countries configured");
+        warnings += 1;
     }
     if !problems.is_empty() {
         anyhow::bail!("{} country problem(s) found", problems.len());
     }
-    println!("all checks passed");
+    if warnings > 0 {
+        println!("all checks passed, {warnings} warning(s)");
+    } else {
+        println!("all checks passed");
+    }
     Ok(())
 }

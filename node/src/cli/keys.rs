@@ -95,6 +95,7 @@ pub fn generate(o: &GenerateOptions) -> anyhow::Result<()> {
         "saml-encryption.key",
         "saml-encryption.crt",
         "oidc-signing.key",
+        "oidc-signing-rs256.key",
         "store-encryption.key",
         "pairwise.key",
     ];
@@ -121,12 +122,15 @@ pub fn generate(o: &GenerateOptions) -> anyhow::Result<()> {
             false,
         )?;
     }
-    let oidc = new_key(o.rsa)?;
-    write_new(
-        &o.out.join("oidc-signing.key"),
-        &oidc.private_key_to_pem_pkcs8()?,
-        true,
-    )?;
+    // ID tokens: ES256 (our default) and RS256 (OpenID Connect Discovery §3 requires it), whatever
+    // the SAML keys are.
+    for (file, rsa) in [("oidc-signing.key", false), ("oidc-signing-rs256.key", true)] {
+        write_new(
+            &o.out.join(file),
+            &new_key(rsa)?.private_key_to_pem_pkcs8()?,
+            true,
+        )?;
+    }
     write_new(
         &o.out.join("store-encryption.key"),
         format!("{}\n", random_hex()?).as_bytes(),
@@ -137,16 +141,16 @@ pub fn generate(o: &GenerateOptions) -> anyhow::Result<()> {
         format!("{}\n", random_hex()?).as_bytes(),
         true,
     )?;
-    let alg = if o.rsa { "PS256" } else { "ES256" };
     println!(
-        "wrote {} keys to {}",
+        "wrote {} SAML keys, ES256 and RS256 ID token keys, the store and pairwise keys to {}",
         if o.rsa { "RSA-3072" } else { "EC P-256" },
         o.out.display()
     );
     println!(
         "config excerpt:\n\n[saml]\nsigning = {{ key_path = \"saml-signing.key\", cert_path = \"saml-signing.crt\" }}\n\
          encryption = [{{ key_path = \"saml-encryption.key\", cert_path = \"saml-encryption.crt\" }}]\n\n\
-         [oidc]\nsigning_keys = [{{ kid = \"{kid}\", alg = \"{alg}\", key_path = \"oidc-signing.key\" }}]\n\
+         [oidc]\nsigning_keys = [\n  {{ kid = \"{kid}-es256\", alg = \"ES256\", key_path = \"oidc-signing.key\" }},\n  \
+         {{ kid = \"{kid}-rs256\", alg = \"RS256\", key_path = \"oidc-signing-rs256.key\" }},\n]\n\
          pairwise_key_file = \"pairwise.key\"\n\n[store]\nencryption_key_file = \"store-encryption.key\"\n",
         kid = random_hex()?.get(..16).unwrap_or("key-1"),
     );
@@ -175,6 +179,18 @@ mod tests {
         )
         .unwrap();
         assert_eq!(pair.key.id(), openssl::pkey::Id::EC);
+        use crate::oidc::jose::Alg;
+        use crate::oidc::jwks::{KeyStatus, SigningKey};
+        let pem = |f: &str| std::fs::read(dir.join(f)).unwrap();
+        SigningKey::from_pem("e", Alg::ES256, &pem("oidc-signing.key"), KeyStatus::Current)
+            .unwrap();
+        SigningKey::from_pem(
+            "r",
+            Alg::RS256,
+            &pem("oidc-signing-rs256.key"),
+            KeyStatus::Current,
+        )
+        .unwrap();
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

@@ -232,6 +232,8 @@ pub struct GwConfig {
     pub key_prefix: String,
     /// Appended verbatim to `[server]`.
     pub server_extra: String,
+    /// Load the RS256 ID token key besides the ES256 one (as the example configs do).
+    pub rs256: bool,
 }
 
 impl GwConfig {
@@ -248,6 +250,7 @@ impl GwConfig {
                 .filter(|u| !u.is_empty()),
             key_prefix: format!("e2e-{:016x}:", rand_u64()),
             server_extra: String::new(),
+            rs256: true,
         }
     }
 
@@ -267,7 +270,7 @@ encryption = [
 ]
 
 [oidc]
-signing_keys = [{{ kid = "e2e-es256", alg = "ES256", key_path = "{oidc_key}" }}]
+signing_keys = [{{ kid = "e2e-es256", alg = "ES256", key_path = "{oidc_key}" }}{rs256}]
 pairwise_key_file = "{pairwise}"
 
 [store]
@@ -283,6 +286,14 @@ key_prefix = "{prefix}"
             rsa_key = key("gateway/saml-encryption-rsa.key"),
             rsa_cert = key("gateway/saml-encryption-rsa.crt"),
             oidc_key = key("gateway/oidc-signing.key"),
+            rs256 = if self.rs256 {
+                format!(
+                    r#", {{ kid = "e2e-rs256", alg = "RS256", key_path = "{}" }}"#,
+                    key("gateway/oidc-signing-rs256.key")
+                )
+            } else {
+                String::new()
+            },
             pairwise = key("gateway/pairwise.key"),
             store_key = key("gateway/store-encryption.key"),
             prefix = self.key_prefix,

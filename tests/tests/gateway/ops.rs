@@ -88,6 +88,30 @@ async fn healthz_readyz_and_check_report_trust() {
         &[],
     );
     assert!(out.status.success(), "{}", text(&out));
+    assert!(!text(&out).contains("warning"), "{}", text(&out));
+    let discovery: serde_json::Value =
+        reqwest::get(format!("{}/.well-known/openid-configuration", w.gw.url()))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(
+        discovery["id_token_signing_alg_values_supported"],
+        serde_json::json!(["ES256", "RS256"])
+    );
+
+    // Without an RS256 key the node still runs, and `check` says what OIDC Discovery §3 wants.
+    let mut cfg = GwConfig::new(w.sim.url());
+    cfg.rs256 = false;
+    let path = cfg.write(dir.path(), "no-rs256.toml");
+    let out = run_node(&["check", "--config", path.to_str().unwrap()], &[]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("warning: oidc.signing_keys has no current RS256 key"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[tokio::test]
