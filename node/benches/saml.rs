@@ -185,9 +185,13 @@ fn main() {
             now,
         };
         let text = response::decode_post(&b64).unwrap();
-        time(&format!("  shape check of the response [{label}]"), 3000, || {
-            eidas_node::saml::shape::check(&text, &eidas_node::saml::shape::LIMITS).unwrap();
-        });
+        time(
+            &format!("  shape check of the response [{label}]"),
+            3000,
+            || {
+                eidas_node::saml::shape::check(&text, &eidas_node::saml::shape::LIMITS).unwrap();
+            },
+        );
         let whole = time(
             &format!("validate + decrypt response ({} B) [{label}]", doc.len()),
             300,
@@ -242,18 +246,28 @@ fn adversarial(requested: &authn_request::RequestedAuthn, ctx: &Context) {
         i += 1;
     }
     let shapes = [
-        ("namespace per level", nested(&|i| format!(r#"<x xmlns:n{i}="u">"#))),
+        (
+            "namespace per level",
+            nested(&|i| format!(r#"<x xmlns:n{i}="u">"#)),
+        ),
         ("deep nesting", nested(&|_| "<x>".to_owned())),
         ("attribute flood", wrap(flood + "/>")),
-        ("long name", wrap(format!("<{}/>", "n".repeat(cap - head.len() - 40)))),
+        (
+            "long name",
+            wrap(format!("<{}/>", "n".repeat(cap - head.len() - 40))),
+        ),
     ];
     for (what, doc) in shapes {
         assert!(doc.len() <= cap && doc.len() > cap * 9 / 10, "{what}");
         let b64 = eidas_node::saml::xml::encode_base64(doc.as_bytes());
-        time(&format!("refuse 128 KiB {what} ({} B)", doc.len()), 300, || {
-            let text = response::decode_post(&b64).unwrap();
-            let err = response::validate(&text, requested, ctx).unwrap_err();
-            assert!(err.code().starts_with("xml_"), "{what}: {err}");
-        });
+        time(
+            &format!("refuse 128 KiB {what} ({} B)", doc.len()),
+            300,
+            || {
+                let text = response::decode_post(&b64).unwrap();
+                let err = response::validate(&text, requested, ctx).unwrap_err();
+                assert!(err.code().starts_with("xml_"), "{what}: {err}");
+            },
+        );
     }
 }

@@ -19,7 +19,12 @@ pub async fn run(config: &Path) -> anyhow::Result<()> {
     };
     println!("keys, clients and store: ok");
     let mut warnings = 0usize;
-    if state.provider.keys.current(crate::oidc::jose::Alg::RS256).is_none() {
+    if state
+        .provider
+        .keys
+        .current(crate::oidc::jose::Alg::RS256)
+        .is_none()
+    {
         // OpenID Connect Discovery §3: id_token_signing_alg_values_supported MUST include RS256.
         println!(
             "warning: oidc.signing_keys has no current RS256 key: OpenID Connect Discovery §3 \

@@ -124,7 +124,10 @@ pub fn generate(o: &GenerateOptions) -> anyhow::Result<()> {
     }
     // ID tokens: ES256 (our default) and RS256 (OpenID Connect Discovery §3 requires it), whatever
     // the SAML keys are.
-    for (file, rsa) in [("oidc-signing.key", false), ("oidc-signing-rs256.key", true)] {
+    for (file, rsa) in [
+        ("oidc-signing.key", false),
+        ("oidc-signing-rs256.key", true),
+    ] {
         write_new(
             &o.out.join(file),
             &new_key(rsa)?.private_key_to_pem_pkcs8()?,
@@ -182,8 +185,13 @@ mod tests {
         use crate::oidc::jose::Alg;
         use crate::oidc::jwks::{KeyStatus, SigningKey};
         let pem = |f: &str| std::fs::read(dir.join(f)).unwrap();
-        SigningKey::from_pem("e", Alg::ES256, &pem("oidc-signing.key"), KeyStatus::Current)
-            .unwrap();
+        SigningKey::from_pem(
+            "e",
+            Alg::ES256,
+            &pem("oidc-signing.key"),
+            KeyStatus::Current,
+        )
+        .unwrap();
         SigningKey::from_pem(
             "r",
             Alg::RS256,

@@ -5,7 +5,11 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::claims::{parse_attribute_scope, parse_country_scope, SCOPE_LEGAL_PERSON, SCOPE_OPENID};
+use super::claims::{
+    attribute_name, parse_attribute_scope, parse_country_scope, standard_scope_attribute,
+    ATTRIBUTE_SCOPE_PREFIX, EIDAS_SCOPE_PREFIX, SCOPE_LEGAL_PERSON, SCOPE_OPENID, SCOPE_PROFILE,
+};
+use super::request_object::ResolvedRequest;
 use super::{random_handle, Client, Error, Provider};
 use crate::identity::{IdentityRequest, Loa, LoaLevel, OptionalAttribute, PersonType};
 
@@ -32,6 +36,10 @@ pub struct AuthorizationRequest {
     pub ui_locales: Vec<String>,
     pub login_hint: Option<String>,
     pub prompt: Vec<String>,
+    /// OIDC Core §3.1.2.1: the most seconds since the citizen authenticated that the client
+    /// accepts; checked against the time abroad when the flow completes.
+    #[serde(default)]
+    pub max_age: Option<u64>,
     pub claims: Option<serde_json::Value>,
     /// An opaque tag of the user agent that sent the request (the login step's browser binding:
     /// a hash of its cookie). Only the same agent may continue the flow.
@@ -114,17 +122,20 @@ pub fn validate_client_and_redirect<'c>(
     Ok((client, redirect_uri.to_owned()))
 }
 
-/// Every remaining check, once errors may go to the redirect_uri.
+/// Every remaining check, once errors may go to the redirect_uri. `resolved` holds the
+/// parameters as sent, or from a request object or a pushed request (`request_object`).
 pub fn validate_request(
     client: &Client,
     redirect_uri: &str,
-    params: &[(String, String)],
+    resolved: &ResolvedRequest,
 ) -> Result<AuthorizationRequest, Error> {
-    if single(params, "request", MAX_CLAIMS)?.is_some() {
-        return Err(Error::RequestObjectNotSupported);
+    let params = resolved.params.as_slice();
+    // RFC 9126 §6 and RFC 9101 §10.5: per-client requirements on how the request arrives.
+    if client.require_par && !resolved.provenance.pushed {
+        return Err(Error::PushedRequestRequired);
     }
-    if single(params, "request_uri", MAX_PARAM)?.is_some() {
-        return Err(Error::RequestUriNotSupported);
+    if client.require_signed_request_object && !resolved.provenance.signed {
+        return Err(Error::RequestObjectRequired);
     }
     if required(params, "response_type", 64)? != "code" {
         return Err(Error::UnsupportedResponseType);
@@ -146,10 +157,19 @@ pub fn validate_request(
         None => None,
     };
     let requested_loa = requested_loa(single(params, "acr_values", MAX_PARAM)?, claims.as_ref());
+    // OIDC Core §3.1.2.1: `none` cannot be met (every login is interactive); `login`,
+    // `consent` and `select_account` are met by every login, which is always fresh abroad.
     let prompt: Vec<String> = words(single(params, "prompt", 128)?);
     if prompt.iter().any(|p| p == "none") {
         return Err(Error::LoginRequired);
     }
+    let max_age = match single(params, "max_age", 20)? {
+        Some(v) => Some(
+            v.parse::<u64>()
+                .map_err(|_| Error::MalformedParameter { param: "max_age" })?,
+        ),
+        None => None,
+    };
     Ok(AuthorizationRequest {
         client_id: client.client_id.clone(),
         redirect_uri: redirect_uri.to_owned(),
@@ -164,6 +184,7 @@ pub fn validate_request(
         ui_locales: words(single(params, "ui_locales", 256)?),
         login_hint: single(params, "login_hint", 256)?.map(str::to_owned),
         prompt,
+        max_age,
         claims,
         agent_binding: None,
     })
@@ -204,21 +225,32 @@ struct ScopeRequest {
     attributes: Vec<OptionalAttribute>,
 }
 
-/// RFC 6749 §3.3: every scope must be known and allowed for the client; `openid` is required
-/// (OIDC Core §3.1.2.1); at most one `eidas:country:xx`, which must be an allowed country.
+/// RFC 6749 §3.3 / OIDC Core §3.1.2.1 / §5.4: `openid` is required; `eidas:*` scopes the
+/// client is not registered for are refused (they ask for data or a country it may not have);
+/// `profile` is granted (the minimum data set covers it); `email`, `phone` and `address` are
+/// granted as the matching eIDAS optional attribute when the client is registered for it, and
+/// dropped otherwise; other scopes "that are not understood SHOULD be ignored" (§3.1.2.1), or
+/// refused for a client with `strict_scopes`. The granted set is what the token response's
+/// `scope` reports. At most one `eidas:country:xx`, which must be an allowed country.
 fn validate_scopes(client: &Client, scope: &str) -> Result<ScopeRequest, Error> {
-    let mut scopes: Vec<String> = words(Some(scope));
-    scopes.sort();
-    scopes.dedup();
-    if !scopes.iter().any(|s| s == SCOPE_OPENID) {
+    let mut requested: Vec<String> = words(Some(scope));
+    requested.sort();
+    requested.dedup();
+    if !requested.iter().any(|s| s == SCOPE_OPENID) {
         return Err(Error::MissingOpenidScope);
     }
     let not_allowed = |s: &str| Error::ScopeNotAllowed {
         scope: s.chars().take(64).collect(),
     };
+    let person_type = if requested.iter().any(|s| s == SCOPE_LEGAL_PERSON) {
+        PersonType::LegalPerson
+    } else {
+        PersonType::NaturalPerson
+    };
+    let mut scopes = Vec::new();
     let mut country = None;
     let mut attributes = Vec::new();
-    for s in &scopes {
+    for s in &requested {
         if let Some(cc) = parse_country_scope(s) {
             if country.is_some() {
                 return Err(not_allowed(s));
@@ -227,23 +259,36 @@ fn validate_scopes(client: &Client, scope: &str) -> Result<ScopeRequest, Error> 
                 return Err(Error::CountryNotAllowed { country: cc });
             }
             country = Some(cc);
-        } else if !client.allowed_scopes.contains(s) {
+            scopes.push(s.clone());
+        } else if client.allowed_scopes.contains(s) {
+            if let Some(a) = parse_attribute_scope(s) {
+                attributes.push(a);
+            }
+            scopes.push(s.clone());
+        } else if s.starts_with(EIDAS_SCOPE_PREFIX) {
             return Err(not_allowed(s));
-        } else if let Some(a) = parse_attribute_scope(s) {
-            attributes.push(a);
+        } else if s == SCOPE_PROFILE {
+            scopes.push(s.clone());
+        } else if let Some(a) = standard_scope_attribute(s, person_type) {
+            let registered = client
+                .allowed_scopes
+                .contains(&format!("{ATTRIBUTE_SCOPE_PREFIX}{}", attribute_name(a)));
+            if registered {
+                attributes.push(a);
+                scopes.push(s.clone());
+            }
+        } else if client.strict_scopes {
+            return Err(not_allowed(s));
         }
     }
-    let person_type = if scopes.iter().any(|s| s == SCOPE_LEGAL_PERSON) {
-        PersonType::LegalPerson
-    } else {
-        PersonType::NaturalPerson
-    };
     if let Some(a) = attributes.iter().find(|a| a.person_type() != person_type) {
         return Err(not_allowed(&format!(
-            "eidas:attribute:{}",
-            super::claims::attribute_name(*a)
+            "{ATTRIBUTE_SCOPE_PREFIX}{}",
+            attribute_name(*a)
         )));
     }
+    attributes.sort_by_key(|a| attribute_name(*a));
+    attributes.dedup();
     Ok(ScopeRequest {
         scopes,
         country,
@@ -326,9 +371,10 @@ impl Provider {
         params: &[(String, String)],
         agent_binding: Option<String>,
     ) -> Result<AuthorizeOutcome, Error> {
-        let (client, redirect_uri) = validate_client_and_redirect(self, params)?;
-        let state = single(params, "state", MAX_PARAM).ok().flatten();
-        let result = match validate_request(client, &redirect_uri, params) {
+        let resolved = self.resolve_authorization_params(params).await?;
+        let (client, redirect_uri) = validate_client_and_redirect(self, &resolved.params)?;
+        let state = single(&resolved.params, "state", MAX_PARAM).ok().flatten();
+        let result = match validate_request(client, &redirect_uri, &resolved) {
             Ok(mut request) => {
                 request.agent_binding = agent_binding;
                 self.park(&request).await

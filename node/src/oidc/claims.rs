@@ -4,9 +4,16 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::identity::{Address, Gender, OptionalAttribute, ScriptValue, Subject, VerifiedIdentity};
+use crate::identity::{
+    Address, Gender, OptionalAttribute, PersonType, ScriptValue, Subject, VerifiedIdentity,
+};
 
 pub const SCOPE_OPENID: &str = "openid";
+/// OIDC Core §5.4; granted to every client: the eIDAS minimum data set already holds what it
+/// asks for (names, birthdate).
+pub const SCOPE_PROFILE: &str = "profile";
+/// Every scope of ours starts with this; one the client is not registered for is refused.
+pub const EIDAS_SCOPE_PREFIX: &str = "eidas:";
 /// Requests a legal person (its mandatory data set) instead of a natural person.
 pub const SCOPE_LEGAL_PERSON: &str = "eidas:legal_person";
 /// `eidas:country:xx` pre-selects the citizen's country (TARA convention; eidas-requirements §5).
@@ -51,6 +58,27 @@ pub fn attribute_name(attr: OptionalAttribute) -> &'static str {
 pub fn parse_attribute_scope(scope: &str) -> Option<OptionalAttribute> {
     let name = scope.strip_prefix(ATTRIBUTE_SCOPE_PREFIX)?;
     ATTRIBUTES.iter().find(|(_, n)| *n == name).map(|(a, _)| *a)
+}
+
+/// The eIDAS optional attribute that OIDC Core §5.4's `email`, `phone` or `address` scope maps to
+/// for this person type.
+pub fn standard_scope_attribute(scope: &str, person: PersonType) -> Option<OptionalAttribute> {
+    use OptionalAttribute::*;
+    let legal = person == PersonType::LegalPerson;
+    match scope {
+        "email" => Some(if legal {
+            LegalEmailAddress
+        } else {
+            EmailAddress
+        }),
+        "phone" => Some(if legal { LegalPhoneNumber } else { PhoneNumber }),
+        "address" => Some(if legal {
+            LegalPersonAddress
+        } else {
+            CurrentAddress
+        }),
+        _ => None,
+    }
 }
 
 /// The `xx` of `eidas:country:xx`, upper-cased, if it is two ASCII letters.

@@ -20,8 +20,22 @@ pub struct ClientSettings {
     /// Lower-case hex SHA-256 of the client secret. The secret itself must be ≥ 32 random bytes:
     /// an unsalted fast hash is safe only for high-entropy secrets, and keeps `/token` fast.
     pub client_secret_sha256: Option<String>,
-    /// The client's public keys for `private_key_jwt` (RFC 7523), as a JWKS JSON string.
+    /// The client's public keys, as a JWKS JSON string: for `private_key_jwt` (RFC 7523) and
+    /// for verifying its signed request objects (RFC 9101).
     pub jwks: Option<String>,
+    /// How the client authenticates at `/token` and `/par` (OIDC Registration §2). Default:
+    /// `client_secret_basic` or `client_secret_post` with a secret, else `private_key_jwt`.
+    #[serde(default)]
+    pub token_endpoint_auth_method: Option<AuthMethod>,
+    /// Refuse scopes we do not know instead of ignoring them (OIDC Core §3.1.2.1 says ignore).
+    #[serde(default)]
+    pub strict_scopes: bool,
+    /// Authorization requests only through `/par` (RFC 9126 §6).
+    #[serde(default)]
+    pub require_pushed_authorization_requests: bool,
+    /// Authorization requests only as a request object signed with a key of `jwks` (RFC 9101 §10.5).
+    #[serde(default)]
+    pub require_signed_request_object: bool,
     pub redirect_uris: Vec<String>,
     pub allowed_scopes: Vec<String>,
     /// ISO 3166-1 alpha-2 codes (`EL` for Greece).
@@ -44,11 +58,23 @@ pub enum SubjectType {
     Pairwise,
 }
 
-/// How a client authenticates at `/token` (RFC 6749 §2.3.1, RFC 7523 §2.2).
-#[derive(Debug, Clone)]
-pub enum ClientCredential {
-    SecretSha256([u8; 32]),
-    Jwks(Vec<Jwk>),
+/// A client authentication method at `/token` and `/par` (RFC 6749 §2.3.1, OIDC Core §9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthMethod {
+    ClientSecretBasic,
+    ClientSecretPost,
+    PrivateKeyJwt,
+}
+
+impl AuthMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthMethod::ClientSecretBasic => "client_secret_basic",
+            AuthMethod::ClientSecretPost => "client_secret_post",
+            AuthMethod::PrivateKeyJwt => "private_key_jwt",
+        }
+    }
 }
 
 /// A validated client.
@@ -56,7 +82,15 @@ pub enum ClientCredential {
 pub struct Client {
     pub client_id: String,
     pub display_name: String,
-    pub credential: ClientCredential,
+    /// SHA-256 of the client secret, if it has one.
+    pub secret_sha256: Option<[u8; 32]>,
+    /// Its registered public keys (empty without `jwks`).
+    pub jwks: Vec<Jwk>,
+    /// The methods it may authenticate with (one when registered explicitly).
+    pub auth_methods: Vec<AuthMethod>,
+    pub strict_scopes: bool,
+    pub require_par: bool,
+    pub require_signed_request_object: bool,
     pub redirect_uris: Vec<String>,
     pub allowed_scopes: BTreeSet<String>,
     pub allowed_countries: BTreeSet<String>,
@@ -142,7 +176,13 @@ fn validate_client(
             "must be 1–128 printable ASCII characters without ':'",
         ));
     }
-    let credential = validate_credential(s, at)?;
+    let (secret_sha256, jwks, auth_methods) = validate_credential(s, at)?;
+    if s.require_signed_request_object && jwks.is_empty() {
+        return Err(err(
+            format!("{at}.require_signed_request_object"),
+            "needs the client's jwks to verify request objects",
+        ));
+    }
     if s.redirect_uris.is_empty() {
         return Err(err(
             format!("{at}.redirect_uris"),
@@ -216,7 +256,12 @@ fn validate_client(
     Ok(Client {
         client_id: s.client_id.clone(),
         display_name: s.display_name.clone(),
-        credential,
+        secret_sha256,
+        jwks,
+        auth_methods,
+        strict_scopes: s.strict_scopes,
+        require_par: s.require_pushed_authorization_requests,
+        require_signed_request_object: s.require_signed_request_object,
         redirect_uris: s.redirect_uris.clone(),
         allowed_scopes: s.allowed_scopes.iter().cloned().collect(),
         allowed_countries: s.allowed_countries.iter().cloned().collect(),
@@ -228,18 +273,21 @@ fn validate_client(
     })
 }
 
-fn validate_credential(
-    s: &ClientSettings,
-    at: &str,
-) -> Result<ClientCredential, ClientConfigError> {
-    match (&s.client_secret_sha256, &s.jwks) {
-        (Some(hex), None) => {
-            let key = format!("{at}.client_secret_sha256");
-            let bytes = parse_hex32(hex)
-                .ok_or_else(|| err(&key, "must be 64 hex characters (SHA-256 of the secret)"))?;
-            Ok(ClientCredential::SecretSha256(bytes))
-        }
-        (None, Some(jwks)) => {
+type Credentials = (Option<[u8; 32]>, Vec<Jwk>, Vec<AuthMethod>);
+
+/// A secret, a JWKS or both, and the token endpoint methods they allow.
+fn validate_credential(s: &ClientSettings, at: &str) -> Result<Credentials, ClientConfigError> {
+    let secret = match &s.client_secret_sha256 {
+        Some(hex) => Some(parse_hex32(hex).ok_or_else(|| {
+            err(
+                format!("{at}.client_secret_sha256"),
+                "must be 64 hex characters (SHA-256 of the secret)",
+            )
+        })?),
+        None => None,
+    };
+    let jwks = match &s.jwks {
+        Some(jwks) => {
             let key = format!("{at}.jwks");
             let set: JwkSet =
                 serde_json::from_str(jwks).map_err(|e| err(&key, format!("not a JWKS: {e}")))?;
@@ -254,14 +302,33 @@ fn validate_credential(
                     ));
                 }
             }
-            Ok(ClientCredential::Jwks(set.keys))
+            set.keys
         }
-        (Some(_), Some(_)) => Err(err(
-            at,
-            "give either client_secret_sha256 or jwks, not both",
-        )),
-        (None, None) => Err(err(at, "one of client_secret_sha256 or jwks is required")),
-    }
+        None => Vec::new(),
+    };
+    let key = format!("{at}.token_endpoint_auth_method");
+    let methods = match (
+        s.token_endpoint_auth_method,
+        secret.is_some(),
+        !jwks.is_empty(),
+    ) {
+        (Some(AuthMethod::PrivateKeyJwt), _, false) => {
+            return Err(err(key, "private_key_jwt needs jwks"))
+        }
+        (Some(m @ (AuthMethod::ClientSecretBasic | AuthMethod::ClientSecretPost)), false, _) => {
+            return Err(err(
+                key,
+                format!("{} needs client_secret_sha256", m.as_str()),
+            ))
+        }
+        (Some(m), _, _) => vec![m],
+        (None, true, _) => vec![AuthMethod::ClientSecretBasic, AuthMethod::ClientSecretPost],
+        (None, false, true) => vec![AuthMethod::PrivateKeyJwt],
+        (None, false, false) => {
+            return Err(err(at, "one of client_secret_sha256 or jwks is required"))
+        }
+    };
+    Ok((secret, jwks, methods))
 }
 
 fn parse_hex32(s: &str) -> Option<[u8; 32]> {
@@ -334,6 +401,20 @@ subject_type = "pairwise"
         let c = r.get("tax").unwrap();
         assert_eq!(c.sector_identifier, "tax.example");
         assert_eq!(c.id_token_alg, Alg::ES256);
+        assert_eq!(
+            c.auth_methods,
+            [AuthMethod::ClientSecretBasic, AuthMethod::ClientSecretPost]
+        );
+        assert!(!c.strict_scopes && !c.require_par && !c.require_signed_request_object);
+        let one = GOOD.replace(
+            "sp_type = \"public\"",
+            "sp_type = \"public\"\ntoken_endpoint_auth_method = \"client_secret_post\"",
+        );
+        let r = load(&one).unwrap();
+        assert_eq!(
+            r.get("tax").unwrap().auth_methods,
+            [AuthMethod::ClientSecretPost]
+        );
     }
 
     #[test]
@@ -366,6 +447,20 @@ subject_type = "pairwise"
                 "clients[0].client_secret_sha256",
             ),
             (format!("{GOOD}{GOOD}"), "clients[1].client_id"),
+            (
+                GOOD.replace(
+                    "sp_type = \"public\"",
+                    "sp_type = \"public\"\ntoken_endpoint_auth_method = \"private_key_jwt\"",
+                ),
+                "clients[0].token_endpoint_auth_method",
+            ),
+            (
+                GOOD.replace(
+                    "sp_type = \"public\"",
+                    "sp_type = \"public\"\nrequire_signed_request_object = true",
+                ),
+                "clients[0].require_signed_request_object",
+            ),
             (
                 GOOD.replace(
                     "subject_type = \"pairwise\"",

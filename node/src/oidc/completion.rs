@@ -41,7 +41,9 @@ impl Provider {
             .clients
             .get(&request.client_id)
             .ok_or(Error::UnknownClient)?;
-        if let Err(e) = check_identity(client, &request, &identity) {
+        let checked = check_identity(client, &request, &identity)
+            .and_then(|()| check_max_age(&request, &identity, self.clock.now()));
+        if let Err(e) = checked {
             return error_redirect(self, &request.redirect_uri, request.state.as_deref(), &e);
         }
         let code = random_handle()?;
@@ -94,6 +96,28 @@ impl Provider {
 
 /// The identity must answer the request: LoA at least the minimum (eIDAS LoA are hierarchical),
 /// the pre-selected or an allowed country, and the requested person type.
+/// Tolerated clock difference between us and the country that set `AuthnInstant`.
+const MAX_AGE_LEEWAY_SECONDS: i64 = 60;
+
+/// OIDC Core §3.1.2.1 `max_age`: the citizen must have authenticated abroad at most that long
+/// ago (the time abroad is `auth_time`). We ask every country for a fresh login (ForceAuthn), so
+/// this fails only when a country answers with an older authentication.
+fn check_max_age(
+    request: &AuthorizationRequest,
+    identity: &VerifiedIdentity,
+    now: time::OffsetDateTime,
+) -> Result<(), Error> {
+    let Some(max_age) = request.max_age else {
+        return Ok(());
+    };
+    let max_age = i64::try_from(max_age).unwrap_or(i64::MAX);
+    let elapsed = (now - identity.authn_instant).whole_seconds();
+    if elapsed > max_age.saturating_add(MAX_AGE_LEEWAY_SECONDS) {
+        return Err(Error::AuthenticationTooOld);
+    }
+    Ok(())
+}
+
 fn check_identity(
     client: &Client,
     request: &AuthorizationRequest,

@@ -3,13 +3,15 @@
 use serde_json::{json, Value};
 
 use super::claims::{fixed_scopes, CLAIMS_SUPPORTED, COUNTRY_SCOPE_PREFIX};
-use super::{Provider, AUTHORIZE_PATH, JWKS_PATH, TOKEN_PATH, USERINFO_PATH};
+use super::{Provider, AUTHORIZE_PATH, JWKS_PATH, PAR_PATH, TOKEN_PATH, USERINFO_PATH};
 use crate::identity::{Loa, LoaLevel};
 
 impl Provider {
     pub fn discovery_document(&self) -> Value {
         let c = &self.config;
         let mut scopes = fixed_scopes();
+        // OIDC Core §5.4 scopes: `profile` always, the others as eIDAS optional attributes.
+        scopes.extend(["profile", "email", "phone", "address"].map(str::to_owned));
         // Country scopes are open-ended; publish the form plus every country some client may use.
         let mut countries: Vec<&String> = Vec::new();
         for client in self.clients.iter() {
@@ -47,8 +49,12 @@ impl Provider {
             "acr_values_supported": acr,
             "ui_locales_supported": c.ui_locales,
             "claims_parameter_supported": true,
-            "request_parameter_supported": false,
+            "request_parameter_supported": true,
+            "request_object_signing_alg_values_supported": ["ES256", "PS256", "RS256"],
+            // Only the URNs of our own PAR endpoint; we never fetch a request_uri.
             "request_uri_parameter_supported": false,
+            "pushed_authorization_request_endpoint": c.endpoint(PAR_PATH),
+            "require_pushed_authorization_requests": false,
             "authorization_response_iss_parameter_supported": true,
             "prompt_values_supported": ["none", "login", "consent", "select_account"],
         })

@@ -19,8 +19,9 @@ pub enum ErrorCode {
     UnsupportedGrantType,
     InvalidToken,
     LoginRequired,
-    RequestNotSupported,
     RequestUriNotSupported,
+    InvalidRequestObject,
+    InvalidRequestUri,
 }
 
 impl ErrorCode {
@@ -39,8 +40,9 @@ impl ErrorCode {
             UnsupportedGrantType => "unsupported_grant_type",
             InvalidToken => "invalid_token",
             LoginRequired => "login_required",
-            RequestNotSupported => "request_not_supported",
             RequestUriNotSupported => "request_uri_not_supported",
+            InvalidRequestObject => "invalid_request_object",
+            InvalidRequestUri => "invalid_request_uri",
         }
     }
 }
@@ -74,10 +76,20 @@ pub enum Error {
     PkceRequired,
     #[error("prompt=none cannot be satisfied: every login is interactive")]
     LoginRequired,
-    #[error("request objects are not supported")]
-    RequestObjectNotSupported,
-    #[error("request_uri is not supported")]
+    #[error(
+        "request_uri is supported only as returned by the pushed authorization request endpoint"
+    )]
     RequestUriNotSupported,
+    /// RFC 9101 §6: a request object that cannot be verified or is not for us.
+    #[error("request object rejected: {reason}")]
+    InvalidRequestObject { reason: &'static str },
+    /// RFC 9126 §4: unknown, expired, used or another client's pushed request.
+    #[error("request_uri is unknown, expired, already used or not this client's")]
+    InvalidRequestUri,
+    #[error("this client must push its authorization requests to the PAR endpoint")]
+    PushedRequestRequired,
+    #[error("this client must send its authorization request as a signed request object")]
+    RequestObjectRequired,
     /// The login step ended without an identity; `description` is public (no personal data).
     #[error("{description}")]
     AuthenticationFailed {
@@ -86,6 +98,8 @@ pub enum Error {
     },
     #[error("identity does not meet the request: {reason}")]
     IdentityMismatch { reason: &'static str },
+    #[error("the authentication abroad is older than max_age allows")]
+    AuthenticationTooOld,
 
     // --- token endpoint
     #[error("client authentication failed")]
@@ -135,9 +149,11 @@ impl Error {
             MissingOpenidScope | ScopeNotAllowed { .. } | CountryNotAllowed { .. } => {
                 ErrorCode::InvalidScope
             }
-            LoginRequired => ErrorCode::LoginRequired,
-            RequestObjectNotSupported => ErrorCode::RequestNotSupported,
+            LoginRequired | AuthenticationTooOld => ErrorCode::LoginRequired,
             RequestUriNotSupported => ErrorCode::RequestUriNotSupported,
+            InvalidRequestObject { .. } => ErrorCode::InvalidRequestObject,
+            InvalidRequestUri => ErrorCode::InvalidRequestUri,
+            PushedRequestRequired | RequestObjectRequired => ErrorCode::InvalidRequest,
             AuthenticationFailed { code, .. } => *code,
             IdentityMismatch { .. } => ErrorCode::AccessDenied,
             ClientAuthFailed | AuthMethodNotAllowed { .. } | BadClientAssertion { .. } => {

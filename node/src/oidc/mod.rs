@@ -13,7 +13,8 @@ use secrecy::SecretSlice;
 
 use crate::clock::Clock;
 use crate::store::{
-    AccessTokenStore, AuthCodeStore, PendingAuthorizationStore, ReplayCache, SealedStore,
+    AccessTokenStore, AuthCodeStore, PendingAuthorizationStore, PushedRequestStore, ReplayCache,
+    SealedStore,
 };
 
 pub mod authorize;
@@ -24,6 +25,7 @@ pub mod discovery;
 mod error;
 pub mod jose;
 pub mod jwks;
+pub mod request_object;
 pub mod token;
 pub mod userinfo;
 
@@ -73,6 +75,7 @@ pub const AUTHORIZE_PATH: &str = "/authorize";
 pub const TOKEN_PATH: &str = "/token";
 pub const USERINFO_PATH: &str = "/userinfo";
 pub const JWKS_PATH: &str = "/jwks";
+pub const PAR_PATH: &str = "/par";
 pub const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
 
 /// The OpenID Provider: configuration, clients, keys and the stores it needs.
@@ -90,6 +93,7 @@ struct Stores {
     codes: Arc<dyn AuthCodeStore>,
     tokens: Arc<dyn AccessTokenStore>,
     replay: Arc<dyn ReplayCache>,
+    pushed: Arc<dyn PushedRequestStore>,
 }
 
 impl std::fmt::Debug for Stores {
@@ -115,6 +119,7 @@ impl Provider {
                 pending: store.clone(),
                 codes: store.clone(),
                 tokens: store.clone(),
+                pushed: store.clone(),
                 replay: store,
             },
         }

@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 
 use super::authorize::AuthorizationRequest;
 use super::claims::{identity_claims, pairwise_subject};
-use super::client::{ClientCredential, SubjectType};
+use super::client::{AuthMethod, SubjectType};
 use super::jose::{b64, UnverifiedJws};
 use super::{ct_eq, random_handle, Client, Error, Provider, TOKEN_PATH};
 use crate::identity::VerifiedIdentity;
@@ -105,7 +105,22 @@ fn verifier_is_well_formed(v: &str) -> bool {
 }
 
 impl Provider {
-    /// RFC 6749 §3.2.1 client authentication with exactly one method.
+    /// RFC 6749 §3.2.1 client authentication with exactly one method, the one the client is
+    /// registered for (`token_endpoint_auth_method`); a `private_key_jwt` assertion's `jti` is
+    /// recorded in the shared store, so it is accepted once across every instance (RFC 7523 §3).
+    /// Used by `/token` and `/par` (RFC 9126 §2.1).
+    pub(super) async fn authenticate_client_once(
+        &self,
+        params: &[(String, String)],
+        authorization: Option<&str>,
+    ) -> Result<&Client, Error> {
+        let client = self.authenticate_client(params, authorization)?;
+        if let Some(jwt) = param(params, "client_assertion")? {
+            self.remember_assertion(client, jwt).await?;
+        }
+        Ok(client)
+    }
+
     fn authenticate_client(
         &self,
         params: &[(String, String)],
@@ -125,12 +140,12 @@ impl Provider {
         }
         let body_id = param(params, "client_id")?;
         let client = if let Some((id, secret)) = &basic {
-            self.check_secret(id, secret, "client_secret_basic")?
+            self.check_secret(id, secret, AuthMethod::ClientSecretBasic)?
         } else if let Some(secret) = post_secret {
             self.check_secret(
                 body_id.ok_or(Error::ClientAuthFailed)?,
                 secret,
-                "client_secret_post",
+                AuthMethod::ClientSecretPost,
             )?
         } else if let Some(jwt) = assertion {
             if param(params, "client_assertion_type")? != Some(JWT_BEARER) {
@@ -148,19 +163,22 @@ impl Provider {
         Ok(client)
     }
 
-    fn check_secret(&self, id: &str, secret: &str, used: &'static str) -> Result<&Client, Error> {
+    fn check_secret(&self, id: &str, secret: &str, used: AuthMethod) -> Result<&Client, Error> {
         let client = self.clients.get(id).ok_or(Error::ClientAuthFailed)?;
-        match &client.credential {
-            ClientCredential::SecretSha256(expected) => {
-                let got = openssl::sha::sha256(secret.as_bytes());
-                if ct_eq(&got, expected) {
-                    Ok(client)
-                } else {
-                    Err(Error::ClientAuthFailed)
-                }
-            }
-            ClientCredential::Jwks(_) => Err(Error::AuthMethodNotAllowed { used }),
+        let expected = client.secret_sha256.ok_or(Error::AuthMethodNotAllowed {
+            used: used.as_str(),
+        })?;
+        let got = openssl::sha::sha256(secret.as_bytes());
+        if !ct_eq(&got, &expected) {
+            return Err(Error::ClientAuthFailed);
         }
+        // Only after the secret proved who is asking: the method must be the registered one.
+        if !client.auth_methods.contains(&used) {
+            return Err(Error::AuthMethodNotAllowed {
+                used: used.as_str(),
+            });
+        }
+        Ok(client)
     }
 
     /// RFC 7523 §3 / OIDC Core §9 `private_key_jwt`, signature part: keys only from the
@@ -175,12 +193,12 @@ impl Provider {
             .and_then(Value::as_str)
             .ok_or(bad("iss"))?;
         let client = self.clients.get(iss).ok_or(Error::ClientAuthFailed)?;
-        let ClientCredential::Jwks(keys) = &client.credential else {
+        if !client.auth_methods.contains(&AuthMethod::PrivateKeyJwt) {
             return Err(Error::AuthMethodNotAllowed {
-                used: "private_key_jwt",
+                used: AuthMethod::PrivateKeyJwt.as_str(),
             });
-        };
-        let payload = jws.verify_with_set(keys).ok_or(bad("signature"))?;
+        }
+        let payload = jws.verify_with_set(&client.jwks).ok_or(bad("signature"))?;
         let claims: Map<String, Value> =
             serde_json::from_slice(payload).map_err(|_| bad("payload"))?;
         self.check_assertion_claims(client, &claims)?;
@@ -230,11 +248,8 @@ impl Provider {
         params: &[(String, String)],
         authorization: Option<&str>,
     ) -> Result<TokenResponse, Error> {
-        let client = self.authenticate_client(params, authorization)?;
+        let client = self.authenticate_client_once(params, authorization).await?;
         tracing::Span::current().record("client_id", client.client_id.as_str());
-        if let Some(jwt) = param(params, "client_assertion")? {
-            self.remember_assertion(client, jwt).await?;
-        }
         if required(params, "grant_type")? != "authorization_code" {
             return Err(Error::UnsupportedGrantType);
         }

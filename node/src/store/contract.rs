@@ -54,6 +54,7 @@ pub async fn run_all(backend: Arc<dyn KvBackend>) {
     keys_are_hashes_and_values_are_sealed(backend.clone()).await;
     remember_once_is_true_only_the_first_time(backend.clone()).await;
     pending_authn_round_trips_once(backend.clone()).await;
+    pushed_request_is_taken_once_and_not_as_another_kind(backend.clone()).await;
     value_sealed_under_other_key_is_rejected(backend).await;
 }
 
@@ -161,6 +162,20 @@ async fn pending_authn_round_trips_once(backend: Arc<dyn KvBackend>) {
     );
     assert_eq!(s.take_result(&handle).await.unwrap(), None);
     s.ping().await.unwrap();
+}
+
+async fn pushed_request_is_taken_once_and_not_as_another_kind(backend: Arc<dyn KvBackend>) {
+    let s = store(backend);
+    let handle = unique("par");
+    s.put_pushed(&handle, b"params", MIN).await.unwrap();
+    // Namespaced: a pushed request's handle is not a flow, a code or a RelayState.
+    assert_eq!(s.take_pending(&handle).await.unwrap(), None);
+    assert_eq!(s.take_code(&handle).await.unwrap(), None);
+    assert_eq!(
+        s.take_pushed(&handle).await.unwrap().as_deref(),
+        Some(&b"params"[..])
+    );
+    assert_eq!(s.take_pushed(&handle).await.unwrap(), None);
 }
 
 async fn value_sealed_under_other_key_is_rejected(backend: Arc<dyn KvBackend>) {

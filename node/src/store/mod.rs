@@ -105,6 +105,14 @@ pub trait LoginResultStore: Send + Sync {
 }
 
 /// Replay cache for SAML Response and Assertion IDs.
+/// Pushed authorization requests (RFC 9126) under the handle of their `request_uri`, taken once.
+#[async_trait]
+pub trait PushedRequestStore: Send + Sync {
+    async fn put_pushed(&self, handle: &str, value: &[u8], ttl: Duration) -> Result<(), Error>;
+    /// Atomic and single use: a `request_uri` is good for one authorization request.
+    async fn take_pushed(&self, handle: &str) -> Result<Option<Vec<u8>>, Error>;
+}
+
 #[async_trait]
 pub trait ReplayCache: Send + Sync {
     /// `true` the first time `id` is seen within `ttl`, `false` on every later call (`SET NX`).
@@ -125,6 +133,7 @@ const NS_TOKEN: &str = "at";
 const NS_AUTHN: &str = "relay";
 const NS_REPLAY: &str = "replay";
 const NS_RESULT: &str = "result";
+const NS_PUSHED: &str = "par";
 
 impl SealedStore {
     pub fn new(backend: Arc<dyn KvBackend>, sealer: Sealer) -> Self {
@@ -223,6 +232,16 @@ impl LoginResultStore for SealedStore {
     }
     async fn take_result(&self, handle: &str) -> Result<Option<Vec<u8>>, Error> {
         self.take_sealed(NS_RESULT, handle).await
+    }
+}
+
+#[async_trait]
+impl PushedRequestStore for SealedStore {
+    async fn put_pushed(&self, handle: &str, value: &[u8], ttl: Duration) -> Result<(), Error> {
+        self.put_sealed(NS_PUSHED, handle, value, ttl).await
+    }
+    async fn take_pushed(&self, handle: &str) -> Result<Option<Vec<u8>>, Error> {
+        self.take_sealed(NS_PUSHED, handle).await
     }
 }
 

@@ -14,7 +14,7 @@ use super::error::{AppError, Cause};
 use super::i18n::Locale;
 use super::pages::ErrorKind;
 use crate::oidc::{
-    AuthorizeOutcome, Provider, AUTHORIZE_PATH, DISCOVERY_PATH, JWKS_PATH, TOKEN_PATH,
+    AuthorizeOutcome, Provider, AUTHORIZE_PATH, DISCOVERY_PATH, JWKS_PATH, PAR_PATH, TOKEN_PATH,
     USERINFO_PATH,
 };
 
@@ -29,6 +29,7 @@ pub fn oidc_router(state: OidcState) -> Router {
         .route(JWKS_PATH, get(jwks))
         .route(AUTHORIZE_PATH, get(authorize_get).post(authorize_post))
         .route(TOKEN_PATH, axum::routing::post(token))
+        .route(PAR_PATH, axum::routing::post(par))
         .route(USERINFO_PATH, get(userinfo).post(userinfo))
         .with_state(state)
 }
@@ -152,6 +153,27 @@ async fn token(
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r.headers_mut()
         .insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    Ok(r)
+}
+
+/// `POST /par` (RFC 9126 §2): 201 with the `request_uri`, or an RFC 6749 §5.2 JSON error.
+async fn par(
+    State(p): State<OidcState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let authorization = header_str(&headers, header::AUTHORIZATION);
+    let params = pairs(&body);
+    let response = p
+        .push_authorization_request(&params, authorization)
+        .await
+        .map_err(|error| AppError::Api {
+            error,
+            basic_auth: authorization.is_some(),
+        })?;
+    let mut r = (StatusCode::CREATED, Json(response)).into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(r)
 }
 

@@ -80,10 +80,8 @@ async fn authorize_redirects_rfc6749_errors_with_state_once_redirect_uri_is_vali
             "invalid_scope",
         ),
         (Box::new(|p| set(p, "prompt", "none")), "login_required"),
-        (
-            Box::new(|p| set(p, "request", "eyJ.x.y")),
-            "request_not_supported",
-        ),
+        (Box::new(|p| set(p, "max_age", "soon")), "invalid_request"),
+        (Box::new(|p| set(p, "max_age", "-1")), "invalid_request"),
         (
             Box::new(|p| set(p, "claims", "not json")),
             "invalid_request",

@@ -154,6 +154,41 @@ allowed_scopes = ["openid"]
 allowed_countries = ["EL"]
 min_loa = "high"
 sp_type = "public"
+
+[[clients]]
+client_id = "rp-par"
+display_name = "Land Registry"
+client_secret_sha256 = "{hash}"
+jwks = '{jwks}'
+token_endpoint_auth_method = "client_secret_basic"
+require_pushed_authorization_requests = true
+redirect_uris = ["{REDIRECT}"]
+allowed_scopes = ["openid"]
+allowed_countries = ["EL"]
+min_loa = "low"
+sp_type = "public"
+
+[[clients]]
+client_id = "rp-jar"
+display_name = "Social Security"
+jwks = '{jwks}'
+require_signed_request_object = true
+redirect_uris = ["{REDIRECT}"]
+allowed_scopes = ["openid", "eidas:attribute:email_address"]
+allowed_countries = ["EL", "DE"]
+min_loa = "low"
+sp_type = "public"
+
+[[clients]]
+client_id = "rp-strict"
+display_name = "Customs"
+client_secret_sha256 = "{hash}"
+strict_scopes = true
+redirect_uris = ["{REDIRECT}"]
+allowed_scopes = ["openid"]
+allowed_countries = ["EL"]
+min_loa = "low"
+sp_type = "public"
 "#
     )
 }
@@ -163,12 +198,18 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(backend: Arc<dyn KvBackend>) -> TestApp {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
     let rp_key = PKey::from_ec_key(
         EcKey::generate(&EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap()).unwrap(),
     )
     .unwrap();
+    spawn_instance(backend, rp_key).await
+}
+
+/// One gateway instance on `backend`, whose JWT clients hold `rp_key`: two instances on one
+/// backend are two nodes behind a load balancer.
+pub async fn spawn_instance(backend: Arc<dyn KvBackend>, rp_key: PKey<Private>) -> TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
     let file: ClientsFile = toml::from_str(&clients_toml(&ec_jwk(&rp_key))).unwrap();
     let keys = KeySet::new(vec![
         SigningKey::generate_es256(KeyStatus::Current).unwrap(),
@@ -236,6 +277,28 @@ pub fn query_param(url: &str, name: &str) -> Option<String> {
     url.query_pairs()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())
+}
+
+/// A compact ES256 JWS over `claims` with `key` (kid `rp1`, the one the JWT clients register).
+pub fn sign_jwt(key: &PKey<Private>, claims: &serde_json::Value) -> String {
+    let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"ES256","kid":"rp1"}"#);
+    let input = format!("{header}.{}", URL_SAFE_NO_PAD.encode(claims.to_string()));
+    let der = openssl::sign::Signer::new(openssl::hash::MessageDigest::sha256(), key)
+        .unwrap()
+        .sign_oneshot_to_vec(input.as_bytes())
+        .unwrap();
+    let sig = openssl::ecdsa::EcdsaSig::from_der(&der).unwrap();
+    let mut raw = sig.r().to_vec_padded(32).unwrap();
+    raw.extend(sig.s().to_vec_padded(32).unwrap());
+    format!("{input}.{}", URL_SAFE_NO_PAD.encode(raw))
+}
+
+/// A fresh P-256 key (a client key nobody registered).
+pub fn ec_key() -> PKey<Private> {
+    PKey::from_ec_key(
+        EcKey::generate(&EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap()).unwrap(),
+    )
+    .unwrap()
 }
 
 impl TestApp {

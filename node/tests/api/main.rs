@@ -9,6 +9,7 @@
 mod authorize;
 mod golden;
 mod helpers;
+mod par_jar;
 mod rp_openidconnect;
 mod rp_python;
 mod token;

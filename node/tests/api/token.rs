@@ -157,18 +157,7 @@ fn client_assertion(app: &TestApp, jti: &str) -> String {
 }
 
 fn sign_assertion(app: &TestApp, claims: serde_json::Value) -> String {
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    use base64::Engine;
-    let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"ES256","kid":"rp1"}"#);
-    let input = format!("{header}.{}", URL_SAFE_NO_PAD.encode(claims.to_string()));
-    let der = openssl::sign::Signer::new(openssl::hash::MessageDigest::sha256(), &app.rp_key)
-        .unwrap()
-        .sign_oneshot_to_vec(input.as_bytes())
-        .unwrap();
-    let sig = openssl::ecdsa::EcdsaSig::from_der(&der).unwrap();
-    let mut raw = sig.r().to_vec_padded(32).unwrap();
-    raw.extend(sig.s().to_vec_padded(32).unwrap());
-    format!("{input}.{}", URL_SAFE_NO_PAD.encode(raw))
+    sign_jwt(&app.rp_key, &claims)
 }
 
 #[tokio::test]

@@ -79,7 +79,10 @@ async fn flood_report(gw: &str, setup: &Setup, attackers: usize, secs: u64) -> a
     println!(
         "flood: {attackers} attackers, {secs} s; refusing one 128 KiB response (POST /saml/acs → 303):"
     );
-    println!("{:<28} {:>7} {:>9} {:>9} {:>9}", "shape", "count", "p50 ms", "p99 ms", "max ms");
+    println!(
+        "{:<28} {:>7} {:>9} {:>9} {:>9}",
+        "shape", "count", "p50 ms", "p99 ms", "max ms"
+    );
     for (shape, v) in &mut rep.refuse {
         v.sort();
         println!(
@@ -105,7 +108,11 @@ async fn flood_report(gw: &str, setup: &Setup, attackers: usize, secs: u64) -> a
         println!("  error: {e}");
     }
     if !rep.errors.is_empty() || rep.healthz_failures > 0 {
-        bail!("{} attack errors, {} failed health probes", rep.errors.len(), rep.healthz_failures);
+        bail!(
+            "{} attack errors, {} failed health probes",
+            rep.errors.len(),
+            rep.healthz_failures
+        );
     }
     Ok(())
 }

@@ -159,12 +159,8 @@ pub async fn run(
     let deadline = Instant::now() + duration;
     let mut tasks = Vec::new();
     for a in 0..attackers {
-        let (gw, setup, docs, report) = (
-            gw.to_owned(),
-            setup.clone(),
-            docs.clone(),
-            report.clone(),
-        );
+        let (gw, setup, docs, report) =
+            (gw.to_owned(), setup.clone(), docs.clone(), report.clone());
         tasks.push(tokio::spawn(async move {
             let http = reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
@@ -253,7 +249,11 @@ mod tests {
         for shape in Shape::ALL {
             let doc = shape.document(MAX_MESSAGE_BYTES);
             assert!(doc.len() <= MAX_MESSAGE_BYTES, "{shape:?} {}", doc.len());
-            assert!(doc.len() > MAX_MESSAGE_BYTES * 9 / 10, "{shape:?} {}", doc.len());
+            assert!(
+                doc.len() > MAX_MESSAGE_BYTES * 9 / 10,
+                "{shape:?} {}",
+                doc.len()
+            );
             let code = eidas_node::saml::xml::parse(&doc, MAX_MESSAGE_BYTES)
                 .err()
                 .map(|e| e.code());

@@ -11,7 +11,6 @@ use openssl::pkey::{PKey, Private};
 
 use super::Setup;
 
-
 /// A child process killed on drop.
 pub struct Proc {
     pub child: Child,

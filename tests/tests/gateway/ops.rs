@@ -108,7 +108,8 @@ async fn healthz_readyz_and_check_report_trust() {
     let out = run_node(&["check", "--config", path.to_str().unwrap()], &[]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("warning: oidc.signing_keys has no current RS256 key"),
+        String::from_utf8_lossy(&out.stdout)
+            .contains("warning: oidc.signing_keys has no current RS256 key"),
         "{}",
         text(&out)
     );
