@@ -19,6 +19,9 @@ command -v cc >/dev/null || need+=(build-essential)
 # Headless browser test (tests/browser): Debian's Chromium driven by playwright-core.
 command -v chromium >/dev/null || need+=(chromium)
 command -v npm >/dev/null || need+=(nodejs npm)
+# Apache mod_auth_openidc, an independent relying party (tests/tests/gateway/relying_parties.rs).
+[ -x /usr/sbin/apache2 ] || need+=(apache2)
+[ -f /usr/lib/apache2/modules/mod_auth_openidc.so ] || need+=(libapache2-mod-auth-openidc)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
@@ -42,6 +45,9 @@ redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$r
   --pidfile "$redis_dir/redis.pid" >/dev/null
 trap 'kill "$(cat "$redis_dir/redis.pid")" 2>/dev/null || true; rm -rf "$redis_dir"' EXIT
 export TEST_REDIS_URL="redis://127.0.0.1:$port"
+
+# Node openid-client, another independent relying party (tests/oidc-rp-node), pinned by its lock file.
+(cd tests/oidc-rp-node && npm ci --no-audit --no-fund --silent)
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings

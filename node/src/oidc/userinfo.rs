@@ -15,11 +15,22 @@ pub fn parse_bearer(header: &str) -> Option<&str> {
 }
 
 impl Provider {
+    /// The token comes in `Authorization: Bearer` (RFC 6750 §2.1) or as the form-encoded body
+    /// parameter `access_token` of a POST (§2.2); using both is refused (§2: "MUST NOT use more
+    /// than one method").
     #[tracing::instrument(skip_all)]
-    pub async fn userinfo(&self, authorization: Option<&str>) -> Result<Map<String, Value>, Error> {
-        let token = authorization
-            .and_then(parse_bearer)
-            .ok_or(Error::InvalidAccessToken)?;
+    pub async fn userinfo(
+        &self,
+        authorization: Option<&str>,
+        body_token: Option<&str>,
+    ) -> Result<Map<String, Value>, Error> {
+        let token = match (authorization, body_token) {
+            (Some(_), Some(_)) => return Err(Error::MultipleAuthMethods),
+            (Some(h), None) => parse_bearer(h),
+            (None, Some(t)) => Some(t).filter(|t| !t.is_empty() && t.len() <= 512),
+            (None, None) => None,
+        }
+        .ok_or(Error::InvalidAccessToken)?;
         let bytes = self
             .stores
             .tokens

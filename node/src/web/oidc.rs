@@ -30,7 +30,7 @@ pub fn oidc_router(state: OidcState) -> Router {
         .route(AUTHORIZE_PATH, get(authorize_get).post(authorize_post))
         .route(TOKEN_PATH, axum::routing::post(token))
         .route(PAR_PATH, axum::routing::post(par))
-        .route(USERINFO_PATH, get(userinfo).post(userinfo))
+        .route(USERINFO_PATH, get(userinfo_get).post(userinfo_post))
         .with_state(state)
 }
 
@@ -177,9 +177,41 @@ async fn par(
     Ok(r)
 }
 
-async fn userinfo(State(p): State<OidcState>, headers: HeaderMap) -> Result<Response, AppError> {
+async fn userinfo_get(
+    State(p): State<OidcState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    userinfo(&p, &headers, None).await
+}
+
+/// RFC 6750 §2.2: a form-encoded body may carry `access_token` instead of the header.
+async fn userinfo_post(
+    State(p): State<OidcState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = header_str(&headers, header::CONTENT_TYPE)
+        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+    let params = if form { pairs(&body) } else { Vec::new() };
+    let mut tokens = params.iter().filter(|(k, _)| k == "access_token");
+    let token = match (tokens.next(), tokens.next()) {
+        (_, Some(_)) => {
+            return Err(AppError::Bearer(crate::oidc::Error::RepeatedParameter {
+                param: "access_token".into(),
+            }))
+        }
+        (one, None) => one.map(|(_, v)| v.as_str()),
+    };
+    userinfo(&p, &headers, token).await
+}
+
+async fn userinfo(
+    p: &Provider,
+    headers: &HeaderMap,
+    body_token: Option<&str>,
+) -> Result<Response, AppError> {
     let claims = p
-        .userinfo(header_str(&headers, header::AUTHORIZATION))
+        .userinfo(header_str(headers, header::AUTHORIZATION), body_token)
         .await
         .map_err(AppError::Bearer)?;
     let mut r = Json(claims).into_response();

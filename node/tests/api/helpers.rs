@@ -180,6 +180,18 @@ min_loa = "low"
 sp_type = "public"
 
 [[clients]]
+client_id = "rp-conformance"
+display_name = "Conformance RP"
+client_secret_sha256 = "{hash}"
+jwks = '{jwks}'
+redirect_uris = ["{REDIRECT}", "http://127.0.0.1:9/cb?tenant=a"]
+allowed_scopes = ["openid", "eidas:attribute:current_address", "eidas:attribute:email_address", "eidas:attribute:phone_number"]
+allowed_countries = ["EL"]
+min_loa = "low"
+sp_type = "public"
+id_token_signed_response_alg = "RS256"
+
+[[clients]]
 client_id = "rp-strict"
 display_name = "Customs"
 client_secret_sha256 = "{hash}"
@@ -215,6 +227,7 @@ pub async fn spawn_instance(backend: Arc<dyn KvBackend>, rp_key: PKey<Private>) 
         SigningKey::generate_es256(KeyStatus::Current).unwrap(),
         SigningKey::generate_es256(KeyStatus::Next).unwrap(),
         SigningKey::generate_rsa("ps-1", Alg::PS256, KeyStatus::Current).unwrap(),
+        SigningKey::generate_rsa("rs-1", Alg::RS256, KeyStatus::Current).unwrap(),
     ])
     .unwrap();
     let clients = ClientRegistry::from_settings(&file.clients, &keys.algorithms()).unwrap();

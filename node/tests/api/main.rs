@@ -7,6 +7,7 @@
 )]
 
 mod authorize;
+mod conformance;
 mod golden;
 mod helpers;
 mod par_jar;

@@ -182,7 +182,7 @@ async fn discovery_lists_endpoints_scopes_and_jwks_has_current_and_next_key() {
     assert!(acr.contains(&"http://eidas.europa.eu/LoA/substantial") && acr.contains(&"high"));
     assert_eq!(
         d["id_token_signing_alg_values_supported"],
-        serde_json::json!(["ES256", "PS256"])
+        serde_json::json!(["ES256", "PS256", "RS256"])
     );
     for k in [
         "claims_supported",
@@ -204,7 +204,11 @@ async fn discovery_lists_endpoints_scopes_and_jwks_has_current_and_next_key() {
         .await
         .unwrap();
     let keys = jwks["keys"].as_array().unwrap();
-    assert_eq!(keys.len(), 3, "current ES256, next ES256, current PS256");
+    assert_eq!(
+        keys.len(),
+        4,
+        "current ES256, next ES256, current PS256, current RS256"
+    );
     assert!(keys
         .iter()
         .all(|k| k["kid"].as_str().is_some_and(|k| !k.is_empty())));

@@ -234,6 +234,8 @@ pub struct GwConfig {
     pub server_extra: String,
     /// Load the RS256 ID token key besides the ES256 one (as the example configs do).
     pub rs256: bool,
+    /// Further `[[clients]]` entries, appended verbatim.
+    pub extra_clients: String,
 }
 
 impl GwConfig {
@@ -251,6 +253,7 @@ impl GwConfig {
             key_prefix: format!("e2e-{:016x}:", rand_u64()),
             server_extra: String::new(),
             rs256: true,
+            extra_clients: String::new(),
         }
     }
 
@@ -329,6 +332,7 @@ sp_type = "public"
 "#,
             hash = hex(&openssl::sha::sha256(SECRET.as_bytes())),
         ));
+        s.push_str(&self.extra_clients);
         s
     }
 

@@ -17,3 +17,4 @@ mod login;
 mod ops;
 mod redis;
 mod rejection;
+mod relying_parties;
