@@ -79,13 +79,19 @@ impl CpuPool {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        let _permit = tokio::time::timeout(self.max_wait, self.permits.acquire())
+        let permit = tokio::time::timeout(self.max_wait, self.permits.clone().acquire_owned())
             .await
             .map_err(|_| Busy::Timeout)?
             .map_err(|_| Busy::JobFailed)?;
         let (tx, rx) = oneshot::channel();
+        // The slot is given back when the job has run, not when the caller stops waiting: a
+        // caller that goes away (a client disconnecting) cannot make room for more jobs than
+        // there are threads.
         self.jobs
-            .send(Box::new(move || drop(tx.send(job()))))
+            .send(Box::new(move || {
+                let _ = tx.send(job());
+                drop(permit);
+            }))
             .map_err(|_| Busy::JobFailed)?;
         rx.await.map_err(|_| Busy::JobFailed)
     }
@@ -145,6 +151,30 @@ mod tests {
         let (first, second) = tokio::join!(hog, late);
         assert_eq!(first, Ok(()));
         assert_eq!(second, Err(Busy::Timeout));
+    }
+
+    #[tokio::test]
+    async fn a_caller_that_goes_away_keeps_its_slot_until_the_job_has_run() {
+        let pool = CpuPool::new(1, Duration::from_millis(50));
+        let (release, gate) = std::sync::mpsc::channel::<()>();
+        let first = {
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                pool.run(move || gate.recv_timeout(Duration::from_secs(20)).is_ok())
+                    .await
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        first.abort();
+        assert!(first.await.is_err(), "the first caller went away");
+        // Its job still holds the only thread, so the slot is not free.
+        assert_eq!(pool.run(|| ()).await, Err(Busy::Timeout));
+        release.send(()).ok();
+        let pool = CpuPool {
+            max_wait: Duration::from_secs(20),
+            ..pool
+        };
+        assert_eq!(pool.run(|| 1).await, Ok(1));
     }
 
     #[tokio::test]

@@ -136,13 +136,21 @@ impl Provider {
         }
         let now = self.clock.now().unix_timestamp();
         match claims.get("exp") {
-            Some(exp) if exp.as_i64().is_none_or(|e| e + SKEW_SECONDS <= now) => {
+            Some(exp)
+                if exp
+                    .as_i64()
+                    .is_none_or(|e| e.saturating_add(SKEW_SECONDS) <= now) =>
+            {
                 return Err(bad("expired"))
             }
             _ => {}
         }
         match claims.get("nbf") {
-            Some(nbf) if nbf.as_i64().is_none_or(|n| n > now + SKEW_SECONDS) => {
+            Some(nbf)
+                if nbf
+                    .as_i64()
+                    .is_none_or(|n| n > now.saturating_add(SKEW_SECONDS)) =>
+            {
                 return Err(bad("not yet valid"))
             }
             _ => {}
