@@ -22,6 +22,7 @@ const REDIRECT: &str = "https://rp.example/cb";
 
 fn identity() -> VerifiedIdentity {
     VerifiedIdentity {
+        method: LoginMethod::Eidas,
         country: "EL".into(),
         loa: Loa::notified(LoaLevel::High),
         authn_instant: time::OffsetDateTime::now_utc(),

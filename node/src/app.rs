@@ -19,7 +19,7 @@ use crate::store::memory::MemoryBackend;
 use crate::store::redis::RedisBackend;
 use crate::store::{KvBackend, SealedStore, Sealer};
 use crate::trust::{Source, TrustStore};
-use crate::web::{self, LoginSettings, WebState};
+use crate::web::{self, LoginSettings, SamlPath, SamlTimes, WebState};
 
 /// Everything the handlers share. Cheap to clone.
 pub type AppState = Arc<WebState>;
@@ -291,11 +291,13 @@ pub async fn build(s: &Settings, clock: Arc<dyn Clock>) -> Result<AppState, Vec<
             i64::try_from(s.saml.metadata_validity_hours).unwrap_or(24),
         ),
     };
-    let login = LoginSettings {
+    let times = SamlTimes {
         skew: time::Duration::seconds(i64::try_from(s.saml.clock_skew_seconds).unwrap_or(60)),
         max_response_age: time::Duration::seconds(
             i64::try_from(max_response_age_seconds(s)).unwrap_or(900),
         ),
+    };
+    let login = LoginSettings {
         pending_ttl: Duration::from_secs(s.oidc.login_timeout_seconds),
         result_ttl: Duration::from_secs(120),
         default_locale: web::i18n::Locale::parse(&s.ui.default_locale)
@@ -304,12 +306,11 @@ pub async fn build(s: &Settings, clock: Arc<dyn Clock>) -> Result<AppState, Vec<
     };
     Ok(Arc::new(WebState::new(
         Arc::new(provider),
-        Arc::new(sp),
-        info,
         Arc::new(trust),
         store,
         clock,
         login,
+        SamlPath::new(Arc::new(sp), info, times),
     )))
 }
 
@@ -436,9 +437,12 @@ mod tests {
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/demo/gateway.toml");
         let s = Settings::load(&path, std::iter::empty()).unwrap();
         let state = build(&s, Arc::new(SystemClock)).await.unwrap();
-        assert_eq!(state.sp.entity_id, "http://127.0.0.1:8080/saml/metadata");
-        assert_eq!(state.sp.acs_url, "http://127.0.0.1:8080/saml/acs");
-        assert_eq!(state.sp.decryption.len(), 2);
+        assert_eq!(
+            state.saml.sp.entity_id,
+            "http://127.0.0.1:8080/saml/metadata"
+        );
+        assert_eq!(state.saml.sp.acs_url, "http://127.0.0.1:8080/saml/acs");
+        assert_eq!(state.saml.sp.decryption.len(), 2);
         assert!(state.provider.clients.get("demo-eservice").is_some());
         assert_eq!(state.trust.status().len(), 2);
         assert!(!state.login.secure_cookies);

@@ -276,9 +276,39 @@ pub enum Subject {
     Legal(LegalPerson),
 }
 
-/// A foreign identity whose response passed every check of eidas-requirements §2.
+/// How the citizen proved who they are. Feeds `amr`; each way in has one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LoginMethod {
+    /// Through the citizen's country's eIDAS node (SAML).
+    #[default]
+    Eidas,
+}
+
+impl LoginMethod {
+    /// The `amr` value (OIDC Core §2). Not an RFC 8176 value: none fits cross-border eID.
+    pub fn amr(self) -> &'static str {
+        match self {
+            LoginMethod::Eidas => "eidas",
+        }
+    }
+}
+
+/// Where the OIDC `sub` of an identity comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubjectPolicy<'a> {
+    /// A persistent identifier the source vouches for (the eIDAS unique identifier,
+    /// eidas-requirements §2 step 11): `sub` itself for public clients, the input of the
+    /// pairwise hash for the others.
+    Persistent(&'a str),
+}
+
+/// An identity that passed every check of its way in (for eIDAS: eidas-requirements §2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VerifiedIdentity {
+    /// How it was proved. Absent in state written before the field existed: eIDAS.
+    #[serde(default)]
+    pub method: LoginMethod,
     /// The issuing country: first part of the (Legal)PersonIdentifier, equal to the selected one.
     pub country: String,
     pub loa: Loa,
@@ -289,11 +319,16 @@ pub struct VerifiedIdentity {
 
 impl VerifiedIdentity {
     /// The raw eIDAS identifier (`CC/DD/…`) of the natural or legal person.
-    pub fn identifier(&self) -> &str {
+    pub fn eidas_identifier(&self) -> &str {
         match &self.subject {
             Subject::Natural(p) => &p.person_identifier,
             Subject::Legal(p) => &p.legal_person_identifier,
         }
+    }
+
+    /// How to derive `sub`: every subject today carries a persistent eIDAS identifier.
+    pub fn subject_policy(&self) -> SubjectPolicy<'_> {
+        SubjectPolicy::Persistent(self.eidas_identifier())
     }
 }
 

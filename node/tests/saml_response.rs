@@ -589,7 +589,7 @@ fn a_comment_inside_name_id_or_person_identifier_does_not_truncate_the_value() {
     assert!(injected.contains("<!-- cut -->"));
     spec.assertion_override = Some(injected);
     let v = validate(&build(&spec), &req).unwrap();
-    assert_eq!(v.identity.identifier(), "CZ/SE/1234567890");
+    assert_eq!(v.identity.eidas_identifier(), "CZ/SE/1234567890");
 }
 
 #[test]

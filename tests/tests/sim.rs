@@ -603,7 +603,7 @@ async fn picker_page_offers_identities_loas_and_faults_and_answers_once() {
     let text = response::decode_post(rf.field("SAMLResponse").unwrap()).unwrap();
     let v = bed.validate(&text, &built, &ps).unwrap();
     assert_eq!(v.identity.loa.level, LoaLevel::High);
-    assert_eq!(v.identity.identifier(), "XA/SE/GR-0002-TEST");
+    assert_eq!(v.identity.eidas_identifier(), "XA/SE/GR-0002-TEST");
 
     // The handle is single-use.
     let again = bed

@@ -141,9 +141,6 @@ pub const CLAIMS_SUPPORTED: &[&str] = &[
     "eidas_sic",
 ];
 
-/// The `amr` value for every eIDAS login (not an RFC 8176 value: none fits cross-border eID).
-pub const AMR_EIDAS: &str = "eidas";
-
 /// Identity claims for `identity`, limited to `attributes` (already checked against what the
 /// client may ask). `include_raw_identifier` is false for pairwise clients, whose point is that
 /// they cannot correlate users.
@@ -156,7 +153,7 @@ pub fn identity_claims(
     let wants = |a: OptionalAttribute| attributes.contains(&a);
     c.insert("eidas_country".into(), json!(identity.country));
     c.insert("acr".into(), json!(identity.loa.uri()));
-    c.insert("amr".into(), json!([AMR_EIDAS]));
+    c.insert("amr".into(), json!([identity.method.amr()]));
     match &identity.subject {
         Subject::Natural(p) => {
             if include_raw_identifier {
@@ -370,6 +367,7 @@ pub(crate) mod tests {
 
     pub fn greek_identity() -> VerifiedIdentity {
         VerifiedIdentity {
+            method: crate::identity::LoginMethod::Eidas,
             country: "EL".into(),
             loa: Loa::notified(LoaLevel::High),
             authn_instant: time::macros::datetime!(2026-01-02 03:04:05 UTC),

@@ -94,8 +94,6 @@ impl Provider {
     }
 }
 
-/// The identity must answer the request: LoA at least the minimum (eIDAS LoA are hierarchical),
-/// the pre-selected or an allowed country, and the requested person type.
 /// Tolerated clock difference between us and the country that set `AuthnInstant`.
 const MAX_AGE_LEEWAY_SECONDS: i64 = 60;
 
@@ -118,6 +116,8 @@ fn check_max_age(
     Ok(())
 }
 
+/// The identity must answer the request: LoA at least the minimum (eIDAS LoA are hierarchical),
+/// the pre-selected or an allowed country, and the requested person type.
 fn check_identity(
     client: &Client,
     request: &AuthorizationRequest,

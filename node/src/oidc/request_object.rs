@@ -23,6 +23,8 @@ pub const PUSHED_REQUEST_TTL: Duration = Duration::from_secs(60);
 const MAX_REQUEST_OBJECT: usize = 16 * 1024;
 /// Claims of a request object that describe the JWT itself, not the authorization request.
 const JWT_CLAIMS: [&str; 6] = ["iss", "aud", "exp", "iat", "nbf", "jti"];
+/// Longest a request object may be valid for (`exp` − now).
+const MAX_REQUEST_OBJECT_LIFETIME: i64 = 3600;
 /// Allowed clock difference for a request object's `exp` and `nbf`.
 const SKEW_SECONDS: i64 = 60;
 
@@ -134,16 +136,18 @@ impl Provider {
         if !aud_ok {
             return Err(bad("aud must be the issuer"));
         }
+        // `exp` is required and at most an hour ahead, so a request object that leaked (it
+        // passes through the browser) cannot be replayed for long.
         let now = self.clock.now().unix_timestamp();
-        match claims.get("exp") {
-            Some(exp)
-                if exp
-                    .as_i64()
-                    .is_none_or(|e| e.saturating_add(SKEW_SECONDS) <= now) =>
-            {
-                return Err(bad("expired"))
-            }
-            _ => {}
+        let exp = claims
+            .get("exp")
+            .and_then(Value::as_i64)
+            .ok_or(bad("exp is required"))?;
+        if exp.saturating_add(SKEW_SECONDS) <= now {
+            return Err(bad("expired"));
+        }
+        if exp > now.saturating_add(MAX_REQUEST_OBJECT_LIFETIME) {
+            return Err(bad("exp is more than an hour ahead"));
         }
         match claims.get("nbf") {
             Some(nbf)
@@ -199,6 +203,8 @@ impl Provider {
                     .await?
                     .ok_or(Error::InvalidRequestUri)?;
                 let pushed: PushedRequest = serde_json::from_slice(&bytes)?;
+                // Taken before the check: a request_uri shown with another client_id is spent
+                // (it travels through the browser like a bearer value; RFC 9126 §4).
                 if pushed.client_id != client.client_id {
                     return Err(Error::InvalidRequestUri);
                 }

@@ -13,8 +13,8 @@ use super::authorize::AuthorizationRequest;
 use super::claims::{identity_claims, pairwise_subject};
 use super::client::{AuthMethod, SubjectType};
 use super::jose::{b64, UnverifiedJws};
-use super::{ct_eq, random_handle, Client, Error, Provider, TOKEN_PATH};
-use crate::identity::VerifiedIdentity;
+use super::{ct_eq, random_handle, Client, Error, Provider, PAR_PATH, TOKEN_PATH};
+use crate::identity::{SubjectPolicy, VerifiedIdentity};
 
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 /// Longest client assertion lifetime we accept (RFC 7523 §3 lets us bound `exp`).
@@ -215,17 +215,26 @@ impl Provider {
         if s("iss") != Some(&client.client_id) || s("sub") != Some(&client.client_id) {
             return Err(bad("iss and sub must be the client_id"));
         }
-        let token_endpoint = self.config.endpoint(TOKEN_PATH);
+        // RFC 7523 §3: the token endpoint or the issuer; RFC 9126 §2: also the PAR endpoint.
+        let audiences = [
+            self.config.endpoint(TOKEN_PATH),
+            self.config.endpoint(PAR_PATH),
+            self.config.issuer.clone(),
+        ];
         let aud_ok = match claims.get("aud") {
-            Some(Value::String(a)) => *a == token_endpoint || *a == self.config.issuer,
-            Some(Value::Array(a)) => a.iter().any(|v| {
-                v.as_str()
-                    .is_some_and(|v| v == token_endpoint || v == self.config.issuer)
-            }),
+            Some(Value::String(a)) => audiences.contains(a),
+            Some(Value::Array(a)) => a
+                .iter()
+                .any(|v| v.as_str().is_some_and(|v| audiences.iter().any(|x| x == v))),
             _ => false,
         };
         if !aud_ok {
-            return Err(bad("aud must be the token endpoint or the issuer"));
+            return Err(bad("aud must be the token or PAR endpoint or the issuer"));
+        }
+        // A request object (RFC 9101) is signed with the same key and may carry `aud` = issuer;
+        // one that passed through a browser must not double as a client assertion.
+        if claims.contains_key("response_type") || claims.contains_key("redirect_uri") {
+            return Err(bad("an authorization request is not a client assertion"));
         }
         let now = self.clock.now().unix_timestamp();
         let exp = claims
@@ -319,14 +328,15 @@ impl Provider {
         client: &Client,
         identity: &VerifiedIdentity,
     ) -> Result<String, Error> {
+        let SubjectPolicy::Persistent(id) = identity.subject_policy();
         match client.subject_type {
-            SubjectType::Public => Ok(identity.identifier().to_owned()),
+            SubjectType::Public => Ok(id.to_owned()),
             SubjectType::Pairwise => {
                 use secrecy::ExposeSecret;
                 Ok(pairwise_subject(
                     self.config.pairwise_key.expose_secret(),
                     &client.sector_identifier,
-                    identity.identifier(),
+                    id,
                 )?)
             }
         }

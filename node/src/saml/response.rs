@@ -18,7 +18,7 @@ use super::schema;
 use super::sp::ServiceProvider;
 use super::xml::{self, ns};
 use super::xmlenc::{self, DecryptionPolicy};
-use crate::identity::{Loa, VerifiedIdentity};
+use crate::identity::{Loa, LoginMethod, VerifiedIdentity};
 
 const STATUS_SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
 const STATUS_PREFIX: &str = "urn:oasis:names:tc:SAML:2.0:status:";
@@ -327,12 +327,13 @@ fn check_assertion(
     // §2 steps 11-12.
     let subject = assertion::parse_attributes(*attrs, requested, ctx.allow_representatives)?;
     let identity = VerifiedIdentity {
+        method: LoginMethod::Eidas,
         country: String::new(),
         loa,
         authn_instant,
         subject,
     };
-    let country = check_identifier_country(identity.identifier(), requested, ctx)?;
+    let country = check_identifier_country(identity.eidas_identifier(), requested, ctx)?;
     Ok(CheckedAssertion {
         assertion_id,
         not_on_or_after: subject_nooa.min(conditions_nooa),

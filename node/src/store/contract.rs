@@ -151,9 +151,9 @@ async fn remember_once_is_true_only_the_first_time(backend: Arc<dyn KvBackend>) 
 async fn pending_authn_round_trips_once(backend: Arc<dyn KvBackend>) {
     let s = store(backend);
     let relay = unique("relay");
-    s.put_authn(&relay, b"authn", MIN).await.unwrap();
-    assert_eq!(s.take_authn(&relay).await.unwrap(), Some(b"authn".to_vec()));
-    assert_eq!(s.take_authn(&relay).await.unwrap(), None);
+    s.put_login(&relay, b"authn", MIN).await.unwrap();
+    assert_eq!(s.take_login(&relay).await.unwrap(), Some(b"authn".to_vec()));
+    assert_eq!(s.take_login(&relay).await.unwrap(), None);
     let handle = unique("result");
     s.put_result(&handle, b"outcome", MIN).await.unwrap();
     assert_eq!(

@@ -89,10 +89,10 @@ pub trait AccessTokenStore: Send + Sync {
 /// (eidas-requirements §1.3). The value (the AuthnRequest ID, what it asked for, the flow id and
 /// the browser binding) is defined by the login step and opaque here.
 #[async_trait]
-pub trait PendingAuthnStore: Send + Sync {
-    async fn put_authn(&self, relay_state: &str, value: &[u8], ttl: Duration) -> Result<(), Error>;
+pub trait PendingLoginStore: Send + Sync {
+    async fn put_login(&self, handle: &str, value: &[u8], ttl: Duration) -> Result<(), Error>;
     /// Atomic single use, so that a replayed Response finds nothing to complete.
-    async fn take_authn(&self, relay_state: &str) -> Result<Option<Vec<u8>>, Error>;
+    async fn take_login(&self, handle: &str) -> Result<Option<Vec<u8>>, Error>;
 }
 
 /// The outcome of the SAML exchange between the ACS and the resume step, keyed by a fresh
@@ -104,7 +104,6 @@ pub trait LoginResultStore: Send + Sync {
     async fn take_result(&self, handle: &str) -> Result<Option<Vec<u8>>, Error>;
 }
 
-/// Replay cache for SAML Response and Assertion IDs.
 /// Pushed authorization requests (RFC 9126) under the handle of their `request_uri`, taken once.
 #[async_trait]
 pub trait PushedRequestStore: Send + Sync {
@@ -113,6 +112,7 @@ pub trait PushedRequestStore: Send + Sync {
     async fn take_pushed(&self, handle: &str) -> Result<Option<Vec<u8>>, Error>;
 }
 
+/// Replay cache for SAML Response and Assertion IDs.
 #[async_trait]
 pub trait ReplayCache: Send + Sync {
     /// `true` the first time `id` is seen within `ttl`, `false` on every later call (`SET NX`).
@@ -130,7 +130,9 @@ pub struct SealedStore {
 const NS_PENDING: &str = "authz";
 const NS_CODE: &str = "code";
 const NS_TOKEN: &str = "at";
-const NS_AUTHN: &str = "relay";
+/// `relay` because the first way in keys it by RelayState; kept so that a rolling deploy finds
+/// the logins in flight.
+const NS_LOGIN: &str = "relay";
 const NS_REPLAY: &str = "replay";
 const NS_RESULT: &str = "result";
 const NS_PUSHED: &str = "par";
@@ -216,12 +218,12 @@ impl AccessTokenStore for SealedStore {
 }
 
 #[async_trait]
-impl PendingAuthnStore for SealedStore {
-    async fn put_authn(&self, relay_state: &str, value: &[u8], ttl: Duration) -> Result<(), Error> {
-        self.put_sealed(NS_AUTHN, relay_state, value, ttl).await
+impl PendingLoginStore for SealedStore {
+    async fn put_login(&self, handle: &str, value: &[u8], ttl: Duration) -> Result<(), Error> {
+        self.put_sealed(NS_LOGIN, handle, value, ttl).await
     }
-    async fn take_authn(&self, relay_state: &str) -> Result<Option<Vec<u8>>, Error> {
-        self.take_sealed(NS_AUTHN, relay_state).await
+    async fn take_login(&self, handle: &str) -> Result<Option<Vec<u8>>, Error> {
+        self.take_sealed(NS_LOGIN, handle).await
     }
 }
 

@@ -91,7 +91,7 @@ async fn authorize(
         .iter()
         .find(|(k, _)| k == "ui_locales")
         .map(|(_, v)| v.as_str());
-    let locale = super::login::negotiate(
+    let locale = super::flow::negotiate(
         None,
         ui_locales
             .map(|u| u.split(' ').collect::<Vec<_>>())
@@ -190,8 +190,10 @@ async fn userinfo_post(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let form = header_str(&headers, header::CONTENT_TYPE)
-        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+    let form = header_str(&headers, header::CONTENT_TYPE).is_some_and(|c| {
+        c.to_ascii_lowercase()
+            .starts_with("application/x-www-form-urlencoded")
+    });
     let params = if form { pairs(&body) } else { Vec::new() };
     let mut tokens = params.iter().filter(|(k, _)| k == "access_token");
     let token = match (tokens.next(), tokens.next()) {

@@ -564,6 +564,7 @@ async fn oidcc_ensure_request_object_with_redirect_uri() {
     let object = sign_jwt(
         &app.rp_key,
         &json!({"client_id": CLIENT, "iss": CLIENT, "aud": app.base, "response_type": "code",
+                "exp": time::OffsetDateTime::now_utc().unix_timestamp() + 300,
                 "redirect_uri": REDIRECT, "scope": "openid", "state": "conf-state",
                 "nonce": "obj-nonce", "code_challenge": challenge, "code_challenge_method": "S256"}),
     );

@@ -56,6 +56,7 @@ pub struct TestApp {
 /// The fixed identity the test login step "authenticates": a Greek citizen with a non-Latin name.
 pub fn test_identity() -> VerifiedIdentity {
     VerifiedIdentity {
+        method: LoginMethod::Eidas,
         country: "EL".into(),
         loa: Loa::notified(LoaLevel::High),
         authn_instant: OffsetDateTime::now_utc(),

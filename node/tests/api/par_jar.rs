@@ -302,6 +302,15 @@ async fn bad_request_objects_are_refused_on_a_page() {
             sign_jwt(&app.rp_key, &with("request_uri", json!("urn:x"))),
         ),
         ("encrypted (JWE)", "a.b.c.d.e".to_owned()),
+        ("no exp", {
+            let mut c = good.clone();
+            c.as_object_mut().unwrap().remove("exp");
+            sign_jwt(&app.rp_key, &c)
+        }),
+        (
+            "exp two hours ahead",
+            sign_jwt(&app.rp_key, &with("exp", json!(now() + 7200))),
+        ),
         ("garbage", "eyJ.x.y".to_owned()),
     ];
     for (what, jwt) in cases {
@@ -358,9 +367,10 @@ async fn a_request_object_can_be_pushed_with_private_key_jwt() {
         ("client_assertion_type".to_owned(), JWT_BEARER.to_owned()),
         (
             "client_assertion".to_owned(),
-            client_assertion(&app, "rp-jar", &app.base),
+            client_assertion(&app, "rp-jar", &format!("{}/par", app.base)),
         ),
     ];
+    // RFC 9126 §2: the PAR endpoint is a valid audience for the client assertion.
     let (s, body) = push(&app, &form, None).await;
     assert_eq!(s, 201, "{body}");
     let uri = body["request_uri"].as_str().unwrap();
@@ -552,5 +562,26 @@ async fn a_client_assertion_replayed_at_another_instance_is_refused() {
         (s, body["error"].as_str()),
         (401, Some("invalid_client")),
         "{body}"
+    );
+}
+
+/// A request object is signed with the client's key and may name the issuer as audience; one
+/// that passed through a browser must not be accepted as a client assertion.
+#[tokio::test]
+async fn a_request_object_cannot_be_replayed_as_a_client_assertion() {
+    let app = spawn_app().await;
+    let (_, challenge) = pkce();
+    let mut claims = request_claims(&app, "rp-jar", &challenge);
+    claims["sub"] = json!("rp-jar");
+    claims["jti"] = json!("looks-like-an-assertion");
+    let object = sign_jwt(&app.rp_key, &claims);
+    let mut form = auth_params("rp-jar", &challenge);
+    form.push(("client_assertion_type".into(), JWT_BEARER.into()));
+    form.push(("client_assertion".into(), object));
+    let (s, b) = push(&app, &form, None).await;
+    assert_eq!(
+        (s, b["error"].as_str()),
+        (401, Some("invalid_client")),
+        "{b}"
     );
 }

@@ -1,0 +1,112 @@
+//! The choice page (`GET /login`, `POST /login`): how the citizen will prove who they are. Today
+//! the one way in is their country's eIDAS node, so the page lists the countries that can serve
+//! the request; it is skipped when the client pre-selected a country. A choice is dispatched to
+//! its way in ([`Choice`]), which starts from the neutral [`FlowContext`].
+
+use std::sync::Arc;
+
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Form, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::error::{AppError, Cause};
+use super::flow::{bad_input, FlowContext};
+use super::pages::{self, ErrorKind};
+use super::{saml, WebState};
+use crate::trust::Offer;
+
+/// What the citizen may choose: a country (eIDAS). A second way in adds a variant here and its
+/// own module beside `saml`.
+enum Choice {
+    Country(String),
+}
+
+async fn start(s: &WebState, ctx: &FlowContext<'_>, choice: Choice) -> Result<Response, AppError> {
+    match choice {
+        Choice::Country(cc) => saml::start(s, ctx, &cc).await,
+    }
+}
+
+fn offers(s: &WebState, ctx: &FlowContext) -> Vec<Offer> {
+    s.trust.offers(
+        |cc| ctx.client.allowed_countries.contains(cc),
+        ctx.request.min_loa,
+        ctx.request.person_type,
+        ctx.locale.tag(),
+    )
+}
+
+/// Origins a form on our pages may post to (CSP `form-action`; it also governs the redirect
+/// that follows the post, so the client's redirect_uri origin is included for cancel).
+fn form_action(redirect_uri: &str) -> String {
+    match url::Url::parse(redirect_uri) {
+        Ok(u) if u.origin().is_tuple() => format!("'self' {}", u.origin().ascii_serialization()),
+        // A custom-scheme redirect_uri (native app) has no tuple origin: allow its scheme.
+        Ok(u) => format!("'self' {}:", u.scheme()),
+        Err(_) => "'self'".into(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct FlowQuery {
+    flow: String,
+    lang: Option<String>,
+}
+
+/// `GET /login?flow=…`: the choice page, or straight on when the client pre-selected a country.
+pub(super) async fn choose(
+    State(s): State<Arc<WebState>>,
+    headers: HeaderMap,
+    q: Result<Query<FlowQuery>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let Query(q) = q.map_err(|e| bad_input(&s, &headers, e))?;
+    let ctx = FlowContext::load(&s, &q.flow, q.lang.as_deref(), &headers).await?;
+    if let Some(cc) = ctx.request.country.clone() {
+        return start(&s, &ctx, Choice::Country(cc)).await;
+    }
+    let offers = offers(&s, &ctx);
+    if offers.is_empty() {
+        tracing::warn!(client_id = %ctx.client.client_id, min_loa = ?ctx.request.min_loa, "no country can serve the request");
+    }
+    let html = pages::choose_country(ctx.locale, &q.flow, &ctx.client.display_name, &offers);
+    Ok(pages::html_response(
+        StatusCode::OK,
+        html,
+        &form_action(&ctx.request.redirect_uri),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct ChosenForm {
+    flow: String,
+    country: String,
+    lang: Option<String>,
+}
+
+/// `POST /login`: the citizen chose.
+pub(super) async fn chosen(
+    State(s): State<Arc<WebState>>,
+    headers: HeaderMap,
+    f: Result<Form<ChosenForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(f) = f.map_err(|e| bad_input(&s, &headers, e))?;
+    let ctx = FlowContext::load(&s, &f.flow, f.lang.as_deref(), &headers).await?;
+    // A country pre-selected by the client cannot be swapped; otherwise only what the page
+    // offered may be chosen (eidas-requirements §5).
+    if ctx
+        .request
+        .country
+        .as_ref()
+        .is_some_and(|cc| *cc != f.country)
+        || !offers(&s, &ctx).iter().any(|o| o.code == f.country)
+    {
+        return Err(AppError::page(
+            ErrorKind::CountryUnavailable,
+            ctx.locale,
+            Cause::msg("chosen country is not offered for this request"),
+        ));
+    }
+    start(&s, &ctx, Choice::Country(f.country)).await
+}

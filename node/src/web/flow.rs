@@ -1,0 +1,309 @@
+//! The method-neutral part of a login: loading the parked authorization with its client and the
+//! browser that started it ([`FlowContext`]), the citizen's language, the [`Outcome`] every way in
+//! ends with, [`finish`] (park the outcome, 303 to `/resume`), the same-site `resume` step that
+//! checks the browser binding and ends the OIDC flow, and `cancel`.
+//!
+//! A way in (today `saml`) starts from a [`FlowContext`], keeps a [`FlowHandle`] with its own
+//! state while the citizen is away, and calls [`finish`] when they come back. It never touches the
+//! OIDC flow itself; this module never knows a protocol of a way in.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Form, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+
+use super::binding;
+use super::error::{AppError, Cause};
+use super::i18n::Locale;
+use super::pages::ErrorKind;
+use super::{see_other, WebState, RESUME_PATH};
+use crate::identity::VerifiedIdentity;
+use crate::oidc::{AuthorizationRequest, Client, ErrorCode};
+use crate::store::LoginResultStore;
+
+/// The citizen's language: explicit choice, then `ui_locales`, then `Accept-Language`.
+pub fn negotiate(
+    explicit: Option<&str>,
+    ui_locales: Option<&[&str]>,
+    headers: &HeaderMap,
+    default: Locale,
+) -> Locale {
+    explicit
+        .and_then(Locale::parse)
+        .or_else(|| ui_locales.and_then(|u| Locale::from_ui_locales(u.iter().copied())))
+        .or_else(|| {
+            headers
+                .get(axum::http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Locale::from_accept_language)
+        })
+        .unwrap_or(default)
+}
+
+pub(super) fn request_locale(
+    s: &WebState,
+    explicit: Option<&str>,
+    req: Option<&AuthorizationRequest>,
+    headers: &HeaderMap,
+) -> Locale {
+    let ui: Option<Vec<&str>> = req.map(|r| r.ui_locales.iter().map(String::as_str).collect());
+    negotiate(explicit, ui.as_deref(), headers, s.login.default_locale)
+}
+
+/// A missing or malformed parameter: a page, not axum's plain-text rejection.
+pub(super) fn bad_input(
+    s: &WebState,
+    headers: &HeaderMap,
+    e: impl std::error::Error + Send + Sync + 'static,
+) -> AppError {
+    let locale = request_locale(s, None, None, headers);
+    AppError::page(ErrorKind::BadRequest, locale, Cause::new(e))
+}
+
+pub(super) fn unavailable(
+    locale: Locale,
+    e: impl std::error::Error + Send + Sync + 'static,
+) -> AppError {
+    AppError::page(ErrorKind::Unavailable, locale, Cause::new(e))
+}
+
+/// A parked authorization at a login step, with its client and the browser that started it.
+pub(super) struct FlowContext<'s> {
+    pub flow_id: String,
+    pub request: AuthorizationRequest,
+    pub client: &'s Client,
+    /// The browser id from the cookie (its fingerprint matched the flow's binding).
+    pub browser: String,
+    pub locale: Locale,
+}
+
+impl FlowContext<'_> {
+    /// Loads the parked authorization, its client and the browser id; any failure is a page.
+    /// Only the browser that called `/authorize` may continue (or cancel) its flow: a leaked flow
+    /// id must not let another browser run the login and hand the result back (session swapping).
+    pub async fn load<'s>(
+        s: &'s WebState,
+        flow: &str,
+        lang: Option<&str>,
+        headers: &HeaderMap,
+    ) -> Result<FlowContext<'s>, AppError> {
+        let fallback = request_locale(s, lang, None, headers);
+        let request = s
+            .provider
+            .pending_authorization(flow)
+            .await
+            .map_err(|e| AppError::oidc_page(e, fallback))?;
+        let locale = request_locale(s, lang, Some(&request), headers);
+        let client = s.provider.clients.get(&request.client_id).ok_or_else(|| {
+            AppError::page(
+                ErrorKind::BadRequest,
+                locale,
+                Cause::msg("client of a pending flow is no longer configured"),
+            )
+        })?;
+        let browser = binding::browser_id(headers, s.login.secure_cookies)
+            .filter(|id| {
+                request.agent_binding.as_deref() == Some(binding::fingerprint(id).as_str())
+            })
+            .ok_or_else(|| {
+                AppError::page(
+                    ErrorKind::OtherBrowser,
+                    locale,
+                    Cause::msg("login step reached without the browser that started the flow"),
+                )
+            })?;
+        Ok(FlowContext {
+            flow_id: flow.to_owned(),
+            request,
+            client,
+            browser,
+            locale,
+        })
+    }
+
+    /// What a way in keeps while the citizen is away, to hand back to [`finish`].
+    pub fn handle(&self) -> FlowHandle {
+        FlowHandle {
+            flow_id: self.flow_id.clone(),
+            browser: binding::fingerprint(&self.browser),
+            locale: self.locale,
+        }
+    }
+}
+
+/// Which flow, which browser (its fingerprint), which language: kept by a way in with its own
+/// state (flattened into it, so the stored form is the same for every way in).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct FlowHandle {
+    pub flow_id: String,
+    /// [`binding::fingerprint`] of the browser id that started the flow.
+    pub browser: String,
+    pub locale: Locale,
+}
+
+/// How a way in ended, as the resume step needs it.
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) enum Outcome {
+    Identity(Box<VerifiedIdentity>),
+    /// The citizen cancelled or was refused where they authenticated (eidas-requirements §5 →
+    /// `access_denied`).
+    Denied,
+    /// The other side reported a failure (§5 → `server_error`, our choice).
+    PeerFailure {
+        reference: String,
+    },
+    /// Our validation rejected the answer (§2): abort (IA §5(8)); the client learns only that.
+    Rejected {
+        reference: String,
+    },
+    /// We could not check the answer now (overload): `temporarily_unavailable`.
+    Unavailable {
+        reference: String,
+    },
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct LoginResult {
+    flow_id: String,
+    browser: String,
+    locale: Locale,
+    outcome: Outcome,
+}
+
+/// Parks `outcome` under a fresh single-use handle and sends the browser to `/resume`, same-site,
+/// where the binding cookie is present again (the way back in may have been a cross-site POST).
+pub(super) async fn finish(
+    s: &WebState,
+    flow: FlowHandle,
+    outcome: Outcome,
+) -> Result<Response, AppError> {
+    let locale = flow.locale;
+    let result = LoginResult {
+        flow_id: flow.flow_id,
+        browser: flow.browser,
+        locale,
+        outcome,
+    };
+    let handle = binding::new_browser_id().ok_or_else(|| {
+        AppError::page(ErrorKind::Unavailable, locale, Cause::msg("CSPRNG failed"))
+    })?;
+    let bytes = serde_json::to_vec(&result).map_err(|e| unavailable(locale, e))?;
+    s.store
+        .put_result(&handle, &bytes, s.login.result_ttl)
+        .await
+        .map_err(|e| unavailable(locale, e))?;
+    see_other(&format!("{RESUME_PATH}?r={handle}"))
+}
+
+/// A single-use record from the store, decoded; a store failure is a 503 page, an absent record
+/// (unknown, expired or used: `what`) an "expired" page.
+pub(super) fn take_record<T: serde::de::DeserializeOwned>(
+    taken: Result<Option<Vec<u8>>, crate::store::Error>,
+    locale: Locale,
+    what: &'static str,
+) -> Result<T, AppError> {
+    let bytes = taken
+        .map_err(|e| unavailable(locale, e))?
+        .ok_or_else(|| AppError::page(ErrorKind::Expired, locale, Cause::msg(what)))?;
+    serde_json::from_slice(&bytes).map_err(|e| unavailable(locale, e))
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct ResumeQuery {
+    r: String,
+}
+
+/// `GET /resume?r=…`: same-site, so the `SameSite=Lax` binding cookie is present again.
+pub(super) async fn resume(
+    State(s): State<Arc<WebState>>,
+    headers: HeaderMap,
+    q: Result<Query<ResumeQuery>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let Query(q) = q.map_err(|e| bad_input(&s, &headers, e))?;
+    let fallback = negotiate(None, None, &headers, s.login.default_locale);
+    let result: LoginResult = take_record(
+        s.store.take_result(&q.r).await,
+        fallback,
+        "unknown, expired or already used resume handle",
+    )?;
+    let locale = result.locale;
+    let bound = binding::browser_id(&headers, s.login.secure_cookies)
+        .is_some_and(|id| binding::fingerprint(&id) == result.browser);
+    if !bound {
+        // The flow stays unfinished and expires: completing it here could log a victim in as
+        // someone else (login CSRF).
+        return Err(AppError::page(
+            ErrorKind::OtherBrowser,
+            locale,
+            Cause::msg("browser binding mismatch at resume"),
+        ));
+    }
+    let p = &s.provider;
+    let location = match result.outcome {
+        Outcome::Identity(identity) => p.complete_authorization(&result.flow_id, *identity).await,
+        Outcome::Denied => {
+            p.fail_authorization(
+                &result.flow_id,
+                ErrorCode::AccessDenied,
+                "authentication abroad was cancelled or denied",
+            )
+            .await
+        }
+        Outcome::PeerFailure { reference } => {
+            p.fail_authorization(
+                &result.flow_id,
+                ErrorCode::ServerError,
+                &format!("the foreign eIDAS node reported a failure (reference {reference})"),
+            )
+            .await
+        }
+        Outcome::Unavailable { reference } => {
+            p.fail_authorization(
+                &result.flow_id,
+                ErrorCode::TemporarilyUnavailable,
+                &format!("the service is busy, please try again (reference {reference})"),
+            )
+            .await
+        }
+        Outcome::Rejected { reference } => {
+            p.fail_authorization(
+                &result.flow_id,
+                ErrorCode::AccessDenied,
+                &format!(
+                    "the authentication response from abroad was rejected (reference {reference})"
+                ),
+            )
+            .await
+        }
+    }
+    .map_err(|e| AppError::oidc_page(e, locale))?;
+    see_other(&location)
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct CancelForm {
+    flow: String,
+}
+
+/// `POST /login/cancel`: back to the e-service with `access_denied` and its `state`.
+pub(super) async fn cancel(
+    State(s): State<Arc<WebState>>,
+    headers: HeaderMap,
+    f: Result<Form<CancelForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(f) = f.map_err(|e| bad_input(&s, &headers, e))?;
+    let ctx = FlowContext::load(&s, &f.flow, None, &headers).await?;
+    let location = s
+        .provider
+        .fail_authorization(
+            &f.flow,
+            ErrorCode::AccessDenied,
+            "the citizen cancelled the login",
+        )
+        .await
+        .map_err(|e| AppError::oidc_page(e, ctx.locale))?;
+    see_other(&location)
+}

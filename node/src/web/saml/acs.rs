@@ -1,0 +1,131 @@
+//! The citizen comes back: the ACS validates the Proxy-Service's answer (on the CPU pool) and
+//! hands the outcome to `flow::finish`.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::super::error::{correlation_id, AppError};
+use super::super::flow::{self, bad_input, finish, take_record, unavailable, Outcome};
+use super::super::WebState;
+use super::start::PendingSaml;
+use crate::identity::VerifiedIdentity;
+use crate::saml::crypto::SignaturePolicy;
+use crate::saml::response::{self, Context};
+use crate::store::{PendingLoginStore, ReplayCache};
+
+#[derive(Debug, Deserialize)]
+pub(super) struct AcsForm {
+    #[serde(rename = "SAMLResponse")]
+    saml_response: String,
+    #[serde(rename = "RelayState")]
+    relay_state: String,
+}
+
+/// `POST /saml/acs` (HTTP-POST binding). Cross-site: no cookie is expected here.
+pub(super) async fn consume(
+    State(s): State<Arc<WebState>>,
+    headers: HeaderMap,
+    form: Result<Form<AcsForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(form) = form.map_err(|e| bad_input(&s, &headers, e))?;
+    let fallback = flow::negotiate(None, None, &headers, s.login.default_locale);
+    // Single use: a replayed response finds nothing (§2 InResponseTo / replay).
+    let pending: PendingSaml = take_record(
+        s.store.take_login(&form.relay_state).await,
+        fallback,
+        "unknown, expired or already used RelayState",
+    )?;
+    let locale = pending.flow.locale;
+    let reference = correlation_id();
+    let outcome = match validate(&s, form.saml_response, &pending).await {
+        Ok(identity) => {
+            tracing::info!(correlation_id = %reference, country = %pending.requested.country, in_response_to = %pending.requested.request_id, loa = ?identity.loa.level, "SAML response accepted");
+            Outcome::Identity(Box::new(identity))
+        }
+        Err(Failure::Store(e)) => return Err(unavailable(locale, e)),
+        Err(Failure::Busy(e)) => {
+            // The RelayState is spent: end the flow at the e-service, which can start again,
+            // rather than strand the citizen on a page.
+            tracing::warn!(correlation_id = %reference, country = %pending.requested.country, error = %e, "SAML response not checked: CPU pool busy");
+            Outcome::Unavailable { reference }
+        }
+        Err(Failure::Saml(e)) => {
+            let code = e.code();
+            tracing::warn!(correlation_id = %reference, country = %pending.requested.country, in_response_to = %pending.requested.request_id, error_code = code, error = %e, "SAML response not accepted");
+            match e {
+                crate::saml::Error::Denied(_) => Outcome::Denied,
+                crate::saml::Error::PeerFailure(_) => Outcome::PeerFailure { reference },
+                _ => Outcome::Rejected { reference },
+            }
+        }
+    };
+    finish(&s, pending.flow, outcome).await
+}
+
+enum Failure {
+    Saml(crate::saml::Error),
+    Store(crate::store::Error),
+    Busy(crate::cpu::Busy),
+}
+
+/// eidas-requirements §2, in order (inside `response::validate`, on the CPU pool: parsing,
+/// schema, signature and decryption never run on an async worker), then replay (§2 step 3).
+async fn validate(
+    s: &WebState,
+    saml_response: String,
+    pending: &PendingSaml,
+) -> Result<VerifiedIdentity, Failure> {
+    let country = &pending.requested.country;
+    // The Proxy-Service's keys come from verified, unexpired metadata only (§4), never the message.
+    let ps = s
+        .trust
+        .service(country)
+        .filter(|ps| ps.entity_id == pending.requested.idp_entity_id)
+        .ok_or(Failure::Saml(crate::saml::Error::MetadataExpired))?;
+    let policy = match s.trust.source(country) {
+        Some(src) => src.policy,
+        None => SignaturePolicy::EIDAS,
+    };
+    let now = s.clock.now();
+    let (sp, idp, requested) = (s.saml.sp.clone(), ps.clone(), pending.requested.clone());
+    let times = s.saml.times;
+    let v = s
+        .cpu
+        .run(move || {
+            let text = response::decode_post(&saml_response)?;
+            let ctx = Context {
+                sp: &sp,
+                idp: &idp,
+                signature_policy: policy,
+                skew: times.skew,
+                max_age: times.max_response_age,
+                extra_audiences: &[],
+                allow_representatives: false,
+                now,
+            };
+            response::validate(&text, &requested, &ctx)
+        })
+        .await
+        .map_err(Failure::Busy)?
+        .map_err(Failure::Saml)?;
+    let ttl = (v.replay_until - now)
+        .try_into()
+        .unwrap_or(std::time::Duration::from_secs(1))
+        .max(std::time::Duration::from_secs(1));
+    for id in [&v.response_id, &v.assertion_id] {
+        let first = s
+            .store
+            .remember_once(&format!("{}|{id}", ps.entity_id), ttl)
+            .await
+            .map_err(Failure::Store)?;
+        if !first {
+            return Err(Failure::Saml(crate::saml::Error::Replay));
+        }
+    }
+    Ok(v.identity)
+}
