@@ -1,4 +1,6 @@
-//! Wiring: [`Settings`] → [`AppState`] (keys, clients, store, trust) → router → serving.
+//! Wiring: [`Settings`] → [`AppState`] (keys, clients, store, trust, admin tokens) → routers →
+//! serving on listeners passed in ([`run`]); [`serve`] binds them for the binary and
+//! [`spawn_gateway`] on loopback port 0 for in-process tests.
 //!
 //! `build` collects *every* problem it finds instead of stopping at the first, so that `check` and
 //! a failed start-up show the operator the whole list at once.
@@ -8,6 +10,7 @@ use std::time::Duration;
 
 use secrecy::ExposeSecret;
 
+use crate::admin::AdminTokens;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{hex_decode, Settings};
 use crate::oidc::jose::Alg;
@@ -21,8 +24,14 @@ use crate::store::{KvBackend, SealedStore, Sealer};
 use crate::trust::{Source, TrustStore};
 use crate::web::{self, LoginSettings, SamlPath, SamlTimes, WebState};
 
-/// Everything the handlers share. Cheap to clone.
-pub type AppState = Arc<WebState>;
+/// Everything the gateway runs on. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// What the public handlers share.
+    pub web: Arc<WebState>,
+    /// Who may call the admin API (empty: no admin listener).
+    pub admin: AdminTokens,
+}
 
 /// A problem found while building the app from its settings, for the operator.
 #[derive(Debug)]
@@ -186,7 +195,8 @@ fn max_response_age_seconds(s: &Settings) -> u64 {
 
 /// Durations must be sane: a typo must not become a panic or a token valid for years.
 fn check_bounds(s: &Settings) -> Vec<Problem> {
-    let bounds: [(&str, u64, u64, u64); 9] = [
+    let bounds: [(&str, u64, u64, u64); 10] = [
+        ("server.cpu_wait_seconds", s.server.cpu_wait_seconds, 1, 60),
         ("saml.clock_skew_seconds", s.saml.clock_skew_seconds, 0, 600),
         (
             "saml.max_response_age_seconds",
@@ -260,8 +270,25 @@ pub async fn build(s: &Settings, clock: Arc<dyn Clock>) -> Result<AppState, Vec<
         .map_err(|e| problems.extend(e.into_iter().map(|e| p(format!("trust: {e}")))))
         .ok();
     let backend = backend(s).await.map_err(|e| problems.push(e)).ok();
-    let (Some(sp), Some((config, keys, clients)), Some(sealer), Some(sources), Some(backend)) =
-        (sp, oidc, sealer, sources, backend)
+    let admin = AdminTokens::from_files(
+        s.admin
+            .token_paths
+            .iter()
+            .map(|p| s.path(p))
+            .collect::<Vec<_>>()
+            .iter()
+            .map(|p| p.as_path()),
+    )
+    .map_err(|e| problems.extend(e.into_iter().map(p)))
+    .ok();
+    let (
+        Some(sp),
+        Some((config, keys, clients)),
+        Some(sealer),
+        Some(sources),
+        Some(backend),
+        Some(admin),
+    ) = (sp, oidc, sealer, sources, backend, admin)
     else {
         return Err(problems);
     };
@@ -304,58 +331,193 @@ pub async fn build(s: &Settings, clock: Arc<dyn Clock>) -> Result<AppState, Vec<
             .unwrap_or(web::i18n::Locale::En),
         secure_cookies: s.public_url().starts_with("https://"),
     };
-    Ok(Arc::new(WebState::new(
+    let web = Arc::new(WebState::new(
         Arc::new(provider),
         Arc::new(trust),
         store,
         clock,
         login,
+        crate::cpu::CpuPool::per_core(Duration::from_secs(s.server.cpu_wait_seconds)),
         SamlPath::new(Arc::new(sp), info, times),
-    )))
+    ));
+    Ok(AppState { web, admin })
 }
 
-/// Loads settings, builds the state, starts the trust refresh, and serves until SIGTERM/Ctrl-C.
-pub async fn serve(mut s: Settings) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(&s.server.listen)
+/// Binds `listen`, naming it in the error.
+async fn bind(listen: &str, what: &str) -> anyhow::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(listen)
         .await
-        .map_err(|e| anyhow::Error::msg(format!("cannot listen on {}: {e}", s.server.listen)))?;
-    let addr = listener.local_addr()?;
-    // Tests start the binary on port 0: a public URL with port 0 means "the port we got".
+        .map_err(|e| anyhow::Error::msg(format!("cannot listen on {listen} ({what}): {e}")))
+}
+
+/// A public URL with port 0 means "the port we got" (tests start the binary on port 0).
+fn fix_port_zero(s: &mut Settings, port: u16) {
     if let Ok(mut u) = url::Url::parse(&s.server.public_url) {
-        if u.port() == Some(0) && u.set_port(Some(addr.port())).is_ok() {
+        if u.port() == Some(0) && u.set_port(Some(port)).is_ok() {
             s.server.public_url = u.as_str().trim_end_matches('/').to_owned();
         }
     }
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let state = build(&s, clock).await.map_err(|problems| {
-        anyhow::Error::msg(format!(
-            "the configuration has problems:\n{}",
-            problems
-                .iter()
-                .map(|p| format!("  - {p}"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        ))
-    })?;
-    let refresh = tokio::spawn(state.trust.clone().refresh_loop(
+}
+
+fn problems_error(problems: Vec<Problem>) -> anyhow::Error {
+    anyhow::Error::msg(format!(
+        "the configuration has problems:\n{}",
+        problems
+            .iter()
+            .map(|p| format!("  - {p}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    ))
+}
+
+/// The binary's `serve`: binds the public listener (and the admin one when tokens are
+/// configured), builds the state, and runs until SIGTERM/Ctrl-C.
+pub async fn serve(mut s: Settings) -> anyhow::Result<()> {
+    let public = bind(&s.server.listen, "server.listen").await?;
+    let addr = public.local_addr()?;
+    fix_port_zero(&mut s, addr.port());
+    let state = build(&s, Arc::new(SystemClock))
+        .await
+        .map_err(problems_error)?;
+    let admin = if state.admin.is_empty() {
+        None
+    } else {
+        Some(bind(&s.admin.listen, "admin.listen").await?)
+    };
+    if let Some(tls) = &s.server.tls {
+        let refresh = spawn_refresh(&s, &state);
+        let admin_task =
+            admin.map(|l| tokio::spawn(serve_admin(l, state.admin.clone(), shutdown_signal())));
+        let result = serve_tls(&s, tls, public, web::router(state.web.clone())).await;
+        refresh.abort();
+        if let Some(t) = admin_task {
+            t.abort();
+        }
+        return result;
+    }
+    // Tests and the demo read this line to learn the port.
+    println!("listening on http://{addr}");
+    if let Some(a) = admin.as_ref().and_then(|l| l.local_addr().ok()) {
+        println!("admin listening on http://{a}");
+    }
+    tracing::info!(%addr, public_url = s.public_url(), "serving (plain HTTP behind a TLS proxy)");
+    run(&s, state, public, admin, shutdown_signal()).await
+}
+
+fn spawn_refresh(s: &Settings, state: &AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(state.web.trust.clone().refresh_loop(
         Duration::from_secs(s.trust.refresh_seconds),
         Duration::from_secs(s.trust.retry_seconds),
-    ));
-    let router = web::router(state);
-    let result = match &s.server.tls {
-        None => {
-            // Tests and the demo read this line to learn the port.
-            println!("listening on http://{addr}");
-            tracing::info!(%addr, public_url = s.public_url(), "serving (plain HTTP behind a TLS proxy)");
-            axum::serve(listener, router)
-                .with_graceful_shutdown(shutdown_signal())
-                .await
-                .map_err(anyhow::Error::from)
-        }
-        Some(tls) => serve_tls(&s, tls, listener, router).await,
+    ))
+}
+
+async fn serve_admin(
+    listener: tokio::net::TcpListener,
+    tokens: AdminTokens,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, crate::admin::router(tokens))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Serves the public router on `public` and the admin router on `admin` (plain HTTP) with the
+/// trust refresh running, until `shutdown` resolves; then both drain gracefully.
+pub async fn run(
+    s: &Settings,
+    state: AppState,
+    public: tokio::net::TcpListener,
+    admin: Option<tokio::net::TcpListener>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    });
+    let wait = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|s| *s).await;
     };
+    let refresh = spawn_refresh(s, &state);
+    let admin_task =
+        admin.map(|l| tokio::spawn(serve_admin(l, state.admin.clone(), wait(stopped.clone()))));
+    let result = axum::serve(public, web::router(state.web.clone()))
+        .with_graceful_shutdown(wait(stopped))
+        .await
+        .map_err(anyhow::Error::from);
     refresh.abort();
+    if let Some(t) = admin_task {
+        let _ = t.await;
+    }
     result
+}
+
+/// A gateway running in this process on loopback port 0 (tests): the real routers and state,
+/// no binary. Shuts down when dropped.
+pub struct Gateway {
+    /// `http://127.0.0.1:PORT`, also its public URL (issuer).
+    pub url: String,
+    /// The admin API, when `admin.token_paths` are configured.
+    pub admin_url: Option<String>,
+    pub state: AppState,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+impl Gateway {
+    /// Stops serving and waits until both listeners have drained.
+    pub async fn shutdown(mut self) -> anyhow::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match self.task.take() {
+            Some(t) => t.await.map_err(anyhow::Error::from)?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Builds the gateway from `s` with `clock` and serves it on 127.0.0.1 port 0 (the public URL's
+/// port 0 becomes that port; `server.listen` and `admin.listen` are ignored).
+pub async fn spawn_gateway(mut s: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Gateway> {
+    let public = bind("127.0.0.1:0", "in-process gateway").await?;
+    let addr = public.local_addr()?;
+    fix_port_zero(&mut s, addr.port());
+    let state = build(&s, clock).await.map_err(problems_error)?;
+    let admin = if state.admin.is_empty() {
+        None
+    } else {
+        Some(bind("127.0.0.1:0", "in-process admin").await?)
+    };
+    let admin_url = admin
+        .as_ref()
+        .and_then(|l| l.local_addr().ok())
+        .map(|a| format!("http://{a}"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = {
+        let state = state.clone();
+        tokio::spawn(async move {
+            run(&s, state, public, admin, async {
+                let _ = stopped.await;
+            })
+            .await
+        })
+    };
+    Ok(Gateway {
+        url: format!("http://{addr}"),
+        admin_url,
+        state,
+        stop: Some(stop),
+        task: Some(task),
+    })
 }
 
 async fn serve_tls(
@@ -438,14 +600,14 @@ mod tests {
         let s = Settings::load(&path, std::iter::empty()).unwrap();
         let state = build(&s, Arc::new(SystemClock)).await.unwrap();
         assert_eq!(
-            state.saml.sp.entity_id,
+            state.web.saml.sp.entity_id,
             "http://127.0.0.1:8080/saml/metadata"
         );
-        assert_eq!(state.saml.sp.acs_url, "http://127.0.0.1:8080/saml/acs");
-        assert_eq!(state.saml.sp.decryption.len(), 2);
-        assert!(state.provider.clients.get("demo-eservice").is_some());
-        assert_eq!(state.trust.status().len(), 2);
-        assert!(!state.login.secure_cookies);
+        assert_eq!(state.web.saml.sp.acs_url, "http://127.0.0.1:8080/saml/acs");
+        assert_eq!(state.web.saml.sp.decryption.len(), 2);
+        assert!(state.web.provider.clients.get("demo-eservice").is_some());
+        assert_eq!(state.web.trust.status().len(), 2);
+        assert!(!state.web.login.secure_cookies);
     }
 
     #[tokio::test]

@@ -55,6 +55,8 @@ pub struct Settings {
     pub ui: UiSettings,
     #[serde(default)]
     pub clients: Vec<ClientSettings>,
+    #[serde(default)]
+    pub admin: crate::admin::AdminSettings,
     /// Directory the config file was read from (relative paths resolve against it).
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -72,6 +74,14 @@ pub struct ServerSettings {
     /// Built-in TLS (TLS 1.2/1.3 only, eidas-requirements §3). Absent: plain HTTP behind a
     /// TLS-terminating proxy.
     pub tls: Option<TlsSettings>,
+    /// How long a request may wait for a CPU slot to check an answer from abroad before the
+    /// flow ends with `temporarily_unavailable`.
+    #[serde(default = "default_cpu_wait")]
+    pub cpu_wait_seconds: u64,
+}
+
+fn default_cpu_wait() -> u64 {
+    10
 }
 
 fn default_listen() -> String {

@@ -67,10 +67,10 @@ impl CpuPool {
         }
     }
 
-    /// One thread per core, waiting at most ten seconds for a slot.
-    pub fn for_this_machine() -> Self {
+    /// One thread per core, callers waiting at most `max_wait` for a slot.
+    pub fn per_core(max_wait: Duration) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
-        CpuPool::new(cores, Duration::from_secs(10))
+        CpuPool::new(cores, max_wait)
     }
 
     /// Runs `job` on a pool thread once a slot is free (waiting asynchronously).

@@ -10,8 +10,10 @@
 //! - [`config`]: settings (TOML, environment, `*_file` secrets).
 //! - [`cpu`]: the bounded pool that keeps CPU-heavy message checks off the async workers.
 //! - [`web`]: axum handlers: OIDC endpoints, the citizen's login pages, the SAML ACS.
-//! - [`app`]: wiring: state, router, serving.
+//! - [`admin`]: the operators' API on its own listener, behind bearer tokens.
+//! - [`app`]: wiring: state, routers, serving on listeners passed in, `spawn_gateway` for tests.
 
+pub mod admin;
 pub mod app;
 pub mod cli;
 pub mod clock;

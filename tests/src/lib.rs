@@ -5,11 +5,13 @@
 //! - [`browser`]: a scripted browser (cookies on, redirects off) that drives a full login.
 //! - [`demo_rp`]: a demo e-service (OpenID Connect RP) that really verifies the ID token.
 //! - [`server`]: serve-until-signal and logging setup for the binaries.
+//! - [`gateway_config`]: the one builder of gateway configurations (harness, flow tests, loadgen).
 //! - [`html`]: the escaping and auto-POST form helpers the three share.
 //! - [`loadgen`]: the load generator's parts (spawning, timed logins, crypto cost, flood).
 
 pub mod browser;
 pub mod demo_rp;
+pub mod gateway_config;
 pub mod html;
 pub mod loadgen;
 pub mod server;

@@ -1,6 +1,7 @@
-//! Whole login through the testbed, no real gateway needed: demo RP → node's OIDC Provider (with a
-//! small test-double login step that follows the gateway's page contract and speaks SAML with the
-//! node's own SP code) → simulator in automatic mode → back, driven by `browser::login_flow`.
+//! Whole login in one process: demo RP → the real gateway (`eidas_node::app::spawn_gateway`: the
+//! real routers, state, trust refresh and CPU pool on loopback port 0) → simulator in automatic
+//! mode → back, driven by `browser::login_flow`. The black-box tests in `tests/gateway/` run the
+//! same against the binaries.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -8,176 +9,62 @@
     clippy::indexing_slicing
 )]
 
-mod support;
+use std::path::Path;
+use std::sync::Arc;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
-use axum::body::Bytes;
-use axum::extract::{Query, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
+use eidas_node::app::{spawn_gateway, Gateway};
 use eidas_node::clock::SystemClock;
+use eidas_node::config::Settings;
 use eidas_node::identity::LoaLevel;
-use eidas_node::oidc::{
-    ClientRegistry, ClientSettings, ErrorCode, KeySet, KeyStatus, Provider, ProviderConfig,
-};
-use eidas_node::saml::authn_request::{self, RequestOptions, RequestedAuthn};
-use eidas_node::saml::crypto::SignaturePolicy;
-use eidas_node::saml::keys::SigningKey;
-use eidas_node::saml::metadata::{verify_metadata, MetadataTrust, ProxyService};
-use eidas_node::saml::response::{self, Context};
-use eidas_node::saml::sp::ServiceProvider;
-use eidas_node::saml::sp_metadata::{self, MetadataInfo, Organization};
-use eidas_node::saml::Error;
-use eidas_node::store::memory::MemoryBackend;
-use eidas_node::store::{SealedStore, Sealer};
-use eidas_node::web::oidc_router;
+use eidas_node::saml::keys::{KeyPair, SigningKey};
 use eidas_testbed::browser::{login_flow, Browser};
 use eidas_testbed::demo_rp::{self, RpConfig};
-use eidas_testbed::html::auto_post_page;
+use eidas_testbed::gateway_config::{example_keys_dir, ClientEntry, CountryEntry, GatewayConfig};
 use eidas_testbed::sim::{self, Country, EncryptionMode, SimState};
-use serde::Deserialize;
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
 const SECRET: &str = "demo-rp-secret-0123456789abcdef0123456789";
-
-#[derive(Clone)]
-struct Gw {
-    provider: Arc<Provider>,
-    sp: Arc<ServiceProvider>,
-    xa: Arc<ProxyService>,
-    /// RelayState → (flow id, what was asked).
-    pending: Arc<Mutex<HashMap<String, (String, RequestedAuthn)>>>,
-}
-
-fn form(body: &[u8]) -> HashMap<String, String> {
-    form_urlencoded::parse(body).into_owned().collect()
-}
-
-fn see_other(to: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
-}
-
-async fn country_page(Query(q): Query<HashMap<String, String>>) -> Response {
-    let flow = q.get("flow").cloned().unwrap_or_default();
-    eidas_testbed::html::page(
-        StatusCode::OK,
-        "Choose your country",
-        &format!(
-            "<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"flow\" value=\"{}\"><button type=\"submit\" name=\"country\" value=\"XA\">Testland A</button></form>",
-            eidas_testbed::html::escape(&flow)
-        ),
-    )
-}
-
-async fn choose_country(State(gw): State<Gw>, body: Bytes) -> Response {
-    let f = form(&body);
-    let flow = f["flow"].clone();
-    assert_eq!(f["country"], "XA");
-    let parked = gw.provider.pending_authorization(&flow).await.unwrap();
-    let client = gw.provider.clients.get(&parked.client_id).unwrap();
-    let req = parked.identity_request(client, "XA");
-    let built = authn_request::build(
-        &gw.sp,
-        &gw.xa,
-        &req,
-        RequestOptions::default(),
-        OffsetDateTime::now_utc(),
-    )
-    .unwrap();
-    gw.pending.lock().unwrap().insert(
-        built.form.relay_state.clone(),
-        (flow, built.requested.clone()),
-    );
-    auto_post_page(
-        "To your country",
-        &built.form.action,
-        &[
-            ("SAMLRequest", &built.form.saml_request),
-            ("RelayState", &built.form.relay_state),
-        ],
-    )
-}
-
-async fn acs(State(gw): State<Gw>, body: Bytes) -> Response {
-    let f = form(&body);
-    let (flow, requested) = gw.pending.lock().unwrap().remove(&f["RelayState"]).unwrap();
-    let ctx = Context {
-        sp: &gw.sp,
-        idp: &gw.xa,
-        signature_policy: SignaturePolicy::EIDAS,
-        skew: Duration::seconds(30),
-        extra_audiences: &[],
-        max_age: time::Duration::minutes(15),
-        allow_representatives: false,
-        now: OffsetDateTime::now_utc(),
-    };
-    let text = response::decode_post(&f["SAMLResponse"]).unwrap();
-    let next = match response::validate(&text, &requested, &ctx) {
-        Ok(v) => gw
-            .provider
-            .complete_authorization(&flow, v.identity)
-            .await
-            .unwrap(),
-        Err(Error::Denied(_)) => gw
-            .provider
-            .fail_authorization(&flow, ErrorCode::AccessDenied, "denied abroad")
-            .await
-            .unwrap(),
-        Err(e) => return (StatusCode::BAD_REQUEST, e.code()).into_response(),
-    };
-    let q: String = form_urlencoded::Serializer::new(String::new())
-        .append_pair("next", &next)
-        .finish();
-    see_other(&format!("/resume?{q}"))
-}
-
-async fn resume(Query(q): Query<HashMap<String, String>>) -> Response {
-    see_other(&q["next"])
-}
-
-#[derive(Deserialize)]
-struct ClientsFile {
-    clients: Vec<ClientSettings>,
-}
 
 struct World {
     rp_base: String,
     sim_url: String,
     browser: Browser,
+    _gw: Gateway,
+}
+
+fn example_pair(name: &str) -> KeyPair {
+    let dir = example_keys_dir();
+    KeyPair::from_files(
+        &dir.join(format!("{name}.key")),
+        &dir.join(format!("{name}.crt")),
+    )
+    .unwrap()
 }
 
 async fn world() -> World {
+    world_with(|_| {}).await
+}
+
+/// As [`world`], with `edit` applied to the gateway's configuration.
+async fn world_with(edit: impl FnOnce(&mut GatewayConfig)) -> World {
     let bind = || async { tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap() };
-    let (gw_l, sim_l, rp_l) = (bind().await, bind().await, bind().await);
-    let base = format!("http://{}", gw_l.local_addr().unwrap());
+    let (sim_l, rp_l) = (bind().await, bind().await);
     let sim_url = format!("http://{}", sim_l.local_addr().unwrap());
     let rp_base = format!("http://{}", rp_l.local_addr().unwrap());
 
-    let xa_key = SigningKey::new(support::keypair("rsa", "XA")).unwrap();
-    let sp = ServiceProvider {
-        entity_id: format!("{base}/saml/metadata"),
-        acs_url: format!("{base}/saml/acs"),
-        country: "SE".into(),
-        signing: SigningKey::new(support::keypair("ec", "gw sign")).unwrap(),
-        extra_signing_certs: vec![],
-        decryption: vec![support::keypair("ec", "gw enc")],
-    };
+    // The simulated country trusts the example gateway signing certificate.
     let state = SimState::new(
         &sim_url,
         vec![Country {
             code: "XA".into(),
             name: "Testland A (TEST COUNTRY)".into(),
-            signing: xa_key.clone(),
+            signing: SigningKey::new(example_pair("sim/xa-signing")).unwrap(),
             encryption: EncryptionMode::EcdhEs,
             loas: LoaLevel::all().to_vec(),
             metadata_validity: Duration::hours(1),
         }],
-        vec![sp.signing.pair.cert.clone()],
-        Some(vec![sp.entity_id.clone()]),
+        vec![example_pair("gateway/saml-signing").cert],
+        None,
         true,
     )
     .unwrap();
@@ -188,88 +75,35 @@ async fn world() -> World {
     let sim_app = sim::router(state.clone());
     tokio::spawn(async move { axum::serve(sim_l, sim_app).await.unwrap() });
 
-    let md_text = reqwest::get(format!("{sim_url}/xa/metadata"))
-        .await
-        .unwrap()
-        .text()
+    let mut cfg = GatewayConfig::new();
+    cfg.countries.push(CountryEntry::simulated("XA", &sim_url));
+    let mut client = ClientEntry::new("demo-rp", SECRET, &format!("{rp_base}/callback"));
+    client.scopes.push("eidas:legal_person".into());
+    client.countries = vec!["XA".into()];
+    client.min_loa = "substantial".into();
+    cfg.clients.push(client);
+    edit(&mut cfg);
+    let settings = Settings::from_toml(
+        &cfg.toml(),
+        Path::new("flow.toml"),
+        Path::new("."),
+        std::iter::empty(),
+    )
+    .unwrap();
+    let gw = spawn_gateway(settings, Arc::new(SystemClock))
         .await
         .unwrap();
-    let xa = verify_metadata(
-        &md_text,
-        &MetadataTrust::Pinned(vec![xa_key.pair.cert.clone()]),
-        &SignaturePolicy::EIDAS,
-        OffsetDateTime::now_utc(),
-    )
-    .unwrap()
-    .remove(0);
-
-    let clients: ClientsFile = toml::from_str(&format!(
-        r#"
-[[clients]]
-client_id = "demo-rp"
-display_name = "Demo e-service"
-client_secret_sha256 = "{}"
-redirect_uris = ["{rp_base}/callback"]
-allowed_scopes = ["openid", "eidas:legal_person"]
-allowed_countries = ["XA"]
-min_loa = "substantial"
-sp_type = "public"
-"#,
-        openssl::sha::sha256(SECRET.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    ))
-    .unwrap();
-    let keys = KeySet::new(vec![eidas_node::oidc::SigningKey::generate_es256(
-        KeyStatus::Current,
-    )
-    .unwrap()])
-    .unwrap();
-    let registry = ClientRegistry::from_settings(&clients.clients, &keys.algorithms()).unwrap();
-    let store = Arc::new(SealedStore::new(
-        Arc::new(MemoryBackend::new()),
-        Sealer::random().unwrap(),
-    ));
-    let provider = Arc::new(Provider::new(
-        ProviderConfig::new(&base, b"pairwise".to_vec()),
-        registry,
-        keys,
-        store,
-        Arc::new(SystemClock),
-    ));
-    let md = sp_metadata::build(
-        &sp,
-        &MetadataInfo {
-            organization: Organization {
-                name: "GW".into(),
-                display_name: "GW".into(),
-                url: base.clone(),
-            },
-            contacts: vec![],
-            validity: Duration::hours(1),
-        },
-        OffsetDateTime::now_utc(),
-    )
-    .unwrap();
-    let gw = Gw {
-        provider: provider.clone(),
-        sp: Arc::new(sp),
-        xa: Arc::new(xa),
-        pending: Arc::default(),
-    };
-    let gw_app = oidc_router(provider).merge(
-        Router::new()
-            .route("/login", get(country_page).post(choose_country))
-            .route("/saml/acs", axum::routing::post(acs))
-            .route("/resume", get(resume))
-            .route("/saml/metadata", get(move || async move { md }))
-            .with_state(gw),
-    );
-    tokio::spawn(async move { axum::serve(gw_l, gw_app).await.unwrap() });
+    // Ready once the trust refresh verified the simulator's metadata.
+    for _ in 0..200 {
+        let r = reqwest::get(format!("{}/readyz", gw.url)).await.unwrap();
+        if r.status() == 200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
 
     let rp = demo_rp::router(RpConfig {
-        issuer: base,
+        issuer: gw.url.clone(),
         client_id: "demo-rp".into(),
         client_secret: SECRET.into(),
         public_url: rp_base.clone(),
@@ -281,6 +115,7 @@ sp_type = "public"
         rp_base,
         sim_url,
         browser: Browser::new().unwrap(),
+        _gw: gw,
     }
 }
 
@@ -347,4 +182,133 @@ async fn cancel_abroad_reaches_the_demo_rp_as_access_denied() {
     let page = w.browser.get(&r.final_url).await.unwrap();
     assert!(page.body.contains("Login did not succeed"));
     assert!(page.body.contains("access_denied"));
+}
+
+/// The admin API listens on its own loopback listener, only with a valid bearer token, and is not
+/// reachable through the public one.
+#[tokio::test]
+async fn the_admin_api_is_on_its_own_listener_behind_a_token() {
+    let dir = std::env::temp_dir().join(format!("eidas-flow-admin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let token = "admin-token-0123456789abcdef0123456789";
+    let token_file = dir.join("admin.token");
+    std::fs::write(&token_file, format!("{token}\n")).unwrap();
+    let w = world_with(|cfg| {
+        cfg.extra.push_str(&format!(
+            "\n[admin]\ntoken_paths = [\"{}\"]\n",
+            token_file.display()
+        ));
+    })
+    .await;
+    let admin = w._gw.admin_url.clone().expect("admin listener");
+    assert_ne!(admin, w._gw.url);
+    let http = reqwest::Client::new();
+    let r = http
+        .get(format!("{admin}/admin/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    assert!(r.headers()["www-authenticate"]
+        .to_str()
+        .unwrap()
+        .starts_with("Bearer"));
+    let r = http
+        .get(format!("{admin}/admin/healthz"))
+        .bearer_auth("wrong-token-0123456789abcdef0123456789")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let r = http
+        .get(format!("{admin}/admin/healthz"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    // Not on the public listener, with or without the token.
+    let r = http
+        .get(format!("{}/admin/healthz", w._gw.url))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// When every CPU slot stays busy longer than `server.cpu_wait_seconds`, the answer from abroad is
+/// not checked and the flow ends at the e-service with `temporarily_unavailable` (the RelayState
+/// is spent either way), not on a dead-end page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_node_ends_the_flow_with_temporarily_unavailable() {
+    let w = world_with(|cfg| cfg.server_extra = "cpu_wait_seconds = 1".into()).await;
+    // Walk the flow up to the simulator's answer, without posting it to the ACS yet.
+    let mut hop = w
+        .browser
+        .get(&format!("{}/login", w.rp_base))
+        .await
+        .unwrap();
+    let response_form = loop {
+        if hop.is_redirect() {
+            let next = hop.location.clone().unwrap();
+            hop = w.browser.get(&next).await.unwrap();
+            continue;
+        }
+        let form = eidas_testbed::browser::parse_post_form(&hop.body).expect("a form");
+        if form.field("SAMLResponse").is_some() {
+            break (hop.url.clone(), form);
+        }
+        let extra: Vec<(&str, &str)> = if hop.body.contains("name=\"country\"") {
+            vec![("country", "XA")]
+        } else {
+            Vec::new()
+        };
+        let url = hop.url.clone();
+        hop = w.browser.submit(&url, &form, &extra).await.unwrap();
+    };
+    // Occupy every slot for longer than the allowed wait.
+    let cpu = w._gw.state.web.cpu.clone();
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    let (release, gate) = std::sync::mpsc::channel::<()>();
+    let gate = Arc::new(std::sync::Mutex::new(gate));
+    let mut hogs = Vec::new();
+    for _ in 0..cores {
+        let (cpu, gate) = (cpu.clone(), gate.clone());
+        hogs.push(tokio::spawn(async move {
+            cpu.run(move || {
+                let _ = gate
+                    .lock()
+                    .unwrap()
+                    .recv_timeout(std::time::Duration::from_secs(20));
+            })
+            .await
+        }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let acs = w
+        .browser
+        .submit(&response_form.0, &response_form.1, &[])
+        .await
+        .unwrap();
+    for _ in 0..cores {
+        release.send(()).ok();
+    }
+    for h in hogs {
+        h.await.unwrap().unwrap();
+    }
+    assert_eq!(acs.status, 303, "{}", acs.body);
+    let resume = acs.location.clone().unwrap();
+    assert!(resume.contains("/resume?r="), "{resume}");
+    let back = w.browser.get(&resume).await.unwrap();
+    let to_rp = back.location.clone().unwrap();
+    assert!(
+        to_rp.starts_with(&format!("{}/callback?", w.rp_base)),
+        "{to_rp}"
+    );
+    assert!(to_rp.contains("error=temporarily_unavailable"), "{to_rp}");
+    assert!(to_rp.contains("state="), "{to_rp}");
 }

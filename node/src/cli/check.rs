@@ -20,6 +20,7 @@ pub async fn run(config: &Path) -> anyhow::Result<()> {
     println!("keys, clients and store: ok");
     let mut warnings = 0usize;
     if state
+        .web
         .provider
         .keys
         .current(crate::oidc::jose::Alg::RS256)
@@ -32,12 +33,12 @@ pub async fn run(config: &Path) -> anyhow::Result<()> {
         );
         warnings += 1;
     }
-    match state.store.ping().await {
+    match state.web.store.ping().await {
         Ok(()) => println!("state store: reachable"),
         Err(e) => anyhow::bail!("state store: {e}"),
     }
-    let problems = state.trust.refresh().await;
-    for c in state.trust.status() {
+    let problems = state.web.trust.refresh().await;
+    for c in state.web.trust.status() {
         match (&c.service, &c.problem) {
             (Some(ps), None) => println!(
                 "country {}: ok ({}, valid until {})",

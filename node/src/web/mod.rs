@@ -81,6 +81,7 @@ impl WebState {
         store: Arc<SealedStore>,
         clock: Arc<dyn Clock>,
         login: LoginSettings,
+        cpu: crate::cpu::CpuPool,
         saml: SamlPath,
     ) -> Self {
         WebState {
@@ -89,7 +90,7 @@ impl WebState {
             store,
             clock,
             login,
-            cpu: crate::cpu::CpuPool::for_this_machine(),
+            cpu,
             saml,
         }
     }

@@ -10,6 +10,7 @@ use anyhow::{bail, Context};
 use openssl::pkey::{PKey, Private};
 
 use super::Setup;
+use crate::gateway_config::{ClientEntry, CountryEntry, GatewayConfig, GatewayKeys};
 
 /// A child process killed on drop.
 pub struct Proc {
@@ -183,80 +184,37 @@ encryption = "{enc}"
         ],
         &d.join("sim.stderr"),
     )?;
-    let redis = args
-        .redis
-        .as_ref()
-        .map(|r| {
-            format!(
-                "redis_url = \"{r}\"\nkey_prefix = \"loadgen-{}:\"\n",
-                hex(&rnd)
-            )
-        })
-        .unwrap_or_default();
-    std::fs::write(
-        d.join("gateway.toml"),
-        format!(
-            r#"[server]
-listen = "127.0.0.1:0"
-public_url = "http://127.0.0.1:0"
-
-[saml]
-country = "SE"
-signing = {{ key_path = "{gsk}", cert_path = "{gsc}" }}
-encryption = [{{ key_path = "{gek}", cert_path = "{gec}" }}]
-
-[oidc]
-# The node always needs an ES256 key (its default); the client asks for {alg}.
-signing_keys = [{es}{{ kid = "loadgen", alg = "{alg}", key_path = "{ok}" }}]
-pairwise_key_file = "{pw}"
-
-[store]
-encryption_key_file = "{st}"
-{redis}
-[trust]
-retry_seconds = 1
-
-[[trust.countries]]
-code = "{cc}"
-metadata = "{sim}/{lc}/metadata"
-signer_cert_paths = ["{sc}"]
-test = true
-
-[[clients]]
-client_id = "{cid}"
-display_name = "Load generator"
-client_secret_sha256 = "{hash}"
-redirect_uris = ["{ru}"]
-allowed_scopes = ["openid"]
-allowed_countries = ["{cc}"]
-min_loa = "low"
-sp_type = "public"
-id_token_signed_response_alg = "{alg}"
-"#,
-            gsk = k.gw_sign.0,
-            gsc = k.gw_sign.1,
-            gek = k.gw_enc.0,
-            gec = k.gw_enc.1,
-            alg = k.oidc.1,
-            ok = k.oidc.0,
-            es = if k.oidc.1 == "ES256" {
-                String::new()
-            } else {
-                format!(
-                    "{{ kid = \"loadgen-es256\", alg = \"ES256\", key_path = \"{}\" }}, ",
-                    k.es256
-                )
-            },
-            pw = k.pairwise,
-            st = k.store,
-            sim = sim.url,
-            lc = cc.to_ascii_lowercase(),
-            sc = k.country_sign.1,
-            cid = args.client_id,
-            hash = hex(&openssl::sha::sha256(args.client_secret.as_bytes())),
-            ru = args.redirect_uri,
-        ),
-    )?;
+    let mut cfg = GatewayConfig::new();
+    cfg.keys = GatewayKeys {
+        saml_signing: k.gw_sign.clone(),
+        saml_encryption: vec![k.gw_enc.clone()],
+        // The node always needs an ES256 key (its default); the client asks for `k.oidc.1`.
+        oidc: if k.oidc.1 == "ES256" {
+            vec![("loadgen".into(), "ES256".into(), k.oidc.0.clone())]
+        } else {
+            vec![
+                ("loadgen-es256".into(), "ES256".into(), k.es256.clone()),
+                ("loadgen".into(), k.oidc.1.into(), k.oidc.0.clone()),
+            ]
+        },
+        pairwise: k.pairwise.clone(),
+        store: k.store.clone(),
+    };
+    if let Some(r) = &args.redis {
+        cfg.redis_url = Some(r.clone());
+        cfg.key_prefix = format!("loadgen-{}:", hex(&rnd));
+    }
+    cfg.refresh_seconds = 3600;
+    cfg.countries.push(CountryEntry {
+        code: cc.clone(),
+        metadata: format!("{}/{}/metadata", sim.url, cc.to_ascii_lowercase()),
+        signer_cert: k.country_sign.1.clone(),
+    });
+    let mut client = ClientEntry::new(&args.client_id, &args.client_secret, &args.redirect_uri);
+    client.countries = vec![cc.clone()];
+    client.extra = format!("id_token_signed_response_alg = \"{}\"", k.oidc.1);
+    cfg.clients.push(client);
+    cfg.write(d, "gateway.toml")?;
     let gw = spawn_listening(
         &bin_dir.join("eidas-node"),
         &[

@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use eidas_testbed::browser::{parse_post_form, Browser, Hop};
+use eidas_testbed::gateway_config::{ClientEntry, CountryEntry, GatewayConfig};
 use url::Url;
 
 pub const CLIENT_ID: &str = "e2e-client";
@@ -257,90 +258,44 @@ impl GwConfig {
         }
     }
 
-    pub fn toml(&self) -> String {
-        let mut s = format!(
-            r#"[server]
-listen = "127.0.0.1:0"
-public_url = "{public_url}"
-{server_extra}
-
-[saml]
-country = "SE"
-signing = {{ key_path = "{sign_key}", cert_path = "{sign_cert}" }}
-encryption = [
-  {{ key_path = "{ec_key}", cert_path = "{ec_cert}" }},
-  {{ key_path = "{rsa_key}", cert_path = "{rsa_cert}" }},
-]
-
-[oidc]
-signing_keys = [{{ kid = "e2e-es256", alg = "ES256", key_path = "{oidc_key}" }}{rs256}]
-pairwise_key_file = "{pairwise}"
-
-[store]
-encryption_key_file = "{store_key}"
-key_prefix = "{prefix}"
-"#,
-            public_url = self.public_url,
-            server_extra = self.server_extra,
-            sign_key = key("gateway/saml-signing.key"),
-            sign_cert = key("gateway/saml-signing.crt"),
-            ec_key = key("gateway/saml-encryption-ec.key"),
-            ec_cert = key("gateway/saml-encryption-ec.crt"),
-            rsa_key = key("gateway/saml-encryption-rsa.key"),
-            rsa_cert = key("gateway/saml-encryption-rsa.crt"),
-            oidc_key = key("gateway/oidc-signing.key"),
-            rs256 = if self.rs256 {
-                format!(
-                    r#", {{ kid = "e2e-rs256", alg = "RS256", key_path = "{}" }}"#,
-                    key("gateway/oidc-signing-rs256.key")
-                )
-            } else {
-                String::new()
-            },
-            pairwise = key("gateway/pairwise.key"),
-            store_key = key("gateway/store-encryption.key"),
-            prefix = self.key_prefix,
-        );
-        if let Some(r) = &self.redis_url {
-            s.push_str(&format!("redis_url = \"{r}\"\n"));
+    /// The testbed's [`GatewayConfig`] for this description.
+    pub fn builder(&self) -> GatewayConfig {
+        let mut b = GatewayConfig::new();
+        b.public_url = self.public_url.clone();
+        b.server_extra = self.server_extra.clone();
+        b.redis_url = self.redis_url.clone();
+        b.key_prefix = self.key_prefix.clone();
+        if !self.rs256 {
+            b.keys.oidc.retain(|(_, alg, _)| alg != "RS256");
         }
-        s.push_str("\n[trust]\nrefresh_seconds = 300\nretry_seconds = 1\n");
-        for (code, md) in &self.countries {
-            s.push_str(&format!(
-                r#"
-[[trust.countries]]
-code = "{code}"
-names = {{ en = "Testland {code}", sv = "Testland {code}", nb = "Testland {code}", da = "Testland {code}" }}
-metadata = "{md}"
-signer_cert_paths = ["{cert}"]
-test = true
-"#,
-                cert = key(&format!("sim/{}-signing.crt", code.to_ascii_lowercase())),
-            ));
-        }
-        s.push_str(&format!(
-            r#"
-[[clients]]
-client_id = "{CLIENT_ID}"
-display_name = "E2E e-service"
-client_secret_sha256 = "{hash}"
-redirect_uris = ["{REDIRECT}"]
-allowed_scopes = ["openid", "eidas:legal_person", "eidas:attribute:birth_name", "eidas:attribute:place_of_birth", "eidas:attribute:current_address", "eidas:attribute:gender", "eidas:attribute:vat_registration_number"]
-allowed_countries = ["XA", "XB"]
-min_loa = "low"
-sp_type = "public"
-"#,
-            hash = hex(&openssl::sha::sha256(SECRET.as_bytes())),
-        ));
-        s.push_str(&self.extra_clients);
-        s
+        b.countries = self
+            .countries
+            .iter()
+            .map(|(code, md)| CountryEntry {
+                metadata: md.clone(),
+                ..CountryEntry::simulated(code, "")
+            })
+            .collect();
+        let mut client = ClientEntry::new(CLIENT_ID, SECRET, REDIRECT);
+        client.scopes = [
+            "openid",
+            "eidas:legal_person",
+            "eidas:attribute:birth_name",
+            "eidas:attribute:place_of_birth",
+            "eidas:attribute:current_address",
+            "eidas:attribute:gender",
+            "eidas:attribute:vat_registration_number",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        b.clients.push(client);
+        b.extra = self.extra_clients.clone();
+        b
     }
 
     /// Writes the config into `dir` and returns its path.
     pub fn write(&self, dir: &Path, name: &str) -> PathBuf {
-        let path = dir.join(name);
-        std::fs::write(&path, self.toml()).unwrap();
-        path
+        self.builder().write(dir, name).unwrap()
     }
 }
 
