@@ -257,6 +257,15 @@ fn check_bounds(s: &Settings) -> Vec<Problem> {
 
 /// Builds the whole application state; returns every problem found.
 pub async fn build(s: &Settings, clock: Arc<dyn Clock>) -> Result<AppState, Vec<Problem>> {
+    build_with(s, clock, Arc::new(crate::events::LogSink)).await
+}
+
+/// As [`build`], with login events going to `events`.
+pub async fn build_with(
+    s: &Settings,
+    clock: Arc<dyn Clock>,
+    events: Arc<dyn crate::events::EventSink>,
+) -> Result<AppState, Vec<Problem>> {
     let mut problems = check_bounds(s);
     // Compiled once here, so a defect in the built-in schema set stops start-up, and the first
     // login does not pay for it (§2 step 2).
@@ -297,7 +306,8 @@ pub async fn build(s: &Settings, clock: Arc<dyn Clock>) -> Result<AppState, Vec<
     }
     let trust = TrustStore::new(sources, clock.clone()).map_err(|e| vec![p(e.to_string())])?;
     let store = Arc::new(SealedStore::new(backend, sealer));
-    let provider = Provider::new(config, clients, keys, store.clone(), clock.clone());
+    let provider =
+        Provider::new(config, clients, keys, store.clone(), clock.clone()).with_events(events);
     let info = MetadataInfo {
         organization: Organization {
             name: s.saml.organization.name.clone(),
@@ -330,6 +340,8 @@ pub async fn build(s: &Settings, clock: Arc<dyn Clock>) -> Result<AppState, Vec<
         default_locale: web::i18n::Locale::parse(&s.ui.default_locale)
             .unwrap_or(web::i18n::Locale::En),
         secure_cookies: s.public_url().starts_with("https://"),
+        // Longer than any legitimate request: the ACS may wait `cpu_wait_seconds` for a slot.
+        request_timeout: Duration::from_secs(s.server.cpu_wait_seconds + 20),
     };
     let web = Arc::new(WebState::new(
         Arc::new(provider),
@@ -487,11 +499,22 @@ impl Drop for Gateway {
 
 /// Builds the gateway from `s` with `clock` and serves it on 127.0.0.1 port 0 (the public URL's
 /// port 0 becomes that port; `server.listen` and `admin.listen` are ignored).
-pub async fn spawn_gateway(mut s: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Gateway> {
+pub async fn spawn_gateway(s: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Gateway> {
+    spawn_gateway_with(s, clock, Arc::new(crate::events::LogSink)).await
+}
+
+/// As [`spawn_gateway`], with login events going to `events`.
+pub async fn spawn_gateway_with(
+    mut s: Settings,
+    clock: Arc<dyn Clock>,
+    events: Arc<dyn crate::events::EventSink>,
+) -> anyhow::Result<Gateway> {
     let public = bind("127.0.0.1:0", "in-process gateway").await?;
     let addr = public.local_addr()?;
     fix_port_zero(&mut s, addr.port());
-    let state = build(&s, clock).await.map_err(problems_error)?;
+    let state = build_with(&s, clock, events)
+        .await
+        .map_err(problems_error)?;
     let admin = if state.admin.is_empty() {
         None
     } else {

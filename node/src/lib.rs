@@ -8,6 +8,7 @@
 //! - [`store`]: short-lived protocol state (memory and Redis backends).
 //! - [`trust`]: verified foreign metadata per country, refreshed on a schedule.
 //! - [`config`]: settings (TOML, environment, `*_file` secrets).
+//! - [`events`]: one typed event per login outcome, into a sink (logs now; metrics and audit later).
 //! - [`cpu`]: the bounded pool that keeps CPU-heavy message checks off the async workers.
 //! - [`web`]: axum handlers: OIDC endpoints, the citizen's login pages, the SAML ACS.
 //! - [`admin`]: the operators' API on its own listener, behind bearer tokens.
@@ -19,6 +20,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod cpu;
+pub mod events;
 pub mod identity;
 pub mod oidc;
 pub mod saml;

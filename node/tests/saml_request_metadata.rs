@@ -190,7 +190,7 @@ fn natural_and_legal_attributes_are_never_mixed_and_loa_rules_follow_the_peer() 
         RequestOptions::default(),
         now,
     );
-    assert!(matches!(r, Err(Error::Schema(_))));
+    assert!(matches!(r, Err(Error::Request(_))));
 
     let mut high_only = request(vec![]);
     high_only.min_loa = LoaLevel::High;

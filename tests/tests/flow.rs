@@ -12,10 +12,12 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use eidas_node::app::{spawn_gateway, Gateway};
+use eidas_node::app::{spawn_gateway_with, Gateway};
 use eidas_node::clock::SystemClock;
 use eidas_node::config::Settings;
+use eidas_node::events::{LoginEvent, RecordingSink, Stage};
 use eidas_node::identity::LoaLevel;
+use eidas_node::identity::LoginMethod;
 use eidas_node::saml::keys::{KeyPair, SigningKey};
 use eidas_testbed::browser::{login_flow, Browser};
 use eidas_testbed::demo_rp::{self, RpConfig};
@@ -30,6 +32,7 @@ struct World {
     sim_url: String,
     browser: Browser,
     _gw: Gateway,
+    events: Arc<RecordingSink>,
 }
 
 fn example_pair(name: &str) -> KeyPair {
@@ -90,7 +93,8 @@ async fn world_with(edit: impl FnOnce(&mut GatewayConfig)) -> World {
         std::iter::empty(),
     )
     .unwrap();
-    let gw = spawn_gateway(settings, Arc::new(SystemClock))
+    let events = Arc::new(RecordingSink::default());
+    let gw = spawn_gateway_with(settings, Arc::new(SystemClock), events.clone())
         .await
         .unwrap();
     // Ready once the trust refresh verified the simulator's metadata.
@@ -116,6 +120,7 @@ async fn world_with(edit: impl FnOnce(&mut GatewayConfig)) -> World {
         sim_url,
         browser: Browser::new().unwrap(),
         _gw: gw,
+        events,
     }
 }
 
@@ -158,6 +163,50 @@ async fn login_flow_through_the_demo_rp_ends_with_verified_claims() {
     // The callback is single-use: the session was consumed.
     let again = w.browser.get(&r.final_url).await.unwrap();
     assert_eq!(again.status, 400);
+
+    // One event per outcome point, in order, without personal data.
+    let events = w.events.events();
+    let loa = events
+        .iter()
+        .find_map(|e| match e {
+            LoginEvent::Completed { loa, .. } => Some(*loa),
+            _ => None,
+        })
+        .expect("a Completed event");
+    assert_eq!(
+        events,
+        vec![
+            LoginEvent::Authorized {
+                client_id: "demo-rp".into()
+            },
+            LoginEvent::Started {
+                client_id: "demo-rp".into(),
+                method: LoginMethod::Eidas,
+                country: Some("XA".into()),
+            },
+            LoginEvent::Completed {
+                client_id: "demo-rp".into(),
+                method: LoginMethod::Eidas,
+                country: "XA".into(),
+                loa,
+            },
+        ]
+    );
+    // The routing layer measured every hop, per route.
+    let latencies = w._gw.state.web.observer.latencies.snapshot();
+    for (method, route) in [
+        ("GET", "/authorize"),
+        ("GET", "/login"),
+        ("POST", "/login"),
+        ("POST", "/saml/acs"),
+        ("GET", "/resume"),
+        ("POST", "/token"),
+    ] {
+        let h = latencies
+            .get(&(method.to_owned(), route.to_owned()))
+            .unwrap_or_else(|| panic!("{method} {route} in {latencies:?}"));
+        assert!(h.count >= 1 && h.buckets.iter().sum::<u64>() == h.count);
+    }
 }
 
 #[tokio::test]
@@ -182,6 +231,10 @@ async fn cancel_abroad_reaches_the_demo_rp_as_access_denied() {
     let page = w.browser.get(&r.final_url).await.unwrap();
     assert!(page.body.contains("Login did not succeed"));
     assert!(page.body.contains("access_denied"));
+    assert!(w.events.events().contains(&LoginEvent::Denied {
+        method: LoginMethod::Eidas,
+        country: Some("XA".into()),
+    }));
 }
 
 /// The admin API listens on its own loopback listener, only with a valid bearer token, and is not
@@ -311,4 +364,15 @@ async fn a_busy_node_ends_the_flow_with_temporarily_unavailable() {
     );
     assert!(to_rp.contains("error=temporarily_unavailable"), "{to_rp}");
     assert!(to_rp.contains("state="), "{to_rp}");
+    assert!(w.events.events().contains(&LoginEvent::Unavailable {
+        method: LoginMethod::Eidas,
+        country: Some("XA".into()),
+    }));
+    // The resume handle was single use: coming back again finds nothing.
+    let again = w.browser.get(&resume).await.unwrap();
+    assert_eq!(again.status, 400, "{}", again.body);
+    assert!(again.body.contains("expired or was already used"));
+    assert!(w.events.events().contains(&LoginEvent::Abandoned {
+        stage: Stage::Resume
+    }));
 }

@@ -398,6 +398,9 @@ impl Provider {
             .pending
             .put_pending(&flow_id, &bytes, self.config.pending_ttl)
             .await?;
+        self.events.emit(&crate::events::LoginEvent::Authorized {
+            client_id: request.client_id.clone(),
+        });
         let location = format!("{}?flow={flow_id}", self.config.login_path);
         Ok(AuthorizeOutcome::Login { location, flow_id })
     }

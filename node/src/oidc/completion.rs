@@ -47,6 +47,11 @@ impl Provider {
             return error_redirect(self, &request.redirect_uri, request.state.as_deref(), &e);
         }
         let code = random_handle()?;
+        let (grant_method, grant_country, grant_loa) = (
+            identity.method,
+            identity.country.clone(),
+            identity.loa.level,
+        );
         let grant = CodeGrant::new(
             request.clone(),
             identity,
@@ -58,6 +63,12 @@ impl Provider {
             .codes
             .put_code(&code, &serde_json::to_vec(&grant)?, self.config.code_ttl)
             .await?;
+        self.events.emit(&crate::events::LoginEvent::Completed {
+            client_id: request.client_id.clone(),
+            method: grant_method,
+            country: grant_country,
+            loa: grant_loa,
+        });
         let mut params = vec![("code", code.as_str())];
         if let Some(s) = &request.state {
             params.push(("state", s));

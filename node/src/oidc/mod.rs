@@ -85,6 +85,8 @@ pub struct Provider {
     pub clients: ClientRegistry,
     pub keys: KeySet,
     pub clock: Arc<dyn Clock>,
+    /// Where `Authorized` and `Completed` go (the rest are decided by the login steps).
+    pub events: Arc<dyn crate::events::EventSink>,
     stores: Stores,
 }
 
@@ -115,6 +117,7 @@ impl Provider {
             clients,
             keys,
             clock,
+            events: Arc::new(crate::events::LogSink),
             stores: Stores {
                 pending: store.clone(),
                 codes: store.clone(),
@@ -123,6 +126,14 @@ impl Provider {
                 replay: store,
             },
         }
+    }
+}
+
+impl Provider {
+    /// The same provider, emitting its login events into `events`.
+    pub fn with_events(mut self, events: Arc<dyn crate::events::EventSink>) -> Self {
+        self.events = events;
+        self
     }
 }
 

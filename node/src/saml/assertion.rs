@@ -26,13 +26,13 @@ pub fn parse_attributes(
     allow_representatives: bool,
 ) -> Result<Subject> {
     if xml::child(statement, ns::SAML, "EncryptedAttribute").is_some() {
-        return Err(Error::Schema("EncryptedAttribute is not allowed".into()));
+        return Err(Error::EncryptedAttribute);
     }
     let mut map: HashMap<String, Values> = HashMap::new();
     for attr in xml::children(statement, ns::SAML, "Attribute") {
         let name = attr
             .attribute("Name")
-            .ok_or_else(|| Error::Schema("Attribute without Name".into()))?;
+            .ok_or(Error::MissingXmlAttribute { attribute: "Name" })?;
         if is_representative(name) && !allow_representatives {
             return Err(Error::UnrequestedAttribute(name.to_owned()));
         }
@@ -60,7 +60,7 @@ pub fn parse_attributes(
             return Err(Error::AttributeFormat(short(name)));
         }
         if map.insert(name.to_owned(), v).is_some() {
-            return Err(Error::Schema("attribute repeated".into()));
+            return Err(Error::RepeatedAttribute);
         }
     }
     match requested.person_type {

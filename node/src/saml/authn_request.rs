@@ -100,8 +100,8 @@ pub fn build(
     for o in &req.optional_attributes {
         if o.person_type() != req.person_type {
             // Never mix natural and legal person attributes (§1.1, v1.4).
-            return Err(Error::Schema(
-                "natural and legal person attributes in one request".into(),
+            return Err(Error::Request(
+                "natural and legal person attributes in one request",
             ));
         }
         let (n, f) = attributes::optional(*o);
@@ -161,9 +161,7 @@ pub fn build(
         req.requester_id.as_deref(),
     ) {
         if rid.len() > 1024 {
-            return Err(Error::Schema(
-                "RequesterID longer than 1024 characters".into(),
-            ));
+            return Err(Error::Request("RequesterID longer than 1024 characters"));
         }
         x.push_str(&format!(
             "<saml2p:Scoping><saml2p:RequesterID>{}</saml2p:RequesterID></saml2p:Scoping>",

@@ -145,7 +145,7 @@ fn inclusive_prefixes(transform: Node) -> Vec<String> {
 /// EntityDescriptor), and its document element must carry an `ID`.
 pub fn sign_enveloped(xml_text: &str, key: &SigningKey) -> Result<String> {
     if xml_text.matches(SIGNATURE_MARKER).count() != 1 {
-        return Err(Error::Schema(
+        return Err(Error::Internal(
             "signature marker must occur exactly once".into(),
         ));
     }
@@ -153,7 +153,7 @@ pub fn sign_enveloped(xml_text: &str, key: &SigningKey) -> Result<String> {
     let root = doc.root_element();
     let id = root
         .attribute("ID")
-        .ok_or_else(|| Error::Schema("document element has no ID".into()))?;
+        .ok_or_else(|| Error::Internal("document element has no ID".into()))?;
     let hash = match key.algorithm {
         SignatureAlgorithm::Ecdsa(h)
         | SignatureAlgorithm::RsaPss(h)

@@ -26,8 +26,30 @@ pub enum Error {
         expected: &'static str,
         found: String,
     },
+    /// An XML Schema violation found by the schema validator (§2 step 2).
     #[error("schema violation: {0}")]
     Schema(String),
+    #[error("required element {0} is missing")]
+    MissingElement(&'static str),
+    #[error("element {0} occurs more than once")]
+    RepeatedElement(&'static str),
+    #[error("element {0} must hold text only")]
+    UnexpectedElement(String),
+    #[error("required XML attribute {attribute} is missing or empty")]
+    MissingXmlAttribute { attribute: &'static str },
+    #[error("Consent is not a SAML consent URN")]
+    Consent,
+    #[error("EncryptedAttribute is not allowed")]
+    EncryptedAttribute,
+    #[error("an eIDAS attribute occurs more than once")]
+    RepeatedAttribute,
+    #[error("a certificate in metadata cannot be read")]
+    BadCertificate,
+    #[error("ConcatKDF parameter is malformed: {0}")]
+    KdfParameter(&'static str),
+    /// What we were asked to build is not a valid eIDAS request (our side, not a peer's).
+    #[error("cannot build the request: {0}")]
+    Request(&'static str),
 
     // signatures (§2 step 4, §3)
     #[error("element {element} is not signed")]
@@ -143,6 +165,16 @@ impl Error {
             XmlLimit { limit, .. } => limit.code(),
             UnexpectedRoot { .. } => "unexpected_root",
             Schema(_) => "schema",
+            MissingElement(_) => "missing_element",
+            RepeatedElement(_) => "repeated_element",
+            UnexpectedElement(_) => "unexpected_element",
+            MissingXmlAttribute { .. } => "missing_xml_attribute",
+            Consent => "consent",
+            EncryptedAttribute => "encrypted_attribute",
+            RepeatedAttribute => "repeated_attribute",
+            BadCertificate => "bad_certificate",
+            KdfParameter(_) => "kdf_parameter",
+            Request(_) => "request",
             Unsigned { .. } => "unsigned",
             MultipleSignatures { .. } => "multiple_signatures",
             ReferenceMismatch => "reference_mismatch",

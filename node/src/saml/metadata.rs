@@ -167,8 +167,7 @@ fn signer_keys(root: Node, trust: &MetadataTrust) -> Result<Vec<PKey<Public>>> {
                 .filter(|n| xml::is(*n, ns::DS, "X509Certificate"))
             {
                 certs.push(
-                    X509::from_der(&xml::base64_text(n)?)
-                        .map_err(|_| Error::Schema("bad X509Certificate".into()))?,
+                    X509::from_der(&xml::base64_text(n)?).map_err(|_| Error::BadCertificate)?,
                 );
             }
             let mut out = Vec::new();

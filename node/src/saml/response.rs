@@ -130,7 +130,7 @@ pub fn validate(
 fn required_attr<'a>(n: Node<'a, '_>, name: &'static str) -> Result<&'a str> {
     n.attribute(name)
         .filter(|v| !v.is_empty())
-        .ok_or_else(|| Error::Schema(format!("{} without {name}", n.tag_name().name())))
+        .ok_or(Error::MissingXmlAttribute { attribute: name })
 }
 
 fn time_attr(n: Node, name: &'static str) -> Result<OffsetDateTime> {
@@ -186,7 +186,7 @@ fn check_response_element(
     check_issue_instant(issue_instant, "Response", ctx)?;
     if let Some(c) = root.attribute("Consent") {
         if !c.starts_with("urn:oasis:names:tc:SAML:2.0:consent:") {
-            return Err(Error::Schema("Consent is not a SAML consent URN".into()));
+            return Err(Error::Consent);
         }
     }
     Ok((id, issue_instant))

@@ -74,8 +74,8 @@ pub fn only_child<'a, 'i>(
     let mut it = children(node, ns, local);
     match (it.next(), it.next()) {
         (Some(n), None) => Ok(n),
-        (None, _) => Err(Error::Schema(format!("missing {local}"))),
-        (Some(_), Some(_)) => Err(Error::Schema(format!("more than one {local}"))),
+        (None, _) => Err(Error::MissingElement(local)),
+        (Some(_), Some(_)) => Err(Error::RepeatedElement(local)),
     }
 }
 
@@ -92,10 +92,7 @@ pub fn text(node: Node) -> Result<String> {
     let mut out = String::new();
     for c in node.children() {
         if c.is_element() {
-            return Err(Error::Schema(format!(
-                "unexpected element inside {}",
-                node.tag_name().name()
-            )));
+            return Err(Error::UnexpectedElement(node.tag_name().name().to_owned()));
         }
         if c.is_text() {
             out.push_str(c.text().unwrap_or(""));

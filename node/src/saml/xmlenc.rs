@@ -297,14 +297,11 @@ impl Drop for Zeroizing {
 /// ConcatKDF parameters are hex bit strings whose first byte counts the padding bits; only whole
 /// bytes (padding 0) are meaningful here.
 fn kdf_bitstring(hex: &str) -> Result<Vec<u8>> {
-    let bytes = decode_hex(hex.trim())
-        .ok_or_else(|| Error::Schema("ConcatKDF parameter is not hex".into()))?;
+    let bytes = decode_hex(hex.trim()).ok_or(Error::KdfParameter("not hex"))?;
     match bytes.split_first() {
         None => Ok(Vec::new()),
         Some((0, rest)) => Ok(rest.to_vec()),
-        Some(_) => Err(Error::Schema(
-            "ConcatKDF parameter with padding bits".into(),
-        )),
+        Some(_) => Err(Error::KdfParameter("padding bits")),
     }
 }
 

@@ -20,6 +20,7 @@ use super::error::{AppError, Cause};
 use super::i18n::Locale;
 use super::pages::ErrorKind;
 use super::{see_other, WebState, RESUME_PATH};
+use crate::events::{LoginEvent, Stage};
 use crate::identity::VerifiedIdentity;
 use crate::oidc::{AuthorizationRequest, Client, ErrorCode};
 use crate::store::LoginResultStore;
@@ -91,11 +92,12 @@ impl FlowContext<'_> {
         headers: &HeaderMap,
     ) -> Result<FlowContext<'s>, AppError> {
         let fallback = request_locale(s, lang, None, headers);
-        let request = s
-            .provider
-            .pending_authorization(flow)
-            .await
-            .map_err(|e| AppError::oidc_page(e, fallback))?;
+        let request = s.provider.pending_authorization(flow).await.map_err(|e| {
+            if matches!(e, crate::oidc::Error::UnknownFlow) {
+                s.events.emit(&LoginEvent::Abandoned { stage: Stage::Flow });
+            }
+            AppError::oidc_page(e, fallback)
+        })?;
         let locale = request_locale(s, lang, Some(&request), headers);
         let client = s.provider.clients.get(&request.client_id).ok_or_else(|| {
             AppError::page(
@@ -201,13 +203,16 @@ pub(super) async fn finish(
 /// A single-use record from the store, decoded; a store failure is a 503 page, an absent record
 /// (unknown, expired or used: `what`) an "expired" page.
 pub(super) fn take_record<T: serde::de::DeserializeOwned>(
+    s: &WebState,
     taken: Result<Option<Vec<u8>>, crate::store::Error>,
     locale: Locale,
+    stage: Stage,
     what: &'static str,
 ) -> Result<T, AppError> {
-    let bytes = taken
-        .map_err(|e| unavailable(locale, e))?
-        .ok_or_else(|| AppError::page(ErrorKind::Expired, locale, Cause::msg(what)))?;
+    let bytes = taken.map_err(|e| unavailable(locale, e))?.ok_or_else(|| {
+        s.events.emit(&LoginEvent::Abandoned { stage });
+        AppError::page(ErrorKind::Expired, locale, Cause::msg(what))
+    })?;
     serde_json::from_slice(&bytes).map_err(|e| unavailable(locale, e))
 }
 
@@ -225,8 +230,10 @@ pub(super) async fn resume(
     let Query(q) = q.map_err(|e| bad_input(&s, &headers, e))?;
     let fallback = negotiate(None, None, &headers, s.login.default_locale);
     let result: LoginResult = take_record(
+        &s,
         s.store.take_result(&q.r).await,
         fallback,
+        Stage::Resume,
         "unknown, expired or already used resume handle",
     )?;
     let locale = result.locale;
@@ -296,6 +303,9 @@ pub(super) async fn cancel(
 ) -> Result<Response, AppError> {
     let Form(f) = f.map_err(|e| bad_input(&s, &headers, e))?;
     let ctx = FlowContext::load(&s, &f.flow, None, &headers).await?;
+    s.events.emit(&LoginEvent::Cancelled {
+        client_id: ctx.client.client_id.clone(),
+    });
     let location = s
         .provider
         .fail_authorization(

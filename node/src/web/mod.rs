@@ -30,6 +30,7 @@ mod choose;
 pub mod error;
 mod flow;
 pub mod i18n;
+pub mod observe;
 mod oidc;
 pub mod pages;
 pub mod saml;
@@ -52,6 +53,8 @@ pub struct LoginSettings {
     pub default_locale: i18n::Locale,
     /// `Secure` cookies (the public URL is https).
     pub secure_cookies: bool,
+    /// Longest any request may take before it is answered 503.
+    pub request_timeout: Duration,
 }
 
 /// What the gateway's handlers share: the OIDC side, trust, state, time, the neutral login
@@ -66,6 +69,10 @@ pub struct WebState {
     pub cpu: crate::cpu::CpuPool,
     /// The eIDAS way in.
     pub saml: SamlPath,
+    /// Login outcomes (the provider holds the same sink).
+    pub events: Arc<dyn crate::events::EventSink>,
+    /// Request spans, timeouts and per-route latency (the routing layer).
+    pub observer: Arc<observe::Observer>,
 }
 
 impl std::fmt::Debug for WebState {
@@ -84,6 +91,8 @@ impl WebState {
         cpu: crate::cpu::CpuPool,
         saml: SamlPath,
     ) -> Self {
+        let events = provider.events.clone();
+        let request_timeout = login.request_timeout;
         WebState {
             provider,
             trust,
@@ -92,6 +101,8 @@ impl WebState {
             login,
             cpu,
             saml,
+            events,
+            observer: Arc::new(observe::Observer::new(request_timeout)),
         }
     }
 }
@@ -111,6 +122,10 @@ pub fn router(state: Arc<WebState>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/style.css", get(style))
         .route("/static/autosubmit.js", get(script))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.observer.clone(),
+            observe::observe,
+        ))
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::max(512 * 1024))
 }

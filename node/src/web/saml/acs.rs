@@ -13,7 +13,8 @@ use super::super::error::{correlation_id, AppError};
 use super::super::flow::{self, bad_input, finish, take_record, unavailable, Outcome};
 use super::super::WebState;
 use super::start::PendingSaml;
-use crate::identity::VerifiedIdentity;
+use crate::events::{LoginEvent, Stage};
+use crate::identity::{LoginMethod, VerifiedIdentity};
 use crate::saml::crypto::SignaturePolicy;
 use crate::saml::response::{self, Context};
 use crate::store::{PendingLoginStore, ReplayCache};
@@ -36,8 +37,10 @@ pub(super) async fn consume(
     let fallback = flow::negotiate(None, None, &headers, s.login.default_locale);
     // Single use: a replayed response finds nothing (§2 InResponseTo / replay).
     let pending: PendingSaml = take_record(
+        &s,
         s.store.take_login(&form.relay_state).await,
         fallback,
+        Stage::Return,
         "unknown, expired or already used RelayState",
     )?;
     let locale = pending.flow.locale;
@@ -52,15 +55,33 @@ pub(super) async fn consume(
             // The RelayState is spent: end the flow at the e-service, which can start again,
             // rather than strand the citizen on a page.
             tracing::warn!(correlation_id = %reference, country = %pending.requested.country, error = %e, "SAML response not checked: CPU pool busy");
+            s.events.emit(&LoginEvent::Unavailable {
+                method: LoginMethod::Eidas,
+                country: Some(pending.requested.country.clone()),
+            });
             Outcome::Unavailable { reference }
         }
         Err(Failure::Saml(e)) => {
             let code = e.code();
             tracing::warn!(correlation_id = %reference, country = %pending.requested.country, in_response_to = %pending.requested.request_id, error_code = code, error = %e, "SAML response not accepted");
+            let (method, country) = (LoginMethod::Eidas, Some(pending.requested.country.clone()));
             match e {
-                crate::saml::Error::Denied(_) => Outcome::Denied,
-                crate::saml::Error::PeerFailure(_) => Outcome::PeerFailure { reference },
-                _ => Outcome::Rejected { reference },
+                crate::saml::Error::Denied(_) => {
+                    s.events.emit(&LoginEvent::Denied { method, country });
+                    Outcome::Denied
+                }
+                crate::saml::Error::PeerFailure(_) => {
+                    s.events.emit(&LoginEvent::PeerFailure { method, country });
+                    Outcome::PeerFailure { reference }
+                }
+                _ => {
+                    s.events.emit(&LoginEvent::Rejected {
+                        method,
+                        country,
+                        code,
+                    });
+                    Outcome::Rejected { reference }
+                }
             }
         }
     };

@@ -8,6 +8,8 @@ use super::super::error::{AppError, Cause};
 use super::super::flow::{unavailable, FlowContext, FlowHandle};
 use super::super::pages::{self, ErrorKind};
 use super::super::{see_other, WebState};
+use crate::events::LoginEvent;
+use crate::identity::LoginMethod;
 use crate::oidc::ErrorCode;
 use crate::saml::authn_request::{self, RequestOptions, RequestedAuthn};
 use crate::store::PendingLoginStore;
@@ -78,6 +80,11 @@ pub(in crate::web) async fn start(
         .put_login(&built.form.relay_state, &bytes, s.login.pending_ttl)
         .await
         .map_err(|e| unavailable(locale, e))?;
+    s.events.emit(&LoginEvent::Started {
+        client_id: client.client_id.clone(),
+        method: LoginMethod::Eidas,
+        country: Some(country.to_owned()),
+    });
     // eidas-requirements §7.1 / IA §7.1: node, message ID and time, no personal data.
     tracing::info!(country, idp = %ps.entity_id, authn_request_id = %pending.requested.request_id, client_id = %client.client_id, "AuthnRequest sent");
     let html = pages::post_form(
