@@ -20,7 +20,7 @@ use crate::saml::sp::ServiceProvider;
 use crate::saml::sp_metadata::{Contact, MetadataInfo, Organization};
 use crate::store::memory::MemoryBackend;
 use crate::store::redis::RedisBackend;
-use crate::store::{KvBackend, SealedStore, Sealer};
+use crate::store::{DurableBackend, KvBackend, RecordStore, SealedRecords, SealedStore, Sealer};
 use crate::trust::{Source, TrustStore};
 use crate::web::{self, LoginSettings, SamlPath, SamlTimes, WebState};
 
@@ -31,6 +31,8 @@ pub struct AppState {
     pub web: Arc<WebState>,
     /// Who may call the admin API (empty: no admin listener).
     pub admin: AdminTokens,
+    /// Durable records and pointers (trust versions), on the same backend as `web.store`.
+    pub records: Arc<dyn RecordStore>,
 }
 
 /// A problem found while building the app from its settings, for the operator.
@@ -175,13 +177,25 @@ pub fn sealer(s: &Settings) -> Result<Sealer, Problem> {
 }
 
 /// Connects the state store: Redis when `store.redis_url` is set, else in memory.
-pub async fn backend(s: &Settings) -> Result<Arc<dyn KvBackend>, Problem> {
+/// The state store's two faces, on one backend: TTL-bound protocol state and durable records.
+pub type Backends = (Arc<dyn KvBackend>, Arc<dyn DurableBackend>);
+
+pub async fn backend(s: &Settings) -> Result<Backends, Problem> {
     match &s.store.redis_url {
         Some(url) => RedisBackend::connect(url.expose_secret(), s.store.key_prefix.clone())
             .await
-            .map(|b| Arc::new(b) as Arc<dyn KvBackend>)
+            .map(|b| {
+                let b = Arc::new(b);
+                (
+                    b.clone() as Arc<dyn KvBackend>,
+                    b as Arc<dyn DurableBackend>,
+                )
+            })
             .map_err(|e| p(format!("store.redis_url: Redis is not reachable: {e}"))),
-        None => Ok(Arc::new(MemoryBackend::new())),
+        None => {
+            let b = Arc::new(MemoryBackend::new());
+            Ok((b.clone(), b))
+        }
     }
 }
 
@@ -305,7 +319,9 @@ pub async fn build_with(
         return Err(problems);
     }
     let trust = TrustStore::new(sources, clock.clone()).map_err(|e| vec![p(e.to_string())])?;
-    let store = Arc::new(SealedStore::new(backend, sealer));
+    let (kv, durable) = backend;
+    let records: Arc<dyn RecordStore> = Arc::new(SealedRecords::new(durable, sealer.clone()));
+    let store = Arc::new(SealedStore::new(kv, sealer));
     let provider =
         Provider::new(config, clients, keys, store.clone(), clock.clone()).with_events(events);
     let info = MetadataInfo {
@@ -352,7 +368,11 @@ pub async fn build_with(
         crate::cpu::CpuPool::per_core(Duration::from_secs(s.server.cpu_wait_seconds)),
         SamlPath::new(Arc::new(sp), info, times),
     ));
-    Ok(AppState { web, admin })
+    Ok(AppState {
+        web,
+        admin,
+        records,
+    })
 }
 
 /// Binds `listen`, naming it in the error.

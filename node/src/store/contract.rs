@@ -199,6 +199,127 @@ async fn memory_backend_passes_contract() {
     run_all(Arc::new(memory::MemoryBackend::new())).await;
 }
 
+/// The durable-record contract: records outlive any TTL, pointers move only by compare-and-set.
+pub async fn durable_run_all(backend: Arc<dyn DurableBackend>) {
+    records_round_trip_sealed_and_delete(backend.clone()).await;
+    pointer_moves_only_from_what_the_caller_saw(backend.clone()).await;
+    twenty_concurrent_swaps_from_one_value_have_one_winner(backend).await;
+}
+
+fn records(backend: Arc<dyn DurableBackend>) -> SealedRecords {
+    SealedRecords::new(backend, Sealer::random().unwrap())
+}
+
+async fn records_round_trip_sealed_and_delete(backend: Arc<dyn DurableBackend>) {
+    let r = records(backend.clone());
+    let id = unique("version");
+    assert_eq!(r.get_record("trust", &id).await.unwrap(), None);
+    r.put_record("trust", &id, b"verified inputs")
+        .await
+        .unwrap();
+    assert_eq!(
+        r.get_record("trust", &id).await.unwrap().as_deref(),
+        Some(&b"verified inputs"[..])
+    );
+    // Sealed at rest, bound to its key.
+    let raw = backend
+        .get_durable(&format!("rec:trust:{id}"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!raw.windows(8).any(|w| w == b"verified"));
+    let other = unique("version");
+    backend
+        .put_durable(&format!("rec:trust:{other}"), raw)
+        .await
+        .unwrap();
+    assert!(matches!(
+        r.get_record("trust", &other).await,
+        Err(Error::Tampered)
+    ));
+    assert!(r.delete_record("trust", &id).await.unwrap());
+    assert!(!r.delete_record("trust", &id).await.unwrap());
+    assert_eq!(r.get_record("trust", &id).await.unwrap(), None);
+}
+
+async fn pointer_moves_only_from_what_the_caller_saw(backend: Arc<dyn DurableBackend>) {
+    let r = records(backend);
+    let name = unique("active");
+    assert_eq!(r.pointer(&name).await.unwrap(), None);
+    assert!(!r.swap_pointer(&name, Some("v0"), "v1").await.unwrap());
+    assert!(r.swap_pointer(&name, None, "v1").await.unwrap());
+    assert!(!r.swap_pointer(&name, None, "v2").await.unwrap());
+    assert!(!r.swap_pointer(&name, Some("v0"), "v2").await.unwrap());
+    assert_eq!(r.pointer(&name).await.unwrap().as_deref(), Some("v1"));
+    assert!(r.swap_pointer(&name, Some("v1"), "v2").await.unwrap());
+    assert_eq!(r.pointer(&name).await.unwrap().as_deref(), Some("v2"));
+}
+
+async fn twenty_concurrent_swaps_from_one_value_have_one_winner(backend: Arc<dyn DurableBackend>) {
+    let r = Arc::new(records(backend));
+    let name = unique("active");
+    assert!(r.swap_pointer(&name, None, "base").await.unwrap());
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let (r, name) = (r.clone(), name.clone());
+        tasks.push(tokio::spawn(async move {
+            r.swap_pointer(&name, Some("base"), &format!("v{i}"))
+                .await
+                .unwrap()
+        }));
+    }
+    let mut winners = 0;
+    for t in tasks {
+        winners += usize::from(t.await.unwrap());
+    }
+    assert_eq!(winners, 1);
+}
+
+#[tokio::test]
+async fn memory_backend_passes_durable_contract() {
+    durable_run_all(Arc::new(memory::MemoryBackend::new())).await;
+}
+
+/// Durable records ignore time: they are still there long after every TTL would have expired,
+/// and the sweep of expired protocol state leaves them alone.
+#[tokio::test(start_paused = true)]
+async fn memory_durable_records_survive_time_and_sweeps() {
+    let backend = Arc::new(memory::MemoryBackend::new());
+    let r = records(backend.clone());
+    r.put_record("trust", "v1", b"x").await.unwrap();
+    let s = store(backend);
+    for i in 0..2048 {
+        s.put_code(&format!("c{i}"), b"g", Duration::from_secs(1))
+            .await
+            .unwrap();
+    }
+    tokio::time::advance(Duration::from_secs(365 * 86_400)).await;
+    s.put_code("after", b"g", Duration::from_secs(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        r.get_record("trust", "v1").await.unwrap().as_deref(),
+        Some(&b"x"[..])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_backend_passes_durable_contract() {
+    let Ok(url) = std::env::var("TEST_REDIS_URL") else {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!(
+                "CI=true but TEST_REDIS_URL is unset: the Redis durable contract must run in CI"
+            );
+        }
+        eprintln!("SKIPPED redis_backend_passes_durable_contract: set TEST_REDIS_URL to run it");
+        return;
+    };
+    let backend = redis::RedisBackend::connect(&url, format!("{}:", unique("durable")))
+        .await
+        .expect("connect to TEST_REDIS_URL");
+    durable_run_all(Arc::new(backend)).await;
+}
+
 #[tokio::test(start_paused = true)]
 async fn memory_backend_expiry_follows_tokio_time() {
     let s = store(Arc::new(memory::MemoryBackend::new()));

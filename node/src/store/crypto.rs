@@ -30,6 +30,15 @@ pub struct Sealer {
     key: SecretSlice<u8>,
 }
 
+impl Clone for Sealer {
+    fn clone(&self) -> Self {
+        use secrecy::ExposeSecret;
+        Sealer {
+            key: self.key.expose_secret().to_vec().into(),
+        }
+    }
+}
+
 impl std::fmt::Debug for Sealer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Sealer(..)")

@@ -7,7 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio::time::Instant;
 
-use super::{Error, KvBackend};
+use super::{DurableBackend, Error, KvBackend};
 
 /// Sweep expired entries once the map has grown by this many writes, so memory stays bounded by
 /// the live entries plus this slack.
@@ -24,6 +24,8 @@ pub struct MemoryBackend {
 struct Inner {
     entries: HashMap<String, (Instant, Vec<u8>)>,
     writes_since_sweep: usize,
+    /// Durable records and pointers: never swept.
+    durable: HashMap<String, Vec<u8>>,
 }
 
 impl MemoryBackend {
@@ -98,5 +100,35 @@ impl KvBackend for MemoryBackend {
 
     async fn ping(&self) -> Result<(), Error> {
         Ok(())
+    }
+}
+
+#[async_trait]
+impl DurableBackend for MemoryBackend {
+    async fn put_durable(&self, key: &str, value: Vec<u8>) -> Result<(), Error> {
+        self.lock().durable.insert(key.to_owned(), value);
+        Ok(())
+    }
+
+    async fn get_durable(&self, key: &str) -> Result<Option<Vec<u8>>, Error> {
+        Ok(self.lock().durable.get(key).cloned())
+    }
+
+    async fn delete_durable(&self, key: &str) -> Result<bool, Error> {
+        Ok(self.lock().durable.remove(key).is_some())
+    }
+
+    async fn compare_and_set(
+        &self,
+        key: &str,
+        expected: Option<&[u8]>,
+        new: Vec<u8>,
+    ) -> Result<bool, Error> {
+        let mut inner = self.lock();
+        if inner.durable.get(key).map(Vec::as_slice) != expected {
+            return Ok(false);
+        }
+        inner.durable.insert(key.to_owned(), new);
+        Ok(true)
     }
 }

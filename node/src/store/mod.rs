@@ -20,10 +20,12 @@ use async_trait::async_trait;
 #[cfg(test)]
 pub mod contract;
 mod crypto;
+pub mod durable;
 pub mod memory;
 pub mod redis;
 
 pub use crypto::{hash_handle, Sealer};
+pub use durable::{DurableBackend, RecordStore, SealedRecords};
 
 /// Every way the state store can fail. The HTTP layer maps all of them to
 /// `temporarily_unavailable` (RFC 6749 §4.1.2.1) or a 503.

@@ -230,3 +230,55 @@ mod tests {
         assert!(parse_url("nonsense").is_err());
     }
 }
+
+/// Compare-and-set in one server-side step: `ARGV[1]` is `1` when a value is expected (then
+/// `ARGV[2]`), `0` when the key must be absent; `ARGV[3]` is the new value.
+const CAS_SCRIPT: &str = r"
+local cur = redis.call('GET', KEYS[1])
+if ARGV[1] == '0' then
+  if cur then return 0 end
+elseif cur ~= ARGV[2] then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[3])
+return 1
+";
+
+#[async_trait]
+impl super::DurableBackend for RedisBackend {
+    async fn put_durable(&self, key: &str, value: Vec<u8>) -> Result<(), Error> {
+        let mut cmd = redis::cmd("SET");
+        cmd.arg(self.key(key)).arg(value);
+        self.query::<()>(&cmd).await
+    }
+
+    async fn get_durable(&self, key: &str) -> Result<Option<Vec<u8>>, Error> {
+        let mut cmd = redis::cmd("GET");
+        cmd.arg(self.key(key));
+        self.query(&cmd).await
+    }
+
+    async fn delete_durable(&self, key: &str) -> Result<bool, Error> {
+        let mut cmd = redis::cmd("DEL");
+        cmd.arg(self.key(key));
+        let n: i64 = self.query(&cmd).await?;
+        Ok(n > 0)
+    }
+
+    async fn compare_and_set(
+        &self,
+        key: &str,
+        expected: Option<&[u8]>,
+        new: Vec<u8>,
+    ) -> Result<bool, Error> {
+        let mut cmd = redis::cmd("EVAL");
+        cmd.arg(CAS_SCRIPT)
+            .arg(1)
+            .arg(self.key(key))
+            .arg(if expected.is_some() { "1" } else { "0" })
+            .arg(expected.unwrap_or_default())
+            .arg(new);
+        let n: i64 = self.query(&cmd).await?;
+        Ok(n == 1)
+    }
+}
