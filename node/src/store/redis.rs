@@ -198,39 +198,6 @@ impl KvBackend for RedisBackend {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::*;
-
-    #[test]
-    fn parse_url_accepts_single_cluster_and_sentinel_forms() {
-        assert_eq!(
-            parse_url("rediss://:pw@h:6380/1").unwrap(),
-            Topology::Single("rediss://:pw@h:6380/1".into())
-        );
-        assert_eq!(
-            parse_url("redis+cluster://:pw@a:1,b:2").unwrap(),
-            Topology::Cluster(vec!["redis://:pw@a:1".into(), "redis://:pw@b:2".into()])
-        );
-        assert_eq!(
-            parse_url("redis+sentinel://s1:26379,s2:26379/mymaster").unwrap(),
-            Topology::Sentinel {
-                nodes: vec!["redis://s1:26379".into(), "redis://s2:26379".into()],
-                master: "mymaster".into()
-            }
-        );
-    }
-
-    #[test]
-    fn parse_url_rejects_unknown_scheme_and_missing_master() {
-        assert!(parse_url("http://x").is_err());
-        assert!(parse_url("redis+sentinel://s1:26379").is_err());
-        assert!(parse_url("redis+cluster://").is_err());
-        assert!(parse_url("nonsense").is_err());
-    }
-}
-
 /// Compare-and-set in one server-side step: `ARGV[1]` is `1` when a value is expected (then
 /// `ARGV[2]`), `0` when the key must be absent; `ARGV[3]` is the new value.
 const CAS_SCRIPT: &str = r"
@@ -280,5 +247,38 @@ impl super::DurableBackend for RedisBackend {
             .arg(new);
         let n: i64 = self.query(&cmd).await?;
         Ok(n == 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn parse_url_accepts_single_cluster_and_sentinel_forms() {
+        assert_eq!(
+            parse_url("rediss://:pw@h:6380/1").unwrap(),
+            Topology::Single("rediss://:pw@h:6380/1".into())
+        );
+        assert_eq!(
+            parse_url("redis+cluster://:pw@a:1,b:2").unwrap(),
+            Topology::Cluster(vec!["redis://:pw@a:1".into(), "redis://:pw@b:2".into()])
+        );
+        assert_eq!(
+            parse_url("redis+sentinel://s1:26379,s2:26379/mymaster").unwrap(),
+            Topology::Sentinel {
+                nodes: vec!["redis://s1:26379".into(), "redis://s2:26379".into()],
+                master: "mymaster".into()
+            }
+        );
+    }
+
+    #[test]
+    fn parse_url_rejects_unknown_scheme_and_missing_master() {
+        assert!(parse_url("http://x").is_err());
+        assert!(parse_url("redis+sentinel://s1:26379").is_err());
+        assert!(parse_url("redis+cluster://").is_err());
+        assert!(parse_url("nonsense").is_err());
     }
 }
