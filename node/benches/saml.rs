@@ -22,10 +22,17 @@ use eidas_node::saml::xmlenc::KeyProtection;
 use time::{Duration, OffsetDateTime};
 
 fn keypair(rsa: bool) -> KeyPair {
+    keypair_raw(rsa).0
+}
+
+/// The pair, and the raw OpenSSL key for the `raw:` baseline.
+fn keypair_raw(rsa: bool) -> (KeyPair, openssl::pkey::PKey<openssl::pkey::Private>) {
     let key = eidas_node::cli::keys::new_key(rsa).unwrap();
     let cert = eidas_node::cli::keys::self_signed(&key, "bench", 2).unwrap();
-    KeyPair { key, cert }
+    (KeyPair::new(key.clone(), cert).unwrap(), key)
 }
+
+type RawKey = openssl::pkey::PKey<openssl::pkey::Private>;
 
 /// Best of five rounds of `iters` calls (a shared VM is noisy; the minimum is the repeatable
 /// figure). Returns µs per call.
@@ -45,7 +52,13 @@ fn time<F: FnMut()>(label: &str, iters: u32, mut f: F) -> f64 {
 
 /// The public-key operations validation cannot avoid, timed the same way: verifying the response
 /// signature and the key agreement (ECDH) or key transport (RSA-OAEP) for the assertion key.
-fn raw_crypto(label: &str, idp_key: &SigningKey, sp_key: &KeyPair, rsa: bool) -> f64 {
+fn raw_crypto(
+    label: &str,
+    idp_key: &SigningKey,
+    idp_raw: &RawKey,
+    sp_raw: &RawKey,
+    rsa: bool,
+) -> f64 {
     use openssl::derive::Deriver;
     use openssl::encrypt::Decrypter;
     use openssl::hash::MessageDigest;
@@ -53,7 +66,7 @@ fn raw_crypto(label: &str, idp_key: &SigningKey, sp_key: &KeyPair, rsa: bool) ->
     use openssl::sign::{RsaPssSaltlen, Signer, Verifier};
     let data = vec![7u8; 1024];
     let public = idp_key.pair.cert.public_key().unwrap();
-    let mut signer = Signer::new(MessageDigest::sha256(), &idp_key.pair.key).unwrap();
+    let mut signer = Signer::new(MessageDigest::sha256(), idp_raw).unwrap();
     if rsa {
         signer.set_rsa_padding(Padding::PKCS1_PSS).unwrap();
         signer
@@ -71,7 +84,8 @@ fn raw_crypto(label: &str, idp_key: &SigningKey, sp_key: &KeyPair, rsa: bool) ->
     });
     let key_op = if rsa {
         let enc = {
-            let pk = sp_key.cert.public_key().unwrap();
+            let pk = openssl::pkey::PKey::public_key_from_der(&sp_raw.public_key_to_der().unwrap())
+                .unwrap();
             let mut e = openssl::encrypt::Encrypter::new(&pk).unwrap();
             e.set_rsa_padding(Padding::PKCS1_OAEP).unwrap();
             e.set_rsa_oaep_md(MessageDigest::sha256()).unwrap();
@@ -82,7 +96,7 @@ fn raw_crypto(label: &str, idp_key: &SigningKey, sp_key: &KeyPair, rsa: bool) ->
             out
         };
         time(&format!("  raw: RSA-OAEP decrypt [{label}]"), 300, || {
-            let mut d = Decrypter::new(&sp_key.key).unwrap();
+            let mut d = Decrypter::new(sp_raw).unwrap();
             d.set_rsa_padding(Padding::PKCS1_OAEP).unwrap();
             d.set_rsa_oaep_md(MessageDigest::sha256()).unwrap();
             d.set_rsa_mgf1_md(MessageDigest::sha256()).unwrap();
@@ -92,7 +106,7 @@ fn raw_crypto(label: &str, idp_key: &SigningKey, sp_key: &KeyPair, rsa: bool) ->
     } else {
         let peer = keypair(false).cert.public_key().unwrap();
         time(&format!("  raw: ECDH derive [{label}]"), 300, || {
-            let mut d = Deriver::new(&sp_key.key).unwrap();
+            let mut d = Deriver::new(sp_raw).unwrap();
             d.set_peer_ex(&peer, false).unwrap();
             d.derive_to_vec().unwrap();
         })
@@ -113,14 +127,16 @@ fn main() {
         {
             continue;
         }
-        let idp_key = SigningKey::new(keypair(rsa)).unwrap();
+        let (idp_pair, idp_raw) = keypair_raw(rsa);
+        let idp_key = SigningKey::new(idp_pair).unwrap();
+        let (sp_dec, sp_raw) = keypair_raw(rsa);
         let sp = ServiceProvider {
             entity_id: "https://c.example/md".into(),
             acs_url: "https://c.example/acs".into(),
             country: "SE".into(),
             signing: SigningKey::new(keypair(rsa)).unwrap(),
             extra_signing_certs: vec![],
-            decryption: vec![keypair(rsa)],
+            decryption: vec![sp_dec],
         };
         let idp = ProxyService {
             entity_id: "https://p.example/md".into(),
@@ -202,7 +218,7 @@ fn main() {
         );
         // Interleaved rounds, so that machine noise hits both sides of the ratio alike; the
         // median of the per-round ratios is reported.
-        let mut ratios = vec![whole / raw_crypto(label, &idp_key, &sp.decryption[0], rsa)];
+        let mut ratios = vec![whole / raw_crypto(label, &idp_key, &idp_raw, &sp_raw, rsa)];
         for _ in 0..4 {
             let w = time(
                 &format!("validate + decrypt response [{label}]"),
@@ -212,7 +228,7 @@ fn main() {
                     response::validate(&text, &built.requested, &ctx).unwrap();
                 },
             );
-            ratios.push(w / raw_crypto(label, &idp_key, &sp.decryption[0], rsa));
+            ratios.push(w / raw_crypto(label, &idp_key, &idp_raw, &sp_raw, rsa));
         }
         ratios.sort_by(f64::total_cmp);
         println!(

@@ -125,8 +125,11 @@ pub fn provider_parts(
         let status = match k.status.as_str() {
             "current" => crate::oidc::KeyStatus::Current,
             "next" => crate::oidc::KeyStatus::Next,
+            "retiring" => crate::oidc::KeyStatus::Retiring,
             other => {
-                problems.push(p(format!("{at}.status: {other} is not current or next")));
+                problems.push(p(format!(
+                    "{at}.status: {other} is not current, next or retiring"
+                )));
                 continue;
             }
         };
@@ -366,7 +369,7 @@ pub async fn build_with(
         clock,
         login,
         crate::cpu::CpuPool::per_core(Duration::from_secs(s.server.cpu_wait_seconds)),
-        SamlPath::new(Arc::new(sp), info, times),
+        SamlPath::new(sp, info, times),
     ));
     Ok(AppState {
         web,
@@ -643,11 +646,14 @@ mod tests {
         let s = Settings::load(&path, std::iter::empty()).unwrap();
         let state = build(&s, Arc::new(SystemClock)).await.unwrap();
         assert_eq!(
-            state.web.saml.sp.entity_id,
+            state.web.saml.sp().entity_id,
             "http://127.0.0.1:8080/saml/metadata"
         );
-        assert_eq!(state.web.saml.sp.acs_url, "http://127.0.0.1:8080/saml/acs");
-        assert_eq!(state.web.saml.sp.decryption.len(), 2);
+        assert_eq!(
+            state.web.saml.sp().acs_url,
+            "http://127.0.0.1:8080/saml/acs"
+        );
+        assert_eq!(state.web.saml.sp().decryption.len(), 2);
         assert!(state.web.provider.clients.get("demo-eservice").is_some());
         assert_eq!(state.web.trust.status().len(), 2);
         assert!(!state.web.login.secure_cookies);

@@ -3,6 +3,7 @@
 //! Crate map (see ARCHITECTURE.md for the dependency rule):
 //! - [`identity`]: neutral types exchanged between the SAML and OIDC sides.
 //! - [`clock`]: injected time.
+//! - [`keys`]: our private keys behind a protocol-free trait (file backend today), key rings.
 //! - [`saml`]: eIDAS SAML SP protocol towards foreign Proxy-Services (no HTTP).
 //! - [`oidc`]: OpenID Provider core towards national e-services (no HTTP).
 //! - [`store`]: short-lived protocol state (memory and Redis backends).
@@ -22,6 +23,7 @@ pub mod config;
 pub mod cpu;
 pub mod events;
 pub mod identity;
+pub mod keys;
 pub mod oidc;
 pub mod saml;
 pub mod store;

@@ -372,8 +372,8 @@ fn we_verify_a_document_signed_by_xmlsec1() {
     if !xmlsec1_available() {
         return;
     }
-    let key = support::keypair("ec", "xmlsec-signer");
-    let key_pem = tmp("signer.key", &key.key.private_key_to_pem_pkcs8().unwrap());
+    let (key, pem) = support::keypair_with_pem("ec", "xmlsec-signer");
+    let key_pem = tmp("signer.key", &pem);
     let template = format!(
         r##"<samlp:Response xmlns:samlp="{samlp}" xmlns:saml="{saml}" ID="_abc123" Version="2.0"><saml:Issuer>https://proxy.example/md</saml:Issuer><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/><ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"/><ds:Reference URI="#_abc123"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/></ds:Reference></ds:SignedInfo><ds:SignatureValue/></ds:Signature>
   <samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>

@@ -175,7 +175,7 @@ fn eu_key(name: &str) -> KeyPair {
     let cert =
         openssl::x509::X509::from_pem(&support::read_bytes(&format!("{EU}/keys/{name}.crt.pem")))
             .unwrap();
-    KeyPair { key, cert }
+    KeyPair::new(key, cert).unwrap()
 }
 
 /// The decrypted assertions pass the second validation, inside the namespace context of their

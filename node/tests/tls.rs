@@ -36,13 +36,9 @@ fn keys() -> PathBuf {
 fn start_tls_gateway() -> Gateway {
     let dir = std::env::temp_dir().join(format!("eidas-tls-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let tls = support::keypair("ec", "localhost");
+    let (tls, pem) = support::keypair_with_pem("ec", "localhost");
     std::fs::write(dir.join("tls.crt"), tls.cert.to_pem().unwrap()).unwrap();
-    std::fs::write(
-        dir.join("tls.key"),
-        tls.key.private_key_to_pem_pkcs8().unwrap(),
-    )
-    .unwrap();
+    std::fs::write(dir.join("tls.key"), pem).unwrap();
     let k = keys();
     let config = format!(
         r#"

@@ -118,11 +118,8 @@ fn we_verify_an_rsa_pss_signature_made_by_python_xmlsec() {
     if !available() {
         return;
     }
-    let key = support::keypair("rsa", "py-signer");
-    let key_pem = tmp(
-        "py-signer.key",
-        &key.key.private_key_to_pem_pkcs8().unwrap(),
-    );
+    let (key, pem) = support::keypair_with_pem("rsa", "py-signer");
+    let key_pem = tmp("py-signer.key", &pem);
     let template = r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_pss1" Version="2.0"><saml:Issuer>https://proxy.example/md</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status></samlp:Response>"#;
     let input = tmp("pss-template.xml", template.as_bytes());
     let output = input.with_file_name("pss-signed.xml");
@@ -168,7 +165,7 @@ fn python_xmlsec_decrypts_what_we_encrypt_with_rsa_oaep_sha256() {
     if !available() {
         return;
     }
-    let recipient = support::keypair("rsa", "py-recipient");
+    let (recipient, recipient_pem) = support::keypair_with_pem("rsa", "py-recipient");
     let ed = xmlenc::encrypt_element(
         ASSERTION.as_bytes(),
         &recipient.cert,
@@ -177,10 +174,7 @@ fn python_xmlsec_decrypts_what_we_encrypt_with_rsa_oaep_sha256() {
     .unwrap();
     assert!(ed.contains("xmlenc11#rsa-oaep") && ed.contains("aes256-gcm"));
     let file = tmp("ours-encrypted.xml", ed.as_bytes());
-    let key = tmp(
-        "py-recipient.key",
-        &recipient.key.private_key_to_pem_pkcs8().unwrap(),
-    );
+    let key = tmp("py-recipient.key", &recipient_pem);
     let out = py(&["decrypt".as_ref(), file.as_os_str(), key.as_os_str()]);
     assert!(
         out.status.success(),

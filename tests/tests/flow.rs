@@ -376,3 +376,82 @@ async fn a_busy_node_ends_the_flow_with_temporarily_unavailable() {
         stage: Stage::Resume
     }));
 }
+
+/// Keys are read per request: replacing the ID token keys or our SAML keys takes effect at once,
+/// with no restart, and a retiring key stays published.
+#[tokio::test]
+async fn keys_change_without_a_restart() {
+    use base64::Engine;
+    use eidas_node::oidc::jose::Alg;
+    use eidas_node::oidc::{KeySet, KeyStatus, SigningKey as JwtKey};
+    let w = world().await;
+    let web = &w._gw.state.web;
+    let jwks = || async {
+        let v: serde_json::Value = reqwest::get(format!("{}/jwks", w._gw.url))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        v["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["kid"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let before = jwks().await;
+    assert!(before.contains(&"e2e-es256".to_owned()), "{before:?}");
+    // Roll the ES256 key: a new current one, the old one retiring (still published).
+    let pem = std::fs::read(example_keys_dir().join("gateway/oidc-signing.key")).unwrap();
+    let old = JwtKey::from_pem("e2e-es256", Alg::ES256, &pem, KeyStatus::Retiring).unwrap();
+    let new = JwtKey::generate_es256(KeyStatus::Current).unwrap();
+    let new_kid = new.kid.clone();
+    web.provider
+        .keys
+        .replace(KeySet::new(vec![old, new]).unwrap());
+    let after = jwks().await;
+    assert!(after.contains(&"e2e-es256".to_owned()) && after.contains(&new_kid));
+    let r = login_flow(&w.browser, &format!("{}/login", w.rp_base), "XA")
+        .await
+        .unwrap();
+    // The demo e-service verified its ID token against the JWKS it fetched now.
+    let page = w.browser.get(&r.final_url).await.unwrap();
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("You are logged in"));
+    let jwt = web
+        .provider
+        .keys
+        .snapshot()
+        .sign_jwt(Alg::ES256, &serde_json::json!({}))
+        .unwrap();
+    let header: serde_json::Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(jwt.split('.').next().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(header["kid"], new_kid.as_str(), "signed with the new key");
+
+    // Our SAML signing key: the published metadata follows the replacement.
+    let md = || async {
+        reqwest::get(format!("{}/saml/metadata", w._gw.url))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    let before = md().await;
+    let mut sp = (*web.saml.sp()).clone();
+    let fresh = example_pair("gateway/saml-encryption-ec");
+    sp.signing = SigningKey::new(fresh.clone()).unwrap();
+    web.saml.replace_sp(sp);
+    let after = md().await;
+    assert_ne!(before, after);
+    let fresh_b64 = base64::engine::general_purpose::STANDARD.encode(fresh.cert.to_der().unwrap());
+    assert!(
+        after.contains(&fresh_b64),
+        "the new signing certificate is published"
+    );
+}

@@ -23,6 +23,7 @@ pub async fn run(config: &Path) -> anyhow::Result<()> {
         .web
         .provider
         .keys
+        .snapshot()
         .current(crate::oidc::jose::Alg::RS256)
         .is_none()
     {

@@ -181,7 +181,7 @@ mod tests {
             &dir.join("saml-signing.crt"),
         )
         .unwrap();
-        assert_eq!(pair.key.id(), openssl::pkey::Id::EC);
+        assert_eq!(pair.key.public_key().id(), openssl::pkey::Id::EC);
         use crate::oidc::jose::Alg;
         use crate::oidc::jwks::{KeyStatus, SigningKey};
         let pem = |f: &str| std::fs::read(dir.join(f)).unwrap();

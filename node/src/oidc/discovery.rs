@@ -29,7 +29,13 @@ impl Provider {
             .map(|l| Loa::notified(*l).uri().to_owned())
             .collect();
         acr.extend(LoaLevel::all().iter().map(|l| l.as_str().to_owned()));
-        let algs: Vec<&str> = self.keys.algorithms().iter().map(|a| a.as_str()).collect();
+        let algs: Vec<&'static str> = self
+            .keys
+            .snapshot()
+            .algorithms()
+            .iter()
+            .map(|a| a.as_str())
+            .collect();
         json!({
             "issuer": c.issuer,
             "authorization_endpoint": c.endpoint(AUTHORIZE_PATH),
@@ -61,6 +67,6 @@ impl Provider {
     }
 
     pub fn jwks_document(&self) -> Value {
-        self.keys.jwks()
+        self.keys.snapshot().jwks()
     }
 }

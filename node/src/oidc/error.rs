@@ -132,6 +132,8 @@ pub enum Error {
     NoSigningKey,
     #[error("signing failed")]
     Signing(#[from] openssl::error::ErrorStack),
+    #[error("signing with our key failed: {0}")]
+    KeyOperation(String),
     #[error("encoding failed")]
     Encoding(#[from] serde_json::Error),
 }
@@ -165,7 +167,7 @@ impl Error {
             }
             InvalidAccessToken => ErrorCode::InvalidToken,
             Store(_) => ErrorCode::TemporarilyUnavailable,
-            NoSigningKey | Signing(_) | Encoding(_) => ErrorCode::ServerError,
+            NoSigningKey | Signing(_) | KeyOperation(_) | Encoding(_) => ErrorCode::ServerError,
         }
     }
 
@@ -184,7 +186,10 @@ impl Error {
     pub fn description(&self) -> String {
         match self {
             Error::Store(_) => "the service is temporarily unavailable".into(),
-            Error::NoSigningKey | Error::Signing(_) | Error::Encoding(_) => "internal error".into(),
+            Error::NoSigningKey
+            | Error::Signing(_)
+            | Error::KeyOperation(_)
+            | Error::Encoding(_) => "internal error".into(),
             other => other.to_string(),
         }
     }

@@ -8,10 +8,12 @@ use openssl::ec::{EcGroup, EcKey};
 use openssl::ecdsa::EcdsaSig;
 use openssl::hash::MessageDigest;
 use openssl::nid::Nid;
-use openssl::pkey::{PKey, Private, Public};
+use openssl::pkey::{PKey, Public};
 use openssl::rsa::{Padding, Rsa};
-use openssl::sign::{RsaPssSaltlen, Signer, Verifier};
+use openssl::sign::{RsaPssSaltlen, Verifier};
 use serde::{Deserialize, Serialize};
+
+use crate::keys::{Digest, PrivateKey, Scheme};
 
 /// The JWS algorithms we sign and accept (RFC 7518 §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -47,20 +49,19 @@ pub fn b64(bytes: &[u8]) -> String {
 /// Signs `signing_input` (`header.payload`) and returns the raw JWS signature.
 pub fn sign(
     alg: Alg,
-    key: &PKey<Private>,
+    key: &dyn PrivateKey,
     signing_input: &[u8],
-) -> Result<Vec<u8>, openssl::error::ErrorStack> {
-    let mut signer = Signer::new(MessageDigest::sha256(), key)?;
-    if alg == Alg::PS256 {
-        signer.set_rsa_padding(Padding::PKCS1_PSS)?;
-        signer.set_rsa_pss_saltlen(RsaPssSaltlen::DIGEST_LENGTH)?;
-        signer.set_rsa_mgf1_md(MessageDigest::sha256())?;
-    }
-    let der = signer.sign_oneshot_to_vec(signing_input)?;
+) -> Result<Vec<u8>, crate::keys::Error> {
+    let scheme = match alg {
+        Alg::ES256 => Scheme::Ecdsa(Digest::Sha256),
+        Alg::PS256 => Scheme::RsaPss(Digest::Sha256),
+        Alg::RS256 => Scheme::RsaPkcs1(Digest::Sha256),
+    };
+    let der = key.sign(scheme, signing_input)?;
     if alg != Alg::ES256 {
         return Ok(der);
     }
-    // OpenSSL emits ECDSA as DER; JWS wants fixed-width r || s (RFC 7518 §3.4).
+    // The key gives ECDSA as DER; JWS wants fixed-width r || s (RFC 7518 §3.4).
     let sig = EcdsaSig::from_der(&der)?;
     let mut out = sig.r().to_vec_padded(32)?;
     out.extend(sig.s().to_vec_padded(32)?);
@@ -237,7 +238,12 @@ mod tests {
         let ec =
             EcKey::generate(&EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap()).unwrap();
         let key = PKey::from_ec_key(ec.clone()).unwrap();
-        let sig = sign(Alg::ES256, &key, b"input").unwrap();
+        let sig = sign(
+            Alg::ES256,
+            &crate::keys::FileKey::new(key).unwrap(),
+            b"input",
+        )
+        .unwrap();
         assert_eq!(sig.len(), 64);
         let public =
             PKey::from_ec_key(EcKey::from_public_key(ec.group(), ec.public_key()).unwrap())

@@ -8,20 +8,20 @@ use openssl::pkey::{PKey, Private};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::jose::{b64, sign, Alg};
+use std::sync::Arc;
 
-/// Whether a key signs now or is only published ahead of a rotation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyStatus {
-    Current,
-    Next,
-}
+use super::jose::{b64, sign, Alg};
+use crate::keys::{FileKey, PrivateKey};
+
+/// Where a key is in a rotation: published ahead (`Next`), signing (`Current`), or still
+/// published after it stopped signing, while ID tokens it signed are alive (`Retiring`).
+pub type KeyStatus = crate::keys::KeyState;
 
 pub struct SigningKey {
     pub kid: String,
     pub alg: Alg,
     pub status: KeyStatus,
-    key: PKey<Private>,
+    key: Arc<dyn PrivateKey>,
     public_jwk: Value,
 }
 
@@ -138,7 +138,7 @@ impl SigningKey {
             kid: kid.to_owned(),
             alg,
             status,
-            key,
+            key: Arc::new(FileKey::new(key).map_err(|_| unusable("the key cannot be used"))?),
             public_jwk,
         })
     }
@@ -214,7 +214,8 @@ impl KeySet {
         let mut token = b64(&header);
         token.push('.');
         token.push_str(&b64(&serde_json::to_vec(claims)?));
-        let sig = sign(alg, &key.key, token.as_bytes())?;
+        let sig = sign(alg, key.key.as_ref(), token.as_bytes())
+            .map_err(|e| super::Error::KeyOperation(e.to_string()))?;
         token.push('.');
         token.push_str(&b64(&sig));
         Ok(token)
@@ -290,10 +291,33 @@ mod tests {
     }
 
     #[test]
+    fn a_retiring_key_is_published_but_never_signs() {
+        let current = SigningKey::generate_es256(KeyStatus::Current).unwrap();
+        let retiring = SigningKey::generate_es256(KeyStatus::Retiring).unwrap();
+        let rs_retiring =
+            SigningKey::generate_rsa("rs-old", Alg::RS256, KeyStatus::Retiring).unwrap();
+        let (cur_kid, old_kid) = (current.kid.clone(), retiring.kid.clone());
+        let set = KeySet::new(vec![retiring, current, rs_retiring]).unwrap();
+        let published: Vec<String> = set.jwks()["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["kid"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(published.contains(&old_kid) && published.contains(&"rs-old".to_owned()));
+        assert_eq!(set.current(Alg::ES256).unwrap().kid, cur_kid);
+        assert_eq!(set.algorithms(), vec![Alg::ES256]);
+        assert!(matches!(
+            set.sign_jwt(Alg::RS256, &json!({})),
+            Err(crate::oidc::Error::NoSigningKey)
+        ));
+    }
+
+    #[test]
     fn keyset_without_current_es256_is_rejected() {
         let next = SigningKey::generate_es256(KeyStatus::Next).unwrap();
         assert!(KeySet::new(vec![next]).is_err());
-        let rsa = SigningKey::generate_rsa("r", Alg::RS256, KeyStatus::Current).unwrap();
-        assert!(SigningKey::from_pkey("e", Alg::ES256, rsa.key, KeyStatus::Current).is_err());
+        let rsa = PKey::from_rsa(openssl::rsa::Rsa::generate(2048).unwrap()).unwrap();
+        assert!(SigningKey::from_pkey("e", Alg::ES256, rsa, KeyStatus::Current).is_err());
     }
 }

@@ -83,7 +83,8 @@ pub const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
 pub struct Provider {
     pub config: ProviderConfig,
     pub clients: ClientRegistry,
-    pub keys: KeySet,
+    /// Read per request: a rollover replaces the whole set without a restart.
+    pub keys: crate::keys::KeyRing<KeySet>,
     pub clock: Arc<dyn Clock>,
     /// Where `Authorized` and `Completed` go (the rest are decided by the login steps).
     pub events: Arc<dyn crate::events::EventSink>,
@@ -115,7 +116,7 @@ impl Provider {
         Provider {
             config,
             clients,
-            keys,
+            keys: crate::keys::KeyRing::new(keys),
             clock,
             events: Arc::new(crate::events::LogSink),
             stores: Stores {

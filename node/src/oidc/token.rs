@@ -383,7 +383,10 @@ impl Provider {
         if let Some(nonce) = &grant.request.nonce {
             claims.insert("nonce".into(), json!(nonce));
         }
-        let id_token = self.keys.sign_jwt(client.id_token_alg, &claims)?;
+        let id_token = self
+            .keys
+            .snapshot()
+            .sign_jwt(client.id_token_alg, &claims)?;
         Ok(TokenResponse {
             access_token,
             token_type: "Bearer",

@@ -4,11 +4,12 @@
 use openssl::bn::BigNum;
 use openssl::ecdsa::EcdsaSig;
 use openssl::hash::MessageDigest;
-use openssl::pkey::{HasPublic, Id, PKey, PKeyRef, Private};
+use openssl::pkey::{HasPublic, Id, PKey, PKeyRef, Public};
 use openssl::rsa::Padding;
-use openssl::sign::{RsaPssSaltlen, Signer, Verifier};
+use openssl::sign::{RsaPssSaltlen, Verifier};
 
 use super::error::{Error, Result};
+use crate::keys::{Digest, PrivateKey, Scheme};
 
 pub mod uri {
     pub const EXC_C14N: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
@@ -69,6 +70,14 @@ impl Hash {
             Hash::Sha512 => uri::SHA512,
         }
     }
+    pub fn key_digest(self) -> Digest {
+        match self {
+            Hash::Sha256 => Digest::Sha256,
+            Hash::Sha384 => Digest::Sha384,
+            Hash::Sha512 => Digest::Sha512,
+        }
+    }
+
     pub fn md(self) -> MessageDigest {
         match self {
             Hash::Sha256 => MessageDigest::sha256(),
@@ -229,32 +238,22 @@ pub fn verify<T: HasPublic>(
 }
 
 /// Signs with our key; ECDSA output is converted to raw `r‖s` of the curve's field size.
-pub fn sign(alg: SignatureAlgorithm, key: &PKeyRef<Private>, data: &[u8]) -> Result<Vec<u8>> {
-    let md = alg.hash().md();
-    let mut s = Signer::new(md, key)?;
-    match alg {
-        SignatureAlgorithm::RsaPss(_) => {
-            s.set_rsa_padding(Padding::PKCS1_PSS)?;
-            s.set_rsa_mgf1_md(md)?;
-            s.set_rsa_pss_saltlen(RsaPssSaltlen::DIGEST_LENGTH)?;
-        }
-        SignatureAlgorithm::RsaPkcs1(_) => s.set_rsa_padding(Padding::PKCS1)?,
-        SignatureAlgorithm::Ecdsa(_) => {}
-    }
-    s.update(data)?;
-    let raw = s.sign_to_vec()?;
+pub fn sign(alg: SignatureAlgorithm, key: &dyn PrivateKey, data: &[u8]) -> Result<Vec<u8>> {
+    let scheme = match alg {
+        SignatureAlgorithm::RsaPss(h) => Scheme::RsaPss(h.key_digest()),
+        SignatureAlgorithm::RsaPkcs1(h) => Scheme::RsaPkcs1(h.key_digest()),
+        SignatureAlgorithm::Ecdsa(h) => Scheme::Ecdsa(h.key_digest()),
+    };
+    let raw = key
+        .sign(scheme, data)
+        .map_err(|e| Error::Crypto(e.to_string()))?;
     if let SignatureAlgorithm::Ecdsa(_) = alg {
+        // XML-DSig wants r‖s, each the size of the curve order (RFC 4051 §3.3).
         let sig = EcdsaSig::from_der(&raw)?;
-        let width = usize::try_from(key.bits().div_ceil(8))
+        let width = i32::try_from(key.public_key().bits().div_ceil(8))
             .map_err(|_| Error::Crypto("key size".into()))?;
-        let mut out = sig
-            .r()
-            .to_vec_padded(i32::try_from(width).map_err(|_| Error::Crypto("key size".into()))?)?;
-        out.extend(
-            sig.s().to_vec_padded(
-                i32::try_from(width).map_err(|_| Error::Crypto("key size".into()))?,
-            )?,
-        );
+        let mut out = sig.r().to_vec_padded(width)?;
+        out.extend(sig.s().to_vec_padded(width)?);
         return Ok(out);
     }
     Ok(raw)
@@ -262,7 +261,7 @@ pub fn sign(alg: SignatureAlgorithm, key: &PKeyRef<Private>, data: &[u8]) -> Res
 
 /// The signature algorithm we use with one of our keys: ECDSA with the hash matching the curve,
 /// RSA-PSS-SHA256 for RSA ≥ 3072 (§3.3).
-pub fn signature_algorithm_for(key: &PKey<Private>) -> Result<SignatureAlgorithm> {
+pub fn signature_algorithm_for(key: &PKey<Public>) -> Result<SignatureAlgorithm> {
     match key.id() {
         Id::EC => Ok(SignatureAlgorithm::Ecdsa(match key.bits() {
             0..=255 => return Err(Error::WeakKey(format!("EC-{}", key.bits()))),

@@ -181,7 +181,7 @@ pub fn sign_enveloped(xml_text: &str, key: &SigningKey) -> Result<String> {
     );
     let si_doc = xml::parse(&signed_info, xml::MAX_MESSAGE_BYTES)?;
     let si_c14n = canonicalize(si_doc.root_element(), None, &[])?;
-    let value = crypto::sign(key.algorithm, &key.pair.key, &si_c14n)?;
+    let value = crypto::sign(key.algorithm, key.pair.key.as_ref(), &si_c14n)?;
     let si_text = String::from_utf8(si_c14n).map_err(|_| Error::NotUtf8)?;
     let signature = format!(
         r#"<ds:Signature xmlns:ds="{ds}">{si}<ds:SignatureValue>{sv}</ds:SignatureValue><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></ds:Signature>"#,

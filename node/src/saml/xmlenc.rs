@@ -9,10 +9,10 @@ use openssl::aes::{unwrap_key, wrap_key, AesKey};
 use openssl::bn::{BigNum, BigNumContext};
 use openssl::derive::Deriver;
 use openssl::ec::{EcGroup, EcGroupRef, EcKey, EcPoint, PointConversionForm};
-use openssl::encrypt::{Decrypter, Encrypter};
+use openssl::encrypt::Encrypter;
 use openssl::hash::MessageDigest;
 use openssl::nid::Nid;
-use openssl::pkey::{Id, PKey, PKeyRef, Private, Public};
+use openssl::pkey::{Id, PKey, Public};
 use openssl::rsa::Padding;
 use openssl::symm::{decrypt_aead, encrypt_aead, Cipher};
 use openssl::x509::X509;
@@ -22,6 +22,7 @@ use super::crypto::{uri, Hash};
 use super::error::{Error, Result};
 use super::keys::KeyPair;
 use super::xml::{self, ns};
+use crate::keys::{Digest, PrivateKey};
 
 const GCM_IV: usize = 12;
 const GCM_TAG: usize = 16;
@@ -123,7 +124,7 @@ fn unwrap_encrypted_key(
                 None => None,
             };
             Ok(Some(rsa_oaep_decrypt(
-                &pair.key,
+                pair.key.as_ref(),
                 &wrapped,
                 digest,
                 mgf,
@@ -150,7 +151,7 @@ fn unwrap_encrypted_key(
                 uri::KW_AES192 => 24,
                 _ => 32,
             };
-            let kek = ecdh_es_kek(am, &pair.key, kek_len)?;
+            let kek = ecdh_es_kek(am, pair.key.as_ref(), kek_len)?;
             Ok(Some(aes_unwrap(&kek, &wrapped)?))
         }
         // rsa-1_5 and everything else: forbidden (§3.2.2).
@@ -171,10 +172,9 @@ fn find_recipient<'k>(key_info: Node, keys: &'k [KeyPair]) -> Option<&'k KeyPair
             }
         } else if xml::is(n, ns::DS11, "DEREncodedKeyValue") {
             let der = xml::base64_text(n).ok()?;
-            if let Some(k) = keys
-                .iter()
-                .find(|k| k.key.public_key_to_der().ok().as_deref() == Some(der.as_slice()))
-            {
+            if let Some(k) = keys.iter().find(|k| {
+                k.key.public_key().public_key_to_der().ok().as_deref() == Some(der.as_slice())
+            }) {
                 return Some(k);
             }
         }
@@ -182,22 +182,22 @@ fn find_recipient<'k>(key_info: Node, keys: &'k [KeyPair]) -> Option<&'k KeyPair
     None
 }
 
-fn oaep_params(method: Node, alg: &str) -> Result<(MessageDigest, MessageDigest)> {
+fn oaep_params(method: Node, alg: &str) -> Result<(Digest, Digest)> {
     // DEVIATION: OAEP with a SHA-1 DigestMethod/MGF is decrypted (EU node vectors and OSE defaults
     // use it; §3.2.2 "Decrypt side"). OAEP's security does not rest on SHA-1 collision resistance.
     let digest =
         match xml::child(method, ns::DS, "DigestMethod").and_then(|d| d.attribute("Algorithm")) {
-            None | Some(uri::SHA1) => MessageDigest::sha1(),
-            Some(u) => Hash::from_digest_uri(u)?.md(),
+            None | Some(uri::SHA1) => Digest::Sha1,
+            Some(u) => Hash::from_digest_uri(u)?.key_digest(),
         };
     let mgf = if alg == uri::RSA_OAEP_MGF1P {
-        MessageDigest::sha1()
+        Digest::Sha1
     } else {
         match xml::child(method, ns::XENC11, "MGF").and_then(|m| m.attribute("Algorithm")) {
-            None | Some(uri::MGF1_SHA1) => MessageDigest::sha1(),
-            Some(uri::MGF1_SHA256) => MessageDigest::sha256(),
-            Some(uri::MGF1_SHA384) => MessageDigest::sha384(),
-            Some(uri::MGF1_SHA512) => MessageDigest::sha512(),
+            None | Some(uri::MGF1_SHA1) => Digest::Sha1,
+            Some(uri::MGF1_SHA256) => Digest::Sha256,
+            Some(uri::MGF1_SHA384) => Digest::Sha384,
+            Some(uri::MGF1_SHA512) => Digest::Sha512,
             Some(other) => return Err(Error::AlgorithmNotAllowed(other.to_owned())),
         }
     };
@@ -205,33 +205,22 @@ fn oaep_params(method: Node, alg: &str) -> Result<(MessageDigest, MessageDigest)
 }
 
 fn rsa_oaep_decrypt(
-    key: &PKeyRef<Private>,
+    key: &dyn PrivateKey,
     wrapped: &[u8],
-    digest: MessageDigest,
-    mgf: MessageDigest,
+    digest: Digest,
+    mgf: Digest,
     label: Option<&[u8]>,
 ) -> Result<Vec<u8>> {
-    if key.id() != Id::RSA {
+    if key.public_key().id() != Id::RSA {
         return Err(Error::DecryptionFailed);
     }
-    let mut d = Decrypter::new(key)?;
-    d.set_rsa_padding(Padding::PKCS1_OAEP)?;
-    d.set_rsa_oaep_md(digest)?;
-    d.set_rsa_mgf1_md(mgf)?;
-    if let Some(l) = label {
-        d.set_rsa_oaep_label(l)?;
-    }
-    let mut out = vec![0u8; d.decrypt_len(wrapped)?];
-    let n = d
-        .decrypt(wrapped, &mut out)
-        .map_err(|_| Error::DecryptionFailed)?;
-    out.truncate(n);
-    Ok(out)
+    key.decrypt_rsa_oaep(wrapped, digest, mgf, label)
+        .map_err(|_| Error::DecryptionFailed)
 }
 
 /// ECDH-ES with the originator's ephemeral key, then ConcatKDF (NIST SP 800-56A) to a KEK.
-fn ecdh_es_kek(am: Node, ours: &PKeyRef<Private>, kek_len: usize) -> Result<Vec<u8>> {
-    if ours.id() != Id::EC {
+fn ecdh_es_kek(am: Node, ours: &dyn PrivateKey, kek_len: usize) -> Result<Vec<u8>> {
+    if ours.public_key().id() != Id::EC {
         return Err(Error::DecryptionFailed);
     }
     let kdm = xml::only_child(am, ns::XENC11, "KeyDerivationMethod")?;
@@ -259,39 +248,13 @@ fn ecdh_es_kek(am: Node, ours: &PKeyRef<Private>, kek_len: usize) -> Result<Vec<
         }
     }
     let originator = xml::only_child(am, ns::XENC, "OriginatorKeyInfo")?;
-    let our_ec = ours.ec_key()?;
+    let our_ec = ours.public_key().ec_key()?;
     let group = our_ec.group();
     let mut ctx = BigNumContext::new()?;
+    // `originator_point` decodes Q onto our curve (full validation with cofactor 1).
     let ephemeral = originator_point(originator, group, &mut ctx)?;
-    // ECDH primitive (SP 800-56A 5.7.1.2): Z = x(d·Q), the same `EC_POINT_mul` that OpenSSL's
-    // ECDH_compute_key runs, with our private scalar (constant-time flagged by OpenSSL). Done
-    // directly because EVP_PKEY_derive would first export the peer key from its legacy form, a
-    // quarter of the ECDH's own cost per response. `originator_point` has established that Q is
-    // on our curve, whose cofactor is 1: Q is in the prime-order group, so d·Q is never the point
-    // at infinity for a valid d (checked anyway).
-    let mut shared = EcPoint::new(group)?;
-    shared.mul2(group, &ephemeral, our_ec.private_key(), &mut ctx)?;
-    if shared.is_infinity(group) {
-        return Err(Error::DecryptionFailed);
-    }
-    let mut x = BigNum::new()?;
-    let mut y = BigNum::new()?;
-    shared.affine_coordinates(group, &mut x, &mut y, &mut ctx)?;
-    let field_bytes =
-        i32::try_from(group.degree().div_ceil(8)).map_err(|_| Error::DecryptionFailed)?;
-    let z = Zeroizing(x.to_vec_padded(field_bytes)?);
-    concat_kdf(hash, &z.0, &other_info, kek_len)
-}
-
-/// Wipes the shared secret when dropped.
-struct Zeroizing(Vec<u8>);
-
-impl Drop for Zeroizing {
-    fn drop(&mut self) {
-        // `fill` then a compiler fence so the store is not elided as dead.
-        self.0.fill(0);
-        std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
-    }
+    let z = ours.ecdh(&ephemeral).map_err(|_| Error::DecryptionFailed)?;
+    concat_kdf(hash, z.as_bytes(), &other_info, kek_len)
 }
 
 /// ConcatKDF parameters are hex bit strings whose first byte counts the padding bits; only whole

@@ -18,9 +18,19 @@ pub fn read_bytes(rel: &str) -> Vec<u8> {
 /// A fresh key pair with a self-signed certificate: "ec" (P-256) or "rsa" (3072), made by the
 /// same code as `eidas-node keys generate`.
 pub fn keypair(kind: &str, cn: &str) -> eidas_node::saml::keys::KeyPair {
+    keypair_with_pem(kind, cn).0
+}
+
+/// As [`keypair`], with the private key's PKCS#8 PEM (for tools that need the file).
+#[allow(dead_code)]
+pub fn keypair_with_pem(kind: &str, cn: &str) -> (eidas_node::saml::keys::KeyPair, Vec<u8>) {
     let key = eidas_node::cli::keys::new_key(kind == "rsa").unwrap();
     let cert = eidas_node::cli::keys::self_signed(&key, cn, 365).unwrap();
-    eidas_node::saml::keys::KeyPair { key, cert }
+    let pem = key.private_key_to_pem_pkcs8().unwrap();
+    (
+        eidas_node::saml::keys::KeyPair::new(key, cert).unwrap(),
+        pem,
+    )
 }
 
 /// Our SP as the SAML tests know it: SE, entityID and ACS under `connector.se.example`.

@@ -65,7 +65,7 @@ pub(crate) fn rogue_key(rsa: bool) -> Result<SigningKey, openssl::error::ErrorSt
     b.set_not_after(&*Asn1Time::days_from_now(365)?)?;
     b.sign(&key, MessageDigest::sha256())?;
     let cert = b.build();
-    let pair = KeyPair { key, cert };
+    let pair = KeyPair::new(key, cert).map_err(|_| openssl::error::ErrorStack::get())?;
     SigningKey::new(pair).map_err(|_| openssl::error::ErrorStack::get())
 }
 
@@ -211,7 +211,7 @@ fn apply_spec_fault<'a>(
     match fault {
         Fault::Unsigned => spec.sign_response = false,
         Fault::SignedByUnknownKey => {
-            *signer = if signer.pair.key.id() == Id::RSA {
+            *signer = if signer.pair.key.public_key().id() == Id::RSA {
                 &state.inner.rogue_rsa
             } else {
                 &state.inner.rogue_ec

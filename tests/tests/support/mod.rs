@@ -6,5 +6,5 @@
 pub fn keypair(kind: &str, cn: &str) -> eidas_node::saml::keys::KeyPair {
     let key = eidas_node::cli::keys::new_key(kind == "rsa").unwrap();
     let cert = eidas_node::cli::keys::self_signed(&key, cn, 365).unwrap();
-    eidas_node::saml::keys::KeyPair { key, cert }
+    eidas_node::saml::keys::KeyPair::new(key, cert).unwrap()
 }

@@ -113,7 +113,7 @@ async fn validate(
         None => SignaturePolicy::EIDAS,
     };
     let now = s.clock.now();
-    let (sp, idp, requested) = (s.saml.sp.clone(), ps.clone(), pending.requested.clone());
+    let (sp, idp, requested) = (s.saml.sp(), ps.clone(), pending.requested.clone());
     let times = s.saml.times;
     let v = s
         .cpu

@@ -36,7 +36,9 @@ pub struct SamlTimes {
 
 /// What the eIDAS way in needs besides the shared state.
 pub struct SamlPath {
-    pub sp: Arc<ServiceProvider>,
+    /// Our SP identity and keys, read per request ([`SamlPath::sp`]): a key rollover replaces
+    /// it whole without a restart.
+    sp: crate::keys::KeyRing<ServiceProvider>,
     pub metadata_info: MetadataInfo,
     pub times: SamlTimes,
     metadata_cache: Mutex<Option<(OffsetDateTime, Arc<String>)>>,
@@ -49,13 +51,27 @@ impl std::fmt::Debug for SamlPath {
 }
 
 impl SamlPath {
-    pub fn new(sp: Arc<ServiceProvider>, metadata_info: MetadataInfo, times: SamlTimes) -> Self {
+    pub fn new(sp: ServiceProvider, metadata_info: MetadataInfo, times: SamlTimes) -> Self {
         SamlPath {
-            sp,
+            sp: crate::keys::KeyRing::new(sp),
             metadata_info,
             times,
             metadata_cache: Mutex::new(None),
         }
+    }
+
+    /// Our SP as it is now.
+    pub fn sp(&self) -> Arc<ServiceProvider> {
+        self.sp.snapshot()
+    }
+
+    /// Puts new SP keys in force (rollover); the metadata is re-signed on its next request.
+    pub fn replace_sp(&self, sp: ServiceProvider) {
+        self.sp.replace(sp);
+        *self
+            .metadata_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = None;
     }
 
     /// Our signed metadata, re-signed when a tenth of its validity has passed (so that what we
@@ -71,7 +87,7 @@ impl SamlPath {
             }
         }
         let doc = Arc::new(crate::saml::sp_metadata::build(
-            &self.sp,
+            &self.sp(),
             &self.metadata_info,
             now,
         )?);

@@ -64,7 +64,7 @@ pub(in crate::web) async fn start(
     let mut identity_request = req.identity_request(client, country);
     identity_request.min_loa = min_loa;
     let built = authn_request::build(
-        &s.saml.sp,
+        &s.saml.sp(),
         &ps,
         &identity_request,
         RequestOptions::default(),
