@@ -162,7 +162,7 @@ pub fn provider_parts(
     config.access_token_ttl = Duration::from_secs(s.oidc.access_token_ttl_seconds);
     config.id_token_ttl = Duration::from_secs(s.oidc.id_token_ttl_seconds);
     config.pending_ttl = Duration::from_secs(s.oidc.login_timeout_seconds);
-    config.ui_locales = web::i18n::LOCALES.iter().map(|l| (*l).to_owned()).collect();
+    config.ui_locales = web::i18n::Localizer::supported_tags();
     Ok((config, keyset, clients))
 }
 
@@ -269,6 +269,13 @@ fn check_bounds(s: &Settings) -> Vec<Problem> {
         )),
         Err(e) => problems.push(p(format!("server.public_url is not a URL: {e}"))),
     }
+    if web::i18n::Locale::parse(&s.ui.default_locale).is_none() {
+        problems.push(p(format!(
+            "ui.default_locale = {:?} has no texts; one of {}",
+            s.ui.default_locale,
+            web::i18n::Localizer::supported_tags().join(", ")
+        )));
+    }
     problems
 }
 
@@ -356,8 +363,9 @@ pub async fn build_with(
     let login = LoginSettings {
         pending_ttl: Duration::from_secs(s.oidc.login_timeout_seconds),
         result_ttl: Duration::from_secs(120),
-        default_locale: web::i18n::Locale::parse(&s.ui.default_locale)
-            .unwrap_or(web::i18n::Locale::En),
+        localizer: web::i18n::Localizer::new(
+            web::i18n::Locale::parse(&s.ui.default_locale).unwrap_or(web::i18n::Locale::EN),
+        ),
         secure_cookies: s.public_url().starts_with("https://"),
         // Longer than any legitimate request: the ACS may wait `cpu_wait_seconds` for a slot.
         request_timeout: Duration::from_secs(s.server.cpu_wait_seconds + 20),
@@ -675,6 +683,10 @@ signing_keys = [{ kid = "a", alg = "HS256", key_path = "/nonexistent/o" }]
 redis_url = "redis://127.0.0.1:1/"
 [trust]
 refresh_seconds = 0
+[ui]
+default_locale = "xx"
+[admin]
+token_paths = ["/nonexistent/token"]
 "#;
         let s = Settings::from_toml(
             text,
@@ -699,6 +711,8 @@ refresh_seconds = 0
             "Redis is not reachable",
             "trust.refresh_seconds = 0 is outside 10..=604800",
             "server.public_url must be an https:// URL",
+            "ui.default_locale = \"xx\" has no texts",
+            "admin.token_paths: cannot read /nonexistent/token",
         ] {
             assert!(all.contains(expected), "missing {expected:?} in:\n{all}");
         }

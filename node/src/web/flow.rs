@@ -25,25 +25,6 @@ use crate::identity::VerifiedIdentity;
 use crate::oidc::{AuthorizationRequest, Client, ErrorCode};
 use crate::store::LoginResultStore;
 
-/// The citizen's language: explicit choice, then `ui_locales`, then `Accept-Language`.
-pub fn negotiate(
-    explicit: Option<&str>,
-    ui_locales: Option<&[&str]>,
-    headers: &HeaderMap,
-    default: Locale,
-) -> Locale {
-    explicit
-        .and_then(Locale::parse)
-        .or_else(|| ui_locales.and_then(|u| Locale::from_ui_locales(u.iter().copied())))
-        .or_else(|| {
-            headers
-                .get(axum::http::header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(Locale::from_accept_language)
-        })
-        .unwrap_or(default)
-}
-
 pub(super) fn request_locale(
     s: &WebState,
     explicit: Option<&str>,
@@ -51,7 +32,9 @@ pub(super) fn request_locale(
     headers: &HeaderMap,
 ) -> Locale {
     let ui: Option<Vec<&str>> = req.map(|r| r.ui_locales.iter().map(String::as_str).collect());
-    negotiate(explicit, ui.as_deref(), headers, s.login.default_locale)
+    s.login
+        .localizer
+        .negotiate(explicit, ui.as_deref(), headers)
 }
 
 /// A missing or malformed parameter: a page, not axum's plain-text rejection.
@@ -228,7 +211,7 @@ pub(super) async fn resume(
     q: Result<Query<ResumeQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
     let Query(q) = q.map_err(|e| bad_input(&s, &headers, e))?;
-    let fallback = negotiate(None, None, &headers, s.login.default_locale);
+    let fallback = s.login.localizer.negotiate(None, None, &headers);
     let result: LoginResult = take_record(
         &s,
         s.store.take_result(&q.r).await,

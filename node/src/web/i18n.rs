@@ -1,49 +1,97 @@
-//! The citizen's language: English, Swedish, Norwegian (Bokmål) and Danish, chosen by an explicit
-//! `lang` choice, the client's `ui_locales`, or the browser's `Accept-Language`, in that order.
+//! The citizen's language, as data: a table of [`Catalog`]s (tag, aliases, endonym, texts), a
+//! [`Locale`] that names one of them and is stored as its tag string (so a rolling deploy that
+//! adds or reorders languages keeps the logins in flight), and a [`Localizer`] in the state that
+//! negotiates: an explicit `lang` choice, the client's `ui_locales`, the browser's
+//! `Accept-Language`, then the configured default. A language is added by adding a catalog.
 
-/// Language tags we have texts for, in discovery (`ui_locales_supported`) order.
-pub const LOCALES: [&str; 4] = ["en", "sv", "nb", "da"];
+use axum::http::HeaderMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Locale {
-    En,
-    Sv,
-    Nb,
-    Da,
+/// One language we have texts for.
+#[derive(Debug)]
+pub struct Catalog {
+    /// BCP 47 primary language subtag.
+    pub tag: &'static str,
+    /// Other primary subtags that mean this language to us (`no`, `nn` → `nb`).
+    pub aliases: &'static [&'static str],
+    /// Its name in itself, for the language switcher.
+    pub endonym: &'static str,
+    pub texts: &'static Texts,
+}
+
+/// Every language, in discovery (`ui_locales_supported`) and switcher order.
+pub static CATALOGS: [Catalog; 4] = [
+    Catalog {
+        tag: "en",
+        aliases: &[],
+        endonym: "English",
+        texts: &EN,
+    },
+    Catalog {
+        tag: "sv",
+        aliases: &[],
+        endonym: "Svenska",
+        texts: &SV,
+    },
+    Catalog {
+        tag: "nb",
+        aliases: &["no", "nn"],
+        endonym: "Norsk (bokmål)",
+        texts: &NB,
+    },
+    Catalog {
+        tag: "da",
+        aliases: &[],
+        endonym: "Dansk",
+        texts: &DA,
+    },
+];
+
+/// A language we have texts for: a reference into [`CATALOGS`].
+#[derive(Clone, Copy)]
+pub struct Locale(&'static Catalog);
+
+impl PartialEq for Locale {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.tag == other.0.tag
+    }
+}
+
+impl Eq for Locale {}
+
+impl std::fmt::Debug for Locale {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.tag)
+    }
 }
 
 impl Locale {
-    pub const ALL: [Locale; 4] = [Locale::En, Locale::Sv, Locale::Nb, Locale::Da];
+    /// English: the fallback of last resort.
+    pub const EN: Locale = Locale(&CATALOGS[0]);
 
-    /// A BCP 47 tag or its primary subtag: `sv-SE` → Sv; `no`, `nn` → Nb.
+    /// Every language we have texts for.
+    pub fn all() -> impl Iterator<Item = Locale> {
+        CATALOGS.iter().map(Locale)
+    }
+
+    /// A BCP 47 tag or its primary subtag, any case: `sv-SE` → sv; `no`, `nn` → nb.
     pub fn parse(tag: &str) -> Option<Locale> {
         let primary = tag.split(['-', '_']).next()?.trim().to_ascii_lowercase();
-        match primary.as_str() {
-            "en" => Some(Locale::En),
-            "sv" => Some(Locale::Sv),
-            "nb" | "no" | "nn" => Some(Locale::Nb),
-            "da" => Some(Locale::Da),
-            _ => None,
-        }
+        CATALOGS
+            .iter()
+            .find(|c| c.tag == primary || c.aliases.contains(&primary.as_str()))
+            .map(Locale)
     }
 
     pub fn tag(self) -> &'static str {
-        match self {
-            Locale::En => "en",
-            Locale::Sv => "sv",
-            Locale::Nb => "nb",
-            Locale::Da => "da",
-        }
+        self.0.tag
     }
 
-    /// The language's name in itself, for the language switcher.
     pub fn endonym(self) -> &'static str {
-        match self {
-            Locale::En => "English",
-            Locale::Sv => "Svenska",
-            Locale::Nb => "Norsk (bokmål)",
-            Locale::Da => "Dansk",
-        }
+        self.0.endonym
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        self.0.texts
     }
 
     /// First supported of a space-separated `ui_locales` list (OIDC Core §3.1.2.1).
@@ -74,14 +122,58 @@ impl Locale {
         }
         best.map(|(_, l)| l)
     }
+}
 
-    pub fn texts(self) -> &'static Texts {
-        match self {
-            Locale::En => &EN,
-            Locale::Sv => &SV,
-            Locale::Nb => &NB,
-            Locale::Da => &DA,
-        }
+/// Stored as the tag string (`"sv"`).
+impl serde::Serialize for Locale {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.tag)
+    }
+}
+
+/// Reads a tag; also the variant names an earlier release stored (`"Sv"`), so logins in flight
+/// survive a rolling deploy. A language this release lacks becomes English rather than a lost
+/// login.
+impl<'de> serde::Deserialize<'de> for Locale {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let tag = String::deserialize(d)?;
+        Ok(Locale::parse(&tag).unwrap_or(Locale::EN))
+    }
+}
+
+/// Chooses the citizen's language. Lives in the state.
+#[derive(Debug, Clone, Copy)]
+pub struct Localizer {
+    pub default: Locale,
+}
+
+impl Localizer {
+    pub fn new(default: Locale) -> Self {
+        Localizer { default }
+    }
+
+    /// Tags for discovery's `ui_locales_supported`.
+    pub fn supported_tags() -> Vec<String> {
+        Locale::all().map(|l| l.tag().to_owned()).collect()
+    }
+
+    /// Explicit choice, then `ui_locales`, then `Accept-Language`, then the default.
+    pub fn negotiate(
+        &self,
+        explicit: Option<&str>,
+        ui_locales: Option<&[&str]>,
+        headers: &HeaderMap,
+    ) -> Locale {
+        explicit
+            .and_then(Locale::parse)
+            .or_else(|| ui_locales.and_then(|u| Locale::from_ui_locales(u.iter().copied())))
+            .or_else(|| {
+                headers
+                    .get(axum::http::header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(Locale::from_accept_language)
+            })
+            .unwrap_or(self.default)
     }
 }
 
@@ -210,13 +302,13 @@ mod tests {
     fn accept_language_picks_the_best_supported_by_q() {
         assert_eq!(
             Locale::from_accept_language("de-DE,de;q=0.9,sv;q=0.8,en;q=0.7"),
-            Some(Locale::Sv)
+            Locale::parse("sv")
         );
         assert_eq!(
             Locale::from_accept_language("en;q=0.5, da;q=0.6"),
-            Some(Locale::Da)
+            Locale::parse("da")
         );
-        assert_eq!(Locale::from_accept_language("nn-NO"), Some(Locale::Nb));
+        assert_eq!(Locale::from_accept_language("nn-NO"), Locale::parse("nb"));
         assert_eq!(Locale::from_accept_language("fr, sv;q=0"), None);
         assert_eq!(Locale::from_accept_language(";;;,q=,"), None);
     }
@@ -225,14 +317,14 @@ mod tests {
     fn ui_locales_take_the_first_supported() {
         assert_eq!(
             Locale::from_ui_locales("fi sv-FI en".split(' ')),
-            Some(Locale::Sv)
+            Locale::parse("sv")
         );
         assert_eq!(Locale::from_ui_locales(["de"]), None);
     }
 
     #[test]
     fn every_language_has_every_text() {
-        for l in Locale::ALL {
+        for l in Locale::all() {
             let t = l.texts();
             assert!(t.choose_intro.contains("{service}"), "{l:?}");
             for s in [
@@ -245,6 +337,36 @@ mod tests {
                 assert!(!s.is_empty());
             }
         }
-        assert_ne!(Locale::Sv.texts().cancel, Locale::En.texts().cancel);
+        let sv = Locale::parse("sv").unwrap_or(Locale::EN);
+        assert_ne!(sv.texts().cancel, Locale::EN.texts().cancel);
+    }
+
+    #[test]
+    fn a_locale_is_stored_as_its_tag_and_old_state_still_reads() {
+        let nb = Locale::parse("nn-NO").unwrap_or(Locale::EN);
+        assert_eq!(serde_json::to_string(&nb).unwrap_or_default(), "\"nb\"");
+        for (stored, tag) in [
+            ("\"nb\"", "nb"),
+            ("\"Sv\"", "sv"),
+            ("\"Da\"", "da"),
+            ("\"xx\"", "en"),
+        ] {
+            let l: Locale = serde_json::from_str(stored).unwrap_or(Locale::EN);
+            assert_eq!(l.tag(), tag, "{stored}");
+        }
+    }
+
+    #[test]
+    fn the_localizer_negotiates_in_order_and_falls_back_to_its_default() {
+        let loc = Localizer::new(Locale::parse("da").unwrap_or(Locale::EN));
+        let mut h = HeaderMap::new();
+        h.insert(
+            axum::http::header::ACCEPT_LANGUAGE,
+            axum::http::HeaderValue::from_static("sv"),
+        );
+        assert_eq!(loc.negotiate(Some("nb"), Some(&["en"]), &h).tag(), "nb");
+        assert_eq!(loc.negotiate(None, Some(&["fi", "en"]), &h).tag(), "en");
+        assert_eq!(loc.negotiate(None, None, &h).tag(), "sv");
+        assert_eq!(loc.negotiate(None, None, &HeaderMap::new()).tag(), "da");
     }
 }

@@ -35,7 +35,6 @@ mod oidc;
 pub mod pages;
 pub mod saml;
 
-pub use self::flow::negotiate;
 pub use self::oidc::{oidc_router, see_other, OidcState};
 pub use self::saml::{SamlPath, SamlTimes, SAML_ACS_PATH, SAML_METADATA_PATH};
 
@@ -50,7 +49,8 @@ pub struct LoginSettings {
     pub pending_ttl: Duration,
     /// Between the way back in and the resume step: one redirect.
     pub result_ttl: Duration,
-    pub default_locale: i18n::Locale,
+    /// Chooses the citizen's language.
+    pub localizer: i18n::Localizer,
     /// `Secure` cookies (the public URL is https).
     pub secure_cookies: bool,
     /// Longest any request may take before it is answered 503.
@@ -179,7 +179,7 @@ async fn script() -> Response {
 }
 
 async fn not_found(headers: axum::http::HeaderMap) -> Response {
-    let locale = flow::negotiate(None, None, &headers, i18n::Locale::En);
+    let locale = i18n::Localizer::new(i18n::Locale::EN).negotiate(None, None, &headers);
     error::AppError::page(
         pages::ErrorKind::NotFound,
         locale,

@@ -11,7 +11,7 @@ use axum::{Json, Router};
 
 use super::binding;
 use super::error::{AppError, Cause};
-use super::i18n::Locale;
+use super::i18n::{Locale, Localizer};
 use super::pages::ErrorKind;
 use crate::oidc::{
     AuthorizeOutcome, Provider, AUTHORIZE_PATH, DISCOVERY_PATH, JWKS_PATH, PAR_PATH, TOKEN_PATH,
@@ -91,13 +91,12 @@ async fn authorize(
         .iter()
         .find(|(k, _)| k == "ui_locales")
         .map(|(_, v)| v.as_str());
-    let locale = super::flow::negotiate(
+    let locale = Localizer::new(Locale::EN).negotiate(
         None,
         ui_locales
             .map(|u| u.split(' ').collect::<Vec<_>>())
             .as_deref(),
         headers,
-        Locale::En,
     );
     // The browser id exists before the flow does, so the flow is bound to it from the start.
     let secure = p.config.issuer.starts_with("https://");
@@ -126,7 +125,7 @@ pub fn see_other(location: &str) -> Result<Response, AppError> {
     let value = HeaderValue::from_str(location).map_err(|_| {
         AppError::page(
             ErrorKind::BadRequest,
-            Locale::En,
+            Locale::EN,
             Cause::msg("redirect location is not a valid header value"),
         )
     })?;

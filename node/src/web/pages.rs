@@ -51,7 +51,7 @@ fn language_switcher(current: Locale, base: &str) -> String {
         "<nav aria-label=\"{}\"><ul class=\"languages\">",
         esc(t.language)
     );
-    for l in Locale::ALL {
+    for l in Locale::all() {
         if l == current {
             s.push_str(&format!(
                 "<li><span aria-current=\"true\" lang=\"{}\">{}</span></li>",
@@ -232,7 +232,12 @@ mod tests {
             name: "Testland <A>".into(),
             test: true,
         }];
-        let html = choose_country(Locale::Sv, "f1", "<script>x</script>", &offers);
+        let html = choose_country(
+            Locale::parse("sv").unwrap(),
+            "f1",
+            "<script>x</script>",
+            &offers,
+        );
         assert!(html.contains("<html lang=\"sv\">"));
         assert!(html.contains("&lt;script&gt;x&lt;/script&gt;"));
         assert!(!html.contains("<script>x"));
@@ -243,7 +248,7 @@ mod tests {
     #[test]
     fn post_form_carries_escaped_fields_and_a_visible_button() {
         let html = post_form(
-            Locale::En,
+            Locale::EN,
             "https://ps.example/sso?a=1&b=2",
             &[("RelayState", "r\"1")],
         );

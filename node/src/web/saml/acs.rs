@@ -10,7 +10,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::super::error::{correlation_id, AppError};
-use super::super::flow::{self, bad_input, finish, take_record, unavailable, Outcome};
+use super::super::flow::{bad_input, finish, take_record, unavailable, Outcome};
 use super::super::WebState;
 use super::start::PendingSaml;
 use crate::events::{LoginEvent, Stage};
@@ -34,7 +34,7 @@ pub(super) async fn consume(
     form: Result<Form<AcsForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     let Form(form) = form.map_err(|e| bad_input(&s, &headers, e))?;
-    let fallback = flow::negotiate(None, None, &headers, s.login.default_locale);
+    let fallback = s.login.localizer.negotiate(None, None, &headers);
     // Single use: a replayed response finds nothing (§2 InResponseTo / replay).
     let pending: PendingSaml = take_record(
         &s,
