@@ -35,18 +35,75 @@ pub struct AppState {
     pub records: Arc<dyn RecordStore>,
 }
 
-/// A problem found while building the app from its settings, for the operator.
+/// How bad a [`Problem`] is: an error stops start-up; a warning is reported and served with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A problem found in the settings, for the operator: one line, naming the key.
 #[derive(Debug)]
-pub struct Problem(pub String);
+pub struct Problem {
+    pub severity: Severity,
+    pub message: String,
+}
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
 fn p(msg: impl Into<String>) -> Problem {
-    Problem(msg.into())
+    Problem {
+        severity: Severity::Error,
+        message: msg.into(),
+    }
+}
+
+fn warn(msg: impl Into<String>) -> Problem {
+    Problem {
+        severity: Severity::Warning,
+        message: msg.into(),
+    }
+}
+
+/// What is allowed but probably not meant: reported by `check` (exit code 2) and logged at
+/// start-up.
+pub fn warnings(s: &Settings, state: &AppState) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let rs256 = state
+        .web
+        .provider
+        .keys
+        .snapshot()
+        .current(crate::oidc::jose::Alg::RS256)
+        .is_some();
+    if !rs256 {
+        // OpenID Connect Discovery §3: id_token_signing_alg_values_supported MUST include RS256.
+        out.push(warn(
+            "oidc.signing_keys has no current RS256 key: OpenID Connect Discovery §3 requires \
+             RS256 among the ID token algorithms (clients that register none still get ES256)",
+        ));
+    }
+    if s.trust.countries.is_empty() {
+        out.push(warn("trust.countries is empty: no citizen can log in"));
+    }
+    if !state.admin.is_empty() {
+        let loopback = s
+            .admin
+            .listen
+            .parse::<std::net::SocketAddr>()
+            .is_ok_and(|a| a.ip().is_loopback());
+        if !loopback {
+            out.push(warn(format!(
+                "admin.listen = {} is not a loopback address: keep the admin API on a management network",
+                s.admin.listen
+            )));
+        }
+    }
+    out
 }
 
 /// Our SAML identity and keys from `[saml]`.
@@ -422,6 +479,9 @@ pub async fn serve(mut s: Settings) -> anyhow::Result<()> {
     let state = build(&s, Arc::new(SystemClock))
         .await
         .map_err(problems_error)?;
+    for w in warnings(&s, &state) {
+        tracing::warn!(warning = %w, "configuration warning");
+    }
     let admin = if state.admin.is_empty() {
         None
     } else {

@@ -18,18 +18,22 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // `check` exits 0 when clean, 2 with warnings only, 1 on any problem.
     let result = runtime.block_on(async {
         match args.command {
-            Command::Serve { config } => cli::serve(&config).await,
-            Command::Check { config } => cli::check::run(&config).await,
+            Command::Serve { config } => cli::serve(&config).await.map(|()| 0),
+            Command::Check { config } => cli::check::run(&config).await.map(|v| match v {
+                cli::check::Verdict::Clean => 0,
+                cli::check::Verdict::Warnings => 2,
+            }),
             Command::Keys {
                 command: KeysCommand::Generate(opts),
-            } => cli::keys::generate(&opts),
-            Command::Demo(opts) => cli::demo::run(&opts).await,
+            } => cli::keys::generate(&opts).map(|()| 0),
+            Command::Demo(opts) => cli::demo::run(&opts).await.map(|()| 0),
         }
     });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("eidas-node: {e:#}");
             ExitCode::FAILURE

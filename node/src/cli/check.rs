@@ -5,7 +5,14 @@ use std::sync::Arc;
 
 use crate::clock::SystemClock;
 
-pub async fn run(config: &Path) -> anyhow::Result<()> {
+/// What `check` found: the exit code is 0 for `Clean`, 2 for `Warnings`, 1 for an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Clean,
+    Warnings,
+}
+
+pub async fn run(config: &Path) -> anyhow::Result<Verdict> {
     let settings = super::load(config)?;
     println!("configuration {}: syntax ok", config.display());
     let state = match crate::app::build(&settings, Arc::new(SystemClock)).await {
@@ -18,21 +25,9 @@ pub async fn run(config: &Path) -> anyhow::Result<()> {
         }
     };
     println!("keys, clients and store: ok");
-    let mut warnings = 0usize;
-    if state
-        .web
-        .provider
-        .keys
-        .snapshot()
-        .current(crate::oidc::jose::Alg::RS256)
-        .is_none()
-    {
-        // OpenID Connect Discovery §3: id_token_signing_alg_values_supported MUST include RS256.
-        println!(
-            "warning: oidc.signing_keys has no current RS256 key: OpenID Connect Discovery §3 \
-             requires RS256 among the ID token algorithms (clients that register none still get ES256)"
-        );
-        warnings += 1;
+    let warnings = crate::app::warnings(&settings, &state);
+    for w in &warnings {
+        println!("warning: {w}");
     }
     match state.web.store.ping().await {
         Ok(()) => println!("state store: reachable"),
@@ -53,17 +48,14 @@ pub async fn run(config: &Path) -> anyhow::Result<()> {
             (None, None) => println!("problem: country {}: not loaded", c.source.code),
         }
     }
-    if settings.trust.countries.is_empty() {
-        println!("warning: no countries configured");
-        warnings += 1;
-    }
     if !problems.is_empty() {
         anyhow::bail!("{} country problem(s) found", problems.len());
     }
-    if warnings > 0 {
-        println!("all checks passed, {warnings} warning(s)");
-    } else {
+    if warnings.is_empty() {
         println!("all checks passed");
+        Ok(Verdict::Clean)
+    } else {
+        println!("all checks passed, {} warning(s)", warnings.len());
+        Ok(Verdict::Warnings)
     }
-    Ok(())
 }

@@ -64,7 +64,7 @@ async fn healthz_readyz_and_check_report_trust() {
         &["check", "--config", gw.config_path.to_str().unwrap()],
         &[],
     );
-    assert!(!out.status.success(), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("problem: country XA:"),
         "{}",
@@ -87,7 +87,7 @@ async fn healthz_readyz_and_check_report_trust() {
         &["check", "--config", w.gw.config_path.to_str().unwrap()],
         &[],
     );
-    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(!text(&out).contains("warning"), "{}", text(&out));
     let discovery: serde_json::Value =
         reqwest::get(format!("{}/.well-known/openid-configuration", w.gw.url()))
@@ -106,7 +106,8 @@ async fn healthz_readyz_and_check_report_trust() {
     cfg.rs256 = false;
     let path = cfg.write(dir.path(), "no-rs256.toml");
     let out = run_node(&["check", "--config", path.to_str().unwrap()], &[]);
-    assert!(out.status.success(), "{}", text(&out));
+    // Exit code 2: warnings only (0 clean, 1 problems).
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(
         String::from_utf8_lossy(&out.stdout)
             .contains("warning: oidc.signing_keys has no current RS256 key"),
