@@ -96,12 +96,20 @@ impl AdminTokens {
     }
 }
 
+/// `Bearer <token>` (RFC 6750 §2.1; the scheme is case-insensitive).
+fn parse_bearer(header: &str) -> Option<&str> {
+    let (scheme, token) = header.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() && token.len() <= 512)
+        .then_some(token)
+}
+
 async fn require_token(State(tokens): State<AdminTokens>, req: Request, next: Next) -> Response {
     let ok = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(crate::oidc::userinfo::parse_bearer)
+        .and_then(parse_bearer)
         .is_some_and(|t| tokens.accepts(t));
     if ok {
         return next.run(req).await;

@@ -7,14 +7,15 @@
 //!   locations end in `_path` so the two never collide.
 //! - Relative paths are resolved against the directory of the config file.
 //!
-//! Must not: log secret values. `Settings` holds secrets as `SecretString`.
+//! Owns only the loading: each section's type belongs to the module it configures
+//! (`app::settings`, `saml::settings`, `oidc::settings`, `store::settings`, `trust::settings`,
+//! `web::i18n::UiSettings`, `admin::AdminSettings`, `oidc::ClientSettings`). URLs derived from the
+//! public URL are built in `app` (wiring). Must not: log secret values; import `web` or `trust`.
 
 use std::path::{Path, PathBuf};
 
-use secrecy::SecretString;
 use serde::Deserialize;
 
-use crate::identity::LoaLevel;
 use crate::oidc::ClientSettings;
 
 /// Prefix of environment overrides: `EIDAS_NODE__SERVER__PUBLIC_URL=https://…`.
@@ -44,15 +45,15 @@ pub enum Error {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
-    pub server: ServerSettings,
-    pub saml: SamlSettings,
-    pub oidc: OidcSettings,
+    pub server: crate::app::settings::ServerSettings,
+    pub saml: crate::saml::settings::SamlSettings,
+    pub oidc: crate::oidc::settings::OidcSettings,
     #[serde(default)]
-    pub store: StoreSettings,
+    pub store: crate::store::settings::StoreSettings,
     #[serde(default)]
-    pub trust: TrustSettings,
+    pub trust: crate::trust::settings::TrustSettings,
     #[serde(default)]
-    pub ui: UiSettings,
+    pub ui: crate::web::i18n::UiSettings,
     #[serde(default)]
     pub clients: Vec<ClientSettings>,
     #[serde(default)]
@@ -60,261 +61,6 @@ pub struct Settings {
     /// Directory the config file was read from (relative paths resolve against it).
     #[serde(skip)]
     pub base_dir: PathBuf,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ServerSettings {
-    /// Socket address to bind, e.g. `0.0.0.0:8080`; port 0 picks a free port (tests).
-    #[serde(default = "default_listen")]
-    pub listen: String,
-    /// The one public base URL (https in production). Derived from it: the OIDC issuer (itself),
-    /// our SAML entityID = metadata URL (`/saml/metadata`) and the ACS (`/saml/acs`).
-    pub public_url: String,
-    /// Built-in TLS (TLS 1.2/1.3 only, eidas-requirements §3). Absent: plain HTTP behind a
-    /// TLS-terminating proxy.
-    pub tls: Option<TlsSettings>,
-    /// How long a request may wait for a CPU slot to check an answer from abroad before the
-    /// flow ends with `temporarily_unavailable`.
-    #[serde(default = "default_cpu_wait")]
-    pub cpu_wait_seconds: u64,
-}
-
-fn default_cpu_wait() -> u64 {
-    10
-}
-
-fn default_listen() -> String {
-    "127.0.0.1:8080".into()
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TlsSettings {
-    pub cert_path: PathBuf,
-    pub key_path: PathBuf,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KeyPairSettings {
-    pub key_path: PathBuf,
-    pub cert_path: PathBuf,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SamlSettings {
-    /// Our country, ISO 3166-1 alpha-2 (`EL` for Greece), published as NodeCountry.
-    pub country: String,
-    /// Signs AuthnRequests and our metadata.
-    pub signing: KeyPairSettings,
-    /// Further signing certificates to publish (rollover: the next key's certificate).
-    #[serde(default)]
-    pub extra_signing_cert_paths: Vec<PathBuf>,
-    /// Decryption keys; all are tried and all certificates are published (rollover).
-    pub encryption: Vec<KeyPairSettings>,
-    #[serde(default = "default_skew")]
-    pub clock_skew_seconds: u64,
-    /// How old a response's IssueInstant may be (plus the skew); default: the login timeout.
-    #[serde(default)]
-    pub max_response_age_seconds: Option<u64>,
-    #[serde(default = "default_metadata_validity")]
-    pub metadata_validity_hours: u64,
-    #[serde(default)]
-    pub organization: OrganizationSettings,
-    /// Support and technical contact e-mail addresses for our metadata.
-    #[serde(default)]
-    pub contacts: Vec<ContactSettings>,
-}
-
-fn default_skew() -> u64 {
-    60
-}
-fn default_metadata_validity() -> u64 {
-    24
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OrganizationSettings {
-    pub name: String,
-    pub display_name: String,
-    pub url: String,
-}
-
-impl Default for OrganizationSettings {
-    fn default() -> Self {
-        OrganizationSettings {
-            name: "eIDAS Connector".into(),
-            display_name: "eIDAS Connector".into(),
-            url: "https://example.invalid/".into(),
-        }
-    }
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ContactSettings {
-    /// `support` or `technical`.
-    pub kind: String,
-    pub email: String,
-    pub company: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OidcSettings {
-    /// ID token signing keys; the first `current` key per algorithm signs.
-    pub signing_keys: Vec<OidcKeySettings>,
-    /// HMAC key for pairwise subjects (≥ 32 bytes, hex). Changing it changes every pairwise `sub`.
-    pub pairwise_key: SecretString,
-    #[serde(default = "default_code_ttl")]
-    pub code_ttl_seconds: u64,
-    #[serde(default = "default_token_ttl")]
-    pub access_token_ttl_seconds: u64,
-    #[serde(default = "default_token_ttl")]
-    pub id_token_ttl_seconds: u64,
-    /// How long a citizen may take abroad.
-    #[serde(default = "default_pending_ttl")]
-    pub login_timeout_seconds: u64,
-}
-
-fn default_code_ttl() -> u64 {
-    60
-}
-fn default_token_ttl() -> u64 {
-    300
-}
-fn default_pending_ttl() -> u64 {
-    900
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OidcKeySettings {
-    pub kid: String,
-    /// `ES256` (default), `PS256` or `RS256`.
-    #[serde(default = "default_alg")]
-    pub alg: String,
-    pub key_path: PathBuf,
-    /// `current` signs; `next` is only published (rollover: add it, wait, then make it current;
-    /// keep the old one as `next` until the tokens it signed have expired).
-    #[serde(default = "default_status")]
-    pub status: String,
-}
-
-fn default_alg() -> String {
-    "ES256".into()
-}
-fn default_status() -> String {
-    "current".into()
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StoreSettings {
-    /// `redis://`, `rediss://`, `redis+cluster://` or `redis+sentinel://` URL; absent = in-memory
-    /// store (single instance only: demo and tests).
-    pub redis_url: Option<SecretString>,
-    /// Prefix for every Redis key, so several deployments can share one Redis.
-    #[serde(default = "default_prefix")]
-    pub key_prefix: String,
-    /// 32 bytes, hex: seals every stored value (AES-256-GCM). Required with Redis (all instances
-    /// must share it); random per process when absent and in-memory.
-    pub encryption_key: Option<SecretString>,
-}
-
-fn default_prefix() -> String {
-    "eidas:".into()
-}
-
-impl Default for StoreSettings {
-    fn default() -> Self {
-        StoreSettings {
-            redis_url: None,
-            key_prefix: default_prefix(),
-            encryption_key: None,
-        }
-    }
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TrustSettings {
-    /// How often every country's metadata is fetched and verified again.
-    #[serde(default = "default_refresh")]
-    pub refresh_seconds: u64,
-    /// After a failed load, how soon to retry.
-    #[serde(default = "default_retry")]
-    pub retry_seconds: u64,
-    #[serde(default)]
-    pub countries: Vec<CountrySettings>,
-}
-
-fn default_refresh() -> u64 {
-    3600
-}
-fn default_retry() -> u64 {
-    30
-}
-
-impl Default for TrustSettings {
-    fn default() -> Self {
-        TrustSettings {
-            refresh_seconds: default_refresh(),
-            retry_seconds: default_retry(),
-            countries: Vec::new(),
-        }
-    }
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CountrySettings {
-    /// ISO 3166-1 alpha-2, as the Proxy-Service's NodeCountry.
-    pub code: String,
-    /// Display names by language (`en`, `sv`, …); the code is shown when absent.
-    #[serde(default)]
-    pub names: std::collections::BTreeMap<String, String>,
-    /// The Proxy-Service metadata: an `https://` URL (its entityID), or a file path. `http://` is
-    /// accepted only for loopback hosts (demo, tests).
-    pub metadata: String,
-    /// Pinned metadata-signing certificates (PEM).
-    #[serde(default)]
-    pub signer_cert_paths: Vec<PathBuf>,
-    /// Trust anchors (PEM): the metadata signer must chain to one (RFC 5280 path validation).
-    #[serde(default)]
-    pub anchor_cert_paths: Vec<PathBuf>,
-    /// Accept RSA PKCS#1 v1.5 signatures from this peer (nodes below protocol 1.4).
-    #[serde(default)]
-    pub legacy_signatures: bool,
-    /// A test country (simulated): shown with a "test" mark on the country page.
-    #[serde(default)]
-    pub test: bool,
-    /// A floor for this country: requests to it ask for at least this LoA, whatever the client
-    /// asked (and the country is offered only if it publishes it).
-    pub min_loa: Option<LoaLevel>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UiSettings {
-    /// Used when neither `ui_locales` nor the browser names a language we have.
-    #[serde(default = "default_locale")]
-    pub default_locale: String,
-}
-
-fn default_locale() -> String {
-    "en".into()
-}
-
-impl Default for UiSettings {
-    fn default() -> Self {
-        UiSettings {
-            default_locale: default_locale(),
-        }
-    }
 }
 
 impl Settings {
@@ -368,15 +114,6 @@ impl Settings {
 
     pub fn public_url(&self) -> &str {
         self.server.public_url.trim_end_matches('/')
-    }
-
-    /// Our SAML entityID: the URL our metadata is published at (eidas-requirements §4).
-    pub fn entity_id(&self) -> String {
-        format!("{}{}", self.public_url(), crate::web::SAML_METADATA_PATH)
-    }
-
-    pub fn acs_url(&self) -> String {
-        format!("{}{}", self.public_url(), crate::web::SAML_ACS_PATH)
     }
 }
 
@@ -518,8 +255,7 @@ signing_keys = [{ kid = "a", key_path = "o.pem" }]
     #[test]
     fn urls_are_derived_from_the_public_url() {
         let s = load(MINIMAL, &[]).unwrap();
-        assert_eq!(s.entity_id(), "https://connector.example.se/saml/metadata");
-        assert_eq!(s.acs_url(), "https://connector.example.se/saml/acs");
+        assert_eq!(s.public_url(), "https://connector.example.se");
         assert_eq!(s.path(Path::new("k.pem")), PathBuf::from("/cfg/k.pem"));
         assert_eq!(s.store.key_prefix, "eidas:");
     }

@@ -26,6 +26,7 @@ mod error;
 pub mod jose;
 pub mod jwks;
 pub mod request_object;
+pub mod settings;
 pub mod token;
 pub mod userinfo;
 

@@ -18,6 +18,7 @@ pub mod metadata;
 pub mod replay;
 pub mod response;
 pub mod schema;
+pub mod settings;
 pub mod shape;
 pub mod sp;
 pub mod sp_metadata;

@@ -23,6 +23,7 @@ mod crypto;
 pub mod durable;
 pub mod memory;
 pub mod redis;
+pub mod settings;
 
 pub use crypto::{hash_handle, Sealer};
 pub use durable::{DurableBackend, RecordStore, SealedRecords};

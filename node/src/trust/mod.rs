@@ -10,15 +10,15 @@
 //! (location + KeyInfo certificates) instead of the config file, and the snapshot logic stays.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use openssl::x509::X509;
 use time::OffsetDateTime;
 
+use self::settings::{CountrySettings, TrustSettings};
 use crate::clock::Clock;
-use crate::config::Settings;
 use crate::identity::{LoaLevel, PersonType};
 use crate::saml::attributes;
 use crate::saml::crypto::SignaturePolicy;
@@ -72,11 +72,15 @@ pub struct Source {
 
 impl Source {
     /// Builds every configured country's source; each problem names the country and key.
-    pub fn from_settings(settings: &Settings) -> Result<Vec<Source>, Vec<Error>> {
+    /// `resolve` turns a configured path into a real one (relative to the config file).
+    pub fn from_settings(
+        settings: &TrustSettings,
+        resolve: &dyn Fn(&Path) -> PathBuf,
+    ) -> Result<Vec<Source>, Vec<Error>> {
         let mut out = Vec::new();
         let mut problems = Vec::new();
-        for c in &settings.trust.countries {
-            match Self::one(settings, c) {
+        for c in &settings.countries {
+            match Self::one(resolve, c) {
                 Ok(s) => out.push(s),
                 Err(e) => problems.push(e),
             }
@@ -88,7 +92,7 @@ impl Source {
         }
     }
 
-    fn one(settings: &Settings, c: &crate::config::CountrySettings) -> Result<Source, Error> {
+    fn one(resolve: &dyn Fn(&Path) -> PathBuf, c: &CountrySettings) -> Result<Source, Error> {
         let bad = |problem: String| Error::Config {
             code: c.code.clone(),
             problem,
@@ -109,12 +113,12 @@ impl Source {
             }
             Location::Url(u)
         } else {
-            Location::File(settings.path(std::path::Path::new(&c.metadata)))
+            Location::File(resolve(Path::new(&c.metadata)))
         };
         let load = |paths: &[PathBuf], what: &str| -> Result<Vec<X509>, Error> {
             let mut certs = Vec::new();
             for p in paths {
-                let path = settings.path(p);
+                let path = resolve(p);
                 let pem = std::fs::read(&path)
                     .map_err(|e| bad(format!("{what} {}: {e}", path.display())))?;
                 certs.extend(
@@ -445,6 +449,8 @@ pub fn can_serve(ps: &ProxyService, min_loa: LoaLevel, person_type: PersonType) 
         .all(|(a, _)| ps.supported_attributes.iter().any(|s| s == a));
     loa_ok && attrs_ok
 }
+
+pub mod settings;
 
 #[cfg(test)]
 mod tests;

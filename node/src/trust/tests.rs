@@ -55,7 +55,7 @@ fn ee_cert_pem() -> PathBuf {
 fn a_country_without_pinned_signer_or_anchor_is_a_config_error() {
     let s =
         settings("[[trust.countries]]\ncode = \"EE\"\nmetadata = \"idp-metadata.xml\"\n").unwrap();
-    let errs = Source::from_settings(&s).unwrap_err();
+    let errs = Source::from_settings(&s.trust, &|p| s.path(p)).unwrap_err();
     assert!(errs[0].to_string().contains("never trusted unverified"));
 }
 
@@ -69,13 +69,15 @@ fn plain_http_metadata_is_refused_except_on_loopback() {
         )
     };
     let s = settings(&c("http://eidas.example.ee/metadata")).unwrap();
-    assert!(Source::from_settings(&s).unwrap_err()[0]
-        .to_string()
-        .contains("https"));
+    assert!(
+        Source::from_settings(&s.trust, &|p| s.path(p)).unwrap_err()[0]
+            .to_string()
+            .contains("https")
+    );
     let s = settings(&c("http://127.0.0.1:9/metadata")).unwrap();
-    assert!(Source::from_settings(&s).is_ok());
+    assert!(Source::from_settings(&s.trust, &|p| s.path(p)).is_ok());
     let s = settings(&c("https://eidas.example.ee/metadata")).unwrap();
-    assert!(Source::from_settings(&s).is_ok());
+    assert!(Source::from_settings(&s.trust, &|p| s.path(p)).is_ok());
 }
 
 #[tokio::test]
@@ -101,7 +103,7 @@ signer_cert_paths = ["{c}"]
         c = cert.display()
     ))
     .unwrap();
-    let sources = Source::from_settings(&s).unwrap();
+    let sources = Source::from_settings(&s.trust, &|p| s.path(p)).unwrap();
     let clock = Arc::new(FixedClock(time::macros::datetime!(2020-01-01 0:00 UTC)));
     let trust = TrustStore::new(sources, clock).unwrap();
     assert!(!trust.ready());
@@ -135,7 +137,7 @@ fn a_country_floor_raises_but_never_lowers_the_requested_loa() {
         cert.display()
     ))
     .unwrap();
-    let src = &Source::from_settings(&s).unwrap()[0];
+    let src = &Source::from_settings(&s.trust, &|p| s.path(p)).unwrap()[0];
     assert_eq!(src.effective_loa(LoaLevel::Low), LoaLevel::Substantial);
     assert_eq!(src.effective_loa(LoaLevel::High), LoaLevel::High);
 }

@@ -273,6 +273,22 @@ pub(super) async fn resume(
     see_other(&location)
 }
 
+/// Ends the flow at the client with `code` before the citizen left (a way in could not start):
+/// the one place besides `resume` and `cancel` where a login step ends the OIDC flow.
+pub(super) async fn fail_early(
+    s: &WebState,
+    ctx: &FlowContext<'_>,
+    code: ErrorCode,
+    description: &str,
+) -> Result<Response, AppError> {
+    let location = s
+        .provider
+        .fail_authorization(&ctx.flow_id, code, description)
+        .await
+        .map_err(|e| AppError::oidc_page(e, ctx.locale))?;
+    see_other(&location)
+}
+
 #[derive(Debug, Deserialize)]
 pub(super) struct CancelForm {
     flow: String,

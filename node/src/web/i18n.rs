@@ -5,6 +5,7 @@
 //! `Accept-Language`, then the configured default. A language is added by adding a catalog.
 
 use axum::http::HeaderMap;
+use serde::Deserialize;
 
 /// One language we have texts for.
 #[derive(Debug)]
@@ -174,6 +175,26 @@ impl Localizer {
                     .and_then(Locale::from_accept_language)
             })
             .unwrap_or(self.default)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UiSettings {
+    /// Used when neither `ui_locales` nor the browser names a language we have.
+    #[serde(default = "default_locale")]
+    pub default_locale: String,
+}
+
+fn default_locale() -> String {
+    "en".into()
+}
+
+impl Default for UiSettings {
+    fn default() -> Self {
+        UiSettings {
+            default_locale: default_locale(),
+        }
     }
 }
 

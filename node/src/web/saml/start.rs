@@ -5,9 +5,9 @@ use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
 use super::super::error::{AppError, Cause};
-use super::super::flow::{unavailable, FlowContext, FlowHandle};
+use super::super::flow::{fail_early, unavailable, FlowContext, FlowHandle};
 use super::super::pages::{self, ErrorKind};
-use super::super::{see_other, WebState};
+use super::super::WebState;
 use crate::events::LoginEvent;
 use crate::identity::LoginMethod;
 use crate::oidc::ErrorCode;
@@ -44,16 +44,13 @@ pub(in crate::web) async fn start(
         tracing::warn!(country, "requested country has no usable verified metadata");
         if req.country.is_some() {
             // The client pre-selected it: tell the client rather than strand the citizen.
-            let location = s
-                .provider
-                .fail_authorization(
-                    &ctx.flow_id,
-                    ErrorCode::TemporarilyUnavailable,
-                    "the requested country is not available at the moment",
-                )
-                .await
-                .map_err(|e| AppError::oidc_page(e, locale))?;
-            return see_other(&location);
+            return fail_early(
+                s,
+                ctx,
+                ErrorCode::TemporarilyUnavailable,
+                "the requested country is not available at the moment",
+            )
+            .await;
         }
         return Err(AppError::page(
             ErrorKind::CountryUnavailable,

@@ -5,6 +5,8 @@
 //! `build` collects *every* problem it finds instead of stopping at the first, so that `check` and
 //! a failed start-up show the operator the whole list at once.
 
+pub mod settings;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -106,10 +108,21 @@ pub fn warnings(s: &Settings, state: &AppState) -> Vec<Problem> {
     out
 }
 
+/// Our SAML entityID: the URL our metadata is published at (eidas-requirements §4), derived
+/// here in wiring from the public URL and the route `web` serves it on.
+pub fn saml_entity_id(s: &Settings) -> String {
+    format!("{}{}", s.public_url(), web::SAML_METADATA_PATH)
+}
+
+/// Our ACS URL, likewise.
+pub fn saml_acs_url(s: &Settings) -> String {
+    format!("{}{}", s.public_url(), web::SAML_ACS_PATH)
+}
+
 /// Our SAML identity and keys from `[saml]`.
 pub fn service_provider(s: &Settings) -> Result<ServiceProvider, Vec<Problem>> {
     let mut problems = Vec::new();
-    let pair = |k: &crate::config::KeyPairSettings, what: &str| {
+    let pair = |k: &crate::saml::settings::KeyPairSettings, what: &str| {
         KeyPair::from_files(&s.path(&k.key_path), &s.path(&k.cert_path)).map_err(|e| {
             p(format!(
                 "{what}: {} / {}: {e}",
@@ -149,8 +162,8 @@ pub fn service_provider(s: &Settings) -> Result<ServiceProvider, Vec<Problem>> {
     }
     match signing {
         Ok(signing) if problems.is_empty() => Ok(ServiceProvider {
-            entity_id: s.entity_id(),
-            acs_url: s.acs_url(),
+            entity_id: saml_entity_id(s),
+            acs_url: saml_acs_url(s),
             country: s.saml.country.clone(),
             signing,
             extra_signing_certs: extra,
@@ -356,7 +369,7 @@ pub async fn build_with(
     let sp = service_provider(s).map_err(|e| problems.extend(e)).ok();
     let oidc = provider_parts(s).map_err(|e| problems.extend(e)).ok();
     let sealer = sealer(s).map_err(|e| problems.push(e)).ok();
-    let sources = Source::from_settings(s)
+    let sources = Source::from_settings(&s.trust, &|p| s.path(p))
         .map_err(|e| problems.extend(e.into_iter().map(|e| p(format!("trust: {e}")))))
         .ok();
     let backend = backend(s).await.map_err(|e| problems.push(e)).ok();
@@ -636,7 +649,7 @@ pub async fn spawn_gateway_with(
 
 async fn serve_tls(
     s: &Settings,
-    tls: &crate::config::TlsSettings,
+    tls: &settings::TlsSettings,
     listener: tokio::net::TcpListener,
     router: axum::Router,
 ) -> anyhow::Result<()> {

@@ -1,0 +1,55 @@
+//! `[oidc]`: ID token keys, the pairwise key and the OP's lifetimes.
+
+use std::path::PathBuf;
+
+use secrecy::SecretString;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcSettings {
+    /// ID token signing keys; the first `current` key per algorithm signs.
+    pub signing_keys: Vec<OidcKeySettings>,
+    /// HMAC key for pairwise subjects (≥ 32 bytes, hex). Changing it changes every pairwise `sub`.
+    pub pairwise_key: SecretString,
+    #[serde(default = "default_code_ttl")]
+    pub code_ttl_seconds: u64,
+    #[serde(default = "default_token_ttl")]
+    pub access_token_ttl_seconds: u64,
+    #[serde(default = "default_token_ttl")]
+    pub id_token_ttl_seconds: u64,
+    /// How long a citizen may take abroad.
+    #[serde(default = "default_pending_ttl")]
+    pub login_timeout_seconds: u64,
+}
+
+fn default_code_ttl() -> u64 {
+    60
+}
+fn default_token_ttl() -> u64 {
+    300
+}
+fn default_pending_ttl() -> u64 {
+    900
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcKeySettings {
+    pub kid: String,
+    /// `ES256` (default), `PS256` or `RS256`.
+    #[serde(default = "default_alg")]
+    pub alg: String,
+    pub key_path: PathBuf,
+    /// `current` signs; `next` is only published (rollover: add it, wait, then make it current;
+    /// keep the old one as `next` until the tokens it signed have expired).
+    #[serde(default = "default_status")]
+    pub status: String,
+}
+
+fn default_alg() -> String {
+    "ES256".into()
+}
+fn default_status() -> String {
+    "current".into()
+}

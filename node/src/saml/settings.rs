@@ -1,0 +1,72 @@
+//! `[saml]`: our SP's keys, time rules and metadata contents.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyPairSettings {
+    pub key_path: PathBuf,
+    pub cert_path: PathBuf,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SamlSettings {
+    /// Our country, ISO 3166-1 alpha-2 (`EL` for Greece), published as NodeCountry.
+    pub country: String,
+    /// Signs AuthnRequests and our metadata.
+    pub signing: KeyPairSettings,
+    /// Further signing certificates to publish (rollover: the next key's certificate).
+    #[serde(default)]
+    pub extra_signing_cert_paths: Vec<PathBuf>,
+    /// Decryption keys; all are tried and all certificates are published (rollover).
+    pub encryption: Vec<KeyPairSettings>,
+    #[serde(default = "default_skew")]
+    pub clock_skew_seconds: u64,
+    /// How old a response's IssueInstant may be (plus the skew); default: the login timeout.
+    #[serde(default)]
+    pub max_response_age_seconds: Option<u64>,
+    #[serde(default = "default_metadata_validity")]
+    pub metadata_validity_hours: u64,
+    #[serde(default)]
+    pub organization: OrganizationSettings,
+    /// Support and technical contact e-mail addresses for our metadata.
+    #[serde(default)]
+    pub contacts: Vec<ContactSettings>,
+}
+
+fn default_skew() -> u64 {
+    60
+}
+fn default_metadata_validity() -> u64 {
+    24
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationSettings {
+    pub name: String,
+    pub display_name: String,
+    pub url: String,
+}
+
+impl Default for OrganizationSettings {
+    fn default() -> Self {
+        OrganizationSettings {
+            name: "eIDAS Connector".into(),
+            display_name: "eIDAS Connector".into(),
+            url: "https://example.invalid/".into(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactSettings {
+    /// `support` or `technical`.
+    pub kind: String,
+    pub email: String,
+    pub company: Option<String>,
+}

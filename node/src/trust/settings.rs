@@ -1,0 +1,65 @@
+//! `[trust]`: the countries we trust, where their metadata is and how it is verified.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use crate::identity::LoaLevel;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrustSettings {
+    /// How often every country's metadata is fetched and verified again.
+    #[serde(default = "default_refresh")]
+    pub refresh_seconds: u64,
+    /// After a failed load, how soon to retry.
+    #[serde(default = "default_retry")]
+    pub retry_seconds: u64,
+    #[serde(default)]
+    pub countries: Vec<CountrySettings>,
+}
+
+fn default_refresh() -> u64 {
+    3600
+}
+fn default_retry() -> u64 {
+    30
+}
+
+impl Default for TrustSettings {
+    fn default() -> Self {
+        TrustSettings {
+            refresh_seconds: default_refresh(),
+            retry_seconds: default_retry(),
+            countries: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CountrySettings {
+    /// ISO 3166-1 alpha-2, as the Proxy-Service's NodeCountry.
+    pub code: String,
+    /// Display names by language (`en`, `sv`, …); the code is shown when absent.
+    #[serde(default)]
+    pub names: std::collections::BTreeMap<String, String>,
+    /// The Proxy-Service metadata: an `https://` URL (its entityID), or a file path. `http://` is
+    /// accepted only for loopback hosts (demo, tests).
+    pub metadata: String,
+    /// Pinned metadata-signing certificates (PEM).
+    #[serde(default)]
+    pub signer_cert_paths: Vec<PathBuf>,
+    /// Trust anchors (PEM): the metadata signer must chain to one (RFC 5280 path validation).
+    #[serde(default)]
+    pub anchor_cert_paths: Vec<PathBuf>,
+    /// Accept RSA PKCS#1 v1.5 signatures from this peer (nodes below protocol 1.4).
+    #[serde(default)]
+    pub legacy_signatures: bool,
+    /// A test country (simulated): shown with a "test" mark on the country page.
+    #[serde(default)]
+    pub test: bool,
+    /// A floor for this country: requests to it ask for at least this LoA, whatever the client
+    /// asked (and the country is offered only if it publishes it).
+    pub min_loa: Option<LoaLevel>,
+}
