@@ -54,7 +54,7 @@ fn provider() -> Provider {
         .map(|b| format!("{b:02x}"))
         .collect();
     let settings = ClientSettings {
-        client_id: "bench".into(),
+        client_id: ClientId::parse("bench").unwrap(),
         display_name: "Bench".into(),
         client_secret_sha256: Some(hash),
         jwks: None,
@@ -64,7 +64,7 @@ fn provider() -> Provider {
         require_signed_request_object: false,
         redirect_uris: vec![REDIRECT.into()],
         allowed_scopes: vec!["openid".into()],
-        allowed_countries: vec!["EL".into()],
+        allowed_countries: vec![CountryCode::parse("EL").unwrap()],
         min_loa: LoaLevel::Substantial,
         sp_type: SpType::Public,
         subject_type: Default::default(),

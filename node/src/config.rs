@@ -93,12 +93,20 @@ impl Settings {
         })?;
         apply_env(&mut tree, env)?;
         resolve_files(&mut tree, base_dir, "")?;
-        let mut settings: Settings =
-            toml::Value::Table(tree)
-                .try_into()
-                .map_err(|e: toml::de::Error| Error::Invalid {
-                    message: e.message().to_owned(),
-                })?;
+        // serde_path_to_error names the key of a value a section type refused (`saml.country:
+        // a country code is …`), not only unknown keys.
+        let mut settings: Settings = serde_path_to_error::deserialize(toml::Value::Table(tree))
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let message = e.into_inner().message().to_owned();
+                Error::Invalid {
+                    message: if path == "." {
+                        message
+                    } else {
+                        format!("{path}: {message}")
+                    },
+                }
+            })?;
         settings.base_dir = base_dir.to_owned();
         Ok(settings)
     }

@@ -332,9 +332,136 @@ impl VerifiedIdentity {
     }
 }
 
+/// Declares a string newtype that is valid by construction: `parse` checks it once, serde
+/// deserializes through `parse` (so a bad config value stops start-up naming its key), and it
+/// reads as a `&str` everywhere else.
+macro_rules! validated_string {
+    ($(#[$meta:meta])* $name:ident, $check:expr) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn parse(s: &str) -> Result<Self, &'static str> {
+                let check: fn(&str) -> Result<(), &'static str> = $check;
+                check(s).map(|()| $name(s.to_owned()))
+            }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                $name::parse(&s).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+validated_string!(
+    /// ISO 3166-1 alpha-2 as eIDAS uses it: two upper-case letters (`EL` for Greece, `EU`).
+    CountryCode,
+    |s| {
+        if s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()) {
+            Ok(())
+        } else {
+            Err("a country code is two upper-case letters (ISO 3166-1 alpha-2; EL for Greece)")
+        }
+    }
+);
+
+validated_string!(
+    /// An OAuth client identifier: 1–128 printable ASCII characters without `:` (which
+    /// `client_secret_basic` would split on).
+    ClientId,
+    |s| {
+        if !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_graphic() && b != b':')
+        {
+            Ok(())
+        } else {
+            Err("a client_id is 1-128 printable ASCII characters without ':'")
+        }
+    }
+);
+
+validated_string!(
+    /// A SAML entityID: an absolute URI of at most 1024 characters (SAML core §8.3.6), without
+    /// whitespace.
+    EntityId,
+    |s| {
+        let scheme_ok = s
+            .split_once(':')
+            .is_some_and(|(scheme, rest)| {
+                !scheme.is_empty()
+                    && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+                    && !rest.is_empty()
+            });
+        if scheme_ok && s.len() <= 1024 && !s.bytes().any(|b| b.is_ascii_whitespace() || b < 0x20)
+        {
+            Ok(())
+        } else {
+            Err("an entityID is an absolute URI of at most 1024 characters")
+        }
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn newtypes_are_valid_by_construction_and_in_config() {
+        assert!(CountryCode::parse("EL").is_ok());
+        for bad in ["el", "E", "ELL", "E1", ""] {
+            assert!(CountryCode::parse(bad).is_err(), "{bad}");
+        }
+        assert!(ClientId::parse("tax-office").is_ok());
+        for bad in ["", "a:b", "with space", &"x".repeat(129)] {
+            assert!(ClientId::parse(bad).is_err(), "{bad}");
+        }
+        assert!(EntityId::parse("https://eidas.example.de/EidasNode/ServiceMetadata").is_ok());
+        assert!(EntityId::parse("urn:x:y").is_ok());
+        for bad in [
+            "x",
+            "",
+            ":x",
+            "https://a b",
+            &format!("https://{}", "a".repeat(1020)),
+        ] {
+            assert!(EntityId::parse(bad).is_err(), "{bad}");
+        }
+        #[derive(Deserialize)]
+        struct C {
+            code: CountryCode,
+        }
+        let ok: C = toml::from_str("code = \"SE\"").unwrap_or(C {
+            code: CountryCode("XX".into()),
+        });
+        assert_eq!(ok.code.as_str(), "SE");
+        let err = toml::from_str::<C>("code = \"se\"")
+            .err()
+            .map(|e| e.to_string());
+        assert!(err.is_some_and(|e| e.contains("two upper-case letters")));
+    }
 
     #[test]
     fn loa_uris_round_trip_and_legacy_nonnotified_is_accepted_on_input() {

@@ -157,14 +157,11 @@ pub fn service_provider(s: &Settings) -> Result<ServiceProvider, Vec<Problem>> {
             ))),
         }
     }
-    if s.saml.country.len() != 2 {
-        problems.push(p("saml.country must be an ISO 3166-1 alpha-2 code"));
-    }
     match signing {
         Ok(signing) if problems.is_empty() => Ok(ServiceProvider {
             entity_id: saml_entity_id(s),
             acs_url: saml_acs_url(s),
-            country: s.saml.country.clone(),
+            country: s.saml.country.to_string(),
             signing,
             extra_signing_certs: extra,
             decryption,
@@ -740,13 +737,41 @@ mod tests {
         assert!(!state.web.login.secure_cookies);
     }
 
+    #[test]
+    fn a_value_a_section_type_refuses_names_its_key() {
+        let text = r#"
+[server]
+public_url = "https://gw.example"
+[saml]
+country = "SWE"
+signing = { key_path = "k", cert_path = "c" }
+encryption = []
+[oidc]
+pairwise_key = "00"
+signing_keys = []
+"#;
+        let err = Settings::from_toml(
+            text,
+            std::path::Path::new("t"),
+            std::path::Path::new("/"),
+            std::iter::empty(),
+        )
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+        assert!(
+            err.contains("saml.country: a country code is two upper-case letters"),
+            "{err}"
+        );
+    }
+
     #[tokio::test]
     async fn build_reports_every_problem_at_once() {
         let text = r#"
 [server]
 public_url = "http://gw.example"
 [saml]
-country = "SWE"
+country = "SE"
 signing = { key_path = "/nonexistent/k", cert_path = "/nonexistent/c" }
 encryption = []
 [oidc]
@@ -778,7 +803,6 @@ token_paths = ["/nonexistent/token"]
         for expected in [
             "saml.signing",
             "at least one decryption key",
-            "saml.country",
             "oidc.signing_keys[0].alg",
             "store.encryption_key is required with Redis",
             "Redis is not reachable",

@@ -9,13 +9,13 @@ use url::Url;
 
 use super::claims::{fixed_scopes, parse_attribute_scope, SCOPE_LEGAL_PERSON, SCOPE_OPENID};
 use super::jose::{Alg, Jwk, JwkSet};
-use crate::identity::{LoaLevel, PersonType, SpType};
+use crate::identity::{ClientId, CountryCode, LoaLevel, PersonType, SpType};
 
 /// One `[[clients]]` entry as written in the config file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClientSettings {
-    pub client_id: String,
+    pub client_id: ClientId,
     pub display_name: String,
     /// Lower-case hex SHA-256 of the client secret. The secret itself must be ≥ 32 random bytes:
     /// an unsalted fast hash is safe only for high-entropy secrets, and keeps `/token` fast.
@@ -39,7 +39,7 @@ pub struct ClientSettings {
     pub redirect_uris: Vec<String>,
     pub allowed_scopes: Vec<String>,
     /// ISO 3166-1 alpha-2 codes (`EL` for Greece).
-    pub allowed_countries: Vec<String>,
+    pub allowed_countries: Vec<CountryCode>,
     pub min_loa: LoaLevel,
     pub sp_type: SpType,
     #[serde(default)]
@@ -165,17 +165,7 @@ fn validate_client(
     at: &str,
     algs: &[Alg],
 ) -> Result<Client, ClientConfigError> {
-    let id_ok = !s.client_id.is_empty()
-        && s.client_id.len() <= 128
-        && s.client_id
-            .bytes()
-            .all(|b| b.is_ascii_graphic() && b != b':');
-    if !id_ok {
-        return Err(err(
-            format!("{at}.client_id"),
-            "must be 1–128 printable ASCII characters without ':'",
-        ));
-    }
+    // `client_id` (a `ClientId`) and `allowed_countries` (`CountryCode`s) were checked as read.
     let (secret_sha256, jwks, auth_methods) = validate_credential(s, at)?;
     if s.require_signed_request_object && jwks.is_empty() {
         return Err(err(
@@ -227,14 +217,6 @@ fn validate_client(
             "list at least one country",
         ));
     }
-    for (j, cc) in s.allowed_countries.iter().enumerate() {
-        if cc.len() != 2 || !cc.bytes().all(|b| b.is_ascii_uppercase()) {
-            return Err(err(
-                format!("{at}.allowed_countries[{j}]"),
-                "must be two upper-case letters (EL for Greece)",
-            ));
-        }
-    }
     let sector_identifier = match (&s.sector_identifier, s.subject_type) {
         (Some(sector), _) if !sector.is_empty() => sector.clone(),
         (Some(_), _) => return Err(err(format!("{at}.sector_identifier"), "must not be empty")),
@@ -254,7 +236,7 @@ fn validate_client(
         ));
     }
     Ok(Client {
-        client_id: s.client_id.clone(),
+        client_id: s.client_id.to_string(),
         display_name: s.display_name.clone(),
         secret_sha256,
         jwks,
@@ -264,7 +246,11 @@ fn validate_client(
         require_signed_request_object: s.require_signed_request_object,
         redirect_uris: s.redirect_uris.clone(),
         allowed_scopes: s.allowed_scopes.iter().cloned().collect(),
-        allowed_countries: s.allowed_countries.iter().cloned().collect(),
+        allowed_countries: s
+            .allowed_countries
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
         min_loa: s.min_loa,
         sp_type: s.sp_type,
         subject_type: s.subject_type,
@@ -431,10 +417,6 @@ subject_type = "pairwise"
                 "clients[0].redirect_uris[0]",
             ),
             (
-                GOOD.replace("\"DE\"", "\"de\""),
-                "clients[0].allowed_countries[1]",
-            ),
-            (
                 GOOD.replace("eidas:attribute:current_address", "eidas:country:de"),
                 "clients[0].allowed_scopes[1]",
             ),
@@ -472,5 +454,10 @@ subject_type = "pairwise"
         for (text, key) in cases {
             assert_eq!(load(&text).unwrap_err().key, key);
         }
+        // A country code is a `CountryCode`: refused as the file is read.
+        let e = load(&GOOD.replace("\"DE\"", "\"de\"")).unwrap_err();
+        assert!(e.problem.contains("two upper-case letters"), "{e}");
+        let e = load(&GOOD.replace("client_id = \"tax\"", "client_id = \"a:b\"")).unwrap_err();
+        assert!(e.problem.contains("without ':'"), "{e}");
     }
 }

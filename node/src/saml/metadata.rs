@@ -70,6 +70,10 @@ impl ProxyService {
     /// Why this entity cannot be used to send requests to, if it cannot (§4).
     pub fn unusable_reasons(&self) -> Vec<String> {
         let mut r = Vec::new();
+        // The entityID is what responses' Issuer must equal (§2 step 3): a valid URI or nothing.
+        if crate::identity::EntityId::parse(&self.entity_id).is_err() {
+            r.push("entityID is not an absolute URI of at most 1024 characters".to_owned());
+        }
         if self.sso_post_url.is_none() {
             r.push("no HTTP-POST SingleSignOnService".to_owned());
         }

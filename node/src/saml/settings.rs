@@ -15,7 +15,7 @@ pub struct KeyPairSettings {
 #[serde(deny_unknown_fields)]
 pub struct SamlSettings {
     /// Our country, ISO 3166-1 alpha-2 (`EL` for Greece), published as NodeCountry.
-    pub country: String,
+    pub country: crate::identity::CountryCode,
     /// Signs AuthnRequests and our metadata.
     pub signing: KeyPairSettings,
     /// Further signing certificates to publish (rollover: the next key's certificate).

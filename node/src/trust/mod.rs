@@ -93,15 +93,11 @@ impl Source {
     }
 
     fn one(resolve: &dyn Fn(&Path) -> PathBuf, c: &CountrySettings) -> Result<Source, Error> {
+        // `c.code` is a `CountryCode`: checked when the config was read.
         let bad = |problem: String| Error::Config {
-            code: c.code.clone(),
+            code: c.code.to_string(),
             problem,
         };
-        if c.code.len() != 2 || !c.code.bytes().all(|b| b.is_ascii_uppercase()) {
-            return Err(bad(
-                "code must be two upper-case letters (ISO 3166-1)".into()
-            ));
-        }
         let location = if c.metadata.starts_with("https://") || c.metadata.starts_with("http://") {
             let u = url::Url::parse(&c.metadata).map_err(|e| bad(format!("metadata: {e}")))?;
             if u.scheme() == "http" && !is_loopback(&u) {
@@ -147,7 +143,7 @@ impl Source {
             }
         };
         Ok(Source {
-            code: c.code.clone(),
+            code: c.code.to_string(),
             names: c.names.clone(),
             location,
             trust,

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::identity::LoaLevel;
+use crate::identity::{CountryCode, LoaLevel};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -40,7 +40,7 @@ impl Default for TrustSettings {
 #[serde(deny_unknown_fields)]
 pub struct CountrySettings {
     /// ISO 3166-1 alpha-2, as the Proxy-Service's NodeCountry.
-    pub code: String,
+    pub code: CountryCode,
     /// Display names by language (`en`, `sv`, …); the code is shown when absent.
     #[serde(default)]
     pub names: std::collections::BTreeMap<String, String>,
