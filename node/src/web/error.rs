@@ -83,11 +83,11 @@ fn log(error: &oidc::Error, correlation_id: &str) {
     }
 }
 
+/// The id of the request being served (`web::observe` sets it for every routed request), so the
+/// reference on an error page is the `correlation_id` on every log line of that request; a fresh
+/// one outside a routed request.
 pub fn correlation_id() -> String {
-    let mut b = [0u8; 8];
-    // If the CSPRNG fails the id is all zeros: the page still renders.
-    let _ = openssl::rand::rand_bytes(&mut b);
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    super::observe::current_request_id().unwrap_or_else(super::observe::new_request_id)
 }
 
 fn json_error(error: &oidc::Error) -> Response {

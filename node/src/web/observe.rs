@@ -1,5 +1,5 @@
-//! The layer every routed request passes: a span with a request id (so every log line of the
-//! request carries it), a timeout, and a latency measurement per route kept in [`RouteLatencies`]
+//! The layer every routed request passes: a span with a correlation id (so every log line of the
+//! request carries it, and an error page shows the same id as its reference), a timeout, and a latency measurement per route kept in [`RouteLatencies`]
 //! (read by metrics later). Handlers gain nothing to write.
 
 use std::collections::BTreeMap;
@@ -75,12 +75,20 @@ impl Observer {
     }
 }
 
-fn request_id() -> String {
+tokio::task_local! {
+    static REQUEST_ID: String;
+}
+
+/// 64 random bits, hex. If the CSPRNG fails the id is all zeros: pages still render.
+pub fn new_request_id() -> String {
     let mut b = [0u8; 8];
-    if openssl::rand::rand_bytes(&mut b).is_err() {
-        return "-".into();
-    }
+    let _ = openssl::rand::rand_bytes(&mut b);
     b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// The id of the request this task is serving, if any.
+pub fn current_request_id() -> Option<String> {
+    REQUEST_ID.try_with(Clone::clone).ok()
 }
 
 /// The middleware (`axum::middleware::from_fn_with_state`, as a route layer so the route is known).
@@ -92,20 +100,21 @@ pub async fn observe(
 ) -> Response {
     let route = route.map_or_else(|| "unmatched".to_owned(), |r| r.as_str().to_owned());
     let method = req.method().as_str().to_owned();
-    let span = tracing::info_span!("request", request_id = %request_id(), %method, %route);
+    let id = new_request_id();
+    let span = tracing::info_span!("request", correlation_id = %id, %method, %route);
     let started = Instant::now();
-    let response =
-        match tokio::time::timeout(obs.timeout, next.run(req).instrument(span.clone())).await {
-            Ok(r) => r,
-            Err(_) => {
-                span.in_scope(|| tracing::warn!(timeout = ?obs.timeout, "request timed out"));
-                (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "the request took too long\n",
-                )
-                    .into_response()
-            }
-        };
+    let run = REQUEST_ID.scope(id, next.run(req)).instrument(span.clone());
+    let response = match tokio::time::timeout(obs.timeout, run).await {
+        Ok(r) => r,
+        Err(_) => {
+            span.in_scope(|| tracing::warn!(timeout = ?obs.timeout, "request timed out"));
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the request took too long\n",
+            )
+                .into_response()
+        }
+    };
     let took = started.elapsed();
     obs.latencies.record(&method, &route, took);
     span.in_scope(|| {
@@ -121,6 +130,43 @@ pub async fn observe(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn the_request_id_is_in_scope_for_the_handler_and_latencies_are_kept_per_route() {
+        use axum::routing::get;
+        let obs = Arc::new(Observer::new(Duration::from_secs(5)));
+        let app = axum::Router::new()
+            .route(
+                "/id/{x}",
+                get(|| async { current_request_id().unwrap_or_default() }),
+            )
+            .route_layer(axum::middleware::from_fn_with_state(obs.clone(), observe));
+        let Ok(listener) = tokio::net::TcpListener::bind("127.0.0.1:0").await else {
+            panic!("bind")
+        };
+        let addr = listener.local_addr().ok();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let url = format!(
+            "http://{}/id/7",
+            addr.map(|a| a.to_string()).unwrap_or_default()
+        );
+        let a = reqwest::get(&url).await.ok();
+        let b = reqwest::get(&url).await.ok();
+        let (Some(a), Some(b)) = (a, b) else {
+            panic!("requests")
+        };
+        let (a, b) = (
+            a.text().await.unwrap_or_default(),
+            b.text().await.unwrap_or_default(),
+        );
+        assert_eq!(a.len(), 16, "{a}");
+        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b, "one id per request");
+        assert_eq!(current_request_id(), None, "outside a request");
+        let snap = obs.latencies.snapshot();
+        let h = snap.get(&("GET".to_owned(), "/id/{x}".to_owned()));
+        assert_eq!(h.map(|h| h.count), Some(2), "{snap:?}");
+    }
 
     #[test]
     fn latencies_land_in_their_bucket() {
