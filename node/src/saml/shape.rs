@@ -114,9 +114,11 @@ impl Lexer<'_> {
     }
 
     fn skip_space(&mut self) {
-        while self.peek().is_some_and(is_space) {
-            self.i += 1;
-        }
+        let rest = self.s.get(self.i..).unwrap_or_default();
+        self.i += rest
+            .iter()
+            .position(|b| !is_space(*b))
+            .unwrap_or(rest.len());
     }
 
     /// Moves past the next `end`; `false` if it never comes.
@@ -135,19 +137,24 @@ impl Lexer<'_> {
         }
     }
 
-    /// A name's length in bytes, checked against the bound as it is read.
+    /// A name, checked against the length bound: the scan stops one byte past the bound, so a
+    /// name filling the message costs no more than a long one.
     fn name(&mut self, max: usize) -> Result<&[u8]> {
         let start = self.i;
-        while self.peek().is_some_and(|b| !ends_name(b)) {
-            self.i += 1;
-            if self.i - start > max {
-                return Err(exceeded(Limit::NameLength, max));
-            }
+        let rest = self.s.get(start..).unwrap_or_default();
+        let window = rest.get(..max.saturating_add(1)).unwrap_or(rest);
+        let len = window
+            .iter()
+            .position(|b| ends_name(*b))
+            .unwrap_or(window.len());
+        if len > max {
+            return Err(exceeded(Limit::NameLength, max));
         }
-        if self.i == start {
+        if len == 0 {
             return Err(malformed("name expected"));
         }
-        Ok(self.s.get(start..self.i).unwrap_or_default())
+        self.i = start + len;
+        Ok(rest.get(..len).unwrap_or_default())
     }
 }
 

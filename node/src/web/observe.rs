@@ -40,22 +40,31 @@ impl Histogram {
     }
 }
 
-/// Latency per `(method, route)`.
+/// Latency per `(method, route)`. A short list searched without allocating: there are a
+/// couple of dozen routes, and the hot path must not allocate per request.
 #[derive(Debug, Default)]
-pub struct RouteLatencies(Mutex<BTreeMap<(String, String), Histogram>>);
+pub struct RouteLatencies(Mutex<Vec<(String, String, Histogram)>>);
 
 impl RouteLatencies {
     fn record(&self, method: &str, route: &str, d: Duration) {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry((method.to_owned(), route.to_owned()))
-            .or_default()
-            .record(d);
+        let mut all = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        match all.iter_mut().find(|(m, r, _)| m == method && r == route) {
+            Some((_, _, h)) => h.record(d),
+            None => {
+                let mut h = Histogram::default();
+                h.record(d);
+                all.push((method.to_owned(), route.to_owned(), h));
+            }
+        }
     }
 
     pub fn snapshot(&self) -> BTreeMap<(String, String), Histogram> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .map(|(m, r, h)| ((m.clone(), r.clone()), h.clone()))
+            .collect()
     }
 }
 
@@ -81,9 +90,18 @@ tokio::task_local! {
 
 /// 64 random bits, hex. If the CSPRNG fails the id is all zeros: pages still render.
 pub fn new_request_id() -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut b = [0u8; 8];
     let _ = openssl::rand::rand_bytes(&mut b);
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    let mut s = String::with_capacity(16);
+    for x in b {
+        for nibble in [x >> 4, x & 15] {
+            s.push(char::from(
+                HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'),
+            ));
+        }
+    }
+    s
 }
 
 /// The id of the request this task is serving, if any.
@@ -98,10 +116,10 @@ pub async fn observe(
     req: Request,
     next: Next,
 ) -> Response {
-    let route = route.map_or_else(|| "unmatched".to_owned(), |r| r.as_str().to_owned());
-    let method = req.method().as_str().to_owned();
+    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
+    let method = req.method().clone();
     let id = new_request_id();
-    let span = tracing::info_span!("request", correlation_id = %id, %method, %route);
+    let span = tracing::info_span!("request", correlation_id = %id, method = %method, route);
     let started = Instant::now();
     let run = REQUEST_ID.scope(id, next.run(req)).instrument(span.clone());
     let response = match tokio::time::timeout(obs.timeout, run).await {
@@ -116,7 +134,7 @@ pub async fn observe(
         }
     };
     let took = started.elapsed();
-    obs.latencies.record(&method, &route, took);
+    obs.latencies.record(method.as_str(), route, took);
     span.in_scope(|| {
         tracing::debug!(
             status = response.status().as_u16(),
