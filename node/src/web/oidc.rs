@@ -132,27 +132,33 @@ pub fn see_other(location: &str) -> Result<Response, AppError> {
     Ok((StatusCode::SEE_OTHER, [(header::LOCATION, value)]).into_response())
 }
 
+/// A client-authenticated JSON endpoint's answer (`/token`, `/par`): `status` with the body, never
+/// cached (RFC 6749 §5.1, RFC 9126 §2.2), or the RFC 6749 §5.2 error.
+fn client_json<T: serde::Serialize>(
+    result: Result<T, crate::oidc::Error>,
+    status: StatusCode,
+    authorization: Option<&str>,
+) -> Result<Response, AppError> {
+    let body = result.map_err(|error| AppError::Api {
+        error,
+        basic_auth: authorization.is_some(),
+    })?;
+    let mut r = (status, Json(body)).into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r.headers_mut()
+        .insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    Ok(r)
+}
+
 async fn token(
     State(p): State<OidcState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
     let authorization = header_str(&headers, header::AUTHORIZATION);
-    let params = pairs(&body);
-    let response = p
-        .token(&params, authorization)
-        .await
-        .map_err(|error| AppError::Api {
-            error,
-            basic_auth: authorization.is_some(),
-        })?;
-    let mut r = Json(response).into_response();
-    // RFC 6749 §5.1: token responses must not be cached.
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r.headers_mut()
-        .insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
-    Ok(r)
+    let result = p.token(&pairs(&body), authorization).await;
+    client_json(result, StatusCode::OK, authorization)
 }
 
 /// `POST /par` (RFC 9126 §2): 201 with the `request_uri`, or an RFC 6749 §5.2 JSON error.
@@ -162,18 +168,10 @@ async fn par(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let authorization = header_str(&headers, header::AUTHORIZATION);
-    let params = pairs(&body);
-    let response = p
-        .push_authorization_request(&params, authorization)
-        .await
-        .map_err(|error| AppError::Api {
-            error,
-            basic_auth: authorization.is_some(),
-        })?;
-    let mut r = (StatusCode::CREATED, Json(response)).into_response();
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(r)
+    let result = p
+        .push_authorization_request(&pairs(&body), authorization)
+        .await;
+    client_json(result, StatusCode::CREATED, authorization)
 }
 
 async fn userinfo_get(

@@ -14,6 +14,13 @@ fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
+fn as_refs(params: &[(String, String)]) -> Vec<(&str, &str)> {
+    params
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
 /// The authorization parameters of a good request for `client_id`.
 fn auth_params(client_id: &str, challenge: &str) -> Vec<(String, String)> {
     [
@@ -134,10 +141,7 @@ async fn a_client_that_requires_par_is_refused_at_authorize_without_it() {
     let app = spawn_app().await;
     let (_, challenge) = pkce();
     let params = auth_params("rp-par", &challenge);
-    let refs: Vec<(&str, &str)> = params
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let refs = as_refs(&params);
     let back = authorize_to_end(&app, &refs).await;
     assert_eq!(
         query_param(&back, "error").as_deref(),
@@ -332,10 +336,7 @@ async fn a_client_that_requires_signed_requests_is_refused_without_one() {
     let app = spawn_app().await;
     let (_, challenge) = pkce();
     let params = auth_params("rp-jar", &challenge);
-    let refs: Vec<(&str, &str)> = params
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let refs = as_refs(&params);
     let back = authorize_to_end(&app, &refs).await;
     assert_eq!(
         query_param(&back, "error").as_deref(),
@@ -414,10 +415,7 @@ async fn standard_scopes_map_to_eidas_attributes_or_are_dropped() {
         "scope".into(),
         "openid profile eidas:attribute:gender".into(),
     ));
-    let refs: Vec<(&str, &str)> = params
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let refs = as_refs(&params);
     let back = authorize_to_end(&app, &refs).await;
     assert_eq!(
         query_param(&back, "error").as_deref(),
@@ -436,10 +434,7 @@ async fn a_strict_client_gets_invalid_scope_for_what_it_did_not_register() {
         let mut params = auth_params("rp-strict", &challenge);
         params.retain(|(k, _)| k != "scope");
         params.push(("scope".into(), scope.into()));
-        let refs: Vec<(&str, &str)> = params
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
+        let refs = as_refs(&params);
         let back = authorize_to_end(&app, &refs).await;
         assert_eq!(query_param(&back, "error").as_deref(), error, "{scope}");
     }
@@ -458,20 +453,14 @@ async fn prompt_login_is_honoured_and_max_age_bounds_the_time_abroad() {
     };
     for extra in [vec![("prompt", "login")], vec![("max_age", "0")]] {
         let params = run(extra.clone());
-        let refs: Vec<(&str, &str)> = params
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
+        let refs = as_refs(&params);
         let back = authorize_to_end(&app, &refs).await;
         assert!(query_param(&back, "code").is_some(), "{extra:?}: {back}");
     }
     // The citizen authenticated abroad (AuthnInstant = now) but we complete ten minutes later:
     // older than max_age = 60 s allows.
     let params = run(vec![("max_age", "60")]);
-    let refs: Vec<(&str, &str)> = params
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let refs = as_refs(&params);
     let (status, loc, _) = app.get_authorize(&refs).await;
     assert_eq!(status, 303);
     app.clock.advance(Duration::from_secs(600));
