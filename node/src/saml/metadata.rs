@@ -153,7 +153,7 @@ pub fn parse_unverified(text: &str, now: OffsetDateTime) -> Result<Vec<ProxyServ
     parse_entities(doc.root_element(), now)
 }
 
-fn signer_keys(root: Node, trust: &MetadataTrust) -> Result<Vec<PKey<Public>>> {
+pub(super) fn signer_keys(root: Node, trust: &MetadataTrust) -> Result<Vec<PKey<Public>>> {
     match trust {
         MetadataTrust::Pinned(certs) => certs
             .iter()

@@ -14,6 +14,7 @@ pub mod dsig;
 pub mod error;
 pub mod idp;
 pub mod keys;
+pub mod mdsl;
 pub mod metadata;
 pub mod replay;
 pub mod response;
