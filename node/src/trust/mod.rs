@@ -447,6 +447,7 @@ pub fn can_serve(ps: &ProxyService, min_loa: LoaLevel, person_type: PersonType) 
 }
 
 pub mod settings;
+pub mod version;
 
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,394 @@
+//! Trust versions: what every source vouched for after verification, in one canonical form,
+//! named by the SHA-256 of that form, and the difference between two of them (issue 11: staged
+//! trust changes). A version holds no key material: public keys and certificates are named by
+//! their SHA-256 fingerprints, with subject and expiry where a certificate exists.
+//!
+//! Must not: fetch or verify anything (`trust` does, before it builds a version); hold
+//! anything unverified.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::saml::metadata::ProxyService;
+
+/// A key or certificate, as an operator reviews it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct KeyInfo {
+    /// SHA-256 of the DER SubjectPublicKeyInfo, lower-case hex.
+    pub fingerprint: String,
+    pub subject: Option<String>,
+    /// `notAfter`, as OpenSSL prints it.
+    pub not_after: Option<String>,
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn spki_fingerprint<T: openssl::pkey::HasPublic>(k: &openssl::pkey::PKeyRef<T>) -> String {
+    k.public_key_to_der()
+        .map(|der| hex(&openssl::sha::sha256(&der)))
+        .unwrap_or_default()
+}
+
+/// One country's Proxy-Service as trusted: everything a change review is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountryTrust {
+    /// The source that vouched for it (operator-given name).
+    pub source: String,
+    pub entity_id: String,
+    pub sso_post_url: Option<String>,
+    pub signing_keys: BTreeSet<KeyInfo>,
+    pub encryption_certificates: BTreeSet<KeyInfo>,
+    pub loas: BTreeSet<String>,
+    pub attributes: BTreeSet<String>,
+    pub signing_methods: BTreeSet<String>,
+    pub digest_methods: BTreeSet<String>,
+    pub protocol_versions: BTreeSet<String>,
+    pub requester_id_flag: bool,
+    /// RFC 3339.
+    pub valid_until: Option<String>,
+}
+
+impl CountryTrust {
+    pub fn from_service(source: &str, ps: &ProxyService) -> Self {
+        CountryTrust {
+            source: source.to_owned(),
+            entity_id: ps.entity_id.clone(),
+            sso_post_url: ps.sso_post_url.clone(),
+            signing_keys: ps
+                .signing_keys
+                .iter()
+                .map(|k| KeyInfo {
+                    fingerprint: spki_fingerprint(k),
+                    subject: None,
+                    not_after: None,
+                })
+                .collect(),
+            encryption_certificates: ps
+                .encryption_certs
+                .iter()
+                .map(|c| KeyInfo {
+                    fingerprint: c
+                        .public_key()
+                        .map(|k| spki_fingerprint(&k))
+                        .unwrap_or_default(),
+                    subject: Some(format!("{:?}", c.subject_name())),
+                    not_after: Some(c.not_after().to_string()),
+                })
+                .collect(),
+            loas: ps.loas.iter().map(|l| l.uri().to_owned()).collect(),
+            attributes: ps.supported_attributes.iter().cloned().collect(),
+            signing_methods: ps.signing_methods.iter().cloned().collect(),
+            digest_methods: ps.digest_methods.iter().cloned().collect(),
+            protocol_versions: ps.protocol_versions.iter().cloned().collect(),
+            requester_id_flag: ps.requester_id_flag,
+            valid_until: ps.valid_until.and_then(|t| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            }),
+        }
+    }
+}
+
+/// The trusted set: country code → what is trusted for it. Ordered, so its JSON is canonical.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrustVersion {
+    pub countries: BTreeMap<String, CountryTrust>,
+}
+
+impl TrustVersion {
+    /// The canonical form: JSON of ordered maps and sets.
+    pub fn canonical(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+
+    /// The version's name: SHA-256 of the canonical form, lower-case hex.
+    pub fn id(&self) -> String {
+        hex(&openssl::sha::sha256(&self.canonical()))
+    }
+
+    /// What changes from `self` (the active version) to `newer`, country by country.
+    pub fn diff(&self, newer: &TrustVersion) -> Diff {
+        let mut changes = Vec::new();
+        let codes: BTreeSet<&String> = self
+            .countries
+            .keys()
+            .chain(newer.countries.keys())
+            .collect();
+        for cc in codes {
+            match (self.countries.get(cc), newer.countries.get(cc)) {
+                (None, Some(n)) => changes.push(Change {
+                    country: cc.clone(),
+                    source: n.source.clone(),
+                    what: What::CountryAdded,
+                }),
+                (Some(o), None) => changes.push(Change {
+                    country: cc.clone(),
+                    source: o.source.clone(),
+                    what: What::CountryRemoved,
+                }),
+                (Some(o), Some(n)) => changes.extend(country_changes(cc, o, n)),
+                (None, None) => {}
+            }
+        }
+        Diff { changes }
+    }
+}
+
+/// One difference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub country: String,
+    /// The source that caused it (the newer entry's, or the removed one's).
+    pub source: String,
+    pub what: What,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum What {
+    CountryAdded,
+    CountryRemoved,
+    /// A field's value changed (entity ID, SSO URL, requester-id flag, validUntil).
+    Changed {
+        field: String,
+        from: Option<String>,
+        to: Option<String>,
+    },
+    /// Members of a set (keys, certificates, LoAs, attributes, algorithms, versions).
+    SetChanged {
+        field: String,
+        removed: Vec<String>,
+        added: Vec<String>,
+    },
+}
+
+impl Change {
+    /// Whether this change takes trust away (a country, a key, a certificate, a LoA, an
+    /// attribute): removals never wait for review (fail closed).
+    pub fn removes_trust(&self) -> bool {
+        match &self.what {
+            What::CountryRemoved => true,
+            What::SetChanged { removed, .. } => !removed.is_empty(),
+            What::CountryAdded | What::Changed { .. } => false,
+        }
+    }
+
+    /// Whether this change grants something new (needs review under a `review` policy).
+    pub fn adds_trust(&self) -> bool {
+        match &self.what {
+            What::CountryAdded | What::Changed { .. } => true,
+            What::SetChanged { added, .. } => !added.is_empty(),
+            What::CountryRemoved => false,
+        }
+    }
+}
+
+/// All differences between two versions.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diff {
+    pub changes: Vec<Change>,
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+}
+
+fn set_change<T: Ord + Clone>(
+    field: &'static str,
+    old: &BTreeSet<T>,
+    new: &BTreeSet<T>,
+    show: impl Fn(&T) -> String,
+) -> Option<What> {
+    let removed: Vec<String> = old.difference(new).map(&show).collect();
+    let added: Vec<String> = new.difference(old).map(&show).collect();
+    (!removed.is_empty() || !added.is_empty()).then_some(What::SetChanged {
+        field: field.to_owned(),
+        removed,
+        added,
+    })
+}
+
+fn key_label(k: &KeyInfo) -> String {
+    match (&k.subject, &k.not_after) {
+        (Some(s), Some(n)) => format!("{} ({s}, until {n})", k.fingerprint),
+        _ => k.fingerprint.clone(),
+    }
+}
+
+fn country_changes(cc: &str, o: &CountryTrust, n: &CountryTrust) -> Vec<Change> {
+    let mut out: Vec<What> = Vec::new();
+    let mut field = |name: &'static str, a: Option<String>, b: Option<String>| {
+        if a != b {
+            out.push(What::Changed {
+                field: name.to_owned(),
+                from: a,
+                to: b,
+            });
+        }
+    };
+    field(
+        "entity_id",
+        Some(o.entity_id.clone()),
+        Some(n.entity_id.clone()),
+    );
+    field(
+        "sso_post_url",
+        o.sso_post_url.clone(),
+        n.sso_post_url.clone(),
+    );
+    field(
+        "requester_id_flag",
+        Some(o.requester_id_flag.to_string()),
+        Some(n.requester_id_flag.to_string()),
+    );
+    field("valid_until", o.valid_until.clone(), n.valid_until.clone());
+    let s = |x: &String| x.clone();
+    out.extend(
+        [
+            set_change("signing_keys", &o.signing_keys, &n.signing_keys, key_label),
+            set_change(
+                "encryption_certificates",
+                &o.encryption_certificates,
+                &n.encryption_certificates,
+                key_label,
+            ),
+            set_change("loas", &o.loas, &n.loas, s),
+            set_change("attributes", &o.attributes, &n.attributes, s),
+            set_change("signing_methods", &o.signing_methods, &n.signing_methods, s),
+            set_change("digest_methods", &o.digest_methods, &n.digest_methods, s),
+            set_change(
+                "protocol_versions",
+                &o.protocol_versions,
+                &n.protocol_versions,
+                s,
+            ),
+        ]
+        .into_iter()
+        .flatten(),
+    );
+    out.into_iter()
+        .map(|what| Change {
+            country: cc.to_owned(),
+            source: n.source.clone(),
+            what,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    fn country(source: &str) -> CountryTrust {
+        CountryTrust {
+            source: source.into(),
+            entity_id: "https://xa.example/md".into(),
+            sso_post_url: Some("https://xa.example/sso".into()),
+            signing_keys: [KeyInfo {
+                fingerprint: "aa".into(),
+                subject: None,
+                not_after: None,
+            }]
+            .into(),
+            encryption_certificates: BTreeSet::new(),
+            loas: ["http://eidas.europa.eu/LoA/high".to_owned()].into(),
+            attributes: ["a".to_owned()].into(),
+            signing_methods: BTreeSet::new(),
+            digest_methods: BTreeSet::new(),
+            protocol_versions: ["1.4".to_owned()].into(),
+            requester_id_flag: false,
+            valid_until: Some("2026-12-02T00:00:00Z".into()),
+        }
+    }
+
+    fn version(entries: &[(&str, CountryTrust)]) -> TrustVersion {
+        TrustVersion {
+            countries: entries
+                .iter()
+                .map(|(cc, c)| ((*cc).to_owned(), c.clone()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_id_names_the_content_not_the_order_it_was_built_in() {
+        let a = version(&[("XA", country("s")), ("XB", country("s"))]);
+        let b = version(&[("XB", country("s")), ("XA", country("s"))]);
+        assert_eq!(a.id(), b.id());
+        assert_eq!(a.id().len(), 64);
+        let mut c = a.clone();
+        c.countries.get_mut("XA").unwrap().requester_id_flag = true;
+        assert_ne!(a.id(), c.id());
+        let back: TrustVersion = serde_json::from_slice(&a.canonical()).unwrap();
+        assert_eq!(back, a);
+    }
+
+    #[test]
+    fn the_diff_names_each_change_and_whether_it_adds_or_removes_trust() {
+        let old = version(&[("XA", country("mdsl-se")), ("XB", country("mdsl-se"))]);
+        let mut xa = country("mdsl-se");
+        xa.signing_keys.insert(KeyInfo {
+            fingerprint: "bb".into(),
+            subject: None,
+            not_after: None,
+        });
+        xa.loas.clear();
+        let new = version(&[("XA", xa), ("XC", country("file-xc"))]);
+        let d = old.diff(&new);
+        let kinds: Vec<(&str, &What)> = d
+            .changes
+            .iter()
+            .map(|c| (c.country.as_str(), &c.what))
+            .collect();
+        assert!(kinds.contains(&("XB", &What::CountryRemoved)), "{kinds:?}");
+        assert!(kinds.contains(&("XC", &What::CountryAdded)));
+        let keys = d
+            .changes
+            .iter()
+            .find(|c| matches!(&c.what, What::SetChanged { field, .. } if field == "signing_keys"))
+            .unwrap();
+        assert!(keys.adds_trust() && !keys.removes_trust());
+        let loas = d
+            .changes
+            .iter()
+            .find(|c| matches!(&c.what, What::SetChanged { field, .. } if field == "loas"))
+            .unwrap();
+        assert!(loas.removes_trust() && !loas.adds_trust());
+        let removed = d
+            .changes
+            .iter()
+            .find(|c| c.what == What::CountryRemoved)
+            .unwrap();
+        assert_eq!(removed.source, "mdsl-se");
+        assert!(old.diff(&old).is_empty());
+    }
+
+    #[test]
+    fn a_real_proxy_service_becomes_a_reviewable_entry() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/fixtures/interop/eu-eidas-node-2.9/metadata/ServiceMetadata.xml");
+        let text = std::fs::read_to_string(path).unwrap();
+        let entities =
+            crate::saml::metadata::parse_unverified(&text, time::OffsetDateTime::now_utc())
+                .unwrap();
+        let c = CountryTrust::from_service("file-eu", &entities[0]);
+        assert_eq!(c.source, "file-eu");
+        assert!(!c.signing_keys.is_empty());
+        assert!(c.signing_keys.iter().all(|k| k.fingerprint.len() == 64));
+        assert!(!c.loas.is_empty() && !c.attributes.is_empty());
+        assert!(c
+            .encryption_certificates
+            .iter()
+            .all(|k| k.subject.is_some() && k.not_after.is_some()));
+        let v = TrustVersion {
+            countries: [("CA".to_owned(), c)].into(),
+        };
+        assert_eq!(TrustVersion::default().diff(&v).changes.len(), 1);
+    }
+}
