@@ -448,6 +448,7 @@ pub fn can_serve(ps: &ProxyService, min_loa: LoaLevel, person_type: PersonType) 
 
 pub mod settings;
 pub mod version;
+pub mod workflow;
 
 #[cfg(test)]
 mod tests;
