@@ -219,7 +219,24 @@ pub struct TrustStore {
     loaded: std::sync::atomic::AtomicBool,
     http: reqwest::Client,
     clock: Arc<dyn Clock>,
+    /// Per URL: the validators and body of the last 200, for conditional GETs.
+    fetched: std::sync::Mutex<BTreeMap<String, Fetched>>,
 }
+
+/// What a conditional GET needs from the last full answer.
+#[derive(Debug, Clone)]
+struct Fetched {
+    etag: Option<String>,
+    last_modified: Option<String>,
+    body: Arc<String>,
+}
+
+/// Sent with every metadata fetch: some production nodes refuse requests without one.
+pub const USER_AGENT: &str = concat!(
+    "eidas-node/",
+    env!("CARGO_PKG_VERSION"),
+    " (eIDAS Connector metadata fetch)"
+);
 
 impl std::fmt::Debug for TrustStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -231,6 +248,7 @@ impl TrustStore {
     pub fn new(sources: Vec<Source>, clock: Arc<dyn Clock>) -> Result<Self, Error> {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(15))
+            .user_agent(USER_AGENT)
             // A redirect could lead to plain HTTP or an internal host; metadata lives at its URL.
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -258,6 +276,7 @@ impl TrustStore {
             loaded: false.into(),
             http,
             clock,
+            fetched: std::sync::Mutex::new(BTreeMap::new()),
         })
     }
 
@@ -311,15 +330,46 @@ impl TrustStore {
         match location {
             Location::File(p) => std::fs::read_to_string(p).map_err(|e| fail(e.to_string())),
             Location::Url(u) => {
-                let mut resp = self
-                    .http
-                    .get(u.clone())
+                // Conditional GET (RFC 9110 §13): an unchanged document is not sent again. What
+                // comes back, new or cached, is verified again either way (expiry included).
+                let previous = self
+                    .fetched
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .get(u.as_str())
+                    .cloned();
+                let mut req = self.http.get(u.clone());
+                if let Some(p) = &previous {
+                    if let Some(e) = &p.etag {
+                        req = req.header(reqwest::header::IF_NONE_MATCH, e);
+                    }
+                    if let Some(m) = &p.last_modified {
+                        req = req.header(reqwest::header::IF_MODIFIED_SINCE, m);
+                    }
+                }
+                let mut resp = req
                     .send()
                     .await
                     .map_err(|e| fail(chain(&e.without_url())))?;
+                if resp.status() == reqwest::StatusCode::NOT_MODIFIED {
+                    if let Some(p) = previous {
+                        return Ok(p.body.as_ref().clone());
+                    }
+                    return Err(fail("HTTP 304 to an unconditional request".into()));
+                }
                 if !resp.status().is_success() {
                     return Err(fail(format!("HTTP {}", resp.status())));
                 }
+                let header = |name| {
+                    resp.headers()
+                        .get(name)
+                        .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+                        .map(str::to_owned)
+                };
+                let (etag, last_modified) = (
+                    header(reqwest::header::ETAG),
+                    header(reqwest::header::LAST_MODIFIED),
+                );
                 let mut body = Vec::new();
                 while let Some(chunk) = resp
                     .chunk()
@@ -331,7 +381,21 @@ impl TrustStore {
                     }
                     body.extend_from_slice(&chunk);
                 }
-                String::from_utf8(body).map_err(|_| fail("not UTF-8".into()))
+                let text = String::from_utf8(body).map_err(|_| fail("not UTF-8".into()))?;
+                if etag.is_some() || last_modified.is_some() {
+                    self.fetched
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .insert(
+                            u.to_string(),
+                            Fetched {
+                                etag,
+                                last_modified,
+                                body: Arc::new(text.clone()),
+                            },
+                        );
+                }
+                Ok(text)
             }
         }
     }

@@ -141,3 +141,81 @@ fn a_country_floor_raises_but_never_lowers_the_requested_loa() {
     assert_eq!(src.effective_loa(LoaLevel::Low), LoaLevel::Substantial);
     assert_eq!(src.effective_loa(LoaLevel::High), LoaLevel::High);
 }
+
+/// Metadata over HTTP is fetched with our User-Agent and conditionally: an unchanged document
+/// (ETag) is not sent again, and what is reused is verified again, so it still expires.
+#[tokio::test]
+async fn metadata_is_fetched_conditionally_with_a_user_agent() {
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::response::IntoResponse;
+    use std::sync::Mutex;
+
+    #[derive(Default)]
+    struct Seen {
+        agents: Vec<String>,
+        conditional: usize,
+        full: usize,
+    }
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let body = std::fs::read_to_string(fixture("eidas-client-ee/idp-metadata.xml")).unwrap();
+    let app = {
+        let seen = seen.clone();
+        axum::Router::new().route(
+            "/md",
+            axum::routing::get(move |headers: HeaderMap| {
+                let (seen, body) = (seen.clone(), body.clone());
+                async move {
+                    let mut s = seen.lock().unwrap();
+                    s.agents.push(
+                        headers
+                            .get("user-agent")
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("")
+                            .to_owned(),
+                    );
+                    if headers.get("if-none-match").and_then(|v| v.to_str().ok()) == Some("\"v1\"")
+                    {
+                        s.conditional += 1;
+                        return StatusCode::NOT_MODIFIED.into_response();
+                    }
+                    s.full += 1;
+                    ([("etag", "\"v1\"")], body).into_response()
+                }
+            }),
+        )
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/md", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let s = settings(&format!(
+        r#"
+[[trust.countries]]
+code = "EE"
+metadata = "{url}"
+signer_cert_paths = ["{c}"]
+legacy_signatures = true
+"#,
+        c = ee_cert_pem().display()
+    ))
+    .unwrap();
+    let sources = Source::from_settings(&s.trust, &|p| s.path(p)).unwrap();
+    let clock = Arc::new(FixedClock(time::macros::datetime!(2020-01-01 0:00 UTC)));
+    let trust = TrustStore::new(sources, clock).unwrap();
+    let first: BTreeMap<String, String> = trust.refresh().await.into_iter().collect();
+    let second: BTreeMap<String, String> = trust.refresh().await.into_iter().collect();
+    // The same verdict from the reused document as from the fresh one (the Estonian sample has
+    // no NodeCountry): it was verified both times.
+    assert_eq!(first, second);
+    assert!(
+        first["EE"].contains("no Proxy-Service for country EE"),
+        "{first:?}"
+    );
+    let s = seen.lock().unwrap();
+    assert_eq!((s.full, s.conditional), (1, 1));
+    assert!(
+        s.agents.iter().all(|a| a == super::USER_AGENT),
+        "{:?}",
+        s.agents
+    );
+    assert!(super::USER_AGENT.starts_with("eidas-node/"));
+}
