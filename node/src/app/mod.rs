@@ -395,7 +395,11 @@ pub async fn build_with(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let trust = TrustStore::new(sources, clock.clone()).map_err(|e| vec![p(e.to_string())])?;
+    let trust = TrustStore::new(sources, clock.clone())
+        .map_err(|e| vec![p(e.to_string())])?
+        .with_expiry_warning(time::Duration::days(
+            i64::try_from(s.trust.expiry_warning_days).unwrap_or(14),
+        ));
     let (kv, durable) = backend;
     let records: Arc<dyn RecordStore> = Arc::new(SealedRecords::new(durable, sealer.clone()));
     let store = Arc::new(SealedStore::new(kv, sealer));

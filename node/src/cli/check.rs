@@ -48,14 +48,27 @@ pub async fn run(config: &Path) -> anyhow::Result<Verdict> {
             (None, None) => println!("problem: country {}: not loaded", c.source.code),
         }
     }
+    let now = time::OffsetDateTime::now_utc();
+    let within =
+        time::Duration::days(i64::try_from(settings.trust.expiry_warning_days).unwrap_or(14));
+    let mut expiring = 0usize;
+    for c in state.web.trust.status() {
+        for line in c.expiring(now, within) {
+            println!("warning: {line}");
+            expiring += 1;
+        }
+    }
     if !problems.is_empty() {
         anyhow::bail!("{} country problem(s) found", problems.len());
     }
-    if warnings.is_empty() {
+    if warnings.is_empty() && expiring == 0 {
         println!("all checks passed");
         Ok(Verdict::Clean)
     } else {
-        println!("all checks passed, {} warning(s)", warnings.len());
+        println!(
+            "all checks passed, {} warning(s)",
+            warnings.len() + expiring
+        );
         Ok(Verdict::Warnings)
     }
 }

@@ -205,6 +205,41 @@ pub struct CountryState {
     pub last_success: Option<OffsetDateTime>,
 }
 
+impl CountryState {
+    /// What expires within `within` of `now`: the metadata's validUntil, encryption
+    /// certificates. One line each, for `check` and the log (issue 11 item 6).
+    pub fn expiring(&self, now: OffsetDateTime, within: time::Duration) -> Vec<String> {
+        let mut out = Vec::new();
+        let Some(ps) = &self.service else {
+            return out;
+        };
+        let horizon = now + within;
+        if let Some(v) = ps.valid_until.filter(|v| *v <= horizon) {
+            out.push(format!(
+                "country {}: metadata validUntil {v} is within {} days",
+                self.source.code,
+                within.whole_days()
+            ));
+        }
+        let limit = openssl::asn1::Asn1Time::from_unix(horizon.unix_timestamp()).ok();
+        for c in &ps.encryption_certs {
+            let soon = limit
+                .as_ref()
+                .and_then(|l| c.not_after().compare(l).ok())
+                .is_some_and(|o| o != std::cmp::Ordering::Greater);
+            if soon {
+                out.push(format!(
+                    "country {}: an encryption certificate expires {} (within {} days)",
+                    self.source.code,
+                    c.not_after(),
+                    within.whole_days()
+                ));
+            }
+        }
+        out
+    }
+}
+
 /// A country the citizen may choose for a request.
 #[derive(Debug, Clone)]
 pub struct Offer {
@@ -219,6 +254,8 @@ pub struct TrustStore {
     loaded: std::sync::atomic::AtomicBool,
     http: reqwest::Client,
     clock: Arc<dyn Clock>,
+    /// How far ahead expiries are warned about (`trust.expiry_warning_days`).
+    expiry_warning: time::Duration,
     /// Per URL: the validators and body of the last 200, for conditional GETs.
     fetched: std::sync::Mutex<BTreeMap<String, Fetched>>,
 }
@@ -276,8 +313,15 @@ impl TrustStore {
             loaded: false.into(),
             http,
             clock,
+            expiry_warning: time::Duration::days(14),
             fetched: std::sync::Mutex::new(BTreeMap::new()),
         })
+    }
+
+    /// Warn this far ahead of expiries (default 14 days).
+    pub fn with_expiry_warning(mut self, within: time::Duration) -> Self {
+        self.expiry_warning = within;
+        self
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, BTreeMap<String, CountryState>> {
@@ -305,6 +349,9 @@ impl TrustStore {
                     state.service = Some(Arc::new(ps));
                     state.problem = None;
                     state.last_success = Some(now);
+                    for line in state.expiring(now, self.expiry_warning) {
+                        tracing::warn!(country = %source.code, "{line}");
+                    }
                 }
                 Err(e) => {
                     let kept = state.service.as_ref().is_some_and(|s| still_valid(s, now));

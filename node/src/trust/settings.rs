@@ -15,12 +15,19 @@ pub struct TrustSettings {
     /// After a failed load, how soon to retry.
     #[serde(default = "default_retry")]
     pub retry_seconds: u64,
+    /// Warn (in `check` and the log) this many days before a country's metadata `validUntil` or
+    /// one of its encryption certificates expires.
+    #[serde(default = "default_warn_days")]
+    pub expiry_warning_days: u64,
     #[serde(default)]
     pub countries: Vec<CountrySettings>,
 }
 
 fn default_refresh() -> u64 {
     3600
+}
+fn default_warn_days() -> u64 {
+    14
 }
 fn default_retry() -> u64 {
     30
@@ -31,6 +38,7 @@ impl Default for TrustSettings {
         TrustSettings {
             refresh_seconds: default_refresh(),
             retry_seconds: default_retry(),
+            expiry_warning_days: default_warn_days(),
             countries: Vec::new(),
         }
     }

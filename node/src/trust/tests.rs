@@ -219,3 +219,55 @@ legacy_signatures = true
     );
     assert!(super::USER_AGENT.starts_with("eidas-node/"));
 }
+
+/// `check` and the log warn ahead of expiries: the metadata's validUntil and encryption
+/// certificates, within the configured horizon only.
+#[test]
+fn expiries_within_the_horizon_are_reported() {
+    let s = settings(&format!(
+        r#"
+[[trust.countries]]
+code = "CA"
+metadata = "idp-metadata.xml"
+signer_cert_paths = ["{c}"]
+"#,
+        c = ee_cert_pem().display()
+    ))
+    .unwrap();
+    let source = Source::from_settings(&s.trust, &|p| s.path(p))
+        .unwrap()
+        .remove(0);
+    let text =
+        std::fs::read_to_string(fixture("eu-eidas-node-2.9/metadata/ServiceMetadata.xml")).unwrap();
+    let now = time::macros::datetime!(2026-12-01 0:00 UTC);
+    let mut ps = crate::saml::metadata::parse_unverified(&text, now)
+        .unwrap()
+        .remove(0);
+    assert!(!ps.encryption_certs.is_empty());
+    ps.valid_until = Some(now + time::Duration::days(3));
+    let state = CountryState {
+        source,
+        service: Some(Arc::new(ps)),
+        problem: None,
+        last_attempt: None,
+        last_success: None,
+    };
+    let days = time::Duration::days;
+    let soon = state.expiring(now, days(14));
+    assert!(soon.iter().any(|l| l.contains("validUntil")), "{soon:?}");
+    assert!(state
+        .expiring(now, days(1))
+        .iter()
+        .all(|l| !l.contains("validUntil")));
+    // Far enough ahead, every certificate expires within the horizon.
+    let certs = state.expiring(now, days(365 * 200));
+    assert!(
+        certs.iter().any(|l| l.contains("encryption certificate")),
+        "{certs:?}"
+    );
+    let none = CountryState {
+        service: None,
+        ..state
+    };
+    assert!(none.expiring(now, days(365 * 200)).is_empty());
+}
