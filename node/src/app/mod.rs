@@ -397,9 +397,12 @@ pub async fn build_with(
     }
     let trust = TrustStore::new(sources, clock.clone())
         .map_err(|e| vec![p(e.to_string())])?
-        .with_expiry_warning(time::Duration::days(
-            i64::try_from(s.trust.expiry_warning_days).unwrap_or(14),
-        ));
+        .with_expiry_warning(
+            time::Duration::days(i64::try_from(s.trust.expiry_warning_days).unwrap_or(14)),
+            time::Duration::seconds(
+                i64::try_from(s.trust.refresh_seconds.saturating_mul(2)).unwrap_or(7200),
+            ),
+        );
     let (kv, durable) = backend;
     let records: Arc<dyn RecordStore> = Arc::new(SealedRecords::new(durable, sealer.clone()));
     let store = Arc::new(SealedStore::new(kv, sealer));

@@ -51,9 +51,12 @@ pub async fn run(config: &Path) -> anyhow::Result<Verdict> {
     let now = time::OffsetDateTime::now_utc();
     let within =
         time::Duration::days(i64::try_from(settings.trust.expiry_warning_days).unwrap_or(14));
+    let metadata_within = time::Duration::seconds(
+        i64::try_from(settings.trust.refresh_seconds.saturating_mul(2)).unwrap_or(7200),
+    );
     let mut expiring = 0usize;
     for c in state.web.trust.status() {
-        for line in c.expiring(now, within) {
+        for line in c.expiring(now, within, metadata_within) {
             println!("warning: {line}");
             expiring += 1;
         }

@@ -206,19 +206,25 @@ pub struct CountryState {
 }
 
 impl CountryState {
-    /// What expires within `within` of `now`: the metadata's validUntil, encryption
-    /// certificates. One line each, for `check` and the log (issue 11 item 6).
-    pub fn expiring(&self, now: OffsetDateTime, within: time::Duration) -> Vec<String> {
+    /// What expires soon, one line each, for `check` and the log (issue 11 item 6):
+    /// encryption certificates within `within`, and the metadata copy we hold when its
+    /// validUntil comes before `metadata_within` (two refreshes: many nodes re-sign daily, so
+    /// only a copy that will lapse before refreshes can replace it is news).
+    pub fn expiring(
+        &self,
+        now: OffsetDateTime,
+        within: time::Duration,
+        metadata_within: time::Duration,
+    ) -> Vec<String> {
         let mut out = Vec::new();
         let Some(ps) = &self.service else {
             return out;
         };
         let horizon = now + within;
-        if let Some(v) = ps.valid_until.filter(|v| *v <= horizon) {
+        if let Some(v) = ps.valid_until.filter(|v| *v <= now + metadata_within) {
             out.push(format!(
-                "country {}: metadata validUntil {v} is within {} days",
-                self.source.code,
-                within.whole_days()
+                "country {}: the metadata held expires at {v}, before two refreshes could replace it",
+                self.source.code
             ));
         }
         let limit = openssl::asn1::Asn1Time::from_unix(horizon.unix_timestamp()).ok();
@@ -254,8 +260,10 @@ pub struct TrustStore {
     loaded: std::sync::atomic::AtomicBool,
     http: reqwest::Client,
     clock: Arc<dyn Clock>,
-    /// How far ahead expiries are warned about (`trust.expiry_warning_days`).
+    /// How far ahead certificate expiries are warned about (`trust.expiry_warning_days`).
     expiry_warning: time::Duration,
+    /// How far ahead a held metadata copy's validUntil is warned about (two refreshes).
+    metadata_warning: time::Duration,
     /// Per URL: the validators and body of the last 200, for conditional GETs.
     fetched: std::sync::Mutex<BTreeMap<String, Fetched>>,
 }
@@ -314,13 +322,20 @@ impl TrustStore {
             http,
             clock,
             expiry_warning: time::Duration::days(14),
+            metadata_warning: time::Duration::hours(2),
             fetched: std::sync::Mutex::new(BTreeMap::new()),
         })
     }
 
-    /// Warn this far ahead of expiries (default 14 days).
-    pub fn with_expiry_warning(mut self, within: time::Duration) -> Self {
+    /// Warn this far ahead of certificate expiries (default 14 days) and of a held metadata
+    /// copy's validUntil (default two hours: two default refreshes).
+    pub fn with_expiry_warning(
+        mut self,
+        within: time::Duration,
+        metadata_within: time::Duration,
+    ) -> Self {
         self.expiry_warning = within;
+        self.metadata_warning = metadata_within;
         self
     }
 
@@ -349,7 +364,7 @@ impl TrustStore {
                     state.service = Some(Arc::new(ps));
                     state.problem = None;
                     state.last_success = Some(now);
-                    for line in state.expiring(now, self.expiry_warning) {
+                    for line in state.expiring(now, self.expiry_warning, self.metadata_warning) {
                         tracing::warn!(country = %source.code, "{line}");
                     }
                 }

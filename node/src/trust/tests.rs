@@ -253,14 +253,19 @@ signer_cert_paths = ["{c}"]
         last_success: None,
     };
     let days = time::Duration::days;
-    let soon = state.expiring(now, days(14));
-    assert!(soon.iter().any(|l| l.contains("validUntil")), "{soon:?}");
+    let hours = time::Duration::hours;
+    // The held copy lapses in 3 days: news only if that is before two refreshes.
+    let soon = state.expiring(now, days(1), days(4));
+    assert!(
+        soon.iter().any(|l| l.contains("metadata held expires")),
+        "{soon:?}"
+    );
     assert!(state
-        .expiring(now, days(1))
+        .expiring(now, days(1), hours(2))
         .iter()
-        .all(|l| !l.contains("validUntil")));
+        .all(|l| !l.contains("metadata held")));
     // Far enough ahead, every certificate expires within the horizon.
-    let certs = state.expiring(now, days(365 * 200));
+    let certs = state.expiring(now, days(365 * 200), hours(2));
     assert!(
         certs.iter().any(|l| l.contains("encryption certificate")),
         "{certs:?}"
@@ -269,5 +274,5 @@ signer_cert_paths = ["{c}"]
         service: None,
         ..state
     };
-    assert!(none.expiring(now, days(365 * 200)).is_empty());
+    assert!(none.expiring(now, days(365 * 200), days(365)).is_empty());
 }
