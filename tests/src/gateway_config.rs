@@ -162,6 +162,8 @@ pub struct GatewayConfig {
     pub key_prefix: String,
     pub refresh_seconds: u64,
     pub retry_seconds: u64,
+    /// Further `[trust]` lines (e.g. `cache_dir = "…"`), verbatim.
+    pub trust_extra: String,
     pub clients: Vec<ClientEntry>,
     /// Further `[[clients]]` entries (or sections), appended verbatim.
     pub extra: String,
@@ -182,6 +184,7 @@ impl GatewayConfig {
             key_prefix: format!("tb-{}:", hex(&b)),
             refresh_seconds: 300,
             retry_seconds: 1,
+            trust_extra: String::new(),
             clients: Vec::new(),
             extra: String::new(),
         }
@@ -240,8 +243,8 @@ key_prefix = "{prefix}"
             s.push_str(&format!("redis_url = \"{r}\"\n"));
         }
         s.push_str(&format!(
-            "\n[trust]\nrefresh_seconds = {}\nretry_seconds = {}\n",
-            self.refresh_seconds, self.retry_seconds
+            "\n[trust]\nrefresh_seconds = {}\nretry_seconds = {}\n{}\n",
+            self.refresh_seconds, self.retry_seconds, self.trust_extra
         ));
         for c in &self.countries {
             s.push_str(&format!(

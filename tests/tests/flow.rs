@@ -44,20 +44,11 @@ fn example_pair(name: &str) -> KeyPair {
     .unwrap()
 }
 
-async fn world() -> World {
-    world_with(|_| {}).await
-}
-
-/// As [`world`], with `edit` applied to the gateway's configuration.
-async fn world_with(edit: impl FnOnce(&mut GatewayConfig)) -> World {
-    let bind = || async { tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap() };
-    let (sim_l, rp_l) = (bind().await, bind().await);
-    let sim_url = format!("http://{}", sim_l.local_addr().unwrap());
-    let rp_base = format!("http://{}", rp_l.local_addr().unwrap());
-
+/// The simulated country XA at `sim_url`, answering automatically with a natural person.
+fn sim_state(sim_url: &str) -> SimState {
     // The simulated country trusts the example gateway signing certificate.
     let state = SimState::new(
-        &sim_url,
+        sim_url,
         vec![Country {
             code: "XA".into(),
             name: "Testland A (TEST COUNTRY)".into(),
@@ -75,6 +66,21 @@ async fn world_with(edit: impl FnOnce(&mut GatewayConfig)) -> World {
         identity: "natural-greek".into(),
         ..sim::AutoControl::default()
     });
+    state
+}
+
+async fn world() -> World {
+    world_with(|_| {}).await
+}
+
+/// As [`world`], with `edit` applied to the gateway's configuration.
+async fn world_with(edit: impl FnOnce(&mut GatewayConfig)) -> World {
+    let bind = || async { tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap() };
+    let (sim_l, rp_l) = (bind().await, bind().await);
+    let sim_url = format!("http://{}", sim_l.local_addr().unwrap());
+    let rp_base = format!("http://{}", rp_l.local_addr().unwrap());
+
+    let state = sim_state(&sim_url);
     let sim_app = sim::router(state.clone());
     tokio::spawn(async move { axum::serve(sim_l, sim_app).await.unwrap() });
 
@@ -454,4 +460,124 @@ async fn keys_change_without_a_restart() {
         after.contains(&fresh_b64),
         "the new signing certificate is published"
     );
+}
+
+/// `trust.cache_dir` (issue 11): a node that verified a country once starts serving it from its
+/// disk copy while the country's URL is down, verified again; a tampered or expired copy, or no
+/// cache configured, leaves the country out.
+#[tokio::test]
+async fn a_restart_during_an_outage_serves_the_verified_cached_metadata() {
+    use eidas_node::clock::FixedClock;
+    use eidas_node::trust::{Source, TrustStore};
+
+    let cache = std::env::temp_dir().join(format!(
+        "eidas-md-cache-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    let sim_l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let sim_url = format!("http://{}", sim_l.local_addr().unwrap());
+    let sim_app = sim::router(sim_state(&sim_url));
+    let sim_task = tokio::spawn(async move { axum::serve(sim_l, sim_app).await });
+
+    let mut cfg = GatewayConfig::new();
+    cfg.countries.push(CountryEntry::simulated("XA", &sim_url));
+    cfg.trust_extra = format!("cache_dir = \"{}\"", cache.display());
+    let settings = || {
+        Settings::from_toml(
+            &cfg.toml(),
+            Path::new("cache.toml"),
+            Path::new("."),
+            std::iter::empty(),
+        )
+        .unwrap()
+    };
+    let first_refresh = |gw: &Gateway| {
+        let trust = gw.state.web.trust.clone();
+        async move {
+            for _ in 0..400 {
+                if trust.status().iter().all(|c| c.last_attempt.is_some()) {
+                    return;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+            }
+            panic!("no trust refresh");
+        }
+    };
+
+    // Online: verified, offered, and copied to the cache.
+    let gw = spawn_gateway_with(
+        settings(),
+        Arc::new(SystemClock),
+        Arc::new(RecordingSink::default()),
+    )
+    .await
+    .unwrap();
+    first_refresh(&gw).await;
+    assert!(gw.state.web.trust.service("XA").is_some());
+    let copy = cache.join("XA.xml");
+    let text = std::fs::read_to_string(&copy).unwrap();
+    assert!(text.contains("EntityDescriptor"), "{text}");
+    gw.shutdown().await.unwrap();
+
+    // The country goes down; a node starting now serves the cached copy.
+    sim_task.abort();
+    let _ = sim_task.await;
+    let gw = spawn_gateway_with(
+        settings(),
+        Arc::new(SystemClock),
+        Arc::new(RecordingSink::default()),
+    )
+    .await
+    .unwrap();
+    first_refresh(&gw).await;
+    let trust = &gw.state.web.trust;
+    assert!(trust.service("XA").is_some(), "{:?}", trust.status());
+    let status = trust.status();
+    let problem = status[0].problem.as_deref().unwrap();
+    assert!(
+        problem.contains("serving the verified cached copy"),
+        "{problem}"
+    );
+    let r = reqwest::get(format!("{}/readyz", gw.url)).await.unwrap();
+    assert_eq!(r.status(), 200);
+    gw.shutdown().await.unwrap();
+
+    // The copy is verified as a download: not once it has expired (the simulator signs for an
+    // hour), not once altered, and not at all without `cache_dir`.
+    let s = settings();
+    let sources = || Source::from_settings(&s.trust, &|p| s.path(p)).unwrap();
+    let later = time::OffsetDateTime::now_utc() + Duration::hours(2);
+    let expired = TrustStore::new(sources(), Arc::new(FixedClock(later)))
+        .unwrap()
+        .with_cache_dir(cache.clone());
+    assert!(!expired.refresh().await.is_empty());
+    assert!(expired.service("XA").is_none());
+
+    let uncached = TrustStore::new(sources(), Arc::new(SystemClock)).unwrap();
+    assert!(!uncached.refresh().await.is_empty());
+    assert!(uncached.service("XA").is_none());
+
+    let cached = || {
+        TrustStore::new(sources(), Arc::new(SystemClock))
+            .unwrap()
+            .with_cache_dir(cache.clone())
+    };
+    let fresh = cached();
+    fresh.refresh().await;
+    assert!(fresh.service("XA").is_some(), "the untouched copy verifies");
+    let altered = text.replacen(
+        &format!("Location=\"{sim_url}"),
+        "Location=\"https://attacker.example",
+        1,
+    );
+    assert_ne!(altered, text);
+    std::fs::write(&copy, altered).unwrap();
+    let tampered = cached();
+    assert!(!tampered.refresh().await.is_empty());
+    assert!(tampered.service("XA").is_none());
+    let _ = std::fs::remove_dir_all(&cache);
 }

@@ -403,6 +403,19 @@ pub async fn build_with(
                 i64::try_from(s.trust.refresh_seconds.saturating_mul(2)).unwrap_or(7200),
             ),
         );
+    let trust = match &s.trust.cache_dir {
+        Some(dir) => {
+            let dir = s.path(dir);
+            std::fs::create_dir_all(&dir).map_err(|e| {
+                vec![p(format!(
+                    "trust.cache_dir {}: cannot be created: {e}",
+                    dir.display()
+                ))]
+            })?;
+            trust.with_cache_dir(dir)
+        }
+        None => trust,
+    };
     let (kv, durable) = backend;
     let records: Arc<dyn RecordStore> = Arc::new(SealedRecords::new(durable, sealer.clone()));
     let store = Arc::new(SealedStore::new(kv, sealer));

@@ -266,6 +266,71 @@ pub struct TrustStore {
     metadata_warning: time::Duration,
     /// Per URL: the validators and body of the last 200, for conditional GETs.
     fetched: std::sync::Mutex<BTreeMap<String, Fetched>>,
+    /// `trust.cache_dir`: the last verified copy per fetched country, for start-up when the
+    /// country's URL cannot be reached.
+    cache: Option<MetadataCache>,
+}
+
+/// The on-disk copies of verified metadata (`trust.cache_dir`): one `<CODE>.xml` per country
+/// fetched over HTTP(S), written by atomic rename after verification and read only to be
+/// verified again. File sources are local already and are not copied.
+#[derive(Debug)]
+struct MetadataCache {
+    dir: PathBuf,
+    /// Per country: the SHA-256 of what was last written, so an unchanged document is not
+    /// rewritten every refresh.
+    written: std::sync::Mutex<BTreeMap<String, Vec<u8>>>,
+    /// Countries whose copy has been consulted since start-up: an expired or rejected copy is
+    /// not verified again every retry.
+    consulted: std::sync::Mutex<std::collections::BTreeSet<String>>,
+}
+
+impl MetadataCache {
+    fn path(&self, code: &str) -> PathBuf {
+        self.dir.join(format!("{code}.xml"))
+    }
+
+    /// Stores `text` (already verified) for `code`; failures are logged, never fatal.
+    fn store(&self, code: &str, text: &str) {
+        let digest = openssl::sha::sha256(text.as_bytes()).to_vec();
+        let mut written = self.written.lock().unwrap_or_else(|p| p.into_inner());
+        if written.get(code) == Some(&digest) {
+            return;
+        }
+        let path = self.path(code);
+        let tmp = self
+            .dir
+            .join(format!(".{code}.xml.{}.tmp", std::process::id()));
+        let result = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, &path));
+        match result {
+            Ok(()) => {
+                written.insert(code.to_owned(), digest);
+            }
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                tracing::warn!(country = %code, path = %path.display(), error = %e, "could not write the metadata cache copy");
+            }
+        }
+    }
+
+    /// The stored copy for `code`, once per process (see `consulted`).
+    fn take(&self, code: &str) -> Option<String> {
+        if !self
+            .consulted
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(code.to_owned())
+        {
+            return None;
+        }
+        let path = self.path(code);
+        let len = std::fs::metadata(&path).ok()?.len();
+        if usize::try_from(len).map_or(true, |l| l > MAX_FETCH_BYTES) {
+            tracing::warn!(country = %code, path = %path.display(), "metadata cache copy too large; ignored");
+            return None;
+        }
+        std::fs::read_to_string(&path).ok()
+    }
 }
 
 /// What a conditional GET needs from the last full answer.
@@ -324,7 +389,19 @@ impl TrustStore {
             expiry_warning: time::Duration::days(14),
             metadata_warning: time::Duration::hours(2),
             fetched: std::sync::Mutex::new(BTreeMap::new()),
+            cache: None,
         })
+    }
+
+    /// Keeps the last verified copy of every fetched country in `dir` (`trust.cache_dir`), and
+    /// falls back to it at start-up when a country's URL cannot be loaded.
+    pub fn with_cache_dir(mut self, dir: PathBuf) -> Self {
+        self.cache = Some(MetadataCache {
+            dir,
+            written: std::sync::Mutex::new(BTreeMap::new()),
+            consulted: std::sync::Mutex::new(std::collections::BTreeSet::new()),
+        });
+        self
     }
 
     /// Warn this far ahead of certificate expiries (default 14 days) and of a held metadata
@@ -351,6 +428,12 @@ impl TrustStore {
         for source in sources {
             let now = self.clock.now();
             let result = self.load(&source, now).await;
+            let cached = match &result {
+                Err(_) if !self.holds_valid(&source.code, now) => {
+                    self.load_cached(&source, now).await
+                }
+                _ => None,
+            };
             let mut map = self.countries.write().unwrap_or_else(|p| p.into_inner());
             let Some(state) = map.get_mut(&source.code) else {
                 continue;
@@ -369,12 +452,18 @@ impl TrustStore {
                     }
                 }
                 Err(e) => {
-                    let kept = state.service.as_ref().is_some_and(|s| still_valid(s, now));
+                    let mut kept = state.service.as_ref().is_some_and(|s| still_valid(s, now));
+                    let from_cache = !kept && cached.is_some();
                     if !kept {
-                        state.service = None;
+                        state.service = cached.map(Arc::new);
+                        kept = from_cache;
                     }
-                    tracing::warn!(country = %source.code, location = %source.location, error = %e, kept_previous = kept, "country metadata could not be loaded; country not offered unless previous metadata is still valid");
-                    state.problem = Some(e.to_string());
+                    tracing::warn!(country = %source.code, location = %source.location, error = %e, kept_previous = kept, from_cache, "country metadata could not be loaded; country not offered unless previous metadata is still valid");
+                    state.problem = Some(if from_cache {
+                        format!("{e}; serving the verified cached copy")
+                    } else {
+                        e.to_string()
+                    });
                     problems.push((source.code.clone(), e.to_string()));
                 }
             }
@@ -464,15 +553,56 @@ impl TrustStore {
 
     async fn load(&self, source: &Source, now: OffsetDateTime) -> Result<ProxyService, Error> {
         let text = self.fetch(&source.location).await?;
+        let (ps, text) = Self::verify(source, text, now).await?;
+        if let (Some(cache), Location::Url(_)) = (&self.cache, &source.location) {
+            cache.store(&source.code, &text);
+        }
+        Ok(ps)
+    }
+
+    /// Whether `code` holds metadata that is still valid (stale-while-error keeps it).
+    fn holds_valid(&self, code: &str, now: OffsetDateTime) -> bool {
+        self.read()
+            .get(code)
+            .and_then(|c| c.service.as_ref())
+            .is_some_and(|s| still_valid(s, now))
+    }
+
+    /// The cached copy of a fetched country, verified again exactly as a download (signature,
+    /// validUntil, usability): eidas-requirements §4 "Never use unverified metadata" holds for
+    /// what we wrote ourselves too, as the disk is not a trust anchor.
+    async fn load_cached(&self, source: &Source, now: OffsetDateTime) -> Option<ProxyService> {
+        let cache = self.cache.as_ref()?;
+        if !matches!(source.location, Location::Url(_)) {
+            return None;
+        }
+        let text = cache.take(&source.code)?;
+        match Self::verify(source, text, now).await {
+            Ok((ps, _)) => {
+                tracing::warn!(country = %source.code, entity_id = %ps.entity_id, valid_until = ?ps.valid_until, "serving the verified cached metadata copy until the country's URL answers");
+                Some(ps)
+            }
+            Err(e) => {
+                tracing::warn!(country = %source.code, error = %e, "the metadata cache copy is not usable");
+                None
+            }
+        }
+    }
+
+    /// Verifies `text` as `source`'s metadata and picks its Proxy-Service; gives the text back.
+    async fn verify(
+        source: &Source,
+        text: String,
+        now: OffsetDateTime,
+    ) -> Result<(ProxyService, String), Error> {
         // Parsing and verifying an aggregate of up to 16 MiB is CPU work: off the async workers.
         let (trust, policy) = (source.trust.clone(), source.policy);
-        let entities =
-            tokio::task::spawn_blocking(move || verify_metadata(&text, &trust, &policy, now))
-                .await
-                .map_err(|_| {
-                    crate::saml::Error::Internal("metadata verification task failed".into())
-                })??;
-        let ps = entities
+        let (entities, text) = tokio::task::spawn_blocking(move || {
+            (verify_metadata(&text, &trust, &policy, now), text)
+        })
+        .await
+        .map_err(|_| crate::saml::Error::Internal("metadata verification task failed".into()))?;
+        let ps = entities?
             .into_iter()
             .find(|e| e.country.as_deref() == Some(source.code.as_str()))
             .ok_or_else(|| Error::NoEntity {
@@ -484,7 +614,7 @@ impl TrustStore {
                 reasons: reasons.join("; "),
             });
         }
-        Ok(ps)
+        Ok((ps, text))
     }
 
     /// Runs [`TrustStore::refresh`] forever: every `refresh`, or every `retry` while some country

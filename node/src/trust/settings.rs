@@ -19,6 +19,11 @@ pub struct TrustSettings {
     /// one of its encryption certificates expires.
     #[serde(default = "default_warn_days")]
     pub expiry_warning_days: u64,
+    /// Where the last verified copy of each country's fetched metadata is kept. At start-up, a
+    /// country whose URL cannot be fetched is served from this copy, verified again (signature
+    /// and validUntil) exactly as a fresh download; unset, nothing is written.
+    #[serde(default)]
+    pub cache_dir: Option<PathBuf>,
     #[serde(default)]
     pub countries: Vec<CountrySettings>,
 }
@@ -39,6 +44,7 @@ impl Default for TrustSettings {
             refresh_seconds: default_refresh(),
             retry_seconds: default_retry(),
             expiry_warning_days: default_warn_days(),
+            cache_dir: None,
             countries: Vec::new(),
         }
     }
