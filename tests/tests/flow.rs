@@ -30,6 +30,7 @@ const SECRET: &str = "demo-rp-secret-0123456789abcdef0123456789";
 struct World {
     rp_base: String,
     sim_url: String,
+    sim: SimState,
     browser: Browser,
     _gw: Gateway,
     events: Arc<RecordingSink>,
@@ -81,6 +82,7 @@ async fn world_with(edit: impl FnOnce(&mut GatewayConfig)) -> World {
     let rp_base = format!("http://{}", rp_l.local_addr().unwrap());
 
     let state = sim_state(&sim_url);
+    let sim = state.clone();
     let sim_app = sim::router(state.clone());
     tokio::spawn(async move { axum::serve(sim_l, sim_app).await.unwrap() });
 
@@ -124,6 +126,7 @@ async fn world_with(edit: impl FnOnce(&mut GatewayConfig)) -> World {
     World {
         rp_base,
         sim_url,
+        sim,
         browser: Browser::new().unwrap(),
         _gw: gw,
         events,
@@ -580,4 +583,40 @@ async fn a_restart_during_an_outage_serves_the_verified_cached_metadata() {
     assert!(!tampered.refresh().await.is_empty());
     assert!(tampered.service("XA").is_none());
     let _ = std::fs::remove_dir_all(&cache);
+}
+
+/// Peer key rollover (issue 11 item 2): a response signed by a key published after our last
+/// refresh makes the gateway fetch the country's metadata again, verify it, and accept; a second
+/// rollover inside `trust.refetch_cooldown_seconds` does not trigger another fetch and is refused.
+#[tokio::test]
+async fn a_rolled_over_signing_key_is_learnt_by_refetching_once_per_cooldown() {
+    let w = world().await;
+    let start = format!("{}/login", w.rp_base);
+    let login = || login_flow(&w.browser, &start, "XA");
+    w.sim.roll_signing_key("XA").unwrap();
+    let r = login().await.unwrap();
+    assert!(
+        r.final_url
+            .starts_with(&format!("{}/callback?code=", w.rp_base)),
+        "{}",
+        r.final_url
+    );
+    let page = w.browser.get(&r.final_url).await.unwrap();
+    assert!(page.body.contains("You are logged in"), "{}", page.body);
+
+    w.sim.roll_signing_key("XA").unwrap();
+    let r = login().await.unwrap();
+    assert!(
+        !r.final_url.contains("code="),
+        "accepted a key the held metadata does not have: {}",
+        r.final_url
+    );
+    assert!(
+        w.events.events().iter().any(|e| matches!(
+            e,
+            LoginEvent::Rejected { code, .. } if *code == "signature_invalid"
+        )),
+        "{:?}",
+        w.events.events()
+    );
 }

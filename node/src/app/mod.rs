@@ -279,7 +279,7 @@ fn max_response_age_seconds(s: &Settings) -> u64 {
 
 /// Durations must be sane: a typo must not become a panic or a token valid for years.
 fn check_bounds(s: &Settings) -> Vec<Problem> {
-    let bounds: [(&str, u64, u64, u64); 10] = [
+    let bounds: [(&str, u64, u64, u64); 11] = [
         ("server.cpu_wait_seconds", s.server.cpu_wait_seconds, 1, 60),
         ("saml.clock_skew_seconds", s.saml.clock_skew_seconds, 0, 600),
         (
@@ -320,6 +320,12 @@ fn check_bounds(s: &Settings) -> Vec<Problem> {
             7 * 86_400,
         ),
         ("trust.retry_seconds", s.trust.retry_seconds, 1, 86_400),
+        (
+            "trust.refetch_cooldown_seconds",
+            s.trust.refetch_cooldown_seconds,
+            1,
+            86_400,
+        ),
     ];
     let mut problems: Vec<Problem> = bounds
         .iter()
@@ -402,7 +408,10 @@ pub async fn build_with(
             time::Duration::seconds(
                 i64::try_from(s.trust.refresh_seconds.saturating_mul(2)).unwrap_or(7200),
             ),
-        );
+        )
+        .with_refetch_cooldown(time::Duration::seconds(
+            i64::try_from(s.trust.refetch_cooldown_seconds).unwrap_or(60),
+        ));
     let trust = match &s.trust.cache_dir {
         Some(dir) => {
             let dir = s.path(dir);

@@ -269,6 +269,10 @@ pub struct TrustStore {
     /// `trust.cache_dir`: the last verified copy per fetched country, for start-up when the
     /// country's URL cannot be reached.
     cache: Option<MetadataCache>,
+    /// Per country: when [`TrustStore::refetch_for_new_key`] last fetched, and the least time
+    /// between two such fetches.
+    refetched: std::sync::Mutex<BTreeMap<String, OffsetDateTime>>,
+    refetch_cooldown: time::Duration,
 }
 
 /// The on-disk copies of verified metadata (`trust.cache_dir`): one `<CODE>.xml` per country
@@ -390,7 +394,15 @@ impl TrustStore {
             metadata_warning: time::Duration::hours(2),
             fetched: std::sync::Mutex::new(BTreeMap::new()),
             cache: None,
+            refetched: std::sync::Mutex::new(BTreeMap::new()),
+            refetch_cooldown: time::Duration::seconds(60),
         })
+    }
+
+    /// The least time between two key-rollover re-fetches of one country (default 60 s).
+    pub fn with_refetch_cooldown(mut self, cooldown: time::Duration) -> Self {
+        self.refetch_cooldown = cooldown;
+        self
     }
 
     /// Keeps the last verified copy of every fetched country in `dir` (`trust.cache_dir`), and
@@ -426,51 +438,89 @@ impl TrustStore {
         let sources: Vec<Source> = self.read().values().map(|c| c.source.clone()).collect();
         let mut problems = Vec::new();
         for source in sources {
-            let now = self.clock.now();
-            let result = self.load(&source, now).await;
-            let cached = match &result {
-                Err(_) if !self.holds_valid(&source.code, now) => {
-                    self.load_cached(&source, now).await
-                }
-                _ => None,
-            };
-            let mut map = self.countries.write().unwrap_or_else(|p| p.into_inner());
-            let Some(state) = map.get_mut(&source.code) else {
-                continue;
-            };
-            state.last_attempt = Some(now);
-            match result {
-                Ok(ps) => {
-                    if state.service.is_none() || state.problem.is_some() {
-                        tracing::info!(country = %source.code, entity_id = %ps.entity_id, valid_until = ?ps.valid_until, "country metadata verified");
-                    }
-                    state.service = Some(Arc::new(ps));
-                    state.problem = None;
-                    state.last_success = Some(now);
-                    for line in state.expiring(now, self.expiry_warning, self.metadata_warning) {
-                        tracing::warn!(country = %source.code, "{line}");
-                    }
-                }
-                Err(e) => {
-                    let mut kept = state.service.as_ref().is_some_and(|s| still_valid(s, now));
-                    let from_cache = !kept && cached.is_some();
-                    if !kept {
-                        state.service = cached.map(Arc::new);
-                        kept = from_cache;
-                    }
-                    tracing::warn!(country = %source.code, location = %source.location, error = %e, kept_previous = kept, from_cache, "country metadata could not be loaded; country not offered unless previous metadata is still valid");
-                    state.problem = Some(if from_cache {
-                        format!("{e}; serving the verified cached copy")
-                    } else {
-                        e.to_string()
-                    });
-                    problems.push((source.code.clone(), e.to_string()));
-                }
+            if let Some(p) = self.refresh_one(&source).await {
+                problems.push(p);
             }
         }
         self.loaded
             .store(true, std::sync::atomic::Ordering::Release);
         problems
+    }
+
+    /// Peer key rollover (issue 11 item 2): a response signed by a key the held metadata lacks
+    /// may mean the country has rolled its key over since our last refresh. Fetches and verifies
+    /// `code`'s metadata again, at most once per `trust.refetch_cooldown_seconds` per country
+    /// (a forged response cannot make us hammer the peer), and says whether it now publishes a
+    /// signing key it did not before, i.e. whether verifying again can change the verdict.
+    pub async fn refetch_for_new_key(&self, code: &str) -> bool {
+        let now = self.clock.now();
+        {
+            let mut last = self.refetched.lock().unwrap_or_else(|p| p.into_inner());
+            if last
+                .get(code)
+                .is_some_and(|t| now - *t < self.refetch_cooldown)
+            {
+                return false;
+            }
+            last.insert(code.to_owned(), now);
+        }
+        let Some(source) = self.source(code) else {
+            return false;
+        };
+        let before = self.service(code);
+        tracing::info!(country = %code, "response signed by a key not in the held metadata; fetching the country's metadata again");
+        if self.refresh_one(&source).await.is_some() {
+            return false;
+        }
+        let (Some(before), Some(after)) = (before, self.service(code)) else {
+            return false;
+        };
+        after
+            .signing_keys
+            .iter()
+            .any(|k| !before.signing_keys.iter().any(|b| b.public_eq(k)))
+    }
+
+    /// Loads one source into the snapshot; the problem, if it failed.
+    async fn refresh_one(&self, source: &Source) -> Option<(String, String)> {
+        let now = self.clock.now();
+        let result = self.load(source, now).await;
+        let cached = match &result {
+            Err(_) if !self.holds_valid(&source.code, now) => self.load_cached(source, now).await,
+            _ => None,
+        };
+        let mut map = self.countries.write().unwrap_or_else(|p| p.into_inner());
+        let state = map.get_mut(&source.code)?;
+        state.last_attempt = Some(now);
+        match result {
+            Ok(ps) => {
+                if state.service.is_none() || state.problem.is_some() {
+                    tracing::info!(country = %source.code, entity_id = %ps.entity_id, valid_until = ?ps.valid_until, "country metadata verified");
+                }
+                state.service = Some(Arc::new(ps));
+                state.problem = None;
+                state.last_success = Some(now);
+                for line in state.expiring(now, self.expiry_warning, self.metadata_warning) {
+                    tracing::warn!(country = %source.code, "{line}");
+                }
+                None
+            }
+            Err(e) => {
+                let mut kept = state.service.as_ref().is_some_and(|s| still_valid(s, now));
+                let from_cache = !kept && cached.is_some();
+                if !kept {
+                    state.service = cached.map(Arc::new);
+                    kept = from_cache;
+                }
+                tracing::warn!(country = %source.code, location = %source.location, error = %e, kept_previous = kept, from_cache, "country metadata could not be loaded; country not offered unless previous metadata is still valid");
+                state.problem = Some(if from_cache {
+                    format!("{e}; serving the verified cached copy")
+                } else {
+                    e.to_string()
+                });
+                Some((source.code.clone(), e.to_string()))
+            }
+        }
     }
 
     async fn fetch(&self, location: &Location) -> Result<String, Error> {

@@ -24,6 +24,10 @@ pub struct TrustSettings {
     /// and validUntil) exactly as a fresh download; unset, nothing is written.
     #[serde(default)]
     pub cache_dir: Option<PathBuf>,
+    /// A response signed by a key the held metadata lacks makes us fetch that country's metadata
+    /// again (its key may have rolled over), at most once per this many seconds per country.
+    #[serde(default = "default_refetch")]
+    pub refetch_cooldown_seconds: u64,
     #[serde(default)]
     pub countries: Vec<CountrySettings>,
 }
@@ -33,6 +37,9 @@ fn default_refresh() -> u64 {
 }
 fn default_warn_days() -> u64 {
     14
+}
+fn default_refetch() -> u64 {
+    60
 }
 fn default_retry() -> u64 {
     30
@@ -45,6 +52,7 @@ impl Default for TrustSettings {
             retry_seconds: default_retry(),
             expiry_warning_days: default_warn_days(),
             cache_dir: None,
+            refetch_cooldown_seconds: default_refetch(),
             countries: Vec::new(),
         }
     }

@@ -54,7 +54,14 @@ pub(crate) async fn metadata(State(state): State<SimState>, Path(cc): Path<Strin
     };
     let entity_id = state.metadata_url(&country.code);
     let sso = state.sso_url(&country.code);
-    match super::build_metadata(country, &entity_id, &sso, OffsetDateTime::now_utc()) {
+    let rolled: Vec<_> = state.rolled_cert(&country.code).into_iter().collect();
+    match super::idp_metadata::build_metadata_with(
+        country,
+        &rolled,
+        &entity_id,
+        &sso,
+        OffsetDateTime::now_utc(),
+    ) {
         Ok(x) => {
             let mut r = x.into_response();
             r.headers_mut().insert(

@@ -13,6 +13,7 @@ use eidas_node::saml::metadata::{
     APPLICATION_ID_ATTR, ASSURANCE_CERTIFICATION_ATTR, POST_BINDING, PROTOCOL_VERSION_ATTR,
 };
 use eidas_node::saml::xml::{self, escape_attr, escape_text, ns};
+use openssl::x509::X509;
 use time::OffsetDateTime;
 
 use super::Country;
@@ -20,6 +21,18 @@ use super::Country;
 /// Builds and signs the metadata of `country`, published at `entity_id`, SSO at `sso_url`.
 pub fn build_metadata(
     country: &Country,
+    entity_id: &str,
+    sso_url: &str,
+    now: OffsetDateTime,
+) -> eidas_node::saml::Result<String> {
+    build_metadata_with(country, &[], entity_id, sso_url, now)
+}
+
+/// As [`build_metadata`], also publishing `more_signing` as response signing certificates (a key
+/// rollover).
+pub fn build_metadata_with(
+    country: &Country,
+    more_signing: &[X509],
     entity_id: &str,
     sso_url: &str,
     now: OffsetDateTime,
@@ -69,16 +82,28 @@ pub fn build_metadata(
         country.signing.algorithm.uri()
     ));
     let cert = xml::encode_base64(&country.signing.pair.cert_der()?);
+    let mut more = String::new();
+    for c in more_signing {
+        let der = c
+            .to_der()
+            .map_err(|e| eidas_node::saml::Error::Internal(e.to_string()))?;
+        more.push_str(&format!(
+            r#"<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"#,
+            xml::encode_base64(&der)
+        ));
+    }
     x.push_str(&format!(
         concat!(
             r#"</md:Extensions><md:IDPSSODescriptor WantAuthnRequestsSigned="true" protocolSupportEnumeration="{samlp}">"#,
             r#"<md:Extensions><eidas:NodeCountry>{cc}</eidas:NodeCountry></md:Extensions>"#,
             r#"<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"#,
+            "{more}",
             r#"<md:KeyDescriptor use="encryption"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo><md:EncryptionMethod Algorithm="{gcm}"/></md:KeyDescriptor>"#
         ),
         samlp = ns::SAMLP,
         cc = escape_text(&country.code),
         cert = cert,
+        more = more,
         gcm = uri::AES256_GCM,
     ));
     for f in [NAMEID_PERSISTENT, NAMEID_TRANSIENT, NAMEID_UNSPECIFIED] {

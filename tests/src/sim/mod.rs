@@ -83,6 +83,9 @@ pub(crate) struct Inner {
     pub connector_cache: Mutex<HashMap<String, (Instant, ConnectorMetadata)>>,
     /// Last response sent per country, for the `replay` fault.
     pub last_response: Mutex<HashMap<String, String>>,
+    /// Per country: a rolled-over response signing key, published in metadata next to the
+    /// original (which still signs the metadata) and used for responses.
+    pub rolled: Mutex<HashMap<String, SigningKey>>,
 }
 
 /// Error building the simulator state.
@@ -137,6 +140,7 @@ impl SimState {
                 pending: Mutex::new(HashMap::new()),
                 connector_cache: Mutex::new(HashMap::new()),
                 last_response: Mutex::new(HashMap::new()),
+                rolled: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -184,6 +188,44 @@ impl SimState {
             .countries
             .iter()
             .find(|c| c.code.eq_ignore_ascii_case(cc))
+    }
+
+    /// Rolls `code`'s response signing key over to a fresh one of the same kind: published in
+    /// its metadata from now on (next to the original, which keeps signing the metadata) and
+    /// used for every response. A Connector holding the older metadata must re-fetch to accept.
+    pub fn roll_signing_key(&self, code: &str) -> Result<(), SimError> {
+        let country = self
+            .country(code)
+            .ok_or_else(|| SimError(format!("no country {code}")))?;
+        let rsa = !country.signing.algorithm.uri().contains("ecdsa");
+        let key = respond::rogue_key(rsa).map_err(|e| SimError(format!("key: {e}")))?;
+        self.inner
+            .rolled
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(country.code.clone(), key);
+        Ok(())
+    }
+
+    /// The certificate of `code`'s rolled-over response signing key, if any.
+    pub(crate) fn rolled_cert(&self, code: &str) -> Option<X509> {
+        self.inner
+            .rolled
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(code)
+            .map(|k| k.pair.cert.clone())
+    }
+
+    /// The key that signs `code`'s responses: the rolled-over one, if any.
+    pub(crate) fn response_signer(&self, country: &Country) -> SigningKey {
+        self.inner
+            .rolled
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&country.code)
+            .cloned()
+            .unwrap_or_else(|| country.signing.clone())
     }
 
     /// `{public_url}/{cc}/metadata`, the entityID of a country.

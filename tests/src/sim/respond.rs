@@ -180,7 +180,8 @@ fn build_document(
         .first()
         .and_then(|a| a.values.first())
         .map_or_else(|| "unknown".to_owned(), |v| v.0.clone());
-    let mut signer = &country.signing;
+    let rolled = state.response_signer(country);
+    let mut signer = &rolled;
     if let Some(f) = choice.fault {
         apply_spec_fault(&mut spec, f, req, identity, &mut signer, state, now)?;
     }

@@ -16,7 +16,8 @@ use super::start::PendingSaml;
 use crate::events::{LoginEvent, Stage};
 use crate::identity::{LoginMethod, VerifiedIdentity};
 use crate::saml::crypto::SignaturePolicy;
-use crate::saml::response::{self, Context};
+use crate::saml::metadata::ProxyService;
+use crate::saml::response::{self, Context, ValidatedResponse};
 use crate::store::{PendingLoginStore, ReplayCache};
 
 #[derive(Debug, Deserialize)]
@@ -102,6 +103,45 @@ async fn validate(
     pending: &PendingSaml,
 ) -> Result<VerifiedIdentity, Failure> {
     let country = &pending.requested.country;
+    let saml_response = Arc::new(saml_response);
+    let now = s.clock.now();
+    let mut result = verify(s, saml_response.clone(), pending, now).await;
+    // Peer key rollover (issue 11 item 2): signed by a key our copy of the metadata lacks. Fetch
+    // the country's metadata again (rate-limited per country) and, only if it now publishes a
+    // new signing key, verify once more against the verified new metadata.
+    if matches!(
+        result,
+        Err(Failure::Saml(crate::saml::Error::SignatureInvalid))
+    ) && s.trust.refetch_for_new_key(country).await
+    {
+        result = verify(s, saml_response, pending, now).await;
+    }
+    let (ps, v) = result?;
+    let ttl = (v.replay_until - now)
+        .try_into()
+        .unwrap_or(std::time::Duration::from_secs(1))
+        .max(std::time::Duration::from_secs(1));
+    for id in [&v.response_id, &v.assertion_id] {
+        let first = s
+            .store
+            .remember_once(&format!("{}|{id}", ps.entity_id), ttl)
+            .await
+            .map_err(Failure::Store)?;
+        if !first {
+            return Err(Failure::Saml(crate::saml::Error::Replay));
+        }
+    }
+    Ok(v.identity)
+}
+
+/// One verification of the response against the country's current verified metadata.
+async fn verify(
+    s: &WebState,
+    saml_response: Arc<String>,
+    pending: &PendingSaml,
+    now: time::OffsetDateTime,
+) -> Result<(Arc<ProxyService>, ValidatedResponse), Failure> {
+    let country = &pending.requested.country;
     // The Proxy-Service's keys come from verified, unexpired metadata only (§4), never the message.
     let ps = s
         .trust
@@ -112,7 +152,6 @@ async fn validate(
         Some(src) => src.policy,
         None => SignaturePolicy::EIDAS,
     };
-    let now = s.clock.now();
     let (sp, idp, requested) = (s.saml.sp(), ps.clone(), pending.requested.clone());
     let times = s.saml.times;
     let v = s
@@ -134,19 +173,5 @@ async fn validate(
         .await
         .map_err(Failure::Busy)?
         .map_err(Failure::Saml)?;
-    let ttl = (v.replay_until - now)
-        .try_into()
-        .unwrap_or(std::time::Duration::from_secs(1))
-        .max(std::time::Duration::from_secs(1));
-    for id in [&v.response_id, &v.assertion_id] {
-        let first = s
-            .store
-            .remember_once(&format!("{}|{id}", ps.entity_id), ttl)
-            .await
-            .map_err(Failure::Store)?;
-        if !first {
-            return Err(Failure::Saml(crate::saml::Error::Replay));
-        }
-    }
-    Ok(v.identity)
+    Ok((ps, v))
 }
