@@ -411,7 +411,11 @@ pub async fn build_with(
         )
         .with_refetch_cooldown(time::Duration::seconds(
             i64::try_from(s.trust.refetch_cooldown_seconds).unwrap_or(60),
-        ));
+        ))
+        .with_schedule(
+            Duration::from_secs(s.trust.refresh_seconds),
+            Duration::from_secs(s.trust.retry_seconds),
+        );
     let trust = match &s.trust.cache_dir {
         Some(dir) => {
             let dir = s.path(dir);
@@ -527,7 +531,7 @@ pub async fn serve(mut s: Settings) -> anyhow::Result<()> {
         Some(bind(&s.admin.listen, "admin.listen").await?)
     };
     if let Some(tls) = &s.server.tls {
-        let refresh = spawn_refresh(&s, &state);
+        let refresh = spawn_refresh(&state);
         let admin_task =
             admin.map(|l| tokio::spawn(serve_admin(l, state.admin.clone(), shutdown_signal())));
         let result = serve_tls(&s, tls, public, web::router(state.web.clone())).await;
@@ -543,14 +547,11 @@ pub async fn serve(mut s: Settings) -> anyhow::Result<()> {
         println!("admin listening on http://{a}");
     }
     tracing::info!(%addr, public_url = s.public_url(), "serving (plain HTTP behind a TLS proxy)");
-    run(&s, state, public, admin, shutdown_signal()).await
+    run(state, public, admin, shutdown_signal()).await
 }
 
-fn spawn_refresh(s: &Settings, state: &AppState) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(state.web.trust.clone().refresh_loop(
-        Duration::from_secs(s.trust.refresh_seconds),
-        Duration::from_secs(s.trust.retry_seconds),
-    ))
+fn spawn_refresh(state: &AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(state.web.trust.clone().refresh_loop())
 }
 
 async fn serve_admin(
@@ -566,7 +567,6 @@ async fn serve_admin(
 /// Serves the public router on `public` and the admin router on `admin` (plain HTTP) with the
 /// trust refresh running, until `shutdown` resolves; then both drain gracefully.
 pub async fn run(
-    s: &Settings,
     state: AppState,
     public: tokio::net::TcpListener,
     admin: Option<tokio::net::TcpListener>,
@@ -580,7 +580,7 @@ pub async fn run(
     let wait = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|s| *s).await;
     };
-    let refresh = spawn_refresh(s, &state);
+    let refresh = spawn_refresh(&state);
     let admin_task =
         admin.map(|l| tokio::spawn(serve_admin(l, state.admin.clone(), wait(stopped.clone()))));
     let result = axum::serve(public, web::router(state.web.clone()))
@@ -658,7 +658,7 @@ pub async fn spawn_gateway_with(
     let task = {
         let state = state.clone();
         tokio::spawn(async move {
-            run(&s, state, public, admin, async {
+            run(state, public, admin, async {
                 let _ = stopped.await;
             })
             .await

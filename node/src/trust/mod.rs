@@ -203,6 +203,10 @@ pub struct CountryState {
     pub problem: Option<String>,
     pub last_attempt: Option<OffsetDateTime>,
     pub last_success: Option<OffsetDateTime>,
+    /// Consecutive failed loads (0 after a success): the exponent of this source's backoff.
+    pub failures: u32,
+    /// When the refresh loop loads this source next (`None`: at once).
+    pub next_attempt: Option<OffsetDateTime>,
 }
 
 impl CountryState {
@@ -273,6 +277,10 @@ pub struct TrustStore {
     /// between two such fetches.
     refetched: std::sync::Mutex<BTreeMap<String, OffsetDateTime>>,
     refetch_cooldown: time::Duration,
+    /// `trust.refresh_seconds`: the interval after a success, and the backoff's ceiling.
+    refresh_every: time::Duration,
+    /// `trust.retry_seconds`: the first retry after a failure; doubled per further failure.
+    retry_every: time::Duration,
 }
 
 /// The on-disk copies of verified metadata (`trust.cache_dir`): one `<CODE>.xml` per country
@@ -381,6 +389,8 @@ impl TrustStore {
                         problem: Some("not loaded yet".into()),
                         last_attempt: None,
                         last_success: None,
+                        failures: 0,
+                        next_attempt: None,
                     },
                 )
             })
@@ -396,7 +406,19 @@ impl TrustStore {
             cache: None,
             refetched: std::sync::Mutex::new(BTreeMap::new()),
             refetch_cooldown: time::Duration::seconds(60),
+            refresh_every: time::Duration::hours(1),
+            retry_every: time::Duration::seconds(30),
         })
+    }
+
+    /// How often the refresh loop reloads a source after a success (`refresh`) and how soon it
+    /// first retries one after a failure (`retry`, then doubled per consecutive failure up to
+    /// `refresh`, with jitter). Defaults: 3600 s and 30 s.
+    pub fn with_schedule(mut self, refresh: Duration, retry: Duration) -> Self {
+        let d = |d: Duration| time::Duration::try_from(d).unwrap_or(time::Duration::hours(1));
+        self.refresh_every = d(refresh);
+        self.retry_every = d(retry);
+        self
     }
 
     /// The least time between two key-rollover re-fetches of one country (default 60 s).
@@ -500,6 +522,8 @@ impl TrustStore {
                 state.service = Some(Arc::new(ps));
                 state.problem = None;
                 state.last_success = Some(now);
+                state.failures = 0;
+                state.next_attempt = Some(now + self.refresh_every);
                 for line in state.expiring(now, self.expiry_warning, self.metadata_warning) {
                     tracing::warn!(country = %source.code, "{line}");
                 }
@@ -512,7 +536,15 @@ impl TrustStore {
                     state.service = cached.map(Arc::new);
                     kept = from_cache;
                 }
-                tracing::warn!(country = %source.code, location = %source.location, error = %e, kept_previous = kept, from_cache, "country metadata could not be loaded; country not offered unless previous metadata is still valid");
+                state.failures = state.failures.saturating_add(1);
+                let wait = backoff(
+                    self.retry_every,
+                    self.refresh_every,
+                    state.failures,
+                    jitter(),
+                );
+                state.next_attempt = Some(now + wait);
+                tracing::warn!(country = %source.code, location = %source.location, error = %e, kept_previous = kept, from_cache, failures = state.failures, retry_in_seconds = wait.whole_seconds(), "country metadata could not be loaded; country not offered unless previous metadata is still valid");
                 state.problem = Some(if from_cache {
                     format!("{e}; serving the verified cached copy")
                 } else {
@@ -667,12 +699,38 @@ impl TrustStore {
         Ok((ps, text))
     }
 
-    /// Runs [`TrustStore::refresh`] forever: every `refresh`, or every `retry` while some country
-    /// fails. Cancel by dropping the task.
-    pub async fn refresh_loop(self: Arc<Self>, refresh: Duration, retry: Duration) {
+    /// Loads the sources that are due (all, the first time) and says how long until the next
+    /// one is: each source keeps its own schedule, so one failing country neither delays nor
+    /// hurries the others, and a country that keeps failing is retried ever less often.
+    pub async fn refresh_due(&self) -> Duration {
+        let now = self.clock.now();
+        let due: Vec<Source> = self
+            .read()
+            .values()
+            .filter(|c| c.next_attempt.is_none_or(|t| t <= now))
+            .map(|c| c.source.clone())
+            .collect();
+        for source in &due {
+            self.refresh_one(source).await;
+        }
+        self.loaded
+            .store(true, std::sync::atomic::Ordering::Release);
+        let now = self.clock.now();
+        let next = self
+            .read()
+            .values()
+            .filter_map(|c| c.next_attempt)
+            .min()
+            .map_or(self.refresh_every, |t| t - now);
+        Duration::try_from(next.clamp(time::Duration::SECOND, self.refresh_every))
+            .unwrap_or(Duration::from_secs(1))
+    }
+
+    /// Runs [`TrustStore::refresh_due`] forever. Cancel by dropping the task.
+    pub async fn refresh_loop(self: Arc<Self>) {
         loop {
-            let problems = self.refresh().await;
-            tokio::time::sleep(if problems.is_empty() { refresh } else { retry }).await;
+            let wait = self.refresh_due().await;
+            tokio::time::sleep(wait).await;
         }
     }
 
@@ -734,6 +792,32 @@ impl TrustStore {
     pub fn status(&self) -> Vec<CountryState> {
         self.read().values().cloned().collect()
     }
+}
+
+/// The wait before retry number `failures` (≥ 1) of a failing source: `retry` doubled per
+/// further failure, at most `ceiling`, of which a random half (`unit` in [0, 1)) is jitter, so
+/// many nodes restarted together do not retry a peer in step. Never under one second.
+fn backoff(
+    retry: time::Duration,
+    ceiling: time::Duration,
+    failures: u32,
+    unit: f64,
+) -> time::Duration {
+    let doubled = retry.saturating_mul(1 << failures.saturating_sub(1).min(20));
+    let base = doubled.min(ceiling).max(time::Duration::SECOND);
+    let half = base / 2;
+    let extra: time::Duration = half * unit.clamp(0.0, 1.0);
+    let total: time::Duration = half + extra;
+    total.max(time::Duration::SECOND)
+}
+
+/// A uniform draw in [0, 1) for [`backoff`] (no cryptographic need; the CSPRNG is at hand).
+fn jitter() -> f64 {
+    let mut b = [0u8; 2];
+    if openssl::rand::rand_bytes(&mut b).is_err() {
+        return 0.5;
+    }
+    f64::from(u16::from_le_bytes(b)) / 65_536.0
 }
 
 /// Verified metadata always has a validUntil (the document's bounds every entity's); none means

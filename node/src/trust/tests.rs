@@ -46,7 +46,10 @@ fn ee_cert_pem() -> PathBuf {
         .find(|n| n.tag_name().name() == "X509Certificate")
         .unwrap();
     let cert = X509::from_der(&crate::saml::xml::base64_text(c).unwrap()).unwrap();
-    let path = std::env::temp_dir().join(format!("ee-signer-{}.pem", std::process::id()));
+    // One file per call: tests run in parallel, and a file rewritten under a reader is empty.
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("ee-signer-{}-{n}.pem", std::process::id()));
     std::fs::write(&path, cert.to_pem().unwrap()).unwrap();
     path
 }
@@ -251,6 +254,8 @@ signer_cert_paths = ["{c}"]
         problem: None,
         last_attempt: None,
         last_success: None,
+        failures: 0,
+        next_attempt: None,
     };
     let days = time::Duration::days;
     let hours = time::Duration::hours;
@@ -275,4 +280,93 @@ signer_cert_paths = ["{c}"]
         ..state
     };
     assert!(none.expiring(now, days(365 * 200), days(365)).is_empty());
+}
+
+#[test]
+fn backoff_doubles_per_failure_up_to_the_refresh_interval_with_jitter() {
+    let s = time::Duration::seconds;
+    let (retry, ceiling) = (s(30), s(3600));
+    // First retry: within [retry/2, retry]; the draw decides where.
+    assert_eq!(super::backoff(retry, ceiling, 1, 0.0), s(15));
+    assert!(super::backoff(retry, ceiling, 1, 0.999) <= s(30));
+    assert!(super::backoff(retry, ceiling, 1, 0.999) > s(29));
+    // Third: 30 · 2² = 120 s base.
+    assert_eq!(super::backoff(retry, ceiling, 3, 0.0), s(60));
+    assert_eq!(super::backoff(retry, ceiling, 3, 1.0), s(120));
+    // Never beyond the refresh interval, however long the outage.
+    for failures in [8, 20, 1000, u32::MAX] {
+        let w = super::backoff(retry, ceiling, failures, 1.0);
+        assert!(w <= ceiling && w >= s(1800), "{failures}: {w}");
+    }
+    // Never under a second.
+    assert_eq!(super::backoff(s(1), ceiling, 1, 0.0), s(1));
+    // The draws differ (jitter is real).
+    let draws: std::collections::BTreeSet<u64> =
+        (0..32).map(|_| (super::jitter() * 1e6) as u64).collect();
+    assert!(draws.len() > 16, "{draws:?}");
+    assert!(draws.iter().all(|d| *d < 1_000_000));
+}
+
+/// A settable clock for the schedule.
+#[derive(Debug)]
+struct StepClock(std::sync::Mutex<OffsetDateTime>);
+impl Clock for StepClock {
+    fn now(&self) -> OffsetDateTime {
+        *self.0.lock().unwrap()
+    }
+}
+
+#[tokio::test]
+async fn each_failing_source_backs_off_on_its_own_schedule() {
+    let cert = ee_cert_pem();
+    let s = settings(&format!(
+        r#"
+[[trust.countries]]
+code = "LV"
+metadata = "idp-metadata-invalid_signature.xml"
+signer_cert_paths = ["{c}"]
+legacy_signatures = true
+[[trust.countries]]
+code = "LT"
+metadata = "does-not-exist.xml"
+signer_cert_paths = ["{c}"]
+"#,
+        c = cert.display()
+    ))
+    .unwrap();
+    let sources = Source::from_settings(&s.trust, &|p| s.path(p)).unwrap();
+    let t0 = time::macros::datetime!(2020-01-01 0:00 UTC);
+    let clock = Arc::new(StepClock(std::sync::Mutex::new(t0)));
+    let trust = TrustStore::new(sources, clock.clone())
+        .unwrap()
+        .with_schedule(Duration::from_secs(3600), Duration::from_secs(30));
+    let failures = |t: &TrustStore| -> Vec<u32> { t.status().iter().map(|c| c.failures).collect() };
+
+    // First pass: everything is due and fails; the next retry is 15–30 s away.
+    let wait = trust.refresh_due().await;
+    assert_eq!(failures(&trust), [1, 1]);
+    assert!(
+        wait >= Duration::from_secs(15) && wait <= Duration::from_secs(30),
+        "{wait:?}"
+    );
+    for c in trust.status() {
+        let next = c.next_attempt.unwrap() - t0;
+        assert!(next >= time::Duration::seconds(15) && next <= time::Duration::seconds(30));
+    }
+    // Nothing is due yet: nothing is loaded again.
+    trust.refresh_due().await;
+    assert_eq!(failures(&trust), [1, 1]);
+    // After the wait, both are retried, and the next wait doubles.
+    let t1 = t0 + time::Duration::seconds(31);
+    *clock.0.lock().unwrap() = t1;
+    trust.refresh_due().await;
+    assert_eq!(failures(&trust), [2, 2]);
+    for c in trust.status() {
+        let next = c.next_attempt.unwrap() - t1;
+        assert!(
+            next >= time::Duration::seconds(30) && next <= time::Duration::seconds(60),
+            "{next}"
+        );
+    }
+    assert!(trust.status().iter().all(|c| c.last_attempt == Some(t1)));
 }
