@@ -620,3 +620,135 @@ async fn a_rolled_over_signing_key_is_learnt_by_refetching_once_per_cooldown() {
         w.events.events()
     );
 }
+
+/// Trust through a signed Metadata Service List (issue 11 item 1): the list's in-scope country
+/// joins with the certificate the list gives and is verified as a configured one; a territory
+/// outside the list's scope is refused with a note; an older IssueDate (a replayed list) is
+/// refused and changes nothing; a newer list that suspends the country withdraws it at once.
+#[tokio::test]
+async fn a_service_list_vouches_for_its_scoped_countries_only() {
+    use eidas_testbed::sim::service_list::{build_service_list, ListEntry};
+    use std::sync::Mutex;
+
+    let bind = || async { tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap() };
+    let (sim_l, list_l) = (bind().await, bind().await);
+    let sim_url = format!("http://{}", sim_l.local_addr().unwrap());
+    let list_url = format!("http://{}/list", list_l.local_addr().unwrap());
+    let sim_app = sim::router(sim_state(&sim_url));
+    tokio::spawn(async move { axum::serve(sim_l, sim_app).await });
+
+    let operator = SigningKey::new(example_pair("sim/xb-signing")).unwrap();
+    let md = |territory: &str| format!("{sim_url}/{}/metadata", territory.to_ascii_lowercase());
+    let entry = |territory: &str, suspended| ListEntry {
+        territory: territory.into(),
+        location: md(territory),
+        entity_id: md(territory),
+        cert: example_pair(&format!("sim/{}-signing", territory.to_ascii_lowercase())).cert,
+        suspended,
+    };
+    let now = time::OffsetDateTime::now_utc();
+    let list = |issued: time::OffsetDateTime, entries: &[ListEntry]| {
+        build_service_list(&operator, issued, issued + Duration::days(7), entries).unwrap()
+    };
+    let published = Arc::new(Mutex::new(list(
+        now - Duration::hours(1),
+        &[entry("XA", false), entry("XB", false)],
+    )));
+    let app = {
+        let published = published.clone();
+        axum::Router::new().route(
+            "/list",
+            axum::routing::get(move || {
+                let body = published.lock().unwrap().clone();
+                async move { body }
+            }),
+        )
+    };
+    tokio::spawn(async move { axum::serve(list_l, app).await });
+
+    let mut cfg = GatewayConfig::new();
+    cfg.trust_extra = format!(
+        "[[trust.lists]]\nname = \"XX\"\nlocation = \"{list_url}\"\nsigner_cert_paths = [\"{}\"]\nterritories = [\"XA\"]\ntest = true\n",
+        example_keys_dir().join("sim/xb-signing.crt").display()
+    );
+    let settings = Settings::from_toml(
+        &cfg.toml(),
+        Path::new("lists.toml"),
+        Path::new("."),
+        std::iter::empty(),
+    )
+    .unwrap();
+    let gw = spawn_gateway_with(
+        settings,
+        Arc::new(SystemClock),
+        Arc::new(RecordingSink::default()),
+    )
+    .await
+    .unwrap();
+    let trust = gw.state.web.trust.clone();
+    for _ in 0..400 {
+        if trust.service("XA").is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let xa = trust.service("XA").expect("XA trusted through the list");
+    assert_eq!(xa.entity_id, format!("{sim_url}/xa/metadata"));
+    assert!(trust.service("XB").is_none());
+    let codes: Vec<String> = trust
+        .status()
+        .iter()
+        .map(|c| c.source.code.clone())
+        .collect();
+    assert_eq!(codes, ["XA"]);
+    let offers = trust.offers(
+        |_| true,
+        LoaLevel::Low,
+        eidas_node::identity::PersonType::NaturalPerson,
+        "en",
+    );
+    assert_eq!(offers.len(), 1);
+    assert!(offers[0].test);
+    let lists = trust.list_status();
+    assert!(lists[0].problem.is_none(), "{:?}", lists[0].problem);
+    assert!(
+        lists[0]
+            .notes
+            .iter()
+            .any(|n| n.contains("territory XB is outside this list's scope")),
+        "{:?}",
+        lists[0].notes
+    );
+
+    // A replayed older list (which would withdraw XA) is refused and changes nothing.
+    *published.lock().unwrap() = list(now - Duration::days(2), &[]);
+    let problems = trust.refresh().await;
+    assert!(
+        problems
+            .iter()
+            .any(|(what, p)| what == "list XX" && p.contains("replayed")),
+        "{problems:?}"
+    );
+    assert!(trust.service("XA").is_some());
+
+    // A newer list naming another entityID for XA: the metadata no longer agrees (§4), so XA
+    // is reloaded against it and refused.
+    let mut other = entry("XA", false);
+    other.entity_id = "https://other.example/xa".into();
+    *published.lock().unwrap() = list(now - Duration::minutes(30), &[other]);
+    trust.refresh().await;
+    assert!(trust.service("XA").is_none());
+    let problem = trust.status()[0].problem.clone().unwrap();
+    assert!(
+        problem.contains("is not the https://other.example/xa"),
+        "{problem}"
+    );
+
+    // A newer list suspending XA withdraws it at once.
+    *published.lock().unwrap() = list(now, &[entry("XA", true)]);
+    trust.refresh().await;
+    assert!(trust.service("XA").is_none());
+    assert!(trust.status().is_empty());
+    assert!(trust.list_status()[0].problem.is_none());
+    gw.shutdown().await.unwrap();
+}

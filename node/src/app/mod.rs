@@ -89,8 +89,10 @@ pub fn warnings(s: &Settings, state: &AppState) -> Vec<Problem> {
              RS256 among the ID token algorithms (clients that register none still get ES256)",
         ));
     }
-    if s.trust.countries.is_empty() {
-        out.push(warn("trust.countries is empty: no citizen can log in"));
+    if s.trust.countries.is_empty() && s.trust.lists.is_empty() {
+        out.push(warn(
+            "trust.countries and trust.lists are empty: no citizen can log in",
+        ));
     }
     if !state.admin.is_empty() {
         let loopback = s
@@ -375,6 +377,9 @@ pub async fn build_with(
     let sources = Source::from_settings(&s.trust, &|p| s.path(p))
         .map_err(|e| problems.extend(e.into_iter().map(|e| p(format!("trust: {e}")))))
         .ok();
+    let lists = crate::trust::lists::ListSource::from_settings(&s.trust.lists, &|p| s.path(p))
+        .map_err(|e| problems.extend(e.into_iter().map(|e| p(format!("trust: {e}")))))
+        .unwrap_or_default();
     let backend = backend(s).await.map_err(|e| problems.push(e)).ok();
     let admin = AdminTokens::from_files(
         s.admin
@@ -415,7 +420,8 @@ pub async fn build_with(
         .with_schedule(
             Duration::from_secs(s.trust.refresh_seconds),
             Duration::from_secs(s.trust.retry_seconds),
-        );
+        )
+        .with_lists(lists);
     let trust = match &s.trust.cache_dir {
         Some(dir) => {
             let dir = s.path(dir);

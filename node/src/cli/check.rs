@@ -34,6 +34,29 @@ pub async fn run(config: &Path) -> anyhow::Result<Verdict> {
         Err(e) => anyhow::bail!("state store: {e}"),
     }
     let problems = state.web.trust.refresh().await;
+    for l in state.web.trust.list_status() {
+        match (&l.problem, l.issue_date) {
+            (Some(p), _) => println!("problem: list {}: {p}", l.source.name),
+            (None, Some(issued)) => println!(
+                "list {}: ok (issued {issued}, next update {})",
+                l.source.name,
+                l.next_update
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| "-".into())
+            ),
+            (None, None) => println!("problem: list {}: not loaded", l.source.name),
+        }
+        for n in &l.notes {
+            println!("warning: list {}: {n}", l.source.name);
+        }
+    }
+    let list_notes: usize = state
+        .web
+        .trust
+        .list_status()
+        .iter()
+        .map(|l| l.notes.len())
+        .sum();
     for c in state.web.trust.status() {
         match (&c.service, &c.problem) {
             (Some(ps), None) => println!(
@@ -64,13 +87,13 @@ pub async fn run(config: &Path) -> anyhow::Result<Verdict> {
     if !problems.is_empty() {
         anyhow::bail!("{} country problem(s) found", problems.len());
     }
-    if warnings.is_empty() && expiring == 0 {
+    if warnings.is_empty() && expiring == 0 && list_notes == 0 {
         println!("all checks passed");
         Ok(Verdict::Clean)
     } else {
         println!(
             "all checks passed, {} warning(s)",
-            warnings.len() + expiring
+            warnings.len() + expiring + list_notes
         );
         Ok(Verdict::Warnings)
     }

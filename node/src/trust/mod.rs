@@ -31,6 +31,10 @@ const MAX_FETCH_BYTES: usize = 4 * 1024 * 1024;
 pub enum Error {
     #[error("country {code}: {problem}")]
     Config { code: String, problem: String },
+    #[error("service list {name}: {problem}")]
+    List { name: String, problem: String },
+    #[error("metadata entityID {got} is not the {expected} the service list names")]
+    EntityMismatch { expected: String, got: String },
     #[error("fetching {location} failed: {problem}")]
     Fetch { location: String, problem: String },
     #[error("metadata verification failed: {0}")]
@@ -68,6 +72,64 @@ pub struct Source {
     pub test: bool,
     /// The operator's floor for this country, whatever the client asks.
     pub min_loa: Option<LoaLevel>,
+    /// The entityID a service list names for this country: the metadata must carry it (§4
+    /// connector algorithm, entityID agreement). `None` for configured countries.
+    pub expected_entity_id: Option<String>,
+    /// The service list this country came from; `None` when configured directly.
+    pub list: Option<String>,
+}
+
+/// A configured location: `https://` (or loopback `http://`) URL, else a path.
+pub(crate) fn parse_location(
+    text: &str,
+    resolve: &dyn Fn(&Path) -> PathBuf,
+) -> Result<Location, String> {
+    if text.starts_with("https://") || text.starts_with("http://") {
+        let u = url::Url::parse(text).map_err(|e| format!("{text}: {e}"))?;
+        if u.scheme() == "http" && !is_loopback(&u) {
+            // eidas-requirements §4: NODE restricts metadata to HTTPS; plain HTTP only on
+            // loopback (demo, tests), where there is no network to attack.
+            return Err("metadata URL must be https:// (http only for loopback)".into());
+        }
+        Ok(Location::Url(u))
+    } else {
+        Ok(Location::File(resolve(Path::new(text))))
+    }
+}
+
+/// The pinned certificates or anchors of a configured source (never neither: §4).
+pub(crate) fn load_trust(
+    signer_cert_paths: &[PathBuf],
+    anchor_cert_paths: &[PathBuf],
+    resolve: &dyn Fn(&Path) -> PathBuf,
+) -> Result<MetadataTrust, String> {
+    let load = |paths: &[PathBuf], what: &str| -> Result<Vec<X509>, String> {
+        let mut certs = Vec::new();
+        for p in paths {
+            let path = resolve(p);
+            let pem =
+                std::fs::read(&path).map_err(|e| format!("{what} {}: {e}", path.display()))?;
+            certs.extend(
+                X509::stack_from_pem(&pem)
+                    .map_err(|_| format!("{what} {}: not PEM", path.display()))?,
+            );
+        }
+        Ok(certs)
+    };
+    let pinned = load(signer_cert_paths, "signer_cert_paths")?;
+    let anchors = load(anchor_cert_paths, "anchor_cert_paths")?;
+    match (pinned.is_empty(), anchors.is_empty()) {
+        (false, true) => Ok(MetadataTrust::Pinned(pinned)),
+        (true, false) => Ok(MetadataTrust::Anchors(anchors)),
+        // eidas-requirements §4: never use unverified metadata.
+        (true, true) => Err(
+            "needs signer_cert_paths or anchor_cert_paths: metadata is never trusted unverified"
+                .into(),
+        ),
+        (false, false) => {
+            Err("give either signer_cert_paths or anchor_cert_paths, not both".into())
+        }
+    }
 }
 
 impl Source {
@@ -98,50 +160,9 @@ impl Source {
             code: c.code.to_string(),
             problem,
         };
-        let location = if c.metadata.starts_with("https://") || c.metadata.starts_with("http://") {
-            let u = url::Url::parse(&c.metadata).map_err(|e| bad(format!("metadata: {e}")))?;
-            if u.scheme() == "http" && !is_loopback(&u) {
-                // eidas-requirements §4: NODE restricts metadata to HTTPS; plain HTTP only on
-                // loopback (demo, tests), where there is no network to attack.
-                return Err(bad(
-                    "metadata URL must be https:// (http only for loopback)".into(),
-                ));
-            }
-            Location::Url(u)
-        } else {
-            Location::File(resolve(Path::new(&c.metadata)))
-        };
-        let load = |paths: &[PathBuf], what: &str| -> Result<Vec<X509>, Error> {
-            let mut certs = Vec::new();
-            for p in paths {
-                let path = resolve(p);
-                let pem = std::fs::read(&path)
-                    .map_err(|e| bad(format!("{what} {}: {e}", path.display())))?;
-                certs.extend(
-                    X509::stack_from_pem(&pem)
-                        .map_err(|_| bad(format!("{what} {}: not PEM", path.display())))?,
-                );
-            }
-            Ok(certs)
-        };
-        let pinned = load(&c.signer_cert_paths, "signer_cert_paths")?;
-        let anchors = load(&c.anchor_cert_paths, "anchor_cert_paths")?;
-        let trust = match (pinned.is_empty(), anchors.is_empty()) {
-            (false, true) => MetadataTrust::Pinned(pinned),
-            (true, false) => MetadataTrust::Anchors(anchors),
-            (true, true) => {
-                // eidas-requirements §4: never use unverified metadata.
-                return Err(bad(
-                    "needs signer_cert_paths or anchor_cert_paths: metadata is never trusted unverified"
-                        .into(),
-                ));
-            }
-            (false, false) => {
-                return Err(bad(
-                    "give either signer_cert_paths or anchor_cert_paths, not both".into(),
-                ))
-            }
-        };
+        let location = parse_location(&c.metadata, resolve).map_err(&bad)?;
+        let trust =
+            load_trust(&c.signer_cert_paths, &c.anchor_cert_paths, resolve).map_err(&bad)?;
         Ok(Source {
             code: c.code.to_string(),
             names: c.names.clone(),
@@ -154,6 +175,8 @@ impl Source {
             },
             test: c.test,
             min_loa: c.min_loa,
+            expected_entity_id: None,
+            list: None,
         })
     }
 
@@ -281,7 +304,12 @@ pub struct TrustStore {
     refresh_every: time::Duration,
     /// `trust.retry_seconds`: the first retry after a failure; doubled per further failure.
     retry_every: time::Duration,
+    /// `[[trust.lists]]`: signed service lists, each producing country sources.
+    lists: std::sync::Mutex<Vec<lists::ListState>>,
 }
+
+/// Clock skew accepted on a service list's IssueDate and NextUpdate.
+const LIST_SKEW: time::Duration = time::Duration::minutes(5);
 
 /// The on-disk copies of verified metadata (`trust.cache_dir`): one `<CODE>.xml` per country
 /// fetched over HTTP(S), written by atomic rename after verification and read only to be
@@ -408,7 +436,156 @@ impl TrustStore {
             refetch_cooldown: time::Duration::seconds(60),
             refresh_every: time::Duration::hours(1),
             retry_every: time::Duration::seconds(30),
+            lists: std::sync::Mutex::new(Vec::new()),
         })
+    }
+
+    /// Adds service lists as sources: their countries join at the first refresh.
+    pub fn with_lists(self, sources: Vec<lists::ListSource>) -> Self {
+        *self.lists.lock().unwrap_or_else(|p| p.into_inner()) = sources
+            .into_iter()
+            .map(|source| lists::ListState {
+                source,
+                issue_date: None,
+                next_update: None,
+                problem: Some("not loaded yet".into()),
+                notes: Vec::new(),
+                failures: 0,
+                next_attempt: None,
+            })
+            .collect();
+        self
+    }
+
+    /// Every service list's state, for `check` and the logs.
+    pub fn list_status(&self) -> Vec<lists::ListState> {
+        self.lists.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Loads list `i` and applies it: its in-scope countries join or change, those it no longer
+    /// names leave at once (fail closed). A list that fails keeps its countries until the
+    /// NextUpdate of the list we hold; then they leave too. The problem, if it failed.
+    async fn refresh_list(&self, i: usize) -> Option<(String, String)> {
+        let (src, active) = {
+            let l = self.lists.lock().unwrap_or_else(|p| p.into_inner());
+            let state = l.get(i)?;
+            (state.source.clone(), state.issue_date)
+        };
+        let now = self.clock.now();
+        let result = async {
+            let text = self.fetch(&src.location).await?;
+            let (trust, policy) = (src.trust.clone(), src.policy);
+            let list = tokio::task::spawn_blocking(move || {
+                crate::saml::mdsl::verify_service_list(&text, &trust, &policy, now, LIST_SKEW)
+            })
+            .await
+            .map_err(|_| crate::saml::Error::Internal("list verification task failed".into()))??;
+            // §4: an older IssueDate than the list in force is a replay of an old signed list.
+            if let Some(a) = active.filter(|a| list.issue_date < *a) {
+                return Err(Error::List {
+                    name: src.name.clone(),
+                    problem: format!(
+                        "IssueDate {} is older than the active list's {a}: a replayed list; refused",
+                        list.issue_date
+                    ),
+                });
+            }
+            Ok(list)
+        }
+        .await;
+        match result {
+            Ok(list) => {
+                let (sources, notes) = src.expand(&list);
+                for n in &notes {
+                    tracing::warn!(list = %src.name, "{n}");
+                }
+                self.apply_list(&src.name, sources);
+                let mut l = self.lists.lock().unwrap_or_else(|p| p.into_inner());
+                let state = l.get_mut(i)?;
+                if state.issue_date != Some(list.issue_date) {
+                    tracing::info!(list = %src.name, issue_date = %list.issue_date, "service list verified and applied");
+                }
+                state.issue_date = Some(list.issue_date);
+                state.next_update = list.next_update;
+                state.notes = notes;
+                state.problem = None;
+                state.failures = 0;
+                state.next_attempt = Some(now + self.refresh_every);
+                None
+            }
+            Err(e) => {
+                let lapsed = {
+                    let mut l = self.lists.lock().unwrap_or_else(|p| p.into_inner());
+                    let state = l.get_mut(i)?;
+                    state.problem = Some(e.to_string());
+                    state.failures = state.failures.saturating_add(1);
+                    state.next_attempt = Some(
+                        now + backoff(
+                            self.retry_every,
+                            self.refresh_every,
+                            state.failures,
+                            jitter(),
+                        ),
+                    );
+                    state.next_update.is_some_and(|n| n <= now)
+                };
+                tracing::warn!(list = %src.name, error = %e, countries_withdrawn = lapsed, "service list could not be loaded; the countries of the list in force are kept until its NextUpdate");
+                if lapsed {
+                    self.apply_list(&src.name, BTreeMap::new());
+                }
+                Some((format!("list {}", src.name), e.to_string()))
+            }
+        }
+    }
+
+    /// Makes the countries of list `name` exactly `sources`: a directly configured country is
+    /// never replaced by a list's entry, a changed entry is reloaded before it is used again
+    /// (the held metadata was verified with what the list said before), and a country the list
+    /// no longer names leaves at once.
+    fn apply_list(&self, name: &str, sources: BTreeMap<String, Source>) {
+        let mut map = self.countries.write().unwrap_or_else(|p| p.into_inner());
+        let withdrawn: Vec<String> = map
+            .iter()
+            .filter(|(code, c)| {
+                c.source.list.as_deref() == Some(name) && !sources.contains_key(code.as_str())
+            })
+            .map(|(code, _)| code.clone())
+            .collect();
+        for code in withdrawn {
+            tracing::warn!(list = %name, country = %code, "country withdrawn by its service list; no longer offered");
+            map.remove(&code);
+        }
+        for (code, source) in sources {
+            match map.get_mut(&code) {
+                Some(existing) if existing.source.list.as_deref() != Some(name) => {
+                    tracing::warn!(list = %name, country = %code, "country already trusted through another source; the list's entry is ignored");
+                }
+                Some(existing) => {
+                    if !lists::same_source(&existing.source, &source) {
+                        tracing::info!(list = %name, country = %code, "the service list changed this country's metadata location or certificates; reloading");
+                        existing.source = source;
+                        existing.service = None;
+                        existing.problem = Some("not loaded yet (changed by its list)".into());
+                        existing.next_attempt = None;
+                    }
+                }
+                None => {
+                    tracing::info!(list = %name, country = %code, "country added by its service list");
+                    map.insert(
+                        code,
+                        CountryState {
+                            source,
+                            service: None,
+                            problem: Some("not loaded yet".into()),
+                            last_attempt: None,
+                            last_success: None,
+                            failures: 0,
+                            next_attempt: None,
+                        },
+                    );
+                }
+            }
+        }
     }
 
     /// How often the refresh loop reloads a source after a success (`refresh`) and how soon it
@@ -457,8 +634,14 @@ impl TrustStore {
     /// Loads every country once. A failure keeps the previous verified metadata while it is still
     /// valid (stale-while-error), and is logged for operators. Returns the problems found.
     pub async fn refresh(&self) -> Vec<(String, String)> {
-        let sources: Vec<Source> = self.read().values().map(|c| c.source.clone()).collect();
         let mut problems = Vec::new();
+        let n = self.lists.lock().unwrap_or_else(|p| p.into_inner()).len();
+        for i in 0..n {
+            if let Some(p) = self.refresh_list(i).await {
+                problems.push(p);
+            }
+        }
+        let sources: Vec<Source> = self.read().values().map(|c| c.source.clone()).collect();
         for source in sources {
             if let Some(p) = self.refresh_one(&source).await {
                 problems.push(p);
@@ -690,6 +873,15 @@ impl TrustStore {
             .ok_or_else(|| Error::NoEntity {
                 code: source.code.clone(),
             })?;
+        // §4 connector algorithm: the metadata is the entity the service list names.
+        if let Some(expected) = &source.expected_entity_id {
+            if &ps.entity_id != expected {
+                return Err(Error::EntityMismatch {
+                    expected: expected.clone(),
+                    got: ps.entity_id.clone(),
+                });
+            }
+        }
         let reasons = ps.unusable_reasons();
         if !reasons.is_empty() {
             return Err(Error::Unusable {
@@ -704,6 +896,18 @@ impl TrustStore {
     /// hurries the others, and a country that keeps failing is retried ever less often.
     pub async fn refresh_due(&self) -> Duration {
         let now = self.clock.now();
+        let due_lists: Vec<usize> = self
+            .lists
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.next_attempt.is_none_or(|t| t <= now))
+            .map(|(i, _)| i)
+            .collect();
+        for i in due_lists {
+            self.refresh_list(i).await;
+        }
         let due: Vec<Source> = self
             .read()
             .values()
@@ -716,10 +920,18 @@ impl TrustStore {
         self.loaded
             .store(true, std::sync::atomic::Ordering::Release);
         let now = self.clock.now();
+        let list_next = self
+            .lists
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .filter_map(|l| l.next_attempt)
+            .min();
         let next = self
             .read()
             .values()
             .filter_map(|c| c.next_attempt)
+            .chain(list_next)
             .min()
             .map_or(self.refresh_every, |t| t - now);
         Duration::try_from(next.clamp(time::Duration::SECOND, self.refresh_every))
@@ -836,6 +1048,7 @@ pub fn can_serve(ps: &ProxyService, min_loa: LoaLevel, person_type: PersonType) 
     loa_ok && attrs_ok
 }
 
+pub mod lists;
 pub mod settings;
 pub mod version;
 pub mod workflow;

@@ -30,6 +30,33 @@ pub struct TrustSettings {
     pub refetch_cooldown_seconds: u64,
     #[serde(default)]
     pub countries: Vec<CountrySettings>,
+    /// Signed Metadata Service Lists (eidas-requirements §4), each vouching for the countries
+    /// in its `territories` only.
+    #[serde(default)]
+    pub lists: Vec<ListSettings>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListSettings {
+    /// A label for logs and `check` (e.g. the publishing state).
+    pub name: String,
+    /// The list: an `https://` URL (`http://` only for loopback hosts) or a file path.
+    pub location: String,
+    /// Pinned list-signing certificates (PEM).
+    #[serde(default)]
+    pub signer_cert_paths: Vec<PathBuf>,
+    /// Trust anchors (PEM) the list signer must chain to.
+    #[serde(default)]
+    pub anchor_cert_paths: Vec<PathBuf>,
+    /// The countries this list may vouch for; an entry for any other territory is refused.
+    pub territories: Vec<CountryCode>,
+    /// Accept RSA PKCS#1 v1.5 signatures on the list and on the metadata it points to.
+    #[serde(default)]
+    pub legacy_signatures: bool,
+    /// Its countries are test countries (marked on the country page).
+    #[serde(default)]
+    pub test: bool,
 }
 
 fn default_refresh() -> u64 {
@@ -54,6 +81,7 @@ impl Default for TrustSettings {
             cache_dir: None,
             refetch_cooldown_seconds: default_refetch(),
             countries: Vec::new(),
+            lists: Vec::new(),
         }
     }
 }

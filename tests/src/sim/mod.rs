@@ -13,6 +13,7 @@ pub mod identities;
 mod idp_metadata;
 mod pages;
 mod respond;
+pub mod service_list;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
