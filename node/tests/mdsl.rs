@@ -159,3 +159,49 @@ fn suspended_and_hidden_entries_follow_the_connector_algorithm() {
     let r = verify_service_list(&signed, &trust, &SignaturePolicy::EIDAS, later, SKEW);
     assert!(matches!(r, Err(Error::MetadataExpired)), "{r:?}");
 }
+
+/// The connector algorithm over the independent Swedish list, scoped to three territories: one
+/// source each, pinned to the certificate the list gives and expecting the entityID it names;
+/// every other territory refused with a note.
+#[test]
+fn the_swedish_list_expands_to_its_scoped_countries_only() {
+    use eidas_node::trust::lists::ListSource;
+    use eidas_node::trust::Location;
+    let list = verify_service_list(&sample(), &trust(), &POLICY, WHEN, SKEW).unwrap();
+    let source = ListSource {
+        name: "SE".into(),
+        location: Location::File("mdservicelist.xml".into()),
+        trust: trust(),
+        policy: POLICY,
+        territories: ["DK", "AT", "NO"].map(String::from).into_iter().collect(),
+        test: false,
+    };
+    let (sources, notes) = source.expand(&list);
+    assert_eq!(
+        sources.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["AT", "DK", "NO"]
+    );
+    let dk = &sources["DK"];
+    assert_eq!(
+        dk.location.to_string(),
+        "https://eidas-pilot.digst.dk/eidas-ps-dk/ServiceMetadata"
+    );
+    assert_eq!(
+        dk.expected_entity_id.as_deref(),
+        Some("https://eidas-pilot.digst.dk/eidas-ps-dk/ServiceMetadata")
+    );
+    assert_eq!(dk.list.as_deref(), Some("SE"));
+    let MetadataTrust::Pinned(certs) = &dk.trust else {
+        panic!("list certificates are pinned")
+    };
+    assert!(!certs.is_empty());
+    for t in ["SE", "FR", "IS", "ES"] {
+        assert!(
+            notes
+                .iter()
+                .any(|n| n == &format!("territory {t} is outside this list's scope; refused")),
+            "{t}: {notes:?}"
+        );
+    }
+    assert!(notes.iter().all(|n| !n.contains("territory DK")));
+}
