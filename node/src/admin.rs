@@ -1,8 +1,8 @@
 //! The operators' API, on its own listener (loopback by default), never on the public one.
 //!
 //! Owns: bearer-token authentication (tokens read from files at start-up, compared by SHA-256 in
-//! constant time) and the admin router. Today it serves only `GET /admin/healthz`; trust
-//! operations, metrics and key rollover land here as they come. Must not: know a protocol, or be
+//! constant time) and the admin router. It serves `GET /admin/healthz` and
+//! `GET /admin/trust/status`; trust operations, metrics and key rollover land here as they come. Must not: know a protocol, or be
 //! reachable without a token.
 
 use std::path::Path;
@@ -15,6 +15,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
+
+/// A read-only report the admin API serves as JSON (e.g. the trust status). Injected by `app`,
+/// so this module names no protocol or trust type.
+pub type Report = Arc<dyn Fn() -> serde_json::Value + Send + Sync>;
 
 /// `[admin]`: where the admin API listens and who may call it.
 #[derive(Debug, Deserialize)]
@@ -128,11 +132,18 @@ async fn require_token(State(tokens): State<AdminTokens>, req: Request, next: Ne
 }
 
 /// The admin API: every route behind the token check.
-pub fn router(tokens: AdminTokens) -> Router {
+pub fn router(tokens: AdminTokens, trust_status: Report) -> Router {
     Router::new()
         .route(
             "/admin/healthz",
             get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }),
+        )
+        .route(
+            "/admin/trust/status",
+            get(move || {
+                let report = trust_status.clone();
+                async move { axum::Json(report()) }
+            }),
         )
         .layer(middleware::from_fn_with_state(tokens, require_token))
 }

@@ -1,9 +1,9 @@
-//! `eidas-node`: args → subcommand (serve, check, keys generate, demo). See `cli`.
+//! `eidas-node`: args → subcommand (serve, check, keys generate, demo, trust status). See `cli`.
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use eidas_node::cli::{self, Cli, Command, KeysCommand};
+use eidas_node::cli::{self, Cli, Command, KeysCommand, TrustCommand};
 
 fn main() -> ExitCode {
     let args = Cli::parse();
@@ -30,6 +30,9 @@ fn main() -> ExitCode {
                 command: KeysCommand::Generate(opts),
             } => cli::keys::generate(&opts).map(|()| 0),
             Command::Demo(opts) => cli::demo::run(&opts).await.map(|()| 0),
+            Command::Trust {
+                command: TrustCommand::Status(opts),
+            } => cli::trust::status(&opts).await.map(|()| 0),
         }
     });
     match result {

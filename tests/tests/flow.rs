@@ -299,6 +299,36 @@ async fn the_admin_api_is_on_its_own_listener_behind_a_token() {
         .await
         .unwrap();
     assert_eq!(r.status(), 404);
+
+    // What the node trusts, for `eidas-node trust status`: behind the token too.
+    let r = http
+        .get(format!("{admin}/admin/trust/status"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let status = eidas_node::cli::trust::fetch(&admin, token).await.unwrap();
+    assert_eq!(status["ready"], true, "{status}");
+    let xa = &status["countries"][0];
+    assert_eq!(xa["code"], "XA");
+    assert_eq!(xa["usable"], true);
+    assert_eq!(xa["source"], "config");
+    assert_eq!(xa["entity_id"], format!("{}/xa/metadata", w.sim_url));
+    assert!(xa["problem"].is_null());
+    let table = eidas_node::cli::trust::render(&status);
+    assert!(table.starts_with("ready: yes\n"), "{table}");
+    assert!(
+        table.contains(&format!(
+            "country XA (config): ok, {}/xa/metadata valid until ",
+            w.sim_url
+        )),
+        "{table}"
+    );
+    assert!(
+        eidas_node::cli::trust::fetch(&admin, "wrong-token-0123456789abcdef0123456789")
+            .await
+            .is_err()
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -538,8 +538,14 @@ pub async fn serve(mut s: Settings) -> anyhow::Result<()> {
     };
     if let Some(tls) = &s.server.tls {
         let refresh = spawn_refresh(&state);
-        let admin_task =
-            admin.map(|l| tokio::spawn(serve_admin(l, state.admin.clone(), shutdown_signal())));
+        let admin_task = admin.map(|l| {
+            tokio::spawn(serve_admin(
+                l,
+                state.admin.clone(),
+                state.web.trust.clone(),
+                shutdown_signal(),
+            ))
+        });
         let result = serve_tls(&s, tls, public, web::router(state.web.clone())).await;
         refresh.abort();
         if let Some(t) = admin_task {
@@ -563,11 +569,15 @@ fn spawn_refresh(state: &AppState) -> tokio::task::JoinHandle<()> {
 async fn serve_admin(
     listener: tokio::net::TcpListener,
     tokens: AdminTokens,
+    trust: Arc<TrustStore>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, crate::admin::router(tokens))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        crate::admin::router(tokens, Arc::new(move || trust.status_json())),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Serves the public router on `public` and the admin router on `admin` (plain HTTP) with the
@@ -587,8 +597,14 @@ pub async fn run(
         let _ = rx.wait_for(|s| *s).await;
     };
     let refresh = spawn_refresh(&state);
-    let admin_task =
-        admin.map(|l| tokio::spawn(serve_admin(l, state.admin.clone(), wait(stopped.clone()))));
+    let admin_task = admin.map(|l| {
+        tokio::spawn(serve_admin(
+            l,
+            state.admin.clone(),
+            state.web.trust.clone(),
+            wait(stopped.clone()),
+        ))
+    });
     let result = axum::serve(public, web::router(state.web.clone()))
         .with_graceful_shutdown(wait(stopped))
         .await

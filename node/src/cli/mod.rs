@@ -11,6 +11,7 @@ use crate::config::Settings;
 pub mod check;
 pub mod demo;
 pub mod keys;
+pub mod trust;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -56,6 +57,17 @@ pub enum Command {
     },
     /// Gateway + two simulated foreign countries + a demo e-service on loopback.
     Demo(demo::DemoOptions),
+    /// Trust operations against a running node's admin API.
+    Trust {
+        #[command(subcommand)]
+        command: TrustCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrustCommand {
+    /// Countries and service lists the running node trusts, with problems and schedules.
+    Status(trust::StatusOptions),
 }
 
 #[derive(Debug, Subcommand)]

@@ -1004,6 +1004,59 @@ impl TrustStore {
     pub fn status(&self) -> Vec<CountryState> {
         self.read().values().cloned().collect()
     }
+
+    /// Countries and lists as operators see them (`GET /admin/trust/status`, `eidas-node trust
+    /// status`): metadata facts, schedules and problems; no personal data exists here.
+    pub fn status_json(&self) -> serde_json::Value {
+        let ts = |t: Option<OffsetDateTime>| {
+            t.and_then(|t| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            })
+        };
+        let now = self.clock.now();
+        let countries: Vec<serde_json::Value> = self
+            .status()
+            .iter()
+            .map(|c| {
+                let usable = c.service.as_ref().is_some_and(|s| still_valid(s, now));
+                serde_json::json!({
+                    "code": c.source.code,
+                    "usable": usable,
+                    "entity_id": c.service.as_ref().map(|s| s.entity_id.clone()),
+                    "valid_until": ts(c.service.as_ref().and_then(|s| s.valid_until)),
+                    "problem": c.problem,
+                    "source": c.source.list.as_ref().map_or_else(
+                        || "config".to_owned(),
+                        |l| format!("list {l}"),
+                    ),
+                    "location": c.source.location.to_string(),
+                    "test": c.source.test,
+                    "last_success": ts(c.last_success),
+                    "failures": c.failures,
+                    "next_attempt": ts(c.next_attempt),
+                })
+            })
+            .collect();
+        let lists: Vec<serde_json::Value> = self
+            .list_status()
+            .iter()
+            .map(|l| {
+                serde_json::json!({
+                    "name": l.source.name,
+                    "location": l.source.location.to_string(),
+                    "territories": l.source.territories,
+                    "issue_date": ts(l.issue_date),
+                    "next_update": ts(l.next_update),
+                    "problem": l.problem,
+                    "notes": l.notes,
+                    "failures": l.failures,
+                    "next_attempt": ts(l.next_attempt),
+                })
+            })
+            .collect();
+        serde_json::json!({ "ready": self.ready(), "countries": countries, "lists": lists })
+    }
 }
 
 /// The wait before retry number `failures` (≥ 1) of a failing source: `retry` doubled per

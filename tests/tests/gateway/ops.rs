@@ -238,3 +238,52 @@ async fn error_and_country_pages_follow_the_citizens_language() {
     assert!(body.contains("<html lang=\"da\""), "{body}");
     assert!(body.contains("Vælg dit land"), "{body}");
 }
+
+/// `eidas-node trust status` reads what the running node trusts from its admin API, as a table
+/// and as JSON, with the token from `admin.token_paths`.
+#[tokio::test]
+async fn trust_status_reads_the_running_node() {
+    let dir = TempDir::new("trust-status");
+    let sim = Sim::start(dir.path());
+    std::fs::write(
+        dir.path().join("admin.token"),
+        "admin-token-0123456789abcdef0123456789\n",
+    )
+    .unwrap();
+    let admin_port = free_port();
+    let mut cfg = GwConfig::new(sim.url());
+    cfg.extra_clients = format!(
+        "\n[admin]\nlisten = \"127.0.0.1:{admin_port}\"\ntoken_paths = [\"admin.token\"]\n"
+    );
+    let gw = Gateway::start(dir.path(), &cfg, "gateway");
+    gw.wait_ready().await;
+    let config = gw.config_path.to_str().unwrap();
+    let out = run_node(&["trust", "status", "--config", config], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.starts_with("ready: yes\n"), "{table}");
+    for code in ["XA", "XB"] {
+        assert!(
+            table.contains(&format!("country {code} (config): ok, ")),
+            "{table}"
+        );
+    }
+    let out = run_node(&["trust", "status", "--json", "--config", config], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["countries"].as_array().unwrap().len(), 2, "{v}");
+    assert!(v["countries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["usable"] == true));
+    // A wrong token is an error with the reason, not an empty table.
+    std::fs::write(
+        dir.path().join("admin.token"),
+        "wrong-token-0123456789abcdef0123456789\n",
+    )
+    .unwrap();
+    let out = run_node(&["trust", "status", "--config", config], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("401"), "{}", text(&out));
+}
