@@ -59,6 +59,11 @@ struct Args {
     /// With --flood: concurrent attackers.
     #[arg(long, default_value_t = 4)]
     attackers: usize,
+    /// Instead of logins: the CPU cost of refreshing this many countries' metadata (RSA-3072
+    /// signed, served from loopback), averaged over 10 full refreshes (see
+    /// `loadgen::trust_refresh`). Needs neither --spawn nor a gateway.
+    #[arg(long)]
+    trust_refresh: Option<usize>,
 }
 
 impl Args {
@@ -122,6 +127,22 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     if args.c == 0 || args.n == 0 {
         bail!("-n and -c must be at least 1");
+    }
+    if let Some(countries) = args.trust_refresh {
+        let r = eidas_testbed::loadgen::trust_refresh::run(countries, 10).await?;
+        let met = if r.cpu_per_refresh <= 1.0 {
+            "met"
+        } else {
+            "MISSED"
+        };
+        println!(
+            "trust refresh: {} countries, {} rounds: CPU {:.0} ms per refresh (goal ≤ 1 s: {met}), wall {:.0} ms",
+            r.countries,
+            r.rounds,
+            r.cpu_per_refresh * 1000.0,
+            r.wall_per_refresh * 1000.0
+        );
+        return Ok(());
     }
     let spawned = if args.spawn {
         Some(spawn(&args.setup())?)

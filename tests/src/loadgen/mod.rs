@@ -5,6 +5,7 @@ pub mod crypto;
 pub mod flood;
 pub mod login;
 pub mod spawn;
+pub mod trust_refresh;
 
 /// Who logs in where: the client the spawned gateway registers and the country it trusts.
 #[derive(Clone, Debug)]
