@@ -782,3 +782,73 @@ async fn a_service_list_vouches_for_its_scoped_countries_only() {
     assert!(trust.list_status()[0].problem.is_none());
     gw.shutdown().await.unwrap();
 }
+
+/// A list can add countries but never replace one the operator pinned directly: a list naming
+/// XA with another certificate leaves the configured XA as it is.
+#[tokio::test]
+async fn a_service_list_never_overrides_a_configured_country() {
+    use eidas_testbed::sim::service_list::{build_service_list, ListEntry};
+
+    let bind = || async { tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap() };
+    let (sim_l, list_l) = (bind().await, bind().await);
+    let sim_url = format!("http://{}", sim_l.local_addr().unwrap());
+    let list_url = format!("http://{}/list", list_l.local_addr().unwrap());
+    let sim_app = sim::router(sim_state(&sim_url));
+    tokio::spawn(async move { axum::serve(sim_l, sim_app).await });
+    let operator = SigningKey::new(example_pair("sim/xb-signing")).unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let body = build_service_list(
+        &operator,
+        now,
+        now + Duration::days(1),
+        &[ListEntry {
+            territory: "XA".into(),
+            location: "https://elsewhere.example/xa/metadata".into(),
+            entity_id: "https://elsewhere.example/xa/metadata".into(),
+            cert: example_pair("sim/xb-signing").cert,
+            suspended: false,
+        }],
+    )
+    .unwrap();
+    let app = axum::Router::new().route(
+        "/list",
+        axum::routing::get(move || {
+            let body = body.clone();
+            async move { body }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(list_l, app).await });
+
+    let mut cfg = GatewayConfig::new();
+    cfg.countries.push(CountryEntry::simulated("XA", &sim_url));
+    cfg.trust_extra = format!(
+        "[[trust.lists]]\nname = \"XX\"\nlocation = \"{list_url}\"\nsigner_cert_paths = [\"{}\"]\nterritories = [\"XA\"]\n",
+        example_keys_dir().join("sim/xb-signing.crt").display()
+    );
+    let settings = Settings::from_toml(
+        &cfg.toml(),
+        Path::new("precedence.toml"),
+        Path::new("."),
+        std::iter::empty(),
+    )
+    .unwrap();
+    let gw = spawn_gateway_with(
+        settings,
+        Arc::new(SystemClock),
+        Arc::new(RecordingSink::default()),
+    )
+    .await
+    .unwrap();
+    let trust = gw.state.web.trust.clone();
+    trust.refresh().await;
+    let status = trust.status();
+    assert_eq!(status.len(), 1);
+    assert!(status[0].source.list.is_none(), "still the configured XA");
+    assert_eq!(
+        status[0].source.location.to_string(),
+        format!("{sim_url}/xa/metadata")
+    );
+    assert!(trust.service("XA").is_some());
+    assert!(trust.list_status()[0].problem.is_none());
+    gw.shutdown().await.unwrap();
+}
