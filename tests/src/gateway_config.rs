@@ -77,6 +77,8 @@ pub struct CountryEntry {
     pub code: String,
     pub metadata: String,
     pub signer_cert: String,
+    /// Further `key = value` lines of the entry, verbatim.
+    pub extra: String,
 }
 
 impl CountryEntry {
@@ -88,6 +90,7 @@ impl CountryEntry {
             code: code.to_ascii_uppercase(),
             metadata: format!("{sim_url}/{lc}/metadata"),
             signer_cert: example(&format!("sim/{lc}-signing.crt")),
+            extra: String::new(),
         }
     }
 }
@@ -255,7 +258,9 @@ names = {{ en = "Testland {code}", sv = "Testland {code}", nb = "Testland {code}
 metadata = "{md}"
 signer_cert_paths = ["{cert}"]
 test = true
+{extra}
 "#,
+                extra = c.extra,
                 code = c.code,
                 md = c.metadata,
                 cert = c.signer_cert,

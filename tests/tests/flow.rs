@@ -852,3 +852,39 @@ async fn a_service_list_never_overrides_a_configured_country() {
     assert!(trust.list_status()[0].problem.is_none());
     gw.shutdown().await.unwrap();
 }
+
+/// Interop profile (issue 11 item 7): a per-country `clock_skew_seconds` replaces the global
+/// allowance for that country only. A response whose NotBefore is 10 minutes ahead is refused
+/// under the default skew and accepted from a country configured with 600 s.
+#[tokio::test]
+async fn a_country_clock_skew_setting_applies_to_that_country_only() {
+    let not_yet_valid = |w: &World| {
+        w.sim.set_control(sim::AutoControl {
+            identity: "natural-greek".into(),
+            fault: Some(sim::Fault::NotYetValid),
+            ..sim::AutoControl::default()
+        })
+    };
+    let w = world().await;
+    not_yet_valid(&w);
+    let r = login_flow(&w.browser, &format!("{}/login", w.rp_base), "XA")
+        .await
+        .unwrap();
+    assert!(
+        r.final_url.contains("error=access_denied"),
+        "{}",
+        r.final_url
+    );
+
+    let w = world_with(|c| c.countries[0].extra = "clock_skew_seconds = 600".into()).await;
+    not_yet_valid(&w);
+    let r = login_flow(&w.browser, &format!("{}/login", w.rp_base), "XA")
+        .await
+        .unwrap();
+    assert!(
+        r.final_url
+            .starts_with(&format!("{}/callback?code=", w.rp_base)),
+        "{}",
+        r.final_url
+    );
+}

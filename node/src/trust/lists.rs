@@ -111,6 +111,7 @@ impl ListSource {
                             min_loa: None,
                             expected_entity_id: Some(entry.endpoint.entity_id.clone()),
                             list: Some(self.name.clone()),
+                            skew: None,
                         });
                         break;
                     }

@@ -77,6 +77,8 @@ pub struct Source {
     pub expected_entity_id: Option<String>,
     /// The service list this country came from; `None` when configured directly.
     pub list: Option<String>,
+    /// Interop profile: a clock skew allowance replacing `saml.clock_skew_seconds`.
+    pub skew: Option<time::Duration>,
 }
 
 /// A configured location: `https://` (or loopback `http://`) URL, else a path.
@@ -177,6 +179,13 @@ impl Source {
             min_loa: c.min_loa,
             expected_entity_id: None,
             list: None,
+            skew: match c.clock_skew_seconds {
+                Some(v) if v > 600 => {
+                    return Err(bad(format!("clock_skew_seconds = {v} is above 600")));
+                }
+                Some(v) => Some(time::Duration::seconds(i64::try_from(v).unwrap_or(600))),
+                None => None,
+            },
         })
     }
 

@@ -112,4 +112,7 @@ pub struct CountrySettings {
     /// A floor for this country: requests to it ask for at least this LoA, whatever the client
     /// asked (and the country is offered only if it publishes it).
     pub min_loa: Option<LoaLevel>,
+    /// Interop profile: this country's clock skew allowance (seconds, at most 600), replacing
+    /// `saml.clock_skew_seconds` for its responses: for a Proxy-Service known to drift.
+    pub clock_skew_seconds: Option<u64>,
 }

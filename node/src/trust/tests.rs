@@ -370,3 +370,23 @@ signer_cert_paths = ["{c}"]
     }
     assert!(trust.status().iter().all(|c| c.last_attempt == Some(t1)));
 }
+
+#[test]
+fn a_country_clock_skew_is_bounded() {
+    let cert = ee_cert_pem();
+    let entry = |skew: u64| {
+        settings(&format!(
+            "[[trust.countries]]\ncode = \"EE\"\nmetadata = \"idp-metadata.xml\"\nsigner_cert_paths = [\"{}\"]\nclock_skew_seconds = {skew}\n",
+            cert.display()
+        ))
+        .unwrap()
+    };
+    let s = entry(600);
+    let src = Source::from_settings(&s.trust, &|p| s.path(p)).unwrap();
+    assert_eq!(src[0].skew, Some(time::Duration::seconds(600)));
+    let s = entry(601);
+    let errs = Source::from_settings(&s.trust, &|p| s.path(p)).unwrap_err();
+    assert!(errs[0]
+        .to_string()
+        .contains("clock_skew_seconds = 601 is above 600"));
+}

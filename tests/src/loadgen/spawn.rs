@@ -209,6 +209,7 @@ encryption = "{enc}"
         code: cc.clone(),
         metadata: format!("{}/{}/metadata", sim.url, cc.to_ascii_lowercase()),
         signer_cert: k.country_sign.1.clone(),
+        extra: String::new(),
     });
     let mut client = ClientEntry::new(&args.client_id, &args.client_secret, &args.redirect_uri);
     client.countries = vec![cc.clone()];

@@ -66,6 +66,7 @@ pub async fn run(countries: usize, rounds: usize) -> anyhow::Result<Report> {
             min_loa: None,
             expected_entity_id: None,
             list: None,
+            skew: None,
         });
     }
     let docs = Arc::new(docs);

@@ -148,9 +148,10 @@ async fn verify(
         .service(country)
         .filter(|ps| ps.entity_id == pending.requested.idp_entity_id)
         .ok_or(Failure::Saml(crate::saml::Error::MetadataExpired))?;
-    let policy = match s.trust.source(country) {
-        Some(src) => src.policy,
-        None => SignaturePolicy::EIDAS,
+    let (policy, skew) = match s.trust.source(country) {
+        // A per-country skew is an interop profile setting (issue 11 item 7).
+        Some(src) => (src.policy, src.skew.unwrap_or(s.saml.times.skew)),
+        None => (SignaturePolicy::EIDAS, s.saml.times.skew),
     };
     let (sp, idp, requested) = (s.saml.sp(), ps.clone(), pending.requested.clone());
     let times = s.saml.times;
@@ -162,7 +163,7 @@ async fn verify(
                 sp: &sp,
                 idp: &idp,
                 signature_policy: policy,
-                skew: times.skew,
+                skew,
                 max_age: times.max_response_age,
                 extra_audiences: &[],
                 allow_representatives: false,
