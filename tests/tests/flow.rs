@@ -888,3 +888,37 @@ async fn a_country_clock_skew_setting_applies_to_that_country_only() {
         r.final_url
     );
 }
+
+/// Interop profile (issue 11 item 7): a country whose metadata asks for `Scoping/RequesterID`
+/// gets the e-service's id, unless the operator set `omit_scoping` for it.
+#[tokio::test]
+async fn omit_scoping_leaves_the_requester_id_out_for_that_country() {
+    for (omit, expected) in [(false, Some("demo-rp".to_owned())), (true, None)] {
+        let w = world_with(|c| {
+            if omit {
+                c.countries[0].extra = "omit_scoping = true".into();
+            }
+        })
+        .await;
+        w.sim.set_requester_id_flag(true);
+        w._gw.state.web.trust.refresh().await;
+        assert!(
+            w._gw
+                .state
+                .web
+                .trust
+                .service("XA")
+                .unwrap()
+                .requester_id_flag
+        );
+        let r = login_flow(&w.browser, &format!("{}/login", w.rp_base), "XA")
+            .await
+            .unwrap();
+        assert!(r.final_url.contains("code="), "{}", r.final_url);
+        assert_eq!(
+            w.sim.last_requester_id("XA"),
+            Some(expected),
+            "omit_scoping = {omit}"
+        );
+    }
+}

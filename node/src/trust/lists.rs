@@ -112,6 +112,7 @@ impl ListSource {
                             expected_entity_id: Some(entry.endpoint.entity_id.clone()),
                             list: Some(self.name.clone()),
                             skew: None,
+                            omit_scoping: false,
                         });
                         break;
                     }

@@ -79,6 +79,8 @@ pub struct Source {
     pub list: Option<String>,
     /// Interop profile: a clock skew allowance replacing `saml.clock_skew_seconds`.
     pub skew: Option<time::Duration>,
+    /// Interop profile: leave out `Scoping/RequesterID` for this country.
+    pub omit_scoping: bool,
 }
 
 /// A configured location: `https://` (or loopback `http://`) URL, else a path.
@@ -186,6 +188,7 @@ impl Source {
                 Some(v) => Some(time::Duration::seconds(i64::try_from(v).unwrap_or(600))),
                 None => None,
             },
+            omit_scoping: c.omit_scoping,
         })
     }
 

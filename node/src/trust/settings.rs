@@ -115,4 +115,8 @@ pub struct CountrySettings {
     /// Interop profile: this country's clock skew allowance (seconds, at most 600), replacing
     /// `saml.clock_skew_seconds` for its responses: for a Proxy-Service known to drift.
     pub clock_skew_seconds: Option<u64>,
+    /// Interop profile: never send `Scoping/RequesterID` to this country, even when its
+    /// metadata asks for it (some nodes fail on Scoping; eidas-requirements §1).
+    #[serde(default)]
+    pub omit_scoping: bool,
 }

@@ -67,6 +67,7 @@ pub async fn run(countries: usize, rounds: usize) -> anyhow::Result<Report> {
             expected_entity_id: None,
             list: None,
             skew: None,
+            omit_scoping: false,
         });
     }
     let docs = Arc::new(docs);

@@ -41,6 +41,8 @@ pub struct ParsedRequest {
     pub comparison: String,
     pub loas: Vec<Loa>,
     pub person_type: PersonType,
+    /// `Scoping/RequesterID`, when sent.
+    pub requester_id: Option<String>,
 }
 
 impl ParsedRequest {
@@ -276,5 +278,8 @@ fn parse_request(root: Node, issuer: String) -> Result<ParsedRequest, Rejection>
         } else {
             PersonType::NaturalPerson
         },
+        requester_id: xml::child(root, ns::SAMLP, "Scoping")
+            .and_then(|s| xml::child(s, ns::SAMLP, "RequesterID"))
+            .and_then(|r| xml::trimmed_text(r).ok()),
     })
 }

@@ -55,9 +55,14 @@ pub(crate) async fn metadata(State(state): State<SimState>, Path(cc): Path<Strin
     let entity_id = state.metadata_url(&country.code);
     let sso = state.sso_url(&country.code);
     let rolled: Vec<_> = state.rolled_cert(&country.code).into_iter().collect();
+    let flag = state
+        .inner
+        .requester_id_flag
+        .load(std::sync::atomic::Ordering::Relaxed);
     match super::idp_metadata::build_metadata_with(
         country,
         &rolled,
+        flag,
         &entity_id,
         &sso,
         OffsetDateTime::now_utc(),
@@ -98,6 +103,12 @@ pub(crate) async fn sso(
         Ok(v) => v,
         Err(r) => return refuse(&code, &r),
     };
+    state
+        .inner
+        .last_requester_id
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(code.to_ascii_uppercase(), request.requester_id.clone());
     // §1: Destination, when present, must be this SSO endpoint.
     if request
         .destination

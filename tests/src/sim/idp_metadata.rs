@@ -25,7 +25,7 @@ pub fn build_metadata(
     sso_url: &str,
     now: OffsetDateTime,
 ) -> eidas_node::saml::Result<String> {
-    build_metadata_with(country, &[], entity_id, sso_url, now)
+    build_metadata_with(country, &[], false, entity_id, sso_url, now)
 }
 
 /// As [`build_metadata`], also publishing `more_signing` as response signing certificates (a key
@@ -33,6 +33,7 @@ pub fn build_metadata(
 pub fn build_metadata_with(
     country: &Country,
     more_signing: &[X509],
+    requester_id_flag: bool,
     entity_id: &str,
     sso_url: &str,
     now: OffsetDateTime,
@@ -44,6 +45,7 @@ pub fn build_metadata_with(
             r#" ID="{id}" entityID="{eid}" validUntil="{vu}">{marker}<md:Extensions><mdattr:EntityAttributes>"#,
             r#"<saml2:Attribute Name="{pv}" NameFormat="{nf}"><saml2:AttributeValue>1.4</saml2:AttributeValue></saml2:Attribute>"#,
             r#"<saml2:Attribute Name="{ai}" NameFormat="{nf}"><saml2:AttributeValue>eidas-testbed-sim:{ver} (TEST)</saml2:AttributeValue></saml2:Attribute>"#,
+            "{rid}",
             r#"<saml2:Attribute Name="{ac}" NameFormat="{nf}">"#
         ),
         md = ns::MD,
@@ -58,6 +60,15 @@ pub fn build_metadata_with(
         marker = SIGNATURE_MARKER,
         pv = PROTOCOL_VERSION_ATTR,
         ai = APPLICATION_ID_ATTR,
+        rid = if requester_id_flag {
+            format!(
+                r#"<saml2:Attribute Name="{}" NameFormat="{NAME_FORMAT_URI}"><saml2:AttributeValue>{}</saml2:AttributeValue></saml2:Attribute>"#,
+                eidas_node::saml::metadata::ENTITY_CATEGORY_ATTR,
+                eidas_node::saml::metadata::REQUESTER_ID_FLAG
+            )
+        } else {
+            String::new()
+        },
         ac = ASSURANCE_CERTIFICATION_ATTR,
         nf = NAME_FORMAT_URI,
         ver = env!("CARGO_PKG_VERSION"),

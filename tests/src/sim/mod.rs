@@ -87,6 +87,10 @@ pub(crate) struct Inner {
     /// Per country: a rolled-over response signing key, published in metadata next to the
     /// original (which still signs the metadata) and used for responses.
     pub rolled: Mutex<HashMap<String, SigningKey>>,
+    /// Publish the requester-id entity category (asking Connectors for `Scoping/RequesterID`).
+    pub requester_id_flag: std::sync::atomic::AtomicBool,
+    /// Per country: the `RequesterID` of the last AuthnRequest (`None` inside: none sent).
+    pub last_requester_id: Mutex<HashMap<String, Option<String>>>,
 }
 
 /// Error building the simulator state.
@@ -142,6 +146,8 @@ impl SimState {
                 connector_cache: Mutex::new(HashMap::new()),
                 last_response: Mutex::new(HashMap::new()),
                 rolled: Mutex::new(HashMap::new()),
+                requester_id_flag: std::sync::atomic::AtomicBool::new(false),
+                last_requester_id: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -206,6 +212,24 @@ impl SimState {
             .unwrap_or_else(|p| p.into_inner())
             .insert(country.code.clone(), key);
         Ok(())
+    }
+
+    /// Publish (or not) the requester-id flag in every country's metadata from now on.
+    pub fn set_requester_id_flag(&self, on: bool) {
+        self.inner
+            .requester_id_flag
+            .store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The `Scoping/RequesterID` of `code`'s last AuthnRequest: `None` before any request,
+    /// `Some(None)` when the last one had none.
+    pub fn last_requester_id(&self, code: &str) -> Option<Option<String>> {
+        self.inner
+            .last_requester_id
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&code.to_ascii_uppercase())
+            .cloned()
     }
 
     /// The certificate of `code`'s rolled-over response signing key, if any.

@@ -60,14 +60,12 @@ pub(in crate::web) async fn start(
     };
     let mut identity_request = req.identity_request(client, country);
     identity_request.min_loa = min_loa;
-    let built = authn_request::build(
-        &s.saml.sp(),
-        &ps,
-        &identity_request,
-        RequestOptions::default(),
-        s.clock.now(),
-    )
-    .map_err(|e| unavailable(locale, e))?;
+    // Interop profile (issue 11 item 7): per-country switches from the trust source.
+    let options = RequestOptions {
+        omit_scoping: s.trust.source(country).is_some_and(|src| src.omit_scoping),
+    };
+    let built = authn_request::build(&s.saml.sp(), &ps, &identity_request, options, s.clock.now())
+        .map_err(|e| unavailable(locale, e))?;
     let pending = PendingSaml {
         flow: ctx.handle(),
         requested: built.requested,
