@@ -825,3 +825,33 @@ fn adversarial_xml_shapes_are_refused_with_their_named_bound() {
         assert_eq!(got, Some(code), "{what}");
     }
 }
+
+/// Interop quirk (issue 11 item 7): some nodes put an unencrypted assertion in a failure
+/// response. The status decides (§2 step 5): the citizen's denial or a peer failure, never an
+/// identity and never mistaken for a plaintext-assertion attack.
+#[test]
+fn an_unencrypted_assertion_in_a_failure_response_is_ignored() {
+    let req = requested();
+    let p = "urn:oasis:names:tc:SAML:2.0:status:";
+    for (sub, denied) in [("RequestDenied", true), ("InvalidAttrNameOrValue", false)] {
+        let mut s = with_family_name(good_spec(&req, now()));
+        let assertion = idp::build_assertion(&s, &world().idp_key).unwrap();
+        s.status = Some((format!("{p}Responder"), Some(format!("{p}{sub}"))));
+        let doc =
+            resign(&build(&s).replace("</saml2p:Status>", &format!("</saml2p:Status>{assertion}")));
+        assert!(doc.contains("<saml2:Assertion") && !doc.contains("EncryptedAssertion"));
+        let r = validate(&doc, &req);
+        if denied {
+            assert!(matches!(r, Err(Error::Denied(_))), "{sub}: {r:?}");
+        } else {
+            assert!(matches!(r, Err(Error::PeerFailure(_))), "{sub}: {r:?}");
+        }
+    }
+    // The same plaintext assertion under a success status is refused.
+    let mut s = with_family_name(good_spec(&req, now()));
+    s.encryption = None;
+    assert!(matches!(
+        validate(&build(&s), &req),
+        Err(Error::PlaintextAssertion)
+    ));
+}
