@@ -70,6 +70,60 @@ fn sim_state(sim_url: &str) -> SimState {
     state
 }
 
+/// `cfg` as the node reads it.
+fn settings_of(cfg: &GatewayConfig) -> Settings {
+    Settings::from_toml(
+        &cfg.toml(),
+        Path::new("flow.toml"),
+        Path::new("."),
+        std::iter::empty(),
+    )
+    .unwrap()
+}
+
+/// The real gateway in-process on `cfg` (events recorded, unread).
+async fn gateway(cfg: &GatewayConfig) -> Gateway {
+    spawn_gateway_with(
+        settings_of(cfg),
+        Arc::new(SystemClock),
+        Arc::new(RecordingSink::default()),
+    )
+    .await
+    .unwrap()
+}
+
+/// The simulator (country XA) on a loopback port; its URL.
+async fn spawn_sim() -> String {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", l.local_addr().unwrap());
+    let app = sim::router(sim_state(&url));
+    tokio::spawn(async move { axum::serve(l, app).await });
+    url
+}
+
+/// Serves whatever `published` holds at `/list`; the list's URL.
+async fn serve_list(published: Arc<std::sync::Mutex<String>>) -> String {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/list", l.local_addr().unwrap());
+    let app = axum::Router::new().route(
+        "/list",
+        axum::routing::get(move || {
+            let body = published.lock().unwrap().clone();
+            async move { body }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(l, app).await });
+    url
+}
+
+/// `[[trust.lists]]` "XX" at `list_url`, signed with the XB example key, scoped to XA.
+fn list_config(list_url: &str) -> String {
+    format!(
+        "[[trust.lists]]\nname = \"XX\"\nlocation = \"{list_url}\"\nsigner_cert_paths = [\"{}\"]\nterritories = [\"XA\"]\ntest = true\n",
+        example_keys_dir().join("sim/xb-signing.crt").display()
+    )
+}
+
 async fn world() -> World {
     world_with(|_| {}).await
 }
@@ -94,15 +148,8 @@ async fn world_with(edit: impl FnOnce(&mut GatewayConfig)) -> World {
     client.min_loa = "substantial".into();
     cfg.clients.push(client);
     edit(&mut cfg);
-    let settings = Settings::from_toml(
-        &cfg.toml(),
-        Path::new("flow.toml"),
-        Path::new("."),
-        std::iter::empty(),
-    )
-    .unwrap();
     let events = Arc::new(RecordingSink::default());
-    let gw = spawn_gateway_with(settings, Arc::new(SystemClock), events.clone())
+    let gw = spawn_gateway_with(settings_of(&cfg), Arc::new(SystemClock), events.clone())
         .await
         .unwrap();
     // Ready once the trust refresh verified the simulator's metadata.
@@ -519,15 +566,6 @@ async fn a_restart_during_an_outage_serves_the_verified_cached_metadata() {
     let mut cfg = GatewayConfig::new();
     cfg.countries.push(CountryEntry::simulated("XA", &sim_url));
     cfg.trust_extra = format!("cache_dir = \"{}\"", cache.display());
-    let settings = || {
-        Settings::from_toml(
-            &cfg.toml(),
-            Path::new("cache.toml"),
-            Path::new("."),
-            std::iter::empty(),
-        )
-        .unwrap()
-    };
     let first_refresh = |gw: &Gateway| {
         let trust = gw.state.web.trust.clone();
         async move {
@@ -542,13 +580,7 @@ async fn a_restart_during_an_outage_serves_the_verified_cached_metadata() {
     };
 
     // Online: verified, offered, and copied to the cache.
-    let gw = spawn_gateway_with(
-        settings(),
-        Arc::new(SystemClock),
-        Arc::new(RecordingSink::default()),
-    )
-    .await
-    .unwrap();
+    let gw = gateway(&cfg).await;
     first_refresh(&gw).await;
     assert!(gw.state.web.trust.service("XA").is_some());
     let copy = cache.join("XA.xml");
@@ -559,13 +591,7 @@ async fn a_restart_during_an_outage_serves_the_verified_cached_metadata() {
     // The country goes down; a node starting now serves the cached copy.
     sim_task.abort();
     let _ = sim_task.await;
-    let gw = spawn_gateway_with(
-        settings(),
-        Arc::new(SystemClock),
-        Arc::new(RecordingSink::default()),
-    )
-    .await
-    .unwrap();
+    let gw = gateway(&cfg).await;
     first_refresh(&gw).await;
     let trust = &gw.state.web.trust;
     assert!(trust.service("XA").is_some(), "{:?}", trust.status());
@@ -581,7 +607,7 @@ async fn a_restart_during_an_outage_serves_the_verified_cached_metadata() {
 
     // The copy is verified as a download: not once it has expired (the simulator signs for an
     // hour), not once altered, and not at all without `cache_dir`.
-    let s = settings();
+    let s = settings_of(&cfg);
     let sources = || Source::from_settings(&s.trust, &|p| s.path(p)).unwrap();
     let later = time::OffsetDateTime::now_utc() + Duration::hours(2);
     let expired = TrustStore::new(sources(), Arc::new(FixedClock(later)))
@@ -660,13 +686,7 @@ async fn a_service_list_vouches_for_its_scoped_countries_only() {
     use eidas_testbed::sim::service_list::{build_service_list, ListEntry};
     use std::sync::Mutex;
 
-    let bind = || async { tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap() };
-    let (sim_l, list_l) = (bind().await, bind().await);
-    let sim_url = format!("http://{}", sim_l.local_addr().unwrap());
-    let list_url = format!("http://{}/list", list_l.local_addr().unwrap());
-    let sim_app = sim::router(sim_state(&sim_url));
-    tokio::spawn(async move { axum::serve(sim_l, sim_app).await });
-
+    let sim_url = spawn_sim().await;
     let operator = SigningKey::new(example_pair("sim/xb-signing")).unwrap();
     let md = |territory: &str| format!("{sim_url}/{}/metadata", territory.to_ascii_lowercase());
     let entry = |territory: &str, suspended| ListEntry {
@@ -684,37 +704,11 @@ async fn a_service_list_vouches_for_its_scoped_countries_only() {
         now - Duration::hours(1),
         &[entry("XA", false), entry("XB", false)],
     )));
-    let app = {
-        let published = published.clone();
-        axum::Router::new().route(
-            "/list",
-            axum::routing::get(move || {
-                let body = published.lock().unwrap().clone();
-                async move { body }
-            }),
-        )
-    };
-    tokio::spawn(async move { axum::serve(list_l, app).await });
+    let list_url = serve_list(published.clone()).await;
 
     let mut cfg = GatewayConfig::new();
-    cfg.trust_extra = format!(
-        "[[trust.lists]]\nname = \"XX\"\nlocation = \"{list_url}\"\nsigner_cert_paths = [\"{}\"]\nterritories = [\"XA\"]\ntest = true\n",
-        example_keys_dir().join("sim/xb-signing.crt").display()
-    );
-    let settings = Settings::from_toml(
-        &cfg.toml(),
-        Path::new("lists.toml"),
-        Path::new("."),
-        std::iter::empty(),
-    )
-    .unwrap();
-    let gw = spawn_gateway_with(
-        settings,
-        Arc::new(SystemClock),
-        Arc::new(RecordingSink::default()),
-    )
-    .await
-    .unwrap();
+    cfg.trust_extra = list_config(&list_url);
+    let gw = gateway(&cfg).await;
     let trust = gw.state.web.trust.clone();
     for _ in 0..400 {
         if trust.service("XA").is_some() {
@@ -789,12 +783,7 @@ async fn a_service_list_vouches_for_its_scoped_countries_only() {
 async fn a_service_list_never_overrides_a_configured_country() {
     use eidas_testbed::sim::service_list::{build_service_list, ListEntry};
 
-    let bind = || async { tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap() };
-    let (sim_l, list_l) = (bind().await, bind().await);
-    let sim_url = format!("http://{}", sim_l.local_addr().unwrap());
-    let list_url = format!("http://{}/list", list_l.local_addr().unwrap());
-    let sim_app = sim::router(sim_state(&sim_url));
-    tokio::spawn(async move { axum::serve(sim_l, sim_app).await });
+    let sim_url = spawn_sim().await;
     let operator = SigningKey::new(example_pair("sim/xb-signing")).unwrap();
     let now = time::OffsetDateTime::now_utc();
     let body = build_service_list(
@@ -810,35 +799,12 @@ async fn a_service_list_never_overrides_a_configured_country() {
         }],
     )
     .unwrap();
-    let app = axum::Router::new().route(
-        "/list",
-        axum::routing::get(move || {
-            let body = body.clone();
-            async move { body }
-        }),
-    );
-    tokio::spawn(async move { axum::serve(list_l, app).await });
+    let list_url = serve_list(Arc::new(std::sync::Mutex::new(body))).await;
 
     let mut cfg = GatewayConfig::new();
     cfg.countries.push(CountryEntry::simulated("XA", &sim_url));
-    cfg.trust_extra = format!(
-        "[[trust.lists]]\nname = \"XX\"\nlocation = \"{list_url}\"\nsigner_cert_paths = [\"{}\"]\nterritories = [\"XA\"]\n",
-        example_keys_dir().join("sim/xb-signing.crt").display()
-    );
-    let settings = Settings::from_toml(
-        &cfg.toml(),
-        Path::new("precedence.toml"),
-        Path::new("."),
-        std::iter::empty(),
-    )
-    .unwrap();
-    let gw = spawn_gateway_with(
-        settings,
-        Arc::new(SystemClock),
-        Arc::new(RecordingSink::default()),
-    )
-    .await
-    .unwrap();
+    cfg.trust_extra = list_config(&list_url);
+    let gw = gateway(&cfg).await;
     let trust = gw.state.web.trust.clone();
     trust.refresh().await;
     let status = trust.status();

@@ -34,7 +34,8 @@ pub async fn run(config: &Path) -> anyhow::Result<Verdict> {
         Err(e) => anyhow::bail!("state store: {e}"),
     }
     let problems = state.web.trust.refresh().await;
-    for l in state.web.trust.list_status() {
+    let lists = state.web.trust.list_status();
+    for l in &lists {
         match (&l.problem, l.issue_date) {
             (Some(p), _) => println!("problem: list {}: {p}", l.source.name),
             (None, Some(issued)) => println!(
@@ -50,13 +51,7 @@ pub async fn run(config: &Path) -> anyhow::Result<Verdict> {
             println!("warning: list {}: {n}", l.source.name);
         }
     }
-    let list_notes: usize = state
-        .web
-        .trust
-        .list_status()
-        .iter()
-        .map(|l| l.notes.len())
-        .sum();
+    let list_notes: usize = lists.iter().map(|l| l.notes.len()).sum();
     for c in state.web.trust.status() {
         match (&c.service, &c.problem) {
             (Some(ps), None) => println!(

@@ -511,9 +511,14 @@ impl TrustStore {
                 for n in &notes {
                     tracing::warn!(list = %src.name, "{n}");
                 }
-                self.apply_list(&src.name, sources);
+                // Check and apply under the lists lock, so two loads running at once (the loop
+                // and a key-rollover or `check` refresh) can never apply an older list last.
                 let mut l = self.lists.lock().unwrap_or_else(|p| p.into_inner());
                 let state = l.get_mut(i)?;
+                if state.issue_date.is_some_and(|a| list.issue_date < a) {
+                    return None;
+                }
+                self.apply_list(&src.name, sources);
                 if state.issue_date != Some(list.issue_date) {
                     tracing::info!(list = %src.name, issue_date = %list.issue_date, "service list verified and applied");
                 }
@@ -553,7 +558,8 @@ impl TrustStore {
     /// Makes the countries of list `name` exactly `sources`: a directly configured country is
     /// never replaced by a list's entry, a changed entry is reloaded before it is used again
     /// (the held metadata was verified with what the list said before), and a country the list
-    /// no longer names leaves at once.
+    /// no longer names leaves at once. Lock order: `lists` (held by the caller on success), then
+    /// `countries`; nothing takes them the other way round.
     fn apply_list(&self, name: &str, sources: BTreeMap<String, Source>) {
         let mut map = self.countries.write().unwrap_or_else(|p| p.into_inner());
         let withdrawn: Vec<String> = map

@@ -32,9 +32,9 @@ pub(in crate::web) async fn start(
     country: &str,
 ) -> Result<Response, AppError> {
     let (req, client, locale) = (&ctx.request, ctx.client, ctx.locale);
-    let min_loa = s
-        .trust
-        .source(country)
+    let source = s.trust.source(country);
+    let min_loa = source
+        .as_ref()
         .map_or(req.min_loa, |src| src.effective_loa(req.min_loa));
     let service = s
         .trust
@@ -62,7 +62,7 @@ pub(in crate::web) async fn start(
     identity_request.min_loa = min_loa;
     // Interop profile (issue 11 item 7): per-country switches from the trust source.
     let options = RequestOptions {
-        omit_scoping: s.trust.source(country).is_some_and(|src| src.omit_scoping),
+        omit_scoping: source.as_ref().is_some_and(|src| src.omit_scoping),
     };
     let built = authn_request::build(&s.saml.sp(), &ps, &identity_request, options, s.clock.now())
         .map_err(|e| unavailable(locale, e))?;
