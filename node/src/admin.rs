@@ -1,9 +1,11 @@
 //! The operators' API, on its own listener (loopback by default), never on the public one.
 //!
 //! Owns: bearer-token authentication (tokens read from files at start-up, compared by SHA-256 in
-//! constant time) and the admin router. It serves `GET /admin/healthz` and
-//! `GET /admin/trust/status`; trust operations, metrics and key rollover land here as they come. Must not: know a protocol, or be
-//! reachable without a token.
+//! constant time; the operator is named by the token file's name) and the admin router:
+//! `GET /admin/healthz`, `GET /admin/trust/status|diff|history` and
+//! `POST /admin/trust/versions/{id}/approve|reject|rollback`. Metrics and key rollover land here
+//! as they come. Must not: know a protocol or the trust types (they are injected as
+//! [`Operations`]), or be reachable without a token.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -16,9 +18,43 @@ use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 
-/// A read-only report the admin API serves as JSON (e.g. the trust status). Injected by `app`,
-/// so this module names no protocol or trust type.
-pub type Report = Arc<dyn Fn() -> serde_json::Value + Send + Sync>;
+/// An operator's decision on a staged or earlier version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Approve,
+    Reject,
+    Rollback,
+}
+
+/// Why an operation was refused: the HTTP status and a message for the operator.
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+/// What the admin API reports and changes, injected by `app` so this module names no trust
+/// type.
+#[async_trait::async_trait]
+pub trait Operations: Send + Sync {
+    /// `GET /admin/trust/status`.
+    fn status(&self) -> serde_json::Value;
+    /// `GET /admin/trust/diff[?version=ID]`: active → `version` (default: the staged one).
+    async fn diff(&self, version: Option<String>) -> Result<serde_json::Value, Refusal>;
+    /// `GET /admin/trust/history`.
+    async fn history(&self) -> Result<serde_json::Value, Refusal>;
+    /// `POST /admin/trust/versions/{version}/{decision}` by the operator `by`.
+    async fn decide(
+        &self,
+        decision: Decision,
+        version: String,
+        by: String,
+    ) -> Result<serde_json::Value, Refusal>;
+}
+
+/// The operator a request authenticated as (the token file's name, without extension).
+#[derive(Debug, Clone)]
+pub struct Operator(pub String);
 
 /// `[admin]`: where the admin API listens and who may call it.
 #[derive(Debug, Deserialize)]
@@ -48,9 +84,9 @@ impl Default for AdminSettings {
 /// Shortest token we accept: 32 characters of a random token carry enough entropy for a fast hash.
 pub const MIN_TOKEN_LEN: usize = 32;
 
-/// The accepted tokens, as SHA-256 digests.
+/// The accepted tokens, as SHA-256 digests, each with the operator it names.
 #[derive(Clone, Default)]
-pub struct AdminTokens(Arc<Vec<[u8; 32]>>);
+pub struct AdminTokens(Arc<Vec<([u8; 32], String)>>);
 
 impl std::fmt::Debug for AdminTokens {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -68,7 +104,10 @@ impl AdminTokens {
         for path in paths {
             match std::fs::read_to_string(path) {
                 Ok(t) if t.trim().len() >= MIN_TOKEN_LEN => {
-                    digests.push(openssl::sha::sha256(t.trim().as_bytes()));
+                    let name = path
+                        .file_stem()
+                        .map_or_else(|| "admin".into(), |s| s.to_string_lossy().into_owned());
+                    digests.push((openssl::sha::sha256(t.trim().as_bytes()), name));
                 }
                 Ok(_) => problems.push(format!(
                     "admin.token_paths: {} holds a token shorter than {MIN_TOKEN_LEN} characters",
@@ -91,12 +130,14 @@ impl AdminTokens {
         self.0.is_empty()
     }
 
-    fn accepts(&self, token: &str) -> bool {
+    /// The operator `token` names, if it is one of ours.
+    fn accepts(&self, token: &str) -> Option<String> {
         let got = openssl::sha::sha256(token.as_bytes());
         // Every digest is compared, so the time does not say which one matched.
-        self.0
-            .iter()
-            .fold(false, |ok, d| openssl::memcmp::eq(d, &got) | ok)
+        self.0.iter().fold(None, |found, (d, name)| {
+            let hit = openssl::memcmp::eq(d, &got);
+            found.or_else(|| hit.then(|| name.clone()))
+        })
     }
 }
 
@@ -108,14 +149,19 @@ fn parse_bearer(header: &str) -> Option<&str> {
         .then_some(token)
 }
 
-async fn require_token(State(tokens): State<AdminTokens>, req: Request, next: Next) -> Response {
-    let ok = req
+async fn require_token(
+    State(tokens): State<AdminTokens>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let who = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(parse_bearer)
-        .is_some_and(|t| tokens.accepts(t));
-    if ok {
+        .and_then(|t| tokens.accepts(t));
+    if let Some(name) = who {
+        req.extensions_mut().insert(Operator(name));
         return next.run(req).await;
     }
     tracing::warn!(path = %req.uri().path(), "admin request without a valid token");
@@ -131,8 +177,45 @@ async fn require_token(State(tokens): State<AdminTokens>, req: Request, next: Ne
     r
 }
 
+fn answer(r: Result<serde_json::Value, Refusal>) -> Response {
+    match r {
+        Ok(v) => axum::Json(v).into_response(),
+        Err(e) => (
+            e.status,
+            axum::Json(serde_json::json!({ "error": e.message })),
+        )
+            .into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct DiffQuery {
+    version: Option<String>,
+}
+
+type Ops = Arc<dyn Operations>;
+
+async fn decide(
+    State(ops): State<Ops>,
+    axum::Extension(Operator(by)): axum::Extension<Operator>,
+    axum::extract::Path((version, action)): axum::extract::Path<(String, String)>,
+) -> Response {
+    let decision = match action.as_str() {
+        "approve" => Decision::Approve,
+        "reject" => Decision::Reject,
+        "rollback" => Decision::Rollback,
+        _ => {
+            return answer(Err(Refusal {
+                status: StatusCode::NOT_FOUND,
+                message: "the action is approve, reject or rollback".into(),
+            }))
+        }
+    };
+    answer(ops.decide(decision, version, by).await)
+}
+
 /// The admin API: every route behind the token check.
-pub fn router(tokens: AdminTokens, trust_status: Report) -> Router {
+pub fn router(tokens: AdminTokens, ops: Ops) -> Router {
     Router::new()
         .route(
             "/admin/healthz",
@@ -140,11 +223,26 @@ pub fn router(tokens: AdminTokens, trust_status: Report) -> Router {
         )
         .route(
             "/admin/trust/status",
-            get(move || {
-                let report = trust_status.clone();
-                async move { axum::Json(report()) }
-            }),
+            get(|State(ops): State<Ops>| async move { axum::Json(ops.status()) }),
         )
+        .route(
+            "/admin/trust/diff",
+            get(
+                |State(ops): State<Ops>,
+                 axum::extract::Query(q): axum::extract::Query<DiffQuery>| async move {
+                    answer(ops.diff(q.version).await)
+                },
+            ),
+        )
+        .route(
+            "/admin/trust/history",
+            get(|State(ops): State<Ops>| async move { answer(ops.history().await) }),
+        )
+        .route(
+            "/admin/trust/versions/{version}/{action}",
+            axum::routing::post(decide),
+        )
+        .with_state(ops)
         .layer(middleware::from_fn_with_state(tokens, require_token))
 }
 
@@ -156,19 +254,20 @@ mod tests {
     fn tokens(list: &[&str]) -> AdminTokens {
         AdminTokens(Arc::new(
             list.iter()
-                .map(|t| openssl::sha::sha256(t.as_bytes()))
+                .enumerate()
+                .map(|(i, t)| (openssl::sha::sha256(t.as_bytes()), format!("op{i}")))
                 .collect(),
         ))
     }
 
     #[test]
-    fn only_a_listed_token_is_accepted() {
+    fn only_a_listed_token_is_accepted_and_names_its_operator() {
         let t = tokens(&["a".repeat(32).as_str(), "b".repeat(40).as_str()]);
-        assert!(t.accepts(&"a".repeat(32)));
-        assert!(t.accepts(&"b".repeat(40)));
-        assert!(!t.accepts(&"a".repeat(31)));
-        assert!(!t.accepts(""));
-        assert!(!tokens(&[]).accepts(""));
+        assert_eq!(t.accepts(&"a".repeat(32)).as_deref(), Some("op0"));
+        assert_eq!(t.accepts(&"b".repeat(40)).as_deref(), Some("op1"));
+        assert_eq!(t.accepts(&"a".repeat(31)), None);
+        assert_eq!(t.accepts(""), None);
+        assert_eq!(tokens(&[]).accepts(""), None);
     }
 
     #[test]
@@ -180,7 +279,7 @@ mod tests {
         std::fs::write(&good, format!("{}\n", "t".repeat(32))).unwrap();
         std::fs::write(&short, "short\n").unwrap();
         let t = AdminTokens::from_files([good.as_path()]).unwrap();
-        assert!(t.accepts(&"t".repeat(32)));
+        assert_eq!(t.accepts(&"t".repeat(32)).as_deref(), Some("good"));
         let problems =
             AdminTokens::from_files([short.as_path(), dir.join("missing").as_path()]).unwrap_err();
         assert_eq!(problems.len(), 2, "{problems:?}");

@@ -1,4 +1,4 @@
-//! `eidas-node`: args → subcommand (serve, check, keys generate, demo, trust status). See `cli`.
+//! `eidas-node`: args → subcommand (serve, check, keys generate, demo, trust …). See `cli`.
 
 use std::process::ExitCode;
 
@@ -30,9 +30,18 @@ fn main() -> ExitCode {
                 command: KeysCommand::Generate(opts),
             } => cli::keys::generate(&opts).map(|()| 0),
             Command::Demo(opts) => cli::demo::run(&opts).await.map(|()| 0),
-            Command::Trust {
-                command: TrustCommand::Status(opts),
-            } => cli::trust::status(&opts).await.map(|()| 0),
+            Command::Trust { command } => {
+                use cli::trust::Ask;
+                let (opts, ask) = match &command {
+                    TrustCommand::Status(o) => (o, Ask::Status),
+                    TrustCommand::History(o) => (o, Ask::History),
+                    TrustCommand::Diff(o) => (&o.common, Ask::Diff(o.version.as_deref())),
+                    TrustCommand::Approve(o) => (&o.common, Ask::Approve(&o.version)),
+                    TrustCommand::Reject(o) => (&o.common, Ask::Reject(&o.version)),
+                    TrustCommand::Rollback(o) => (&o.common, Ask::Rollback(&o.version)),
+                };
+                cli::trust::run(opts, ask).await.map(|()| 0)
+            }
         }
     });
     match result {

@@ -175,6 +175,7 @@ fn the_swedish_list_expands_to_its_scoped_countries_only() {
         policy: POLICY,
         territories: ["DK", "AT", "NO"].map(String::from).into_iter().collect(),
         test: false,
+        activation: eidas_node::trust::workflow::Policy::Auto,
     };
     let (sources, notes) = source.expand(&list);
     assert_eq!(

@@ -45,19 +45,25 @@ fn example_pair(name: &str) -> KeyPair {
     .unwrap()
 }
 
-/// The simulated country XA at `sim_url`, answering automatically with a natural person.
+/// The simulated countries XA and XB at `sim_url`, answering automatically with a natural
+/// person.
 fn sim_state(sim_url: &str) -> SimState {
+    let country = |code: &str| Country {
+        code: code.into(),
+        name: format!("Testland {code} (TEST COUNTRY)"),
+        signing: SigningKey::new(example_pair(&format!(
+            "sim/{}-signing",
+            code.to_ascii_lowercase()
+        )))
+        .unwrap(),
+        encryption: EncryptionMode::EcdhEs,
+        loas: LoaLevel::all().to_vec(),
+        metadata_validity: Duration::hours(1),
+    };
     // The simulated country trusts the example gateway signing certificate.
     let state = SimState::new(
         sim_url,
-        vec![Country {
-            code: "XA".into(),
-            name: "Testland A (TEST COUNTRY)".into(),
-            signing: SigningKey::new(example_pair("sim/xa-signing")).unwrap(),
-            encryption: EncryptionMode::EcdhEs,
-            loas: LoaLevel::all().to_vec(),
-            metadata_validity: Duration::hours(1),
-        }],
+        vec![country("XA"), country("XB")],
         vec![example_pair("gateway/saml-signing").cert],
         None,
         true,
@@ -887,4 +893,107 @@ async fn omit_scoping_leaves_the_requester_id_out_for_that_country() {
             "omit_scoping = {omit}"
         );
     }
+}
+
+/// Issue 11 item 3 in one process with the real trust store: under `review`, a country a list
+/// adds waits for approval while the one it already vouched for keeps serving; a list that
+/// withdraws a country removes it at once, review or not; and a rollback to a version whose
+/// country is no longer vouched for is refused with the reason.
+#[tokio::test]
+async fn under_review_additions_wait_and_removals_apply_at_once() {
+    use eidas_node::trust::Decision;
+    use eidas_testbed::sim::service_list::{build_service_list, ListEntry};
+    use std::sync::Mutex;
+
+    let sim_url = spawn_sim().await;
+    let operator = SigningKey::new(example_pair("sim/xb-signing")).unwrap();
+    let md = |territory: &str| format!("{sim_url}/{}/metadata", territory.to_ascii_lowercase());
+    let entry = |territory: &str, suspended| ListEntry {
+        territory: territory.into(),
+        location: md(territory),
+        entity_id: md(territory),
+        cert: example_pair(&format!("sim/{}-signing", territory.to_ascii_lowercase())).cert,
+        suspended,
+    };
+    let now = time::OffsetDateTime::now_utc();
+    let list = |issued: time::OffsetDateTime, entries: &[ListEntry]| {
+        build_service_list(&operator, issued, issued + Duration::days(7), entries).unwrap()
+    };
+    let published = Arc::new(Mutex::new(list(
+        now - Duration::hours(2),
+        &[entry("XA", false)],
+    )));
+    let list_url = serve_list(published.clone()).await;
+    let mut cfg = GatewayConfig::new();
+    cfg.trust_extra = format!(
+        "[[trust.lists]]\nname = \"XX\"\nlocation = \"{list_url}\"\nsigner_cert_paths = [\"{}\"]\nterritories = [\"XA\", \"XB\"]\nactivation = \"review\"\n",
+        example_keys_dir().join("sim/xb-signing.crt").display()
+    );
+    let gw = gateway(&cfg).await;
+    let trust = gw.state.web.trust.clone();
+    trust.refresh().await;
+    assert!(
+        trust.service("XA").is_some(),
+        "a first start serves what it verified"
+    );
+    let first = trust.status_json()["active_version"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // The list adds XB: verified, but not served until approved.
+    *published.lock().unwrap() = list(
+        now - Duration::hours(1),
+        &[entry("XA", false), entry("XB", false)],
+    );
+    trust.refresh().await;
+    trust.refresh().await;
+    assert!(
+        trust
+            .status()
+            .iter()
+            .any(|c| c.source.code == "XB" && c.service.is_some()),
+        "{}",
+        trust.status_json()
+    );
+    assert!(trust.service("XB").is_none(), "XB waits for review");
+    assert!(trust.service("XA").is_some());
+    let st = trust.status_json();
+    assert_eq!(st["active_version"], first.as_str());
+    let staged = st["staged_version"].as_str().unwrap().to_owned();
+    let diff = trust.diff_json(None).await.unwrap();
+    assert_eq!(diff["summary"], "XB added", "{diff}");
+    assert_eq!(diff["changes"][0]["source"], "list XX");
+    let id = trust
+        .decide(Decision::Approve, &staged[..10], "alice")
+        .await
+        .unwrap();
+    assert_eq!(id, staged);
+    assert!(
+        trust.service("XB").is_some(),
+        "approved: served at once on this instance"
+    );
+
+    // The list suspends XA: it leaves at once, with nothing to approve.
+    *published.lock().unwrap() = list(now, &[entry("XA", true), entry("XB", false)]);
+    trust.refresh().await;
+    assert!(
+        trust.service("XA").is_none(),
+        "removals never wait for review"
+    );
+    assert!(trust.service("XB").is_some());
+    let st = trust.status_json();
+    assert!(st["staged_version"].is_null(), "{st}");
+    let history = trust.history_json().await.unwrap();
+    assert_eq!(history["entries"][0]["action"], "activated", "{history}");
+
+    // Rolling back to the version with XA is refused: the list no longer vouches for it.
+    let err = trust
+        .decide(Decision::Rollback, &first, "alice")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("XA: no valid verified metadata now"), "{err}");
+    assert!(trust.service("XA").is_none());
+    gw.shutdown().await.unwrap();
 }

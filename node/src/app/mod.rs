@@ -281,7 +281,7 @@ fn max_response_age_seconds(s: &Settings) -> u64 {
 
 /// Durations must be sane: a typo must not become a panic or a token valid for years.
 fn check_bounds(s: &Settings) -> Vec<Problem> {
-    let bounds: [(&str, u64, u64, u64); 11] = [
+    let bounds: [(&str, u64, u64, u64); 13] = [
         ("server.cpu_wait_seconds", s.server.cpu_wait_seconds, 1, 60),
         ("saml.clock_skew_seconds", s.saml.clock_skew_seconds, 0, 600),
         (
@@ -327,6 +327,13 @@ fn check_bounds(s: &Settings) -> Vec<Problem> {
             s.trust.refetch_cooldown_seconds,
             1,
             86_400,
+        ),
+        ("trust.sync_seconds", s.trust.sync_seconds, 1, 3_600),
+        (
+            "trust.keep_versions",
+            u64::try_from(s.trust.keep_versions).unwrap_or(u64::MAX),
+            2,
+            1_000,
         ),
     ];
     let mut problems: Vec<Problem> = bounds
@@ -422,6 +429,13 @@ pub async fn build_with(
             Duration::from_secs(s.trust.retry_seconds),
         )
         .with_lists(lists);
+    let (kv, durable) = backend;
+    let records: Arc<dyn RecordStore> = Arc::new(SealedRecords::new(durable, sealer.clone()));
+    let trust = trust.with_versioning(
+        records.clone(),
+        s.trust.keep_versions,
+        Duration::from_secs(s.trust.sync_seconds),
+    );
     let trust = match &s.trust.cache_dir {
         Some(dir) => {
             let dir = s.path(dir);
@@ -435,8 +449,6 @@ pub async fn build_with(
         }
         None => trust,
     };
-    let (kv, durable) = backend;
-    let records: Arc<dyn RecordStore> = Arc::new(SealedRecords::new(durable, sealer.clone()));
     let store = Arc::new(SealedStore::new(kv, sealer));
     let provider =
         Provider::new(config, clients, keys, store.clone(), clock.clone()).with_events(events);
@@ -574,10 +586,62 @@ async fn serve_admin(
 ) -> std::io::Result<()> {
     axum::serve(
         listener,
-        crate::admin::router(tokens, Arc::new(move || trust.status_json())),
+        crate::admin::router(tokens, Arc::new(TrustOperations(trust))),
     )
     .with_graceful_shutdown(shutdown)
     .await
+}
+
+/// The trust store as the admin API's [`crate::admin::Operations`].
+struct TrustOperations(Arc<TrustStore>);
+
+fn refusal(e: crate::trust::Error) -> crate::admin::Refusal {
+    use crate::trust::workflow::Error as W;
+    use axum::http::StatusCode;
+    let status = match &e {
+        crate::trust::Error::Refused(_) => StatusCode::BAD_REQUEST,
+        crate::trust::Error::Versions(W::NotStaged(_) | W::Conflict) => StatusCode::CONFLICT,
+        crate::trust::Error::Versions(W::UnknownVersion(_)) => StatusCode::NOT_FOUND,
+        _ => StatusCode::SERVICE_UNAVAILABLE,
+    };
+    crate::admin::Refusal {
+        status,
+        message: e.to_string(),
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::admin::Operations for TrustOperations {
+    fn status(&self) -> serde_json::Value {
+        self.0.status_json()
+    }
+
+    async fn diff(
+        &self,
+        version: Option<String>,
+    ) -> Result<serde_json::Value, crate::admin::Refusal> {
+        self.0.diff_json(version.as_deref()).await.map_err(refusal)
+    }
+
+    async fn history(&self) -> Result<serde_json::Value, crate::admin::Refusal> {
+        self.0.history_json().await.map_err(refusal)
+    }
+
+    async fn decide(
+        &self,
+        decision: crate::admin::Decision,
+        version: String,
+        by: String,
+    ) -> Result<serde_json::Value, crate::admin::Refusal> {
+        use crate::trust::Decision as D;
+        let d = match decision {
+            crate::admin::Decision::Approve => D::Approve,
+            crate::admin::Decision::Reject => D::Reject,
+            crate::admin::Decision::Rollback => D::Rollback,
+        };
+        let id = self.0.decide(d, &version, &by).await.map_err(refusal)?;
+        Ok(serde_json::json!({ "version": id, "by": by, "status": self.0.status_json() }))
+    }
 }
 
 /// Serves the public router on `public` and the admin router on `admin` (plain HTTP) with the

@@ -68,6 +68,16 @@ pub enum Command {
 pub enum TrustCommand {
     /// Countries and service lists the running node trusts, with problems and schedules.
     Status(trust::StatusOptions),
+    /// What the staged version (or VERSION) changes against the active one.
+    Diff(trust::DiffOptions),
+    /// Make the staged VERSION active on every instance.
+    Approve(trust::VersionOptions),
+    /// Drop the staged VERSION; the active version stays.
+    Reject(trust::VersionOptions),
+    /// Make an earlier VERSION active again (if everything in it is still vouched for).
+    Rollback(trust::VersionOptions),
+    /// Activations, stagings and decisions, newest first.
+    History(trust::StatusOptions),
 }
 
 #[derive(Debug, Subcommand)]

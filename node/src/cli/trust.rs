@@ -1,5 +1,7 @@
-//! `eidas-node trust status`: what a running node trusts, read from its admin API
-//! (`GET /admin/trust/status`) with a token from `admin.token_paths`.
+//! `eidas-node trust status | diff [VERSION] | approve VERSION | reject VERSION |
+//! rollback VERSION | history`: a running node's trust, read and changed through its admin API
+//! with a token from `admin.token_paths` (the token file's name is the operator named in the
+//! history and the audit events). Human-readable by default, `--json` for scripts.
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -24,7 +26,35 @@ pub struct StatusOptions {
     pub json: bool,
 }
 
-pub async fn status(opts: &StatusOptions) -> anyhow::Result<()> {
+#[derive(Debug, clap::Args)]
+pub struct VersionOptions {
+    /// A trust version: its id or at least 8 leading hex digits of it.
+    pub version: String,
+    #[command(flatten)]
+    pub common: StatusOptions,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiffOptions {
+    /// Compare the active version with this one (default: the staged one).
+    pub version: Option<String>,
+    #[command(flatten)]
+    pub common: StatusOptions,
+}
+
+/// What a `trust` subcommand asks the admin API.
+#[derive(Debug, Clone, Copy)]
+pub enum Ask<'a> {
+    Status,
+    Diff(Option<&'a str>),
+    History,
+    Approve(&'a str),
+    Reject(&'a str),
+    Rollback(&'a str),
+}
+
+/// Runs one `trust` subcommand and prints its answer.
+pub async fn run(opts: &StatusOptions, ask: Ask<'_>) -> anyhow::Result<()> {
     let settings = super::load(&opts.config)?;
     let token_path = settings.admin.token_paths.first().context(
         "admin.token_paths is empty: the admin API is off, so there is no running state to read",
@@ -36,32 +66,168 @@ pub async fn status(opts: &StatusOptions) -> anyhow::Result<()> {
         .admin_url
         .clone()
         .unwrap_or_else(|| format!("http://{}", settings.admin.listen));
-    let v = fetch(&base, token.trim()).await?;
+    let v = call(&base, token.trim(), ask).await?;
     if opts.json {
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
-        print!("{}", render(&v));
+        print!(
+            "{}",
+            match ask {
+                Ask::Status => render(&v),
+                Ask::Diff(_) => render_diff(&v),
+                Ask::History => render_history(&v),
+                Ask::Approve(_) | Ask::Reject(_) | Ask::Rollback(_) => render_decision(&v, ask),
+            }
+        );
     }
     Ok(())
 }
 
-/// `GET {base}/admin/trust/status` with the bearer token.
-pub async fn fetch(base: &str, token: &str) -> anyhow::Result<Value> {
-    let url = format!("{}/admin/trust/status", base.trim_end_matches('/'));
-    let resp = reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()?
-        .get(&url)
+/// `trust status` (kept for callers of the first version of this module).
+pub async fn status(opts: &StatusOptions) -> anyhow::Result<()> {
+    run(opts, Ask::Status).await
+}
+
+fn encode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Calls the admin API with the bearer token; an error answer becomes an error with its message.
+pub async fn call(base: &str, token: &str, ask: Ask<'_>) -> anyhow::Result<Value> {
+    let base = base.trim_end_matches('/');
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()?;
+    let (post, path) = match ask {
+        Ask::Status => (false, "/admin/trust/status".to_owned()),
+        Ask::History => (false, "/admin/trust/history".to_owned()),
+        Ask::Diff(None) => (false, "/admin/trust/diff".to_owned()),
+        Ask::Diff(Some(v)) => (false, format!("/admin/trust/diff?version={}", encode(v))),
+        Ask::Approve(v) => (true, format!("/admin/trust/versions/{}/approve", encode(v))),
+        Ask::Reject(v) => (true, format!("/admin/trust/versions/{}/reject", encode(v))),
+        Ask::Rollback(v) => (
+            true,
+            format!("/admin/trust/versions/{}/rollback", encode(v)),
+        ),
+    };
+    let url = format!("{base}{path}");
+    let req = if post {
+        client.post(&url)
+    } else {
+        client.get(&url)
+    };
+    let resp = req
         .bearer_auth(token)
         .send()
         .await
         .with_context(|| format!("calling {url}"))?;
     let status = resp.status();
-    if !status.is_success() {
-        anyhow::bail!("{url} answered HTTP {status}");
-    }
     let body = resp.bytes().await?;
+    if !status.is_success() {
+        let why = serde_json::from_slice::<Value>(&body)
+            .ok()
+            .and_then(|v| v.get("error").and_then(Value::as_str).map(str::to_owned))
+            .unwrap_or_default();
+        anyhow::bail!("{url} answered HTTP {status} {why}");
+    }
     serde_json::from_slice(&body).with_context(|| format!("{url} did not answer JSON"))
+}
+
+/// `GET {base}/admin/trust/status` with the bearer token.
+pub async fn fetch(base: &str, token: &str) -> anyhow::Result<Value> {
+    call(base, token, Ask::Status).await
+}
+
+fn short(v: &Value) -> String {
+    v.as_str()
+        .map_or_else(|| "-".to_owned(), |s| s.get(..12).unwrap_or(s).to_owned())
+}
+
+/// A diff, one line per change: `+`/`-` for set members, `~` for a changed value.
+pub fn render_diff(v: &Value) -> String {
+    let mut out = String::new();
+    if v["to"].is_null() {
+        let _ = writeln!(
+            out,
+            "active version {}; nothing is staged for review",
+            short(&v["from"])
+        );
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "from {} (active) to {}: {}",
+        short(&v["from"]),
+        short(&v["to"]),
+        v["summary"].as_str().unwrap_or("")
+    );
+    for c in v["changes"].as_array().into_iter().flatten() {
+        let cc = c["country"].as_str().unwrap_or("?");
+        let src = c["source"].as_str().unwrap_or("?");
+        let what = &c["what"];
+        match what["kind"].as_str() {
+            Some("country_added") => {
+                let _ = writeln!(out, "+ {cc}: country added (from {src})");
+            }
+            Some("country_removed") => {
+                let _ = writeln!(out, "- {cc}: country removed (was from {src})");
+            }
+            Some("changed") => {
+                let _ = writeln!(
+                    out,
+                    "~ {cc}: {} {} -> {} ({src})",
+                    what["field"].as_str().unwrap_or("?"),
+                    what["from"].as_str().unwrap_or("-"),
+                    what["to"].as_str().unwrap_or("-")
+                );
+            }
+            _ => {
+                let field = what["field"].as_str().unwrap_or("?");
+                for r in what["removed"].as_array().into_iter().flatten() {
+                    let _ = writeln!(out, "- {cc}: {field} {} ({src})", r.as_str().unwrap_or(""));
+                }
+                for a in what["added"].as_array().into_iter().flatten() {
+                    let _ = writeln!(out, "+ {cc}: {field} {} ({src})", a.as_str().unwrap_or(""));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The history, newest first.
+pub fn render_history(v: &Value) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "active {}, staged {}",
+        short(&v["active"]),
+        short(&v["staged"])
+    );
+    for e in v["entries"].as_array().into_iter().flatten() {
+        let _ = writeln!(
+            out,
+            "{}  {:<17} {}  by {}",
+            e["at"].as_str().unwrap_or("-"),
+            e["action"].as_str().unwrap_or("-"),
+            short(&e["id"]),
+            e["by"].as_str().unwrap_or("-")
+        );
+    }
+    out
+}
+
+fn render_decision(v: &Value, ask: Ask<'_>) -> String {
+    let what = match ask {
+        Ask::Approve(_) => "approved: now active",
+        Ask::Reject(_) => "rejected: the active version stays",
+        _ => "rolled back: now active",
+    };
+    format!(
+        "{} {what} (by {}); other instances follow within trust.sync_seconds\n",
+        short(&v["version"]),
+        v["by"].as_str().unwrap_or("-")
+    )
 }
 
 /// The status as a readable table: one line per list and per country, then their notes.
@@ -77,6 +243,16 @@ pub fn render(v: &Value) -> String {
             "no"
         }
     );
+    if !v["active_version"].is_null() {
+        let _ = writeln!(out, "active trust version: {}", short(&v["active_version"]));
+    }
+    if !v["staged_version"].is_null() {
+        let _ = writeln!(
+            out,
+            "staged for review: {} (`eidas-node trust diff`, then approve or reject)",
+            short(&v["staged_version"])
+        );
+    }
     for l in v["lists"].as_array().into_iter().flatten() {
         let state = match l["problem"].as_str() {
             Some(p) => format!("problem: {p}"),
@@ -107,6 +283,9 @@ pub fn render(v: &Value) -> String {
             s(c, "code"),
             s(c, "source")
         );
+        if let Some(h) = c["held_back"].as_str() {
+            let _ = writeln!(out, "  held back: {h}");
+        }
         if let Some(p) = c["problem"].as_str() {
             let _ = writeln!(
                 out,

@@ -30,6 +30,8 @@ pub struct ListSource {
     /// The territories it may vouch for.
     pub territories: BTreeSet<String>,
     pub test: bool,
+    /// How changes from this list go live.
+    pub activation: super::workflow::Policy,
 }
 
 impl ListSource {
@@ -63,6 +65,7 @@ impl ListSource {
                     },
                     territories: l.territories.iter().map(|t| t.to_string()).collect(),
                     test: l.test,
+                    activation: l.activation,
                 })
             })();
             match built {
@@ -113,6 +116,7 @@ impl ListSource {
                             list: Some(self.name.clone()),
                             skew: None,
                             omit_scoping: false,
+                            activation: self.activation,
                         });
                         break;
                     }

@@ -43,6 +43,12 @@ pub enum Error {
     NoEntity { code: String },
     #[error("Proxy-Service is not usable: {reasons}")]
     Unusable { reasons: String },
+    #[error("trust versions: {0}")]
+    Versions(#[from] workflow::Error),
+    /// An operator's request that cannot be carried out (unknown or ambiguous version, a
+    /// version no longer valid, versioning off).
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// Where a country's metadata comes from.
@@ -81,6 +87,19 @@ pub struct Source {
     pub skew: Option<time::Duration>,
     /// Interop profile: leave out `Scoping/RequesterID` for this country.
     pub omit_scoping: bool,
+    /// How changes go live (`auto` or `review`): the list's for a list's countries.
+    pub activation: workflow::Policy,
+}
+
+impl Source {
+    /// The name trust versions give this source: `config XA` or `list NAME`; one activation
+    /// policy each.
+    pub fn label(&self) -> String {
+        match &self.list {
+            Some(l) => format!("list {l}"),
+            None => format!("config {}", self.code),
+        }
+    }
 }
 
 /// A configured location: `https://` (or loopback `http://`) URL, else a path.
@@ -189,6 +208,7 @@ impl Source {
                 None => None,
             },
             omit_scoping: c.omit_scoping,
+            activation: c.activation,
         })
     }
 
@@ -232,8 +252,12 @@ pub fn is_loopback(u: &url::Url) -> bool {
 #[derive(Debug, Clone)]
 pub struct CountryState {
     pub source: Source,
-    /// The verified Proxy-Service, if the last good load is still valid.
+    /// The Proxy-Service this instance last verified (the refresh's candidate).
     pub service: Option<Arc<ProxyService>>,
+    /// What is handed out: `service` cut down to the active trust version's entry (see
+    /// [`version::CountryTrust::restrict`]), or an earlier verified copy that the active
+    /// version still allows while a change waits for review. Without versioning, `service`.
+    pub served: Option<Arc<ProxyService>>,
     /// Why the last load failed (operator-facing; no personal data in metadata).
     pub problem: Option<String>,
     pub last_attempt: Option<OffsetDateTime>,
@@ -318,6 +342,12 @@ pub struct TrustStore {
     retry_every: time::Duration,
     /// `[[trust.lists]]`: signed service lists, each producing country sources.
     lists: std::sync::Mutex<Vec<lists::ListState>>,
+    /// Trust versions and their workflow in the shared store; `None`: every verified change is
+    /// served at once (unit tests, tools).
+    versioning: Option<active::Versioning>,
+    /// The active trust version as this instance last read it. Lock order: `countries`, then
+    /// this.
+    active: RwLock<Option<(String, Arc<version::TrustVersion>)>>,
 }
 
 /// Clock skew accepted on a service list's IssueDate and NextUpdate.
@@ -426,6 +456,7 @@ impl TrustStore {
                     CountryState {
                         source: s,
                         service: None,
+                        served: None,
                         problem: Some("not loaded yet".into()),
                         last_attempt: None,
                         last_success: None,
@@ -449,6 +480,8 @@ impl TrustStore {
             refresh_every: time::Duration::hours(1),
             retry_every: time::Duration::seconds(30),
             lists: std::sync::Mutex::new(Vec::new()),
+            versioning: None,
+            active: RwLock::new(None),
         })
     }
 
@@ -583,6 +616,7 @@ impl TrustStore {
                         tracing::info!(list = %name, country = %code, "the service list changed this country's metadata location or certificates; reloading");
                         existing.source = source;
                         existing.service = None;
+                        existing.served = None;
                         existing.problem = Some("not loaded yet (changed by its list)".into());
                         existing.next_attempt = None;
                     }
@@ -594,6 +628,7 @@ impl TrustStore {
                         CountryState {
                             source,
                             service: None,
+                            served: None,
                             problem: Some("not loaded yet".into()),
                             last_attempt: None,
                             last_success: None,
@@ -665,6 +700,7 @@ impl TrustStore {
                 problems.push(p);
             }
         }
+        self.reconcile().await;
         self.loaded
             .store(true, std::sync::atomic::Ordering::Release);
         problems
@@ -695,6 +731,7 @@ impl TrustStore {
         if self.refresh_one(&source).await.is_some() {
             return false;
         }
+        self.reconcile().await;
         let (Some(before), Some(after)) = (before, self.service(code)) else {
             return false;
         };
@@ -715,6 +752,20 @@ impl TrustStore {
         let mut map = self.countries.write().unwrap_or_else(|p| p.into_inner());
         let state = map.get_mut(&source.code)?;
         state.last_attempt = Some(now);
+        let problem = self.record_load(state, source, result, cached, now);
+        self.gate(state);
+        problem
+    }
+
+    /// Records the outcome of one load in `state`; the problem, if it failed.
+    fn record_load(
+        &self,
+        state: &mut CountryState,
+        source: &Source,
+        result: Result<ProxyService, Error>,
+        cached: Option<ProxyService>,
+        now: OffsetDateTime,
+    ) -> Option<(String, String)> {
         match result {
             Ok(ps) => {
                 if state.service.is_none() || state.problem.is_some() {
@@ -935,6 +986,7 @@ impl TrustStore {
         for source in &due {
             self.refresh_one(source).await;
         }
+        self.reconcile().await;
         self.loaded
             .store(true, std::sync::atomic::Ordering::Release);
         let now = self.clock.now();
@@ -952,7 +1004,11 @@ impl TrustStore {
             .chain(list_next)
             .min()
             .map_or(self.refresh_every, |t| t - now);
-        Duration::try_from(next.clamp(time::Duration::SECOND, self.refresh_every))
+        let ceiling = self
+            .versioning
+            .as_ref()
+            .map_or(self.refresh_every, |v| v.sync_every.min(self.refresh_every));
+        Duration::try_from(next.clamp(time::Duration::SECOND, ceiling))
             .unwrap_or(Duration::from_secs(1))
     }
 
@@ -971,7 +1027,7 @@ impl TrustStore {
             && self
                 .read()
                 .values()
-                .any(|c| c.service.as_ref().is_some_and(|s| still_valid(s, now)))
+                .any(|c| c.served.as_ref().is_some_and(|s| still_valid(s, now)))
     }
 
     /// The verified, unexpired Proxy-Service for `code`, if any.
@@ -979,7 +1035,7 @@ impl TrustStore {
         let now = self.clock.now();
         self.read()
             .get(code)
-            .and_then(|c| c.service.clone())
+            .and_then(|c| c.served.clone())
             .filter(|s| still_valid(s, now))
     }
 
@@ -1004,7 +1060,7 @@ impl TrustStore {
             .filter(|c| allowed(&c.source.code))
             .filter(|c| {
                 let loa = c.source.effective_loa(min_loa);
-                c.service
+                c.served
                     .as_ref()
                     .is_some_and(|s| still_valid(s, now) && can_serve(s, loa, person_type))
             })
@@ -1037,13 +1093,15 @@ impl TrustStore {
             .status()
             .iter()
             .map(|c| {
-                let usable = c.service.as_ref().is_some_and(|s| still_valid(s, now));
+                let usable = c.served.as_ref().is_some_and(|s| still_valid(s, now));
                 serde_json::json!({
                     "code": c.source.code,
                     "usable": usable,
-                    "entity_id": c.service.as_ref().map(|s| s.entity_id.clone()),
-                    "valid_until": ts(c.service.as_ref().and_then(|s| s.valid_until)),
+                    "entity_id": c.served.as_ref().or(c.service.as_ref()).map(|s| s.entity_id.clone()),
+                    "valid_until": ts(c.served.as_ref().or(c.service.as_ref()).and_then(|s| s.valid_until)),
                     "problem": c.problem,
+                    "held_back": self.held_back(c),
+                    "activation": c.source.activation,
                     "source": c.source.list.as_ref().map_or_else(
                         || "config".to_owned(),
                         |l| format!("list {l}"),
@@ -1073,7 +1131,14 @@ impl TrustStore {
                 })
             })
             .collect();
-        serde_json::json!({ "ready": self.ready(), "countries": countries, "lists": lists })
+        let (active, staged) = self.version_ids();
+        serde_json::json!({
+            "ready": self.ready(),
+            "active_version": active,
+            "staged_version": staged,
+            "countries": countries,
+            "lists": lists,
+        })
     }
 }
 
@@ -1119,6 +1184,8 @@ pub fn can_serve(ps: &ProxyService, min_loa: LoaLevel, person_type: PersonType) 
     loa_ok && attrs_ok
 }
 
+mod active;
+pub use active::Decision;
 pub mod lists;
 pub mod settings;
 pub mod version;

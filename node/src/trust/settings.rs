@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
+use super::workflow::Policy;
 use crate::identity::{CountryCode, LoaLevel};
 
 #[derive(Debug, Deserialize)]
@@ -34,6 +35,13 @@ pub struct TrustSettings {
     /// in its `territories` only.
     #[serde(default)]
     pub lists: Vec<ListSettings>,
+    /// How often every instance reads the active trust version from the state store (seconds):
+    /// an approval or rollback reaches every instance within this time.
+    #[serde(default = "default_sync")]
+    pub sync_seconds: u64,
+    /// How many trust versions the history keeps for rollback.
+    #[serde(default = "default_keep")]
+    pub keep_versions: usize,
 }
 
 #[derive(Debug, Deserialize)]
@@ -57,6 +65,10 @@ pub struct ListSettings {
     /// Its countries are test countries (marked on the country page).
     #[serde(default)]
     pub test: bool,
+    /// How changes from this list go live: `auto` at once, `review` after an operator approves
+    /// them (`eidas-node trust approve`). Removals never wait.
+    #[serde(default)]
+    pub activation: Policy,
 }
 
 fn default_refresh() -> u64 {
@@ -71,6 +83,12 @@ fn default_refetch() -> u64 {
 fn default_retry() -> u64 {
     30
 }
+fn default_sync() -> u64 {
+    5
+}
+fn default_keep() -> usize {
+    20
+}
 
 impl Default for TrustSettings {
     fn default() -> Self {
@@ -82,6 +100,8 @@ impl Default for TrustSettings {
             refetch_cooldown_seconds: default_refetch(),
             countries: Vec::new(),
             lists: Vec::new(),
+            sync_seconds: default_sync(),
+            keep_versions: default_keep(),
         }
     }
 }
@@ -119,4 +139,8 @@ pub struct CountrySettings {
     /// metadata asks for it (some nodes fail on Scoping; eidas-requirements §1).
     #[serde(default)]
     pub omit_scoping: bool,
+    /// How changes to this country's metadata go live: `auto` at once, `review` after an
+    /// operator approves them. Removals never wait.
+    #[serde(default)]
+    pub activation: Policy,
 }

@@ -251,6 +251,7 @@ signer_cert_paths = ["{c}"]
     let state = CountryState {
         source,
         service: Some(Arc::new(ps)),
+        served: None,
         problem: None,
         last_attempt: None,
         last_success: None,

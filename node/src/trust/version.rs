@@ -22,7 +22,7 @@ pub struct KeyInfo {
     pub not_after: Option<String>,
 }
 
-fn hex(b: &[u8]) -> String {
+pub(super) fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
@@ -47,8 +47,9 @@ pub struct CountryTrust {
     pub digest_methods: BTreeSet<String>,
     pub protocol_versions: BTreeSet<String>,
     pub requester_id_flag: bool,
-    /// RFC 3339.
-    pub valid_until: Option<String>,
+    // No validUntil: most nodes re-sign their metadata daily, and a version that changed with
+    // every re-signing would bury real changes. Expiry is enforced where metadata is served
+    // (`TrustStore` never hands out expired metadata) and shown in `trust status`.
 }
 
 impl CountryTrust {
@@ -84,11 +85,88 @@ impl CountryTrust {
             digest_methods: ps.digest_methods.iter().cloned().collect(),
             protocol_versions: ps.protocol_versions.iter().cloned().collect(),
             requester_id_flag: ps.requester_id_flag,
-            valid_until: ps.valid_until.and_then(|t| {
-                t.format(&time::format_description::well_known::Rfc3339)
-                    .ok()
-            }),
         }
+    }
+}
+
+impl CountryTrust {
+    fn same_endpoint(&self, ps: &ProxyService) -> bool {
+        ps.entity_id == self.entity_id
+            && ps.sso_post_url == self.sso_post_url
+            && ps.requester_id_flag == self.requester_id_flag
+    }
+
+    /// `ps` (verified by this instance) cut down to what this entry trusts: its keys,
+    /// certificates, LoAs, attributes and algorithms that the entry names too. `None` when the
+    /// endpoint differs (entity ID, SSO URL, requester-id flag) or nothing usable is left.
+    ///
+    /// This is how a version read from the shared store is used (issue 11 item 4): the store
+    /// names fingerprints, never keys, so an instance serves only what it verified itself and
+    /// the active version also allows.
+    pub fn restrict(&self, ps: &ProxyService) -> Option<ProxyService> {
+        if !self.same_endpoint(ps) {
+            return None;
+        }
+        let mut out = ps.clone();
+        let has = |set: &BTreeSet<KeyInfo>, f: &str| set.iter().any(|k| k.fingerprint == f);
+        out.signing_keys
+            .retain(|k| has(&self.signing_keys, &spki_fingerprint(k)));
+        out.encryption_certs.retain(|c| {
+            c.public_key()
+                .is_ok_and(|k| has(&self.encryption_certificates, &spki_fingerprint(&k)))
+        });
+        out.loas.retain(|l| self.loas.contains(l.uri()));
+        out.supported_attributes
+            .retain(|a| self.attributes.contains(a));
+        out.signing_methods
+            .retain(|m| self.signing_methods.contains(m));
+        out.digest_methods
+            .retain(|m| self.digest_methods.contains(m));
+        out.protocol_versions
+            .retain(|m| self.protocol_versions.contains(m));
+        out.unusable_reasons().is_empty().then_some(out)
+    }
+
+    /// The difference from this entry to `newer`, in one line.
+    pub fn diff_summary(&self, newer: &CountryTrust) -> String {
+        country_changes("", self, newer)
+            .into_iter()
+            .map(|c| Diff { changes: vec![c] }.summary().trim().to_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// What of this entry `verified` (this instance's own verified entry) does not vouch for
+    /// any more, one line each; empty when all of it is still vouched for.
+    pub fn missing_from(&self, verified: &CountryTrust) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.entity_id != verified.entity_id
+            || self.sso_post_url != verified.sso_post_url
+            || self.requester_id_flag != verified.requester_id_flag
+        {
+            out.push("its endpoint (entity ID, SSO URL or requester-id flag) differs".into());
+        }
+        let gone = |name: &str, a: &BTreeSet<String>, b: &BTreeSet<String>| {
+            a.difference(b)
+                .map(|x| format!("{name} {x} is no longer published"))
+                .collect::<Vec<_>>()
+        };
+        let fps = |s: &BTreeSet<KeyInfo>| -> BTreeSet<String> {
+            s.iter().map(|k| k.fingerprint.clone()).collect()
+        };
+        out.extend(gone(
+            "signing key",
+            &fps(&self.signing_keys),
+            &fps(&verified.signing_keys),
+        ));
+        out.extend(gone(
+            "encryption certificate",
+            &fps(&self.encryption_certificates),
+            &fps(&verified.encryption_certificates),
+        ));
+        out.extend(gone("LoA", &self.loas, &verified.loas));
+        out.extend(gone("attribute", &self.attributes, &verified.attributes));
+        out
     }
 }
 
@@ -196,6 +274,27 @@ impl Diff {
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }
+
+    /// One line for logs and the audit trail: `XA signing_keys +1 -1; XB added`.
+    pub fn summary(&self) -> String {
+        if self.changes.is_empty() {
+            return "no change".into();
+        }
+        self.changes
+            .iter()
+            .map(|c| match &c.what {
+                What::CountryAdded => format!("{} added", c.country),
+                What::CountryRemoved => format!("{} removed", c.country),
+                What::Changed { field, .. } => format!("{} {field} changed", c.country),
+                What::SetChanged {
+                    field,
+                    removed,
+                    added,
+                } => format!("{} {field} +{} -{}", c.country, added.len(), removed.len()),
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
 }
 
 fn set_change<T: Ord + Clone>(
@@ -246,7 +345,6 @@ fn country_changes(cc: &str, o: &CountryTrust, n: &CountryTrust) -> Vec<Change> 
         Some(o.requester_id_flag.to_string()),
         Some(n.requester_id_flag.to_string()),
     );
-    field("valid_until", o.valid_until.clone(), n.valid_until.clone());
     let s = |x: &String| x.clone();
     out.extend(
         [
@@ -303,7 +401,6 @@ mod tests {
             digest_methods: BTreeSet::new(),
             protocol_versions: ["1.4".to_owned()].into(),
             requester_id_flag: false,
-            valid_until: Some("2026-12-02T00:00:00Z".into()),
         }
     }
 

@@ -9,6 +9,7 @@
 //! The store is not a trust root: a version read back is only what this node's own refresh
 //! verified and wrote; an instance that uses it re-verifies the signed inputs (issue 11 item 4).
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -20,6 +21,7 @@ const KIND_VERSION: &str = "trust-version";
 const KIND_HISTORY: &str = "trust-history";
 const ACTIVE: &str = "trust/active";
 const STAGED: &str = "trust/staged";
+const LEADER: &str = "trust/leader";
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -36,9 +38,10 @@ pub enum Error {
 }
 
 /// How a source's changes go live.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Policy {
+    #[default]
     Auto,
     Review,
 }
@@ -46,25 +49,34 @@ pub enum Policy {
 /// What a proposal did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Proposed {
-    /// The candidate is what is active.
+    /// Nothing to do: the candidate is active, or is staged (or was rejected) already and
+    /// removes nothing.
     Unchanged,
-    Activated {
-        id: String,
+    Changed {
+        /// The active version before, if any.
+        previous: Option<String>,
+        /// The active version now (`previous` when only the stage moved).
+        active: String,
+        /// From `previous` to `active` (empty when the active version did not move).
+        activated: Diff,
+        /// The version now waiting for review, with its diff against `active`.
+        staged: Option<(String, Diff)>,
     },
-    /// Under `Review`: the candidate waits for approval; `removals_applied` names the version
-    /// made active at once with only its removals, when it removed anything.
-    Staged {
-        id: String,
-        diff: Diff,
-        removals_applied: Option<String>,
-    },
+}
+
+impl Proposed {
+    /// Whether the active version moved.
+    pub fn moved(&self) -> bool {
+        matches!(self, Proposed::Changed { previous, active, .. } if previous.as_deref() != Some(active.as_str()))
+    }
 }
 
 /// One entry of the history, newest last.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {
     pub id: String,
-    /// `activated`, `staged`, `approved`, `rejected`, `rolled_back`, `removals_applied`.
+    /// `activated`, `staged`, `approved`, `rejected`, `rolled_back`, `rolled_back_from`,
+    /// `removals_applied`.
     pub action: String,
     /// Who: `refresh` or the operator's name.
     pub by: String,
@@ -79,37 +91,43 @@ pub struct Workflow {
     keep: usize,
 }
 
-/// `active` with everything `candidate` takes away taken away, and nothing it adds.
-fn removals_only(active: &TrustVersion, candidate: &TrustVersion) -> TrustVersion {
+/// `a` with everything `c` takes away taken away, and nothing it adds or changes.
+fn removals_only(a: &CountryTrust, c: &CountryTrust) -> CountryTrust {
+    fn keep<T: Ord + Clone>(x: &BTreeSet<T>, y: &BTreeSet<T>) -> BTreeSet<T> {
+        x.intersection(y).cloned().collect()
+    }
+    CountryTrust {
+        signing_keys: keep(&a.signing_keys, &c.signing_keys),
+        encryption_certificates: keep(&a.encryption_certificates, &c.encryption_certificates),
+        loas: keep(&a.loas, &c.loas),
+        attributes: keep(&a.attributes, &c.attributes),
+        signing_methods: keep(&a.signing_methods, &c.signing_methods),
+        digest_methods: keep(&a.digest_methods, &c.digest_methods),
+        protocol_versions: keep(&a.protocol_versions, &c.protocol_versions),
+        ..a.clone()
+    }
+}
+
+/// What may be active at once after `candidate` was verified while `active` is: see
+/// [`Workflow::propose`]. `refused`: the candidate was rejected before (review everything).
+fn merge(
+    active: &TrustVersion,
+    candidate: &TrustVersion,
+    policy: &(dyn Fn(&str) -> Policy + Sync),
+    refused: bool,
+) -> TrustVersion {
     let mut out = TrustVersion::default();
-    for (cc, a) in &active.countries {
-        let Some(c) = candidate.countries.get(cc) else {
-            continue;
+    for (cc, c) in &candidate.countries {
+        let auto = !refused && policy(&c.source) == Policy::Auto;
+        let entry = match (auto, active.countries.get(cc)) {
+            (true, _) => Some(c.clone()),
+            (false, Some(a)) if a.source == c.source => Some(removals_only(a, c)),
+            // A new country (or one moved to another source) under review waits.
+            (false, _) => None,
         };
-        let keep = |x: &std::collections::BTreeSet<_>, y: &std::collections::BTreeSet<_>| {
-            x.intersection(y).cloned().collect()
-        };
-        let mut kept: CountryTrust = a.clone();
-        kept.signing_keys = keep(&a.signing_keys, &c.signing_keys);
-        kept.encryption_certificates = keep(&a.encryption_certificates, &c.encryption_certificates);
-        kept.loas = a.loas.intersection(&c.loas).cloned().collect();
-        kept.attributes = a.attributes.intersection(&c.attributes).cloned().collect();
-        kept.signing_methods = a
-            .signing_methods
-            .intersection(&c.signing_methods)
-            .cloned()
-            .collect();
-        kept.digest_methods = a
-            .digest_methods
-            .intersection(&c.digest_methods)
-            .cloned()
-            .collect();
-        kept.protocol_versions = a
-            .protocol_versions
-            .intersection(&c.protocol_versions)
-            .cloned()
-            .collect();
-        out.countries.insert(cc.clone(), kept);
+        if let Some(e) = entry {
+            out.countries.insert(cc.clone(), e);
+        }
     }
     out
 }
@@ -152,6 +170,47 @@ impl Workflow {
         }
     }
 
+    /// The active version's id, without reading the version.
+    pub async fn active_id(&self) -> Result<Option<String>, Error> {
+        Ok(self
+            .records
+            .pointer(ACTIVE)
+            .await?
+            .filter(|s| !s.is_empty()))
+    }
+
+    /// The staged version's id, without reading the version.
+    pub async fn staged_id(&self) -> Result<Option<String>, Error> {
+        Ok(self
+            .records
+            .pointer(STAGED)
+            .await?
+            .filter(|s| !s.is_empty()))
+    }
+
+    /// Whether `instance` may propose versions now: one instance at a time does, so that
+    /// instances whose fetches are a moment apart do not undo each other's proposals. A lease of
+    /// `lease` seconds in the store, renewed by its holder when half has passed; when the holder
+    /// stops renewing (it died), another instance takes over after the lease.
+    pub async fn lead(&self, instance: &str, now: i64, lease: i64) -> Result<bool, Error> {
+        let current = self.records.pointer(LEADER).await?;
+        let (holder, until) = current
+            .as_deref()
+            .and_then(|v| v.split_once(' '))
+            .map_or(("", 0), |(h, u)| (h, u.parse::<i64>().unwrap_or(0)));
+        if holder == instance && until - now > lease / 2 {
+            return Ok(true);
+        }
+        if holder != instance && !holder.is_empty() && until > now {
+            return Ok(false);
+        }
+        let new = format!("{instance} {}", now.saturating_add(lease));
+        Ok(self
+            .records
+            .swap_pointer(LEADER, current.as_deref(), &new)
+            .await?)
+    }
+
     /// The version waiting for review, if any.
     pub async fn staged(&self) -> Result<Option<(String, TrustVersion)>, Error> {
         match self.records.pointer(STAGED).await? {
@@ -190,51 +249,104 @@ impl Workflow {
         }
     }
 
-    /// A refresh verified `candidate` (at `now`, Unix seconds); apply `policy`.
+    /// A refresh verified `candidate` (at `now`, Unix seconds); apply each source's policy.
+    ///
+    /// What becomes active: every country of an `Auto` source as the candidate has it; for a
+    /// `Review` source, the active entry with only what the candidate *removes* taken away
+    /// (removals never wait); countries the candidate lacks leave. What the candidate adds under
+    /// `Review` is staged for an operator, unless this very version was rejected or rolled back
+    /// from before (then only its removals apply, and it is not staged again).
     pub async fn propose(
         &self,
         candidate: TrustVersion,
-        policy: Policy,
+        policy: &(dyn Fn(&str) -> Policy + Sync),
         now: i64,
     ) -> Result<Proposed, Error> {
         let active = self.active().await?;
-        let active_id = active.as_ref().map(|(id, _)| id.clone());
         let id = candidate.id();
-        if active_id.as_deref() == Some(id.as_str()) {
+        let Some((aid, a)) = active else {
+            // Nothing active yet (a first start): serve what was verified.
+            self.store(&candidate).await?;
+            self.activate(None, &id).await?;
+            self.log(&id, "activated", "refresh", now).await?;
+            return Ok(Proposed::Changed {
+                previous: None,
+                active: id,
+                activated: TrustVersion::default().diff(&candidate),
+                staged: None,
+            });
+        };
+        if id == aid {
             return Ok(Proposed::Unchanged);
         }
-        self.store(&candidate).await?;
-        let (Policy::Review, Some((aid, a))) = (policy, active) else {
-            // Auto, or nothing active yet (a first start serves what it verified).
-            self.activate(active_id.as_deref(), &id).await?;
-            self.log(&id, "activated", "refresh", now).await?;
-            return Ok(Proposed::Activated { id });
-        };
-        let diff = a.diff(&candidate);
-        let mut removals_applied = None;
-        if diff.changes.iter().any(|c| c.removes_trust()) {
-            let reduced = removals_only(&a, &candidate);
-            let rid = self.store(&reduced).await?;
-            if rid != aid {
-                self.activate(Some(&aid), &rid).await?;
-                self.log(&rid, "removals_applied", "refresh", now).await?;
-                removals_applied = Some(rid);
+        let refused =
+            self.history().await?.iter().any(|h| {
+                h.id == id && matches!(h.action.as_str(), "rejected" | "rolled_back_from")
+            });
+        let target = merge(&a, &candidate, policy, refused);
+        let tid = target.id();
+        let staged_now = self
+            .records
+            .pointer(STAGED)
+            .await?
+            .filter(|s| !s.is_empty());
+        let want_stage = (tid != id && !refused).then(|| id.clone());
+        if tid == aid && want_stage == staged_now {
+            return Ok(Proposed::Unchanged);
+        }
+        let mut activated = Diff::default();
+        if tid != aid {
+            self.store(&target).await?;
+            self.activate(Some(&aid), &tid).await?;
+            let action = if tid == id {
+                "activated"
+            } else {
+                "removals_applied"
+            };
+            self.log(&tid, action, "refresh", now).await?;
+            activated = a.diff(&target);
+        }
+        let mut staged = None;
+        if want_stage != staged_now {
+            if want_stage.is_some() {
+                self.store(&candidate).await?;
+            }
+            let new = want_stage.clone().unwrap_or_default();
+            let expected = self.records.pointer(STAGED).await?;
+            if !self
+                .records
+                .swap_pointer(STAGED, expected.as_deref(), &new)
+                .await?
+            {
+                return Err(Error::Conflict);
+            }
+            if let Some(sid) = want_stage {
+                self.log(&sid, "staged", "refresh", now).await?;
+                staged = Some((sid, target.diff(&candidate)));
             }
         }
-        let previous = self.records.pointer(STAGED).await?;
-        if !self
-            .records
-            .swap_pointer(STAGED, previous.as_deref(), &id)
-            .await?
-        {
-            return Err(Error::Conflict);
-        }
-        self.log(&id, "staged", "refresh", now).await?;
-        Ok(Proposed::Staged {
-            id,
-            diff,
-            removals_applied,
+        Ok(Proposed::Changed {
+            previous: Some(aid),
+            active: tid,
+            activated,
+            staged,
         })
+    }
+
+    /// A stored version by id (content-addressed: checked against its name).
+    pub async fn version(&self, id: &str) -> Result<TrustVersion, Error> {
+        self.load(id).await
+    }
+
+    /// The versions the history names, newest first, without repeats.
+    pub async fn known_ids(&self) -> Result<Vec<String>, Error> {
+        let mut out: Vec<String> = Vec::new();
+        for h in self.history().await?.into_iter().rev() {
+            if !out.contains(&h.id) {
+                out.push(h.id);
+            }
+        }
+        Ok(out)
     }
 
     /// The operator `by` approves the staged version `id`: it becomes active.
@@ -268,6 +380,11 @@ impl Workflow {
         self.load(id).await?;
         let active = self.records.pointer(ACTIVE).await?;
         self.activate(active.as_deref(), id).await?;
+        // The version left behind is not re-activated by the next refresh that verifies it
+        // again: an operator rolled back from it on purpose.
+        if let Some(from) = active.filter(|a| a != id) {
+            self.log(&from, "rolled_back_from", by, now).await?;
+        }
         self.log(id, "rolled_back", by, now).await
     }
 }
@@ -277,7 +394,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use std::collections::BTreeSet;
 
-    use super::super::version::KeyInfo;
+    use super::super::version::{Change, KeyInfo};
     use super::*;
     use crate::store::memory::MemoryBackend;
     use crate::store::{SealedRecords, Sealer};
@@ -310,7 +427,6 @@ mod tests {
             digest_methods: BTreeSet::new(),
             protocol_versions: BTreeSet::new(),
             requester_id_flag: false,
-            valid_until: None,
         }
     }
 
@@ -323,33 +439,41 @@ mod tests {
         }
     }
 
+    const REVIEW: &(dyn Fn(&str) -> Policy + Sync) = &|_| Policy::Review;
+    const AUTO: &(dyn Fn(&str) -> Policy + Sync) = &|_| Policy::Auto;
+
+    fn staged_of(p: &Proposed) -> Option<(String, Diff)> {
+        match p {
+            Proposed::Changed { staged, .. } => staged.clone(),
+            Proposed::Unchanged => None,
+        }
+    }
+
     #[tokio::test]
     async fn auto_activates_and_review_stages_until_approved() {
         let w = Workflow::new(records(), 10);
         let first = v(&[("XA", &["k1"])]);
+        let p = w.propose(first.clone(), REVIEW, 1).await.unwrap();
+        assert!(p.moved(), "nothing active yet: serve what was verified");
+        assert_eq!(w.active().await.unwrap().unwrap().0, first.id());
         assert_eq!(
-            w.propose(first.clone(), Policy::Review, 1).await.unwrap(),
-            Proposed::Activated { id: first.id() },
-            "nothing active yet: serve what was verified"
-        );
-        assert_eq!(
-            w.propose(first.clone(), Policy::Review, 2).await.unwrap(),
+            w.propose(first.clone(), REVIEW, 2).await.unwrap(),
             Proposed::Unchanged
         );
         // A new key and a new country: staged, the active set unchanged.
         let second = v(&[("XA", &["k1", "k2"]), ("XB", &["k9"])]);
-        let Proposed::Staged {
-            id,
-            diff,
-            removals_applied,
-        } = w.propose(second.clone(), Policy::Review, 3).await.unwrap()
-        else {
-            panic!("staged expected")
-        };
-        assert_eq!(removals_applied, None);
+        let p = w.propose(second.clone(), REVIEW, 3).await.unwrap();
+        assert!(!p.moved(), "{p:?}");
+        let (id, diff) = staged_of(&p).unwrap();
+        assert_eq!(id, second.id());
         assert_eq!(diff.changes.len(), 2);
         assert_eq!(w.active().await.unwrap().unwrap().0, first.id());
         assert_eq!(w.staged().await.unwrap().unwrap().0, id);
+        // Verifying the same again stages nothing new and writes no history.
+        assert_eq!(
+            w.propose(second.clone(), REVIEW, 4).await.unwrap(),
+            Proposed::Unchanged
+        );
         // Approving something else is refused; approving the staged id activates it.
         assert!(matches!(
             w.approve(&first.id(), "op", 4).await,
@@ -360,10 +484,9 @@ mod tests {
         assert_eq!(w.staged().await.unwrap(), None);
         // Auto: at once.
         let third = v(&[("XA", &["k2"])]);
-        assert_eq!(
-            w.propose(third.clone(), Policy::Auto, 6).await.unwrap(),
-            Proposed::Activated { id: third.id() }
-        );
+        let p = w.propose(third.clone(), AUTO, 6).await.unwrap();
+        assert!(p.moved());
+        assert_eq!(w.active().await.unwrap().unwrap().0, third.id());
         let actions: Vec<String> = w
             .history()
             .await
@@ -385,32 +508,62 @@ mod tests {
     #[tokio::test]
     async fn removals_never_wait_for_review() {
         let w = Workflow::new(records(), 10);
-        w.propose(
-            v(&[("XA", &["k1", "k2"]), ("XB", &["k9"])]),
-            Policy::Auto,
-            1,
-        )
-        .await
-        .unwrap();
+        w.propose(v(&[("XA", &["k1", "k2"]), ("XB", &["k9"])]), AUTO, 1)
+            .await
+            .unwrap();
         // XB withdrawn, k1 revoked, k3 added: the removals apply now, the addition waits.
         let candidate = v(&[("XA", &["k2", "k3"])]);
-        let Proposed::Staged {
-            removals_applied: Some(reduced),
+        let p = w.propose(candidate.clone(), REVIEW, 2).await.unwrap();
+        assert!(p.moved());
+        let Proposed::Changed {
+            active: reduced,
+            activated,
             ..
-        } = w
-            .propose(candidate.clone(), Policy::Review, 2)
-            .await
-            .unwrap()
+        } = &p
         else {
-            panic!("staged with removals expected")
+            panic!("{p:?}")
         };
+        assert!(
+            activated.changes.iter().all(Change::removes_trust),
+            "{activated:?}"
+        );
         let (active_id, active) = w.active().await.unwrap().unwrap();
-        assert_eq!(active_id, reduced);
+        assert_eq!(&active_id, reduced);
         assert_eq!(active, v(&[("XA", &["k2"])]));
-        // Rejecting the addition leaves the reduced set active.
+        assert_eq!(staged_of(&p).unwrap().0, candidate.id());
+        // Rejecting the addition leaves the reduced set active, and the same candidate
+        // verified again is not staged again.
         w.reject(&candidate.id(), "bob", 3).await.unwrap();
-        assert_eq!(w.active().await.unwrap().unwrap().0, reduced);
+        assert_eq!(&w.active().await.unwrap().unwrap().0, reduced);
         assert!(w.reject(&candidate.id(), "bob", 4).await.is_err());
+        assert_eq!(
+            w.propose(candidate.clone(), REVIEW, 5).await.unwrap(),
+            Proposed::Unchanged
+        );
+        assert_eq!(w.staged().await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn each_source_has_its_own_policy() {
+        let w = Workflow::new(records(), 10);
+        let mut first = v(&[("XA", &["k1"]), ("XB", &["k9"])]);
+        first.countries.get_mut("XB").unwrap().source = "auto-list".into();
+        w.propose(first.clone(), AUTO, 1).await.unwrap();
+        // Both gain a key: XB's source activates at once, XA's (review) waits.
+        let mut second = v(&[("XA", &["k1", "k2"]), ("XB", &["k9", "k8"])]);
+        second.countries.get_mut("XB").unwrap().source = "auto-list".into();
+        let policy = |s: &str| {
+            if s == "auto-list" {
+                Policy::Auto
+            } else {
+                Policy::Review
+            }
+        };
+        let p = w.propose(second.clone(), &policy, 2).await.unwrap();
+        let (_, active) = w.active().await.unwrap().unwrap();
+        assert_eq!(active.countries["XB"], second.countries["XB"]);
+        assert_eq!(active.countries["XA"], first.countries["XA"]);
+        assert_eq!(staged_of(&p).unwrap().0, second.id());
     }
 
     #[tokio::test]
@@ -418,12 +571,10 @@ mod tests {
         let store = records();
         let (a, b) = (Workflow::new(store.clone(), 10), Workflow::new(store, 10));
         let first = v(&[("XA", &["k1"])]);
-        a.propose(first.clone(), Policy::Auto, 1).await.unwrap();
+        a.propose(first.clone(), AUTO, 1).await.unwrap();
         let second = v(&[("XA", &["k1", "k2"])]);
-        let Proposed::Staged { id, .. } = a.propose(second, Policy::Review, 2).await.unwrap()
-        else {
-            panic!("staged expected")
-        };
+        let p = a.propose(second.clone(), REVIEW, 2).await.unwrap();
+        let (id, _) = staged_of(&p).unwrap();
         // Two instances approve at once: exactly one succeeds.
         let (ra, rb) = tokio::join!(a.approve(&id, "alice", 3), b.approve(&id, "bob", 3));
         assert_eq!(
@@ -439,5 +590,16 @@ mod tests {
             a.rollback("0000", "carol", 5).await,
             Err(Error::UnknownVersion(_))
         ));
+        // The next refresh verifies the rolled-back-from version again: even under `auto` it
+        // does not return by itself.
+        assert_eq!(
+            a.propose(second.clone(), AUTO, 6).await.unwrap(),
+            Proposed::Unchanged
+        );
+        assert_eq!(a.active().await.unwrap().unwrap().0, first.id());
+        // A version that differs again proceeds as usual.
+        let third = v(&[("XA", &["k1", "k3"])]);
+        assert!(a.propose(third.clone(), AUTO, 7).await.unwrap().moved());
+        assert_eq!(a.known_ids().await.unwrap().first(), Some(&third.id()));
     }
 }

@@ -68,6 +68,7 @@ pub async fn run(countries: usize, rounds: usize) -> anyhow::Result<Report> {
             list: None,
             skew: None,
             omit_scoping: false,
+            activation: eidas_node::trust::workflow::Policy::Auto,
         });
     }
     let docs = Arc::new(docs);

@@ -264,6 +264,12 @@ pub(crate) async fn post_control(
                 Ok(f) => c.fault = f,
                 Err(_) => return control_error("unknown fault"),
             },
+            // Rotation: publish a fresh response signing key for this country and sign with it.
+            "roll_key" => {
+                if let Err(e) = state.roll_signing_key(v) {
+                    return control_error(&e.0);
+                }
+            }
             "deny" => match v.as_str() {
                 "true" | "1" | "on" => c.deny = true,
                 "false" | "0" | "off" | "" => c.deny = false,

@@ -237,6 +237,12 @@ pub struct GwConfig {
     pub rs256: bool,
     /// Further `[[clients]]` entries, appended verbatim.
     pub extra_clients: String,
+    /// Appended verbatim to `[trust]`.
+    pub trust_extra: String,
+    /// `trust.refresh_seconds`, when not the testbed's default.
+    pub refresh_seconds: Option<u64>,
+    /// Appended verbatim to every `[[trust.countries]]` entry.
+    pub country_extra: String,
 }
 
 impl GwConfig {
@@ -255,6 +261,9 @@ impl GwConfig {
             server_extra: String::new(),
             rs256: true,
             extra_clients: String::new(),
+            trust_extra: String::new(),
+            refresh_seconds: None,
+            country_extra: String::new(),
         }
     }
 
@@ -273,6 +282,7 @@ impl GwConfig {
             .iter()
             .map(|(code, md)| CountryEntry {
                 metadata: md.clone(),
+                extra: self.country_extra.clone(),
                 ..CountryEntry::simulated(code, "")
             })
             .collect();
@@ -290,6 +300,10 @@ impl GwConfig {
         .to_vec();
         b.clients.push(client);
         b.extra = self.extra_clients.clone();
+        b.trust_extra = self.trust_extra.clone();
+        if let Some(r) = self.refresh_seconds {
+            b.refresh_seconds = r;
+        }
         b
     }
 

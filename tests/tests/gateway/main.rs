@@ -18,3 +18,4 @@ mod ops;
 mod redis;
 mod rejection;
 mod relying_parties;
+mod trust_ops;

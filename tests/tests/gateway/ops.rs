@@ -9,7 +9,7 @@ use url::Url;
 use crate::harness::*;
 
 /// Runs `eidas-node args…` to completion (at most 30 s).
-fn run_node(args: &[&str], env: &[(&str, &str)]) -> Output {
+pub(crate) fn run_node(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(node_bin());
     cmd.args(args)
         .stdin(Stdio::null())
@@ -36,7 +36,7 @@ fn run_node(args: &[&str], env: &[(&str, &str)]) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn text(o: &Output) -> String {
+pub(crate) fn text(o: &Output) -> String {
     format!(
         "{}{}",
         String::from_utf8_lossy(&o.stdout),

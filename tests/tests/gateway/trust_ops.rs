@@ -1,0 +1,176 @@
+//! Issue 11, trust versions and their workflow with the real binary, two instances on one Redis
+//! and the simulator rotating a key: a change under `review` waits on every instance, the
+//! operator sees its diff, approves it (both instances switch), and rolls it back (both switch
+//! back, and the refresh does not bring it back by itself).
+
+use std::time::{Duration, Instant};
+
+use eidas_testbed::browser::Browser;
+use serde_json::{json, Value};
+
+use crate::harness::*;
+use crate::ops::{run_node, text};
+
+/// Whether a login through `gw` to `country` ends with a code at the e-service.
+async fn login_works(gw: &Gateway, country: &str) -> bool {
+    let browser = Browser::new().unwrap();
+    let (url, _, _) = authorize_url(gw.url(), "openid", &[]);
+    match drive(&browser, &url, country, |_| false).await {
+        End::Final(to) => query_param(&to, "code").is_some(),
+        End::Page(_) => false,
+    }
+}
+
+/// Polls `check` every 300 ms for at most `secs` seconds.
+async fn eventually<F, Fut>(secs: u64, what: &str, check: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while !check().await {
+        assert!(Instant::now() < deadline, "not within {secs} s: {what}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+#[tokio::test]
+async fn review_approve_and_rollback_reach_every_instance() {
+    let Some(redis) = std::env::var("TEST_REDIS_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        eprintln!("SKIPPED review_approve_and_rollback: TEST_REDIS_URL is not set");
+        return;
+    };
+    let dir = TempDir::new("trust-review");
+    let sim = Sim::start(dir.path());
+    // The token file's name is the operator the history names.
+    std::fs::write(
+        dir.path().join("alice.token"),
+        "alice-token-0123456789abcdef0123456789\n",
+    )
+    .unwrap();
+    let mut cfg = GwConfig::new(sim.url());
+    cfg.redis_url = Some(redis);
+    cfg.refresh_seconds = Some(10);
+    cfg.trust_extra = "sync_seconds = 1\nrefetch_cooldown_seconds = 1\n".into();
+    cfg.country_extra = "activation = \"review\"\n".into();
+    let mut cfg_a = cfg.clone();
+    cfg_a.extra_clients = format!(
+        "\n[admin]\nlisten = \"127.0.0.1:{}\"\ntoken_paths = [\"alice.token\"]\n",
+        free_port()
+    );
+    let a = Gateway::start(dir.path(), &cfg_a, "gw-a");
+    let b = Gateway::start(dir.path(), &cfg, "gw-b");
+    a.wait_ready().await;
+    b.wait_ready().await;
+    let config = a.config_path.to_str().unwrap().to_owned();
+    let trust = |args: &[&str]| {
+        let mut all = vec!["trust"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--config", &config]);
+        let out = run_node(&all, &[]);
+        (out.status.code(), text(&out))
+    };
+    let status = || {
+        let (code, out) = trust(&["status", "--json"]);
+        assert_eq!(code, Some(0), "{out}");
+        serde_json::from_str::<Value>(&out).unwrap()
+    };
+    let first = status()["active_version"].as_str().unwrap().to_owned();
+    assert!(status()["staged_version"].is_null());
+    assert!(login_works(&b, "XA").await, "XA before any change");
+
+    // XA publishes a new signing key and signs with it: the change waits for review.
+    sim.control(json!({ "roll_key": "XA" })).await;
+    eventually(40, "the new key is staged", || async {
+        !status()["staged_version"].is_null()
+    })
+    .await;
+    let st = status();
+    let staged = st["staged_version"].as_str().unwrap().to_owned();
+    assert_eq!(st["active_version"], first.as_str(), "{st}");
+    let xa = st["countries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "XA")
+        .unwrap()
+        .clone();
+    assert!(
+        xa["held_back"]
+            .as_str()
+            .unwrap()
+            .contains("signing_keys +1"),
+        "{xa}"
+    );
+    for gw in [&a, &b] {
+        assert!(
+            !login_works(gw, "XA").await,
+            "a response signed with the unreviewed key is refused on every instance"
+        );
+    }
+    assert!(login_works(&b, "XB").await, "XB is untouched");
+    let (code, diff) = trust(&["diff"]);
+    assert_eq!(code, Some(0), "{diff}");
+    assert!(diff.contains("+ XA: signing_keys "), "{diff}");
+    assert!(diff.contains(&staged[..12]), "{diff}");
+    let (_, diff_json) = trust(&["diff", "--json"]);
+    let d: Value = serde_json::from_str(&diff_json).unwrap();
+    assert_eq!(d["to"], staged.as_str());
+    assert_eq!(d["changes"].as_array().unwrap().len(), 1, "{d}");
+    assert_eq!(d["changes"][0]["source"], "config XA");
+
+    // Unknown, too short and wrong-state versions are refused with a reason.
+    let (code, out) = trust(&["approve", "0123456789ab"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("no trust version"), "{out}");
+    let (code, out) = trust(&["approve", "abc"]);
+    assert_eq!(code, Some(1), "{out}");
+    let (code, out) = trust(&["approve", &first[..12]]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("409"),
+        "the active version is not staged: {out}"
+    );
+
+    // Approve: both instances serve the new key within seconds.
+    let (code, out) = trust(&["approve", &staged[..12]]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("approved"), "{out}");
+    eventually(15, "B accepts the approved key", || login_works(&b, "XA")).await;
+    assert!(login_works(&a, "XA").await);
+    let st = status();
+    assert_eq!(st["active_version"], staged.as_str(), "{st}");
+    assert!(st["staged_version"].is_null(), "{st}");
+
+    let (code, history) = trust(&["history"]);
+    assert_eq!(code, Some(0), "{history}");
+    assert!(history.contains("approved"), "{history}");
+    assert!(history.contains("by alice"), "{history}");
+
+    // Roll back to the first version: the new key is refused again on both, and verifying
+    // the sources again does not re-activate what the operator rolled back from.
+    let (code, out) = trust(&["rollback", &first]);
+    assert_eq!(code, Some(0), "{out}");
+    eventually(15, "B refuses the key again", || async {
+        !login_works(&b, "XA").await
+    })
+    .await;
+    assert!(!login_works(&a, "XA").await);
+    assert_eq!(status()["active_version"], first.as_str());
+    let (_, history) = trust(&["history", "--json"]);
+    let h: Value = serde_json::from_str(&history).unwrap();
+    let actions: Vec<&str> = h["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        &actions[..3],
+        ["rolled_back", "rolled_back_from", "approved"],
+        "{h}"
+    );
+}
