@@ -169,6 +169,7 @@ fn the_swedish_list_expands_to_its_scoped_countries_only() {
     use eidas_node::trust::Location;
     let list = verify_service_list(&sample(), &trust(), &POLICY, WHEN, SKEW).unwrap();
     let source = ListSource {
+        kind: eidas_node::trust::settings::ListKind::ServiceList,
         name: "SE".into(),
         location: Location::File("mdservicelist.xml".into()),
         trust: trust(),
@@ -205,4 +206,106 @@ fn the_swedish_list_expands_to_its_scoped_countries_only() {
         );
     }
     assert!(notes.iter().all(|n| !n.contains("territory DK")));
+}
+
+/// The Swedish production aggregate (18 EU Proxy-Services), signed by a test operator as Sweden
+/// Connect signs it, read as an `aggregate` source scoped to a few territories: the scoped
+/// countries come from the aggregate and verify as metadata of their own; every other territory
+/// is refused with a note; a tampered aggregate yields nothing.
+#[tokio::test]
+async fn the_swedish_aggregate_is_a_scoped_multi_country_source() {
+    use eidas_node::clock::FixedClock;
+    use eidas_node::saml::dsig::{sign_enveloped, SIGNATURE_MARKER};
+    use eidas_node::saml::keys::SigningKey;
+    use eidas_node::trust::lists::ListSource;
+    use eidas_node::trust::settings::ListKind;
+    use eidas_node::trust::{Location, TrustStore};
+
+    let text = support::read("interop/eidas-connector-se/eu-metadata-idps.xml");
+    // The published file's own signature was removed upstream; sign it as an operator would.
+    let start = text.find("<md:EntitiesDescriptor").unwrap();
+    let body = &text[start..];
+    let open_end = body.find('>').unwrap() + 1;
+    let unsigned = format!(
+        "{}{SIGNATURE_MARKER}{}",
+        &body[..open_end],
+        &body[open_end..]
+    );
+    let operator = support::keypair("ec", "aggregate operator (TEST)");
+    let cert = operator.cert.clone();
+    let signed = sign_enveloped(&unsigned, &SigningKey::new(operator).unwrap()).unwrap();
+    let dir = std::env::temp_dir().join(format!("eidas-aggregate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("aggregate.xml");
+    std::fs::write(&path, &signed).unwrap();
+
+    let source = |path: &std::path::Path| ListSource {
+        kind: ListKind::Aggregate,
+        name: "SE-aggregate".into(),
+        location: Location::File(path.to_owned()),
+        trust: MetadataTrust::Pinned(vec![cert.clone()]),
+        policy: SignaturePolicy::EIDAS,
+        territories: ["AT", "EE", "LV", "DE"]
+            .map(String::from)
+            .into_iter()
+            .collect(),
+        test: false,
+        activation: eidas_node::trust::workflow::Policy::Auto,
+    };
+    let clock = std::sync::Arc::new(FixedClock(datetime!(2026-12-01 12:00 UTC)));
+    let trust = TrustStore::new(vec![], clock.clone())
+        .unwrap()
+        .with_lists(vec![source(&path)]);
+    trust.refresh().await;
+    let list = &trust.list_status()[0];
+    assert!(list.problem.is_none(), "{:?}", list.problem);
+    for out_of_scope in ["ES", "HR", "IT", "DK", "NL"] {
+        assert!(
+            list.notes
+                .iter()
+                .any(|n| n.starts_with(&format!("territory {out_of_scope} "))
+                    && n.contains("outside")),
+            "{out_of_scope}: {:?}",
+            list.notes
+        );
+    }
+    let codes: Vec<String> = trust
+        .status()
+        .iter()
+        .map(|c| c.source.code.clone())
+        .collect();
+    assert!(!codes.is_empty(), "{:?}", list.notes);
+    for c in trust.status() {
+        assert!(["AT", "EE", "LV", "DE"].contains(&c.source.code.as_str()));
+        let ps = trust.service(&c.source.code);
+        assert!(ps.is_some(), "{}: {:?}", c.source.code, c.problem);
+        assert_eq!(
+            ps.unwrap().entity_id,
+            c.source.expected_entity_id.clone().unwrap()
+        );
+    }
+    assert!(
+        codes.contains(&"EE".to_owned()),
+        "{codes:?} {:?}",
+        list.notes
+    );
+    assert_eq!(
+        trust.service("EE").unwrap().entity_id,
+        "https://eidas.ria.ee/EidasNode/ServiceMetadata"
+    );
+
+    // One changed byte in the signed aggregate: nothing from it is trusted.
+    let tampered = dir.join("tampered.xml");
+    std::fs::write(
+        &tampered,
+        signed.replacen("https://eidas.ria.ee/", "https://eidas.ria.ex/", 1),
+    )
+    .unwrap();
+    let trust = TrustStore::new(vec![], clock)
+        .unwrap()
+        .with_lists(vec![source(&tampered)]);
+    trust.refresh().await;
+    assert!(trust.status().is_empty());
+    assert!(trust.list_status()[0].problem.is_some());
+    std::fs::remove_dir_all(&dir).unwrap();
 }

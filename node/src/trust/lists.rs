@@ -18,11 +18,12 @@ use super::settings::ListSettings;
 use super::{load_trust, parse_location, Error, Location, Source};
 use crate::saml::crypto::SignaturePolicy;
 use crate::saml::mdsl::ServiceList;
-use crate::saml::metadata::MetadataTrust;
+use crate::saml::metadata::{MetadataTrust, ProxyService};
 
 /// One configured service list.
 #[derive(Debug, Clone)]
 pub struct ListSource {
+    pub kind: super::settings::ListKind,
     pub name: String,
     pub location: Location,
     pub trust: MetadataTrust,
@@ -54,6 +55,7 @@ impl ListSource {
                     ));
                 }
                 Ok(ListSource {
+                    kind: l.kind,
                     name: l.name.clone(),
                     location: parse_location(&l.location, resolve).map_err(&bad)?,
                     trust: load_trust(&l.signer_cert_paths, &l.anchor_cert_paths, resolve)
@@ -134,6 +136,66 @@ impl ListSource {
                     "{t}: no usable Proxy-Service entry (suspended, withdrawn or unreadable)"
                 )),
             }
+        }
+        (sources, notes)
+    }
+}
+
+impl ListSource {
+    /// The countries of a verified aggregate: one source per in-scope NodeCountry whose entity
+    /// is usable, each verified again from the same document with the list's own trust and
+    /// pinned to its entityID; a note for every entity refused.
+    pub fn expand_aggregate(
+        &self,
+        entities: &[ProxyService],
+    ) -> (BTreeMap<String, Source>, Vec<String>) {
+        let mut sources = BTreeMap::new();
+        let mut notes = Vec::new();
+        for e in entities {
+            let Some(t) = e.country.as_deref() else {
+                notes.push(format!("{}: no eidas:NodeCountry; skipped", e.entity_id));
+                continue;
+            };
+            if !self.territories.contains(t) {
+                notes.push(format!(
+                    "territory {t} ({}) is outside this list's scope; refused",
+                    e.entity_id
+                ));
+                continue;
+            }
+            let reasons = e.unusable_reasons();
+            if !reasons.is_empty() {
+                notes.push(format!(
+                    "{t}: {} not usable: {}",
+                    e.entity_id,
+                    reasons.join("; ")
+                ));
+                continue;
+            }
+            if sources.contains_key(t) {
+                notes.push(format!(
+                    "{t}: more than one usable Proxy-Service; {} ignored",
+                    e.entity_id
+                ));
+                continue;
+            }
+            sources.insert(
+                t.to_owned(),
+                Source {
+                    code: t.to_owned(),
+                    names: BTreeMap::new(),
+                    location: self.location.clone(),
+                    trust: self.trust.clone(),
+                    policy: self.policy,
+                    test: self.test,
+                    min_loa: None,
+                    expected_entity_id: Some(e.entity_id.clone()),
+                    list: Some(self.name.clone()),
+                    skew: None,
+                    omit_scoping: false,
+                    activation: self.activation,
+                },
+            );
         }
         (sources, notes)
     }

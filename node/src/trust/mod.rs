@@ -520,6 +520,20 @@ impl TrustStore {
         let result = async {
             let text = self.fetch(&src.location).await?;
             let (trust, policy) = (src.trust.clone(), src.policy);
+            if src.kind == settings::ListKind::Aggregate {
+                // A signed aggregate: the document signature (its own, over the whole
+                // EntitiesDescriptor) and validUntil, as for any metadata (§4).
+                let entities = tokio::task::spawn_blocking(move || {
+                    verify_metadata(&text, &trust, &policy, now)
+                })
+                .await
+                .map_err(|_| {
+                    crate::saml::Error::Internal("aggregate verification task failed".into())
+                })??;
+                let next_update = entities.iter().filter_map(|e| e.valid_until).min();
+                let (sources, notes) = src.expand_aggregate(&entities);
+                return Ok((sources, notes, None, next_update));
+            }
             let list = tokio::task::spawn_blocking(move || {
                 crate::saml::mdsl::verify_service_list(&text, &trust, &policy, now, LIST_SKEW)
             })
@@ -535,12 +549,12 @@ impl TrustStore {
                     ),
                 });
             }
-            Ok(list)
+            let (sources, notes) = src.expand(&list);
+            Ok((sources, notes, Some(list.issue_date), list.next_update))
         }
         .await;
         match result {
-            Ok(list) => {
-                let (sources, notes) = src.expand(&list);
+            Ok((sources, notes, issue_date, next_update)) => {
                 for n in &notes {
                     tracing::warn!(list = %src.name, "{n}");
                 }
@@ -548,15 +562,15 @@ impl TrustStore {
                 // and a key-rollover or `check` refresh) can never apply an older list last.
                 let mut l = self.lists.lock().unwrap_or_else(|p| p.into_inner());
                 let state = l.get_mut(i)?;
-                if state.issue_date.is_some_and(|a| list.issue_date < a) {
+                if issue_date.is_some_and(|i| state.issue_date.is_some_and(|a| i < a)) {
                     return None;
                 }
                 self.apply_list(&src.name, sources);
-                if state.issue_date != Some(list.issue_date) {
-                    tracing::info!(list = %src.name, issue_date = %list.issue_date, "service list verified and applied");
+                if state.problem.is_some() || state.issue_date != issue_date {
+                    tracing::info!(list = %src.name, kind = ?src.kind, issue_date = ?issue_date, "service list verified and applied");
                 }
-                state.issue_date = Some(list.issue_date);
-                state.next_update = list.next_update;
+                state.issue_date = issue_date;
+                state.next_update = next_update;
                 state.notes = notes;
                 state.problem = None;
                 state.failures = 0;
@@ -1120,6 +1134,7 @@ impl TrustStore {
             .map(|l| {
                 serde_json::json!({
                     "name": l.source.name,
+                    "kind": l.source.kind,
                     "location": l.source.location.to_string(),
                     "territories": l.source.territories,
                     "issue_date": ts(l.issue_date),

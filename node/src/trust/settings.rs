@@ -44,9 +44,25 @@ pub struct TrustSettings {
     pub keep_versions: usize,
 }
 
+/// What a `[[trust.lists]]` source publishes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListKind {
+    /// An eIDAS Metadata Service List (`ser:MetadataServiceList`): per territory, where the
+    /// Proxy-Service metadata is and which certificate signs it.
+    #[default]
+    ServiceList,
+    /// A signed SAML aggregate (`md:EntitiesDescriptor`) holding the Proxy-Services' metadata
+    /// itself, as Sweden distributes the EU nodes' metadata; verified with the list's signer.
+    Aggregate,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListSettings {
+    /// `service_list` (default) or `aggregate`.
+    #[serde(default)]
+    pub kind: ListKind,
     /// A label for logs and `check` (e.g. the publishing state).
     pub name: String,
     /// The list: an `https://` URL (`http://` only for loopback hosts) or a file path.
