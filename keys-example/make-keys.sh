@@ -25,10 +25,14 @@ openssl rand -hex 32 > gateway/pairwise.key
 # The demo e-service's client secret and the SHA-256 the gateway's config holds.
 openssl rand -hex 32 | tr -d '\n' > gateway/demo-client.secret
 sha256sum gateway/demo-client.secret | cut -d' ' -f1 > gateway/demo-client.secret.sha256
+# The demo operator's admin API token (`eidas-node trust … --config deploy/demo/gateway.toml`).
+openssl rand -hex 24 > gateway/demo-admin.token
 
 # The simulated foreign Proxy-Services: XA signs with EC P-256, XB with RSA-3072.
 ec sim/xa-signing && cert sim/xa-signing "Testland A (TEST) metadata and response signing"
 rsa sim/xb-signing && cert sim/xb-signing "Testland B (TEST) metadata and response signing"
+# The test scheme operator that signs the simulator's Metadata Service List (/mdsl).
+ec sim/list-operator && cert sim/list-operator "Testland scheme operator (TEST) service list signing"
 
 chmod 0644 gateway/* sim/*
 echo "example keys written to $(pwd)"

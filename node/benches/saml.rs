@@ -144,6 +144,7 @@ fn main() {
             country: Some("CZ".into()),
             sso_post_url: Some("https://p.example/sso".into()),
             signing_keys: vec![idp_key.pair.cert.public_key().unwrap()],
+            signing_certs: vec![],
             encryption_certs: vec![],
             supported_attributes: reg::mandatory(PersonType::NaturalPerson)
                 .iter()

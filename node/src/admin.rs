@@ -2,7 +2,7 @@
 //!
 //! Owns: bearer-token authentication (tokens read from files at start-up, compared by SHA-256 in
 //! constant time; the operator is named by the token file's name) and the admin router:
-//! `GET /admin/healthz`, `GET /admin/trust/status|diff|history` and
+//! `GET /admin/healthz`, `GET /admin/trust/status|diff|history`, `POST /admin/trust/refresh` and
 //! `POST /admin/trust/versions/{id}/approve|reject|rollback`. Metrics and key rollover land here
 //! as they come. Must not: know a protocol or the trust types (they are injected as
 //! [`Operations`]), or be reachable without a token.
@@ -43,6 +43,8 @@ pub trait Operations: Send + Sync {
     async fn diff(&self, version: Option<String>) -> Result<serde_json::Value, Refusal>;
     /// `GET /admin/trust/history`.
     async fn history(&self) -> Result<serde_json::Value, Refusal>;
+    /// `POST /admin/trust/refresh`: fetch and verify every source now; the status after it.
+    async fn refresh(&self) -> serde_json::Value;
     /// `POST /admin/trust/versions/{version}/{decision}` by the operator `by`.
     async fn decide(
         &self,
@@ -232,6 +234,12 @@ pub fn router(tokens: AdminTokens, ops: Ops) -> Router {
                  axum::extract::Query(q): axum::extract::Query<DiffQuery>| async move {
                     answer(ops.diff(q.version).await)
                 },
+            ),
+        )
+        .route(
+            "/admin/trust/refresh",
+            axum::routing::post(
+                |State(ops): State<Ops>| async move { axum::Json(ops.refresh().await) },
             ),
         )
         .route(

@@ -35,6 +35,7 @@ fn main() -> ExitCode {
                 let (opts, ask) = match &command {
                     TrustCommand::Status(o) => (o, Ask::Status),
                     TrustCommand::History(o) => (o, Ask::History),
+                    TrustCommand::Refresh(o) => (o, Ask::Refresh),
                     TrustCommand::Diff(o) => (&o.common, Ask::Diff(o.version.as_deref())),
                     TrustCommand::Approve(o) => (&o.common, Ask::Approve(&o.version)),
                     TrustCommand::Reject(o) => (&o.common, Ask::Reject(&o.version)),

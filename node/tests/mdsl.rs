@@ -177,6 +177,7 @@ fn the_swedish_list_expands_to_its_scoped_countries_only() {
         territories: ["DK", "AT", "NO"].map(String::from).into_iter().collect(),
         test: false,
         activation: eidas_node::trust::workflow::Policy::Auto,
+        names: Default::default(),
     };
     let (sources, notes) = source.expand(&list);
     assert_eq!(
@@ -251,6 +252,7 @@ async fn the_swedish_aggregate_is_a_scoped_multi_country_source() {
             .collect(),
         test: false,
         activation: eidas_node::trust::workflow::Policy::Auto,
+        names: Default::default(),
     };
     let clock = std::sync::Arc::new(FixedClock(datetime!(2026-12-01 12:00 UTC)));
     let trust = TrustStore::new(vec![], clock.clone())

@@ -627,6 +627,12 @@ impl crate::admin::Operations for TrustOperations {
         self.0.history_json().await.map_err(refusal)
     }
 
+    async fn refresh(&self) -> serde_json::Value {
+        let problems = self.0.refresh().await.len();
+        tracing::info!(problems, "trust refresh requested by an operator");
+        self.0.status_json()
+    }
+
     async fn decide(
         &self,
         decision: crate::admin::Decision,
@@ -848,7 +854,16 @@ mod tests {
         );
         assert_eq!(state.web.saml.sp().decryption.len(), 2);
         assert!(state.web.provider.clients.get("demo-eservice").is_some());
-        assert_eq!(state.web.trust.status().len(), 2);
+        // The demo trusts through the simulator's service list, scoped to its two countries,
+        // under review; the countries join at the first refresh.
+        let lists = state.web.trust.list_status();
+        assert_eq!(lists.len(), 1);
+        assert_eq!(lists[0].source.territories.len(), 2);
+        assert_eq!(
+            lists[0].source.activation,
+            crate::trust::workflow::Policy::Review
+        );
+        assert!(!state.admin.is_empty(), "the demo shows the admin API");
         assert!(!state.web.login.secure_cookies);
     }
 

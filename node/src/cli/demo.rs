@@ -110,6 +110,14 @@ pub async fn run(o: &DemoOptions) -> anyhow::Result<()> {
     println!("  Open the demo e-service:   {rp_url}/");
     println!("  Gateway (OIDC issuer):     {public}/.well-known/openid-configuration");
     println!("  Simulated countries:       http://{SIM_ADDR}/ (Testland A and B: TEST ONLY)");
+    let cfg = gateway_config.display();
+    println!("  Trust (via the simulator's service list, changes held for review):");
+    println!("    eidas-node trust status --config {cfg}");
+    println!(
+        "    curl -d announce_key=XA http://{SIM_ADDR}/control   # Testland A announces a new key"
+    );
+    println!("    eidas-node trust refresh --config {cfg} && eidas-node trust diff --config {cfg}");
+    println!("    eidas-node trust approve <version> --config {cfg}");
     println!("  Stop with Ctrl-C.");
     println!();
     // The helpers die with this process (kill_on_drop) when `serve` returns.

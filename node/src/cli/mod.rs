@@ -68,6 +68,8 @@ pub enum Command {
 pub enum TrustCommand {
     /// Countries and service lists the running node trusts, with problems and schedules.
     Status(trust::StatusOptions),
+    /// Fetch and verify every source now (instead of at the next scheduled refresh).
+    Refresh(trust::StatusOptions),
     /// What the staged version (or VERSION) changes against the active one.
     Diff(trust::DiffOptions),
     /// Make the staged VERSION active on every instance.

@@ -1,4 +1,4 @@
-//! `eidas-node trust status | diff [VERSION] | approve VERSION | reject VERSION |
+//! `eidas-node trust status | refresh | diff [VERSION] | approve VERSION | reject VERSION |
 //! rollback VERSION | history`: a running node's trust, read and changed through its admin API
 //! with a token from `admin.token_paths` (the token file's name is the operator named in the
 //! history and the audit events). Human-readable by default, `--json` for scripts.
@@ -46,6 +46,8 @@ pub struct DiffOptions {
 #[derive(Debug, Clone, Copy)]
 pub enum Ask<'a> {
     Status,
+    /// Fetch and verify every source now, then the status.
+    Refresh,
     Diff(Option<&'a str>),
     History,
     Approve(&'a str),
@@ -73,7 +75,7 @@ pub async fn run(opts: &StatusOptions, ask: Ask<'_>) -> anyhow::Result<()> {
         print!(
             "{}",
             match ask {
-                Ask::Status => render(&v),
+                Ask::Status | Ask::Refresh => render(&v),
                 Ask::Diff(_) => render_diff(&v),
                 Ask::History => render_history(&v),
                 Ask::Approve(_) | Ask::Reject(_) | Ask::Rollback(_) => render_decision(&v, ask),
@@ -101,6 +103,7 @@ pub async fn call(base: &str, token: &str, ask: Ask<'_>) -> anyhow::Result<Value
     let (post, path) = match ask {
         Ask::Status => (false, "/admin/trust/status".to_owned()),
         Ask::History => (false, "/admin/trust/history".to_owned()),
+        Ask::Refresh => (true, "/admin/trust/refresh".to_owned()),
         Ask::Diff(None) => (false, "/admin/trust/diff".to_owned()),
         Ask::Diff(Some(v)) => (false, format!("/admin/trust/diff?version={}", encode(v))),
         Ask::Approve(v) => (true, format!("/admin/trust/versions/{}/approve", encode(v))),

@@ -52,6 +52,9 @@ pub struct ProxyService {
     pub country: Option<String>,
     pub sso_post_url: Option<String>,
     pub signing_keys: Vec<PKey<Public>>,
+    /// The certificates `signing_keys` came from (subject and expiry for operators; never used
+    /// to verify anything but through `signing_keys`).
+    pub signing_certs: Vec<X509>,
     pub encryption_certs: Vec<X509>,
     pub supported_attributes: Vec<String>,
     pub loas: Vec<Loa>,
@@ -240,6 +243,7 @@ fn parse_entities(root: Node, now: OffsetDateTime) -> Result<Vec<ProxyService>> 
         if check_valid_until(e, now, false).is_err() {
             ps.notes.push("entity validUntil has passed".into());
             ps.signing_keys.clear();
+            ps.signing_certs.clear();
         }
         out.push(ps);
     }
@@ -253,6 +257,7 @@ fn parse_entity(e: Node) -> ProxyService {
         country: None,
         sso_post_url: None,
         signing_keys: Vec::new(),
+        signing_certs: Vec::new(),
         encryption_certs: Vec::new(),
         supported_attributes: Vec::new(),
         loas: Vec::new(),
@@ -388,7 +393,10 @@ fn read_key_descriptor(kd: Node, ps: &mut ProxyService) {
         if use_ != Some("encryption") {
             match c.public_key() {
                 // §3: RSA ≥ 2048 bits (3072 recommended), EC ≥ 256 bits (P-256 and up).
-                Ok(k) if signing_key_strong_enough(&k) => ps.signing_keys.push(k),
+                Ok(k) if signing_key_strong_enough(&k) => {
+                    ps.signing_keys.push(k);
+                    ps.signing_certs.push(c.clone());
+                }
                 Ok(k) => ps
                     .notes
                     .push(format!("signing key of {} bits ignored", k.bits())),

@@ -33,6 +33,8 @@ pub struct ListSource {
     pub test: bool,
     /// How changes from this list go live.
     pub activation: super::workflow::Policy,
+    /// Display names per territory, by language.
+    pub names: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl ListSource {
@@ -68,6 +70,7 @@ impl ListSource {
                     territories: l.territories.iter().map(|t| t.to_string()).collect(),
                     test: l.test,
                     activation: l.activation,
+                    names: l.names.clone(),
                 })
             })();
             match built {
@@ -108,7 +111,7 @@ impl ListSource {
                     Ok(Location::Url(u)) => {
                         chosen = Some(Source {
                             code: t.to_owned(),
-                            names: BTreeMap::new(),
+                            names: self.names.get(t).cloned().unwrap_or_default(),
                             location: Location::Url(u),
                             trust: MetadataTrust::Pinned(entry.location.certificates.clone()),
                             policy: self.policy,
@@ -183,7 +186,7 @@ impl ListSource {
                 t.to_owned(),
                 Source {
                     code: t.to_owned(),
-                    names: BTreeMap::new(),
+                    names: self.names.get(t).cloned().unwrap_or_default(),
                     location: self.location.clone(),
                     trust: self.trust.clone(),
                     policy: self.policy,

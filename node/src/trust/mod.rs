@@ -270,7 +270,7 @@ pub struct CountryState {
 
 impl CountryState {
     /// What expires soon, one line each, for `check` and the log (issue 11 item 6):
-    /// encryption certificates within `within`, and the metadata copy we hold when its
+    /// encryption and signing certificates within `within`, and the metadata copy we hold when its
     /// validUntil comes before `metadata_within` (two refreshes: many nodes re-sign daily, so
     /// only a copy that will lapse before refreshes can replace it is news).
     pub fn expiring(
@@ -291,14 +291,19 @@ impl CountryState {
             ));
         }
         let limit = openssl::asn1::Asn1Time::from_unix(horizon.unix_timestamp()).ok();
-        for c in &ps.encryption_certs {
+        let certs = ps
+            .encryption_certs
+            .iter()
+            .map(|c| ("an encryption", c))
+            .chain(ps.signing_certs.iter().map(|c| ("a signing", c)));
+        for (kind, c) in certs {
             let soon = limit
                 .as_ref()
                 .and_then(|l| c.not_after().compare(l).ok())
                 .is_some_and(|o| o != std::cmp::Ordering::Greater);
             if soon {
                 out.push(format!(
-                    "country {}: an encryption certificate expires {} (within {} days)",
+                    "country {}: {kind} certificate expires {} (within {} days)",
                     self.source.code,
                     c.not_after(),
                     within.whole_days()
@@ -578,6 +583,13 @@ impl TrustStore {
                 None
             }
             Err(e) => {
+                let e = match e {
+                    Error::Verify(inner) => Error::List {
+                        name: src.name.clone(),
+                        problem: format!("verification failed: {inner}"),
+                    },
+                    other => other,
+                };
                 let lapsed = {
                     let mut l = self.lists.lock().unwrap_or_else(|p| p.into_inner());
                     let state = l.get_mut(i)?;

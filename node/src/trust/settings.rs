@@ -85,6 +85,10 @@ pub struct ListSettings {
     /// them (`eidas-node trust approve`). Removals never wait.
     #[serde(default)]
     pub activation: Policy,
+    /// Display names of the list's countries by language: `{ XA = { en = "Testland A" } }`;
+    /// the code is shown when absent.
+    #[serde(default)]
+    pub names: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
 }
 
 fn default_refresh() -> u64 {

@@ -32,6 +32,19 @@ fn spki_fingerprint<T: openssl::pkey::HasPublic>(k: &openssl::pkey::PKeyRef<T>) 
         .unwrap_or_default()
 }
 
+/// A certificate's subject as `CN=…, O=…`.
+fn subject(c: &openssl::x509::X509) -> String {
+    c.subject_name()
+        .entries()
+        .map(|e| {
+            let key = e.object().nid().short_name().unwrap_or("?");
+            let value = e.data().to_string().unwrap_or_default();
+            format!("{key}={value}")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// One country's Proxy-Service as trusted: everything a change review is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CountryTrust {
@@ -61,10 +74,17 @@ impl CountryTrust {
             signing_keys: ps
                 .signing_keys
                 .iter()
-                .map(|k| KeyInfo {
-                    fingerprint: spki_fingerprint(k),
-                    subject: None,
-                    not_after: None,
+                .map(|k| {
+                    let fingerprint = spki_fingerprint(k);
+                    let cert = ps.signing_certs.iter().find(|c| {
+                        c.public_key()
+                            .is_ok_and(|ck| spki_fingerprint(&ck) == fingerprint)
+                    });
+                    KeyInfo {
+                        fingerprint,
+                        subject: cert.map(|c| subject(c)),
+                        not_after: cert.map(|c| c.not_after().to_string()),
+                    }
                 })
                 .collect(),
             encryption_certificates: ps
@@ -75,7 +95,7 @@ impl CountryTrust {
                         .public_key()
                         .map(|k| spki_fingerprint(&k))
                         .unwrap_or_default(),
-                    subject: Some(format!("{:?}", c.subject_name())),
+                    subject: Some(subject(c)),
                     not_after: Some(c.not_after().to_string()),
                 })
                 .collect(),
@@ -111,6 +131,10 @@ impl CountryTrust {
         let has = |set: &BTreeSet<KeyInfo>, f: &str| set.iter().any(|k| k.fingerprint == f);
         out.signing_keys
             .retain(|k| has(&self.signing_keys, &spki_fingerprint(k)));
+        out.signing_certs.retain(|c| {
+            c.public_key()
+                .is_ok_and(|k| has(&self.signing_keys, &spki_fingerprint(&k)))
+        });
         out.encryption_certs.retain(|c| {
             c.public_key()
                 .is_ok_and(|k| has(&self.encryption_certificates, &spki_fingerprint(&k)))

@@ -60,6 +60,7 @@ pub fn proxy_service() -> eidas_node::saml::metadata::ProxyService {
         country: Some("CZ".into()),
         sso_post_url: Some("https://proxy.cz.example/sso".into()),
         signing_keys: vec![],
+        signing_certs: vec![],
         encryption_certs: vec![],
         supported_attributes: eidas_node::saml::attributes::mandatory(PersonType::NaturalPerson)
             .iter()

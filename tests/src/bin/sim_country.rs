@@ -48,6 +48,12 @@ async fn main() -> anyhow::Result<()> {
             for path in c.trusted_connector_certs.iter_mut() {
                 *path = dir.join(&*path);
             }
+            for path in [&mut c.list_operator_key, &mut c.list_operator_cert]
+                .into_iter()
+                .flatten()
+            {
+                *path = dir.join(&*path);
+            }
             for country in c.countries.iter_mut() {
                 country.signing_key = dir.join(&country.signing_key);
                 country.signing_cert = dir.join(&country.signing_cert);
@@ -60,6 +66,8 @@ async fn main() -> anyhow::Result<()> {
             allowed_connector_metadata_urls: None,
             auto: false,
             countries: vec![],
+            list_operator_key: None,
+            list_operator_cert: None,
         },
     };
     cfg.public_url = args.public_url.clone().unwrap_or(if args.config.is_some() {

@@ -33,6 +33,12 @@ pub struct SimConfig {
     #[serde(default)]
     pub auto: bool,
     pub countries: Vec<CountryConfig>,
+    /// A test scheme operator's key and certificate (PEM): with them the simulator publishes a
+    /// signed Metadata Service List of its countries at `/mdsl`.
+    #[serde(default)]
+    pub list_operator_key: Option<PathBuf>,
+    #[serde(default)]
+    pub list_operator_cert: Option<PathBuf>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

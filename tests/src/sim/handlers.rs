@@ -54,7 +54,7 @@ pub(crate) async fn metadata(State(state): State<SimState>, Path(cc): Path<Strin
     };
     let entity_id = state.metadata_url(&country.code);
     let sso = state.sso_url(&country.code);
-    let rolled: Vec<_> = state.rolled_cert(&country.code).into_iter().collect();
+    let rolled = state.rolled_cert(&country.code);
     let flag = state
         .inner
         .requester_id_flag
@@ -78,6 +78,29 @@ pub(crate) async fn metadata(State(state): State<SimState>, Path(cc): Path<Strin
         Err(e) => {
             tracing::error!(country = %country.code, code = e.code(), "metadata signing failed");
             error_page(StatusCode::INTERNAL_SERVER_ERROR, "Metadata unavailable.")
+        }
+    }
+}
+
+/// `GET /mdsl`: the signed Metadata Service List of every simulated country (404 without a
+/// list operator key).
+pub(crate) async fn service_list(State(state): State<SimState>) -> Response {
+    match state.service_list() {
+        None => not_found(),
+        Some(Ok(x)) => {
+            let mut r = x.into_response();
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/xml"),
+            );
+            r
+        }
+        Some(Err(e)) => {
+            tracing::error!(code = e.code(), "service list signing failed");
+            error_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Service list unavailable.",
+            )
         }
     }
 }
@@ -267,6 +290,49 @@ pub(crate) async fn post_control(
             // Rotation: publish a fresh response signing key for this country and sign with it.
             "roll_key" => {
                 if let Err(e) = state.roll_signing_key(v) {
+                    return control_error(&e.0);
+                }
+            }
+            "announce_key" => {
+                if let Err(e) = state.announce_signing_key(v) {
+                    return control_error(&e.0);
+                }
+            }
+            // The service list at /mdsl: a rotation step (see `ListMode`).
+            "list" => {
+                let Some(mode) = super::service_list::ListMode::parse(v) else {
+                    return control_error("list must be normal, expired, tampered, sha1 or replay");
+                };
+                if let Err(e) = state.edit_list(|p| {
+                    p.mode = mode;
+                    false
+                }) {
+                    return control_error(&e.0);
+                }
+            }
+            "withdraw" | "restore" => {
+                let code = v.to_ascii_uppercase();
+                if state.country(&code).is_none() {
+                    return control_error("no such country");
+                }
+                let withdraw = k == "withdraw";
+                if let Err(e) = state.edit_list(|p| {
+                    if withdraw {
+                        p.withdrawn.insert(code)
+                    } else {
+                        p.withdrawn.remove(&code)
+                    }
+                }) {
+                    return control_error(&e.0);
+                }
+            }
+            "list_extra_territory" => {
+                let t = (v != "none" && !v.is_empty()).then(|| v.to_ascii_uppercase());
+                if let Err(e) = state.edit_list(|p| {
+                    let changed = p.extra_territory != t;
+                    p.extra_territory = t;
+                    changed
+                }) {
                     return control_error(&e.0);
                 }
             }

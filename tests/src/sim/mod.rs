@@ -91,6 +91,10 @@ pub(crate) struct Inner {
     pub requester_id_flag: std::sync::atomic::AtomicBool,
     /// Per country: the `RequesterID` of the last AuthnRequest (`None` inside: none sent).
     pub last_requester_id: Mutex<HashMap<String, Option<String>>>,
+    /// Per country: a next response signing key published ahead in metadata, not used yet.
+    pub announced: Mutex<HashMap<String, SigningKey>>,
+    /// The signed Metadata Service List at `/mdsl`, when a list operator key is configured.
+    pub list: Option<Mutex<service_list::Publisher>>,
 }
 
 /// Error building the simulator state.
@@ -148,8 +152,77 @@ impl SimState {
                 rolled: Mutex::new(HashMap::new()),
                 requester_id_flag: std::sync::atomic::AtomicBool::new(false),
                 last_requester_id: Mutex::new(HashMap::new()),
+                announced: Mutex::new(HashMap::new()),
+                list: None,
             }),
         })
+    }
+
+    /// Publishes a signed Metadata Service List of every country at `/mdsl`, signed by
+    /// `operator` (the test scheme operator). Call before sharing the state.
+    pub fn with_list_operator(mut self, operator: SigningKey) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.list = Some(Mutex::new(service_list::Publisher::new(operator)));
+        }
+        self
+    }
+
+    /// `{public_url}/mdsl`.
+    pub fn list_url(&self) -> String {
+        format!("{}/mdsl", self.inner.public_url)
+    }
+
+    /// Publishes a next signing key for `code` in its metadata, without using it yet (a key
+    /// announced ahead of a rollover); [`SimState::roll_signing_key`] then switches to it.
+    pub fn announce_signing_key(&self, code: &str) -> Result<(), SimError> {
+        let country = self
+            .country(code)
+            .ok_or_else(|| SimError(format!("no country {code}")))?;
+        let rsa = !country.signing.algorithm.uri().contains("ecdsa");
+        let key = respond::rogue_key(rsa).map_err(|e| SimError(format!("key: {e}")))?;
+        self.inner
+            .announced
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(country.code.clone(), key);
+        Ok(())
+    }
+
+    /// Changes the published list: `f` edits the publisher; a change of content gets a newer
+    /// IssueDate unless `f` says otherwise (returns `false`).
+    pub fn edit_list(
+        &self,
+        f: impl FnOnce(&mut service_list::Publisher) -> bool,
+    ) -> Result<(), SimError> {
+        let list = self
+            .inner
+            .list
+            .as_ref()
+            .ok_or_else(|| SimError("no list operator key configured".into()))?;
+        let mut p = list.lock().unwrap_or_else(|e| e.into_inner());
+        if f(&mut p) {
+            p.touch();
+        }
+        Ok(())
+    }
+
+    /// The list document `/mdsl` serves now, if a list operator is configured.
+    pub fn service_list(&self) -> Option<eidas_node::saml::Result<String>> {
+        let list = self.inner.list.as_ref()?;
+        let entries = self
+            .inner
+            .countries
+            .iter()
+            .map(|c| service_list::ListEntry {
+                territory: c.code.clone(),
+                location: self.metadata_url(&c.code),
+                entity_id: self.metadata_url(&c.code),
+                cert: c.signing.pair.cert.clone(),
+                suspended: false,
+            })
+            .collect();
+        let mut p = list.lock().unwrap_or_else(|e| e.into_inner());
+        Some(p.render(entries))
     }
 
     /// Loads keys and certificates named by the config.
@@ -166,13 +239,28 @@ impl SimState {
                 .map_err(|e| SimError(format!("{}: {e}", p.display())))?;
             trusted.extend(certs);
         }
-        Self::new(
+        let state = Self::new(
             &cfg.public_url,
             countries,
             trusted,
             cfg.allowed_connector_metadata_urls.clone(),
             cfg.auto,
-        )
+        )?;
+        Ok(match (&cfg.list_operator_key, &cfg.list_operator_cert) {
+            (Some(k), Some(c)) => {
+                let pair = eidas_node::saml::keys::KeyPair::from_files(k, c)
+                    .map_err(|e| SimError(format!("list operator key: {e}")))?;
+                state.with_list_operator(
+                    SigningKey::new(pair).map_err(|e| SimError(format!("list operator: {e}")))?,
+                )
+            }
+            (None, None) => state,
+            _ => {
+                return Err(SimError(
+                    "list_operator_key and list_operator_cert go together".into(),
+                ))
+            }
+        })
     }
 
     /// The current automatic-mode answer.
@@ -204,8 +292,19 @@ impl SimState {
         let country = self
             .country(code)
             .ok_or_else(|| SimError(format!("no country {code}")))?;
-        let rsa = !country.signing.algorithm.uri().contains("ecdsa");
-        let key = respond::rogue_key(rsa).map_err(|e| SimError(format!("key: {e}")))?;
+        let announced = self
+            .inner
+            .announced
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&country.code);
+        let key = match announced {
+            Some(k) => k,
+            None => {
+                let rsa = !country.signing.algorithm.uri().contains("ecdsa");
+                respond::rogue_key(rsa).map_err(|e| SimError(format!("key: {e}")))?
+            }
+        };
         self.inner
             .rolled
             .lock()
@@ -232,14 +331,18 @@ impl SimState {
             .cloned()
     }
 
-    /// The certificate of `code`'s rolled-over response signing key, if any.
-    pub(crate) fn rolled_cert(&self, code: &str) -> Option<X509> {
-        self.inner
-            .rolled
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(code)
-            .map(|k| k.pair.cert.clone())
+    /// The certificates of `code`'s rolled-over and announced response signing keys.
+    pub(crate) fn rolled_cert(&self, code: &str) -> Vec<X509> {
+        let get = |m: &Mutex<HashMap<String, SigningKey>>| {
+            m.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(code)
+                .map(|k| k.pair.cert.clone())
+        };
+        get(&self.inner.rolled)
+            .into_iter()
+            .chain(get(&self.inner.announced))
+            .collect()
     }
 
     /// The key that signs `code`'s responses: the rolled-over one, if any.
@@ -286,6 +389,7 @@ pub fn router(state: SimState) -> Router {
             get(handlers::get_control).post(handlers::post_control),
         )
         .route("/", get(handlers::index))
+        .route("/mdsl", get(handlers::service_list))
         .route("/{cc}/metadata", get(handlers::metadata))
         .route("/{cc}/sso", post(handlers::sso))
         .route("/{cc}/respond", post(handlers::respond))

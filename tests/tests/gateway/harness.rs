@@ -168,6 +168,8 @@ impl Sim {
             r#"public_url = "http://127.0.0.1:0"
 trusted_connector_certs = ["{gw_cert}"]
 auto = true
+list_operator_key = "{op_key}"
+list_operator_cert = "{op_cert}"
 
 [[countries]]
 code = "XA"
@@ -184,6 +186,8 @@ signing_cert = "{xb_cert}"
 encryption = "rsa-oaep"
 "#,
             gw_cert = key("gateway/saml-signing.crt"),
+            op_key = key("sim/list-operator.key"),
+            op_cert = key("sim/list-operator.crt"),
             xa_key = key("sim/xa-signing.key"),
             xa_cert = key("sim/xa-signing.crt"),
             xb_key = key("sim/xb-signing.key"),

@@ -174,3 +174,114 @@ async fn review_approve_and_rollback_reach_every_instance() {
         "{h}"
     );
 }
+
+/// Issue 11 items 8–9: the simulator publishes a signed service list and steps through a
+/// rotation series; the running node (list under `review`) gives each step its verdict, in
+/// `trust status`, `trust diff` and for logins.
+#[tokio::test]
+async fn a_rotation_series_through_the_simulators_service_list() {
+    let dir = TempDir::new("trust-rotation");
+    let sim = Sim::start(dir.path());
+    std::fs::write(
+        dir.path().join("ops.token"),
+        "ops-token-0123456789abcdef0123456789ab\n",
+    )
+    .unwrap();
+    let mut cfg = GwConfig::new(sim.url());
+    cfg.countries.clear();
+    cfg.trust_extra = format!(
+        "[[trust.lists]]\nname = \"XX\"\nlocation = \"{}/mdsl\"\nsigner_cert_paths = [\"{}\"]\nterritories = [\"XA\", \"XB\"]\nactivation = \"review\"\ntest = true\n",
+        sim.url(),
+        keys().join("sim/list-operator.crt").display()
+    );
+    cfg.extra_clients = format!(
+        "\n[admin]\nlisten = \"127.0.0.1:{}\"\ntoken_paths = [\"ops.token\"]\n",
+        free_port()
+    );
+    let gw = Gateway::start(dir.path(), &cfg, "gateway");
+    gw.wait_ready().await;
+    let config = gw.config_path.to_str().unwrap().to_owned();
+    let trust = |args: &[&str]| {
+        let mut all = vec!["trust"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--config", &config]);
+        let out = run_node(&all, &[]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let refresh = || serde_json::from_str::<Value>(&trust(&["refresh", "--json"])).unwrap();
+    let usable = |st: &Value, code: &str| {
+        st["countries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["code"] == code && c["usable"] == true)
+    };
+    let st = refresh();
+    assert!(usable(&st, "XA") && usable(&st, "XB"), "{st}");
+    assert_eq!(st["lists"][0]["problem"], Value::Null, "{st}");
+    assert!(login_works(&gw, "XA").await);
+
+    // 1. XA announces its next signing key: staged for review, logins unaffected.
+    sim.control(json!({ "announce_key": "XA" })).await;
+    let st = refresh();
+    let staged = st["staged_version"].as_str().expect("staged").to_owned();
+    let diff = trust(&["diff"]);
+    assert!(diff.contains("+ XA: signing_keys "), "{diff}");
+    assert!(diff.contains("(list XX)"), "{diff}");
+    assert!(login_works(&gw, "XA").await);
+    trust(&["approve", &staged]);
+    // 2. XA switches to it: accepted, as approved.
+    sim.control(json!({ "roll_key": "XA" })).await;
+    assert!(login_works(&gw, "XA").await, "the approved key signs now");
+
+    // 3. The list withdraws XB: it leaves at once, nothing to approve.
+    sim.control(json!({ "withdraw": "XB" })).await;
+    let st = refresh();
+    assert!(!usable(&st, "XB"), "{st}");
+    assert!(st["staged_version"].is_null(), "{st}");
+    // 4. Restored: an addition, so it waits for review.
+    sim.control(json!({ "restore": "XB" })).await;
+    let st = refresh();
+    assert!(!usable(&st, "XB"), "{st}");
+    let diff = trust(&["diff"]);
+    assert!(
+        diff.contains("+ XB: country added (from list XX)"),
+        "{diff}"
+    );
+    trust(&["approve", st["staged_version"].as_str().unwrap()]);
+    assert!(usable(
+        &serde_json::from_str(&trust(&["status", "--json"])).unwrap(),
+        "XB"
+    ));
+
+    // 5–8. Lists to refuse, each with its reason; the countries of the list in force stay.
+    for (mode, reason) in [
+        ("expired", "expired"),
+        ("tampered", "service list XX: verification failed: digest"),
+        ("sha1", "sha1"),
+        ("replay", "replayed"),
+    ] {
+        sim.control(json!({ "list": mode })).await;
+        let st = refresh();
+        let problem = st["lists"][0]["problem"].as_str().unwrap_or("").to_owned();
+        assert!(
+            problem.to_lowercase().contains(&reason.to_lowercase()),
+            "{mode}: {problem}"
+        );
+        assert!(usable(&st, "XA") && usable(&st, "XB"), "{mode}: {st}");
+    }
+    // 9. A list vouching for a territory outside its scope: refused for that territory only.
+    sim.control(json!({ "list": "normal" })).await;
+    sim.control(json!({ "list_extra_territory": "XC" })).await;
+    let st = refresh();
+    assert_eq!(st["lists"][0]["problem"], Value::Null, "{st}");
+    let notes = st["lists"][0]["notes"].to_string();
+    assert!(
+        notes.contains("territory XC is outside this list's scope"),
+        "{notes}"
+    );
+    assert!(usable(&st, "XA") && usable(&st, "XB"), "{st}");
+    let table = trust(&["status"]);
+    assert!(table.contains("note: territory XC"), "{table}");
+}
