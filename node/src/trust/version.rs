@@ -82,7 +82,7 @@ impl CountryTrust {
                     });
                     KeyInfo {
                         fingerprint,
-                        subject: cert.map(|c| subject(c)),
+                        subject: cert.map(subject),
                         not_after: cert.map(|c| c.not_after().to_string()),
                     }
                 })
