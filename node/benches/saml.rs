@@ -199,6 +199,7 @@ fn main() {
             extra_audiences: &[],
             max_age: time::Duration::minutes(15),
             allow_representatives: false,
+            attribute_aliases: &[],
             now,
         };
         let text = response::decode_post(&b64).unwrap();

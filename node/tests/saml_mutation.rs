@@ -191,6 +191,7 @@ fn run(s: &Setup, bytes: &[u8], now: OffsetDateTime) -> Result<ValidatedResponse
         extra_audiences: &[],
         max_age: time::Duration::minutes(15),
         allow_representatives: false,
+        attribute_aliases: &[],
         now,
     };
     let posted = xml::encode_base64(bytes);

@@ -105,6 +105,7 @@ fn ctx(at: OffsetDateTime) -> Context<'static> {
         extra_audiences: &[],
         max_age: time::Duration::minutes(15),
         allow_representatives: false,
+        attribute_aliases: &[],
         now: at,
     }
 }
@@ -854,4 +855,38 @@ fn an_unencrypted_assertion_in_a_failure_response_is_ignored() {
         validate(&build(&s), &req),
         Err(Error::PlaintextAssertion)
     ));
+}
+
+/// Interop profile (issue 11 item 7): a peer sending a variant attribute Name is read through
+/// the country's configured alias; without the alias the attribute is simply not the one
+/// requested (and the mandatory set is incomplete); with both the variant and the eIDAS Name
+/// present, the attribute is repeated and refused.
+#[test]
+fn a_configured_attribute_name_alias_reads_a_peers_variant_name() {
+    let req = requested();
+    const VARIANT: &str = "urn:oid:2.5.4.42";
+    let mut spec = with_family_name(good_spec(&req, now()));
+    for a in &mut spec.attributes {
+        if a.name == reg::GIVEN_NAME {
+            a.name = VARIANT.into();
+        }
+    }
+    let doc = build(&spec);
+    let without = validate(&doc, &req).unwrap_err();
+    assert_eq!(without.code(), "missing_attribute", "{without:?}");
+    let aliases = [(VARIANT.to_owned(), reg::GIVEN_NAME.to_owned())];
+    let with = |doc: &str| {
+        let mut c = ctx(now());
+        c.attribute_aliases = &aliases;
+        let text = response::decode_post(&xml::encode_base64(doc.as_bytes())).unwrap();
+        response::validate(&text, &req, &c)
+    };
+    let Subject::Natural(p) = with(&doc).unwrap().identity.subject else {
+        panic!("natural person expected")
+    };
+    assert_eq!(p.given_name.latin, "Jan");
+    // The variant and the eIDAS Name both: one attribute twice.
+    let both = spec.attribute(reg::GIVEN_NAME, "Jan");
+    let err = with(&build(&both)).unwrap_err();
+    assert_eq!(err.code(), "repeated_attribute", "{err:?}");
 }

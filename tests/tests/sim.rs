@@ -232,6 +232,7 @@ impl Bed {
             extra_audiences: &[],
             max_age: time::Duration::minutes(15),
             allow_representatives: false,
+            attribute_aliases: &[],
             now: now(),
         };
         response::validate(text, &built.requested, &ctx)

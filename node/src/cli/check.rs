@@ -38,14 +38,15 @@ pub async fn run(config: &Path) -> anyhow::Result<Verdict> {
     let problems = state.web.trust.refresh().await;
     let lists = state.web.trust.list_status();
     for l in &lists {
-        match (&l.problem, l.issue_date) {
+        let show =
+            |t: Option<time::OffsetDateTime>| t.map_or_else(|| "-".into(), |v| v.to_string());
+        match (&l.problem, l.last_success) {
             (Some(p), _) => println!("problem: list {}: {p}", l.source.name),
-            (None, Some(issued)) => println!(
-                "list {}: ok (issued {issued}, next update {})",
+            (None, Some(_)) => println!(
+                "list {}: ok (issued {}, next update {})",
                 l.source.name,
-                l.next_update
-                    .map(|v| v.to_string())
-                    .unwrap_or_else(|| "-".into())
+                show(l.issue_date),
+                show(l.next_update)
             ),
             (None, None) => println!("problem: list {}: not loaded", l.source.name),
         }
@@ -75,6 +76,16 @@ pub async fn run(config: &Path) -> anyhow::Result<Verdict> {
         i64::try_from(settings.trust.refresh_seconds.saturating_mul(2)).unwrap_or(7200),
     );
     let mut expiring = 0usize;
+    // A list (or aggregate) in force that lapses before two refreshes could replace it.
+    for l in &lists {
+        if let Some(n) = l.next_update.filter(|n| *n <= now + metadata_within) {
+            println!(
+                "warning: list {}: the list in force lapses at {n}, before two refreshes could replace it",
+                l.source.name
+            );
+            expiring += 1;
+        }
+    }
     for c in state.web.trust.status() {
         for line in c.expiring(now, within, metadata_within) {
             println!("warning: {line}");
@@ -82,7 +93,10 @@ pub async fn run(config: &Path) -> anyhow::Result<Verdict> {
         }
     }
     if !problems.is_empty() {
-        anyhow::bail!("{} country problem(s) found", problems.len());
+        anyhow::bail!(
+            "{} trust problem(s) found (countries and lists)",
+            problems.len()
+        );
     }
     if warnings.is_empty() && expiring == 0 && list_notes == 0 {
         println!("all checks passed");

@@ -24,6 +24,7 @@ pub fn parse_attributes(
     statement: Node,
     requested: &RequestedAuthn,
     allow_representatives: bool,
+    aliases: &[(String, String)],
 ) -> Result<Subject> {
     if xml::child(statement, ns::SAML, "EncryptedAttribute").is_some() {
         return Err(Error::EncryptedAttribute);
@@ -33,6 +34,13 @@ pub fn parse_attributes(
         let name = attr
             .attribute("Name")
             .ok_or(Error::MissingXmlAttribute { attribute: "Name" })?;
+        // A configured interop alias (the operator's, per country; never an eIDAS name mapped
+        // to another, which config refuses) reads a peer's variant Name as the eIDAS one. If
+        // both arrive, the second is a repeated attribute and refused.
+        let name = aliases
+            .iter()
+            .find(|(from, _)| from == name)
+            .map_or(name, |(_, to)| to.as_str());
         if is_representative(name) && !allow_representatives {
             return Err(Error::UnrequestedAttribute(name.to_owned()));
         }

@@ -16,6 +16,13 @@ pub const LEGAL_PERSON_IDENTIFIER: &str =
     "http://eidas.europa.eu/attributes/legalperson/LegalPersonIdentifier";
 pub const LEGAL_NAME: &str = "http://eidas.europa.eu/attributes/legalperson/LegalName";
 
+/// Whether `name` is in the eIDAS attribute namespaces (natural or legal person).
+pub fn is_eidas_name(name: &str) -> bool {
+    name.strip_prefix(NP)
+        .or_else(|| name.strip_prefix(LP))
+        .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
+}
+
 /// (Name, FriendlyName) of the minimum data set of a person type: always requested, isRequired=true.
 pub fn mandatory(person: PersonType) -> &'static [(&'static str, &'static str)] {
     match person {

@@ -43,6 +43,9 @@ pub struct Context<'a> {
     /// Whether an e-service accepts representation; otherwise representative attributes are
     /// rejected (AP §2.8).
     pub allow_representatives: bool,
+    /// Interop profile: a peer's attribute `Name`s read as eIDAS ones (`(peer name, eIDAS
+    /// name)`). FriendlyName is never used to match, so its variance needs nothing.
+    pub attribute_aliases: &'a [(String, String)],
     pub now: OffsetDateTime,
 }
 
@@ -325,7 +328,12 @@ fn check_assertion(
     // §2 step 10.
     let (loa, authn_instant) = check_authn_statement(*authn, requested, ctx)?;
     // §2 steps 11-12.
-    let subject = assertion::parse_attributes(*attrs, requested, ctx.allow_representatives)?;
+    let subject = assertion::parse_attributes(
+        *attrs,
+        requested,
+        ctx.allow_representatives,
+        ctx.attribute_aliases,
+    )?;
     let identity = VerifiedIdentity {
         method: LoginMethod::Eidas,
         country: String::new(),

@@ -122,6 +122,7 @@ impl ListSource {
                             skew: None,
                             omit_scoping: false,
                             activation: self.activation,
+                            attribute_aliases: Vec::new(),
                         });
                         break;
                     }
@@ -197,6 +198,7 @@ impl ListSource {
                     skew: None,
                     omit_scoping: false,
                     activation: self.activation,
+                    attribute_aliases: Vec::new(),
                 },
             );
         }
@@ -217,6 +219,8 @@ pub struct ListState {
     pub notes: Vec<String>,
     pub failures: u32,
     pub next_attempt: Option<OffsetDateTime>,
+    /// When a list was last verified and applied.
+    pub last_success: Option<OffsetDateTime>,
 }
 
 /// Two sources name the same trust (the list rewrote nothing that matters).

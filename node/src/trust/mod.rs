@@ -89,6 +89,9 @@ pub struct Source {
     pub omit_scoping: bool,
     /// How changes go live (`auto` or `review`): the list's for a list's countries.
     pub activation: workflow::Policy,
+    /// Interop profile: this peer's attribute `Name`s read as eIDAS ones, `(peer, eIDAS)`, in
+    /// responses and in its metadata's supported attributes.
+    pub attribute_aliases: Vec<(String, String)>,
 }
 
 impl Source {
@@ -209,6 +212,7 @@ impl Source {
             },
             omit_scoping: c.omit_scoping,
             activation: c.activation,
+            attribute_aliases: attribute_aliases(&c.attribute_names).map_err(bad)?,
         })
     }
 
@@ -224,6 +228,26 @@ impl Source {
             .cloned()
             .unwrap_or_else(|| self.code.clone())
     }
+}
+
+/// `attribute_names` checked: each maps a non-eIDAS Name to an eIDAS attribute Name, so an alias
+/// can never turn one eIDAS attribute into another (a PersonIdentifier into a name, say).
+fn attribute_aliases(names: &BTreeMap<String, String>) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    for (from, to) in names {
+        if attributes::is_eidas_name(from) {
+            return Err(format!(
+                "attribute_names: {from} is an eIDAS attribute Name itself; only a peer's variant Names can be mapped"
+            ));
+        }
+        if !attributes::is_eidas_name(to) {
+            return Err(format!(
+                "attribute_names: {to} is not an eIDAS attribute Name (http://eidas.europa.eu/attributes/…)"
+            ));
+        }
+        out.push((from.clone(), to.clone()));
+    }
+    Ok(out)
 }
 
 /// An error with its causes ("error sending request: connection refused").
@@ -502,6 +526,7 @@ impl TrustStore {
                 notes: Vec::new(),
                 failures: 0,
                 next_attempt: None,
+                last_success: None,
             })
             .collect();
         self
@@ -574,10 +599,14 @@ impl TrustStore {
                 if state.problem.is_some() || state.issue_date != issue_date {
                     tracing::info!(list = %src.name, kind = ?src.kind, issue_date = ?issue_date, "service list verified and applied");
                 }
+                if let Some(n) = next_update.filter(|n| *n <= now + self.metadata_warning) {
+                    tracing::warn!(list = %src.name, next_update = %n, "the service list in force lapses before two refreshes could replace it; its countries leave then unless a newer list is published");
+                }
                 state.issue_date = issue_date;
                 state.next_update = next_update;
                 state.notes = notes;
                 state.problem = None;
+                state.last_success = Some(now);
                 state.failures = 0;
                 state.next_attempt = Some(now + self.refresh_every);
                 None
@@ -975,6 +1004,12 @@ impl TrustStore {
                     expected: expected.clone(),
                     got: ps.entity_id.clone(),
                 });
+            }
+        }
+        let mut ps = ps;
+        for a in &mut ps.supported_attributes {
+            if let Some((_, to)) = source.attribute_aliases.iter().find(|(f, _)| f == a) {
+                a.clone_from(to);
             }
         }
         let reasons = ps.unusable_reasons();

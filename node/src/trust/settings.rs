@@ -163,4 +163,8 @@ pub struct CountrySettings {
     /// operator approves them. Removals never wait.
     #[serde(default)]
     pub activation: Policy,
+    /// Interop profile: a peer's variant attribute Names, each read as the eIDAS Name given
+    /// (`{ "urn:oid:2.5.4.42" = "http://eidas.europa.eu/attributes/naturalperson/CurrentGivenName" }`).
+    #[serde(default)]
+    pub attribute_names: std::collections::BTreeMap<String, String>,
 }

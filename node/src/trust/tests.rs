@@ -391,3 +391,39 @@ fn a_country_clock_skew_is_bounded() {
         .to_string()
         .contains("clock_skew_seconds = 601 is above 600"));
 }
+
+#[test]
+fn attribute_name_aliases_map_only_variant_names_to_eidas_names() {
+    let cert = ee_cert_pem();
+    let c = |names: &str| {
+        format!(
+            "[[trust.countries]]\ncode = \"EE\"\nmetadata = \"idp-metadata.xml\"\nsigner_cert_paths = [\"{}\"]\nattribute_names = {{ {names} }}\n",
+            cert.display()
+        )
+    };
+    let np = "http://eidas.europa.eu/attributes/naturalperson/";
+    let ok = settings(&c(&format!(
+        "\"urn:oid:2.5.4.42\" = \"{np}CurrentGivenName\""
+    )))
+    .unwrap();
+    let sources = Source::from_settings(&ok.trust, &|p| ok.path(p)).unwrap();
+    assert_eq!(
+        sources[0].attribute_aliases,
+        [(
+            "urn:oid:2.5.4.42".to_owned(),
+            format!("{np}CurrentGivenName")
+        )]
+    );
+    // Never one eIDAS attribute read as another, and never to a Name outside eIDAS.
+    for bad in [
+        format!("\"{np}PersonIdentifier\" = \"{np}CurrentGivenName\""),
+        "\"urn:oid:2.5.4.42\" = \"urn:oid:2.5.4.4\"".to_owned(),
+    ] {
+        let s = settings(&c(&bad)).unwrap();
+        let errs = Source::from_settings(&s.trust, &|p| s.path(p)).unwrap_err();
+        assert!(
+            errs[0].to_string().contains("attribute_names"),
+            "{bad}: {errs:?}"
+        );
+    }
+}

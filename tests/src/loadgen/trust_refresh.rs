@@ -69,6 +69,7 @@ pub async fn run(countries: usize, rounds: usize) -> anyhow::Result<Report> {
             skew: None,
             omit_scoping: false,
             activation: eidas_node::trust::workflow::Policy::Auto,
+            attribute_aliases: Vec::new(),
         });
     }
     let docs = Arc::new(docs);

@@ -148,10 +148,14 @@ async fn verify(
         .service(country)
         .filter(|ps| ps.entity_id == pending.requested.idp_entity_id)
         .ok_or(Failure::Saml(crate::saml::Error::MetadataExpired))?;
-    let (policy, skew) = match s.trust.source(country) {
-        // A per-country skew is an interop profile setting (issue 11 item 7).
-        Some(src) => (src.policy, src.skew.unwrap_or(s.saml.times.skew)),
-        None => (SignaturePolicy::EIDAS, s.saml.times.skew),
+    let (policy, skew, aliases) = match s.trust.source(country) {
+        // Per-country skew and attribute names are interop profile settings (issue 11 item 7).
+        Some(src) => (
+            src.policy,
+            src.skew.unwrap_or(s.saml.times.skew),
+            src.attribute_aliases,
+        ),
+        None => (SignaturePolicy::EIDAS, s.saml.times.skew, Vec::new()),
     };
     let (sp, idp, requested) = (s.saml.sp(), ps.clone(), pending.requested.clone());
     let times = s.saml.times;
@@ -167,6 +171,7 @@ async fn verify(
                 max_age: times.max_response_age,
                 extra_audiences: &[],
                 allow_representatives: false,
+                attribute_aliases: &aliases,
                 now,
             };
             response::validate(&text, &requested, &ctx)
