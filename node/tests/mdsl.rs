@@ -178,6 +178,7 @@ fn the_swedish_list_expands_to_its_scoped_countries_only() {
         test: false,
         activation: eidas_node::trust::workflow::Policy::Auto,
         names: Default::default(),
+        revocation_required: true,
     };
     let (sources, notes) = source.expand(&list);
     assert_eq!(
@@ -253,6 +254,7 @@ async fn the_swedish_aggregate_is_a_scoped_multi_country_source() {
         test: false,
         activation: eidas_node::trust::workflow::Policy::Auto,
         names: Default::default(),
+        revocation_required: true,
     };
     let clock = std::sync::Arc::new(FixedClock(datetime!(2026-12-01 12:00 UTC)));
     let trust = TrustStore::new(vec![], clock.clone())

@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use super::crypto::SignaturePolicy;
 use super::dsig;
 use super::error::{Error, Result};
-use super::metadata::{signer_keys, MetadataTrust};
+use super::metadata::{signer_keys, MetadataTrust, Revocation};
 use super::xml::{self, ns};
 
 /// `EndpointType` of a Proxy-Service (MF App. A).
@@ -120,6 +120,18 @@ pub fn verify_service_list(
     now: OffsetDateTime,
     skew: time::Duration,
 ) -> Result<ServiceList> {
+    verify_service_list_with(text, trust, policy, now, skew, &Revocation::default())
+}
+
+/// [`verify_service_list`] with revocation checking of an anchored signer's chain (§4).
+pub fn verify_service_list_with(
+    text: &str,
+    trust: &MetadataTrust,
+    policy: &SignaturePolicy,
+    now: OffsetDateTime,
+    skew: time::Duration,
+    revocation: &Revocation,
+) -> Result<ServiceList> {
     let doc = xml::parse(text, xml::MAX_METADATA_BYTES)?;
     let root = doc.root_element();
     if !xml::is(root, ns::SER, "MetadataServiceList") {
@@ -128,7 +140,7 @@ pub fn verify_service_list(
             found: root.tag_name().name().to_owned(),
         });
     }
-    let keys = signer_keys(root, trust)?;
+    let keys = signer_keys(root, trust, revocation, now)?;
     dsig::verify_enveloped(root, "MetadataServiceList", &keys, policy)?;
     let version = required(root, "Version")?.to_owned();
     let issue_date =

@@ -131,9 +131,20 @@ pub fn verify_metadata(
     policy: &SignaturePolicy,
     now: OffsetDateTime,
 ) -> Result<Vec<ProxyService>> {
+    verify_metadata_with(text, trust, policy, now, &Revocation::default())
+}
+
+/// [`verify_metadata`] with revocation checking of an anchored signer's chain (§4).
+pub fn verify_metadata_with(
+    text: &str,
+    trust: &MetadataTrust,
+    policy: &SignaturePolicy,
+    now: OffsetDateTime,
+    revocation: &Revocation,
+) -> Result<Vec<ProxyService>> {
     let doc = xml::parse(text, xml::MAX_METADATA_BYTES)?;
     let root = doc.root_element();
-    let keys = signer_keys(root, trust)?;
+    let keys = signer_keys(root, trust, revocation, now)?;
     dsig::verify_enveloped(root, "metadata", &keys, policy)?;
     check_valid_until(root, now, true)?;
     // An entity is valid no longer than the document that vouches for it: in an aggregate the
@@ -156,7 +167,149 @@ pub fn parse_unverified(text: &str, now: OffsetDateTime) -> Result<Vec<ProxyServ
     parse_entities(doc.root_element(), now)
 }
 
-pub(super) fn signer_keys(root: Node, trust: &MetadataTrust) -> Result<Vec<PKey<Public>>> {
+/// CRLs for checking an anchored signer's chain (eidas-requirements §4: "Run revocation checks
+/// for every certificate that carries revocation information"). Pinned certificates are trusted
+/// as themselves and not checked: an operator revokes a pin by removing it.
+#[derive(Clone, Default)]
+pub struct Revocation {
+    /// CRLs fetched from the chain's distribution points; each is used only when signed by the
+    /// issuer of the certificate it is applied to and not past its nextUpdate.
+    pub crls: std::sync::Arc<Vec<openssl::x509::X509Crl>>,
+    /// A certificate with a CRL distribution point but no usable CRL: refused (`true`,
+    /// fail-closed) or accepted (`false`, fail-open). A certificate a CRL lists is always refused.
+    pub required: bool,
+}
+
+impl std::fmt::Debug for Revocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Revocation({} CRLs, required: {})",
+            self.crls.len(),
+            self.required
+        )
+    }
+}
+
+/// The http(s) CRL distribution points of `cert`.
+pub fn crl_distribution_points(cert: &X509) -> Vec<String> {
+    let mut out = Vec::new();
+    for dp in cert.crl_distribution_points().iter().flatten() {
+        let Some(names) = dp.distpoint().and_then(|n| n.fullname()) else {
+            continue;
+        };
+        for n in names {
+            if let Some(uri) = n.uri() {
+                if uri.starts_with("http://") || uri.starts_with("https://") {
+                    out.push(uri.to_owned());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The CRL URLs the signer chain of `text` (anchored trust only) names, for the caller to fetch
+/// before [`verify_metadata_with`]. The chain is path-validated first, so only URLs in
+/// certificates issued under a configured anchor are returned; nothing here is trusted yet.
+pub fn signer_crl_urls(text: &str, trust: &MetadataTrust) -> Vec<String> {
+    let MetadataTrust::Anchors(anchors) = trust else {
+        return Vec::new();
+    };
+    let Ok(doc) = xml::parse(text, xml::MAX_METADATA_BYTES) else {
+        return Vec::new();
+    };
+    let Ok(certs) = signature_certs(doc.root_element()) else {
+        return Vec::new();
+    };
+    let mut urls = Vec::new();
+    for leaf in &certs {
+        if let Ok(Some(chain)) = chain_to(leaf, &certs, anchors) {
+            for c in chain.iter().filter(|c| !is_anchor(c, anchors)) {
+                urls.extend(crl_distribution_points(c));
+            }
+        }
+    }
+    urls.sort();
+    urls.dedup();
+    urls
+}
+
+fn same_der(a: &X509, b: &X509) -> bool {
+    matches!((a.to_der(), b.to_der()), (Ok(x), Ok(y)) if x == y)
+}
+
+fn is_anchor(c: &X509, anchors: &[X509]) -> bool {
+    anchors.iter().any(|a| same_der(a, c))
+}
+
+/// §4 revocation: every certificate of `chain` (leaf first) below the anchor that names a CRL
+/// distribution point is checked against a CRL signed by its issuer and still current.
+fn check_revocation(
+    chain: &[X509],
+    anchors: &[X509],
+    revocation: &Revocation,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let now_asn1 = openssl::asn1::Asn1Time::from_unix(now.unix_timestamp())?;
+    for (i, cert) in chain.iter().enumerate() {
+        if is_anchor(cert, anchors) || crl_distribution_points(cert).is_empty() {
+            continue;
+        }
+        let Some(issuer) = chain.get(i + 1) else {
+            continue;
+        };
+        let issuer_name = issuer.subject_name().to_der()?;
+        let issuer_key = issuer.public_key()?;
+        let crl = revocation.crls.iter().find(|crl| {
+            crl.issuer_name().to_der().is_ok_and(|n| n == issuer_name)
+                && crl.verify(&issuer_key).unwrap_or(false)
+                && crl
+                    .next_update()
+                    .and_then(|n| n.compare(&now_asn1).ok())
+                    .is_some_and(|o| o == std::cmp::Ordering::Greater)
+        });
+        let subject = format!("{:?}", cert.subject_name());
+        match crl {
+            Some(crl) => {
+                if matches!(crl.get_by_cert(cert), openssl::x509::CrlStatus::Revoked(_)) {
+                    return Err(Error::UntrustedSigner(format!(
+                        "certificate {subject} is revoked (CRL of its issuer)"
+                    )));
+                }
+            }
+            None if revocation.required => {
+                return Err(Error::UntrustedSigner(format!(
+                    "no current CRL signed by the issuer of {subject} could be obtained (revocation is fail-closed)"
+                )));
+            }
+            None => {}
+        }
+    }
+    Ok(())
+}
+
+/// The certificates in the document signature's KeyInfo (candidates, not trusted).
+fn signature_certs(root: Node) -> Result<Vec<X509>> {
+    let sig = dsig::signature_of(root, "metadata")?.ok_or(Error::Unsigned {
+        element: "metadata",
+    })?;
+    let mut certs = Vec::new();
+    for n in sig
+        .descendants()
+        .filter(|n| xml::is(*n, ns::DS, "X509Certificate"))
+    {
+        certs.push(X509::from_der(&xml::base64_text(n)?).map_err(|_| Error::BadCertificate)?);
+    }
+    Ok(certs)
+}
+
+pub(super) fn signer_keys(
+    root: Node,
+    trust: &MetadataTrust,
+    revocation: &Revocation,
+    now: OffsetDateTime,
+) -> Result<Vec<PKey<Public>>> {
     match trust {
         MetadataTrust::Pinned(certs) => certs
             .iter()
@@ -164,22 +317,13 @@ pub(super) fn signer_keys(root: Node, trust: &MetadataTrust) -> Result<Vec<PKey<
             .collect(),
         MetadataTrust::Anchors(anchors) => {
             // The candidate signer certificate comes from the signature, but it is only used once
-            // it has been validated as a path to a configured anchor.
-            let sig = dsig::signature_of(root, "metadata")?.ok_or(Error::Unsigned {
-                element: "metadata",
-            })?;
-            let mut certs = Vec::new();
-            for n in sig
-                .descendants()
-                .filter(|n| xml::is(*n, ns::DS, "X509Certificate"))
-            {
-                certs.push(
-                    X509::from_der(&xml::base64_text(n)?).map_err(|_| Error::BadCertificate)?,
-                );
-            }
+            // it has been validated as a path to a configured anchor, and (§4) none of the
+            // path's certificates is revoked.
+            let certs = signature_certs(root)?;
             let mut out = Vec::new();
             for leaf in &certs {
-                if chains_to(leaf, &certs, anchors)? {
+                if let Some(chain) = chain_to(leaf, &certs, anchors)? {
+                    check_revocation(&chain, anchors, revocation, now)?;
                     out.push(leaf.public_key()?);
                 }
             }
@@ -193,7 +337,8 @@ pub(super) fn signer_keys(root: Node, trust: &MetadataTrust) -> Result<Vec<PKey<
     }
 }
 
-fn chains_to(leaf: &X509, untrusted: &[X509], anchors: &[X509]) -> Result<bool> {
+/// The validated path from `leaf` to an anchor (leaf first), if there is one.
+fn chain_to(leaf: &X509, untrusted: &[X509], anchors: &[X509]) -> Result<Option<Vec<X509>>> {
     let mut store = X509StoreBuilder::new()?;
     for a in anchors {
         store.add_cert(a.clone())?;
@@ -206,7 +351,12 @@ fn chains_to(leaf: &X509, untrusted: &[X509], anchors: &[X509]) -> Result<bool> 
         chain.push(c.clone())?;
     }
     let mut ctx = X509StoreContext::new()?;
-    Ok(ctx.init(&store, leaf, &chain, |c| c.verify_cert())?)
+    Ok(ctx.init(&store, leaf, &chain, |c| {
+        if !c.verify_cert()? {
+            return Ok(None);
+        }
+        Ok(c.chain().map(|s| s.iter().map(|x| x.to_owned()).collect()))
+    })?)
 }
 
 fn check_valid_until(node: Node, now: OffsetDateTime, required: bool) -> Result<()> {

@@ -35,6 +35,8 @@ pub struct ListSource {
     pub activation: super::workflow::Policy,
     /// Display names per territory, by language.
     pub names: BTreeMap<String, BTreeMap<String, String>>,
+    /// Anchored list signer: a CRL of its chain that cannot be obtained refuses the list.
+    pub revocation_required: bool,
 }
 
 impl ListSource {
@@ -71,6 +73,8 @@ impl ListSource {
                     test: l.test,
                     activation: l.activation,
                     names: l.names.clone(),
+                    revocation_required: l.revocation
+                        == super::settings::RevocationMode::FailClosed,
                 })
             })();
             match built {
@@ -123,6 +127,8 @@ impl ListSource {
                             omit_scoping: false,
                             activation: self.activation,
                             attribute_aliases: Vec::new(),
+                            // Pinned by the list: nothing to check for revocation.
+                            revocation_required: false,
                         });
                         break;
                     }
@@ -199,6 +205,7 @@ impl ListSource {
                     omit_scoping: false,
                     activation: self.activation,
                     attribute_aliases: Vec::new(),
+                    revocation_required: self.revocation_required,
                 },
             );
         }

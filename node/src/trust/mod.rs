@@ -22,7 +22,7 @@ use crate::clock::Clock;
 use crate::identity::{LoaLevel, PersonType};
 use crate::saml::attributes;
 use crate::saml::crypto::SignaturePolicy;
-use crate::saml::metadata::{verify_metadata, MetadataTrust, ProxyService};
+use crate::saml::metadata::{MetadataTrust, ProxyService};
 
 /// Largest metadata document we download.
 const MAX_FETCH_BYTES: usize = 4 * 1024 * 1024;
@@ -92,6 +92,8 @@ pub struct Source {
     /// Interop profile: this peer's attribute `Name`s read as eIDAS ones, `(peer, eIDAS)`, in
     /// responses and in its metadata's supported attributes.
     pub attribute_aliases: Vec<(String, String)>,
+    /// Anchored trust: a CRL of the signer's chain that cannot be obtained refuses the document.
+    pub revocation_required: bool,
 }
 
 impl Source {
@@ -213,6 +215,7 @@ impl Source {
             omit_scoping: c.omit_scoping,
             activation: c.activation,
             attribute_aliases: attribute_aliases(&c.attribute_names).map_err(bad)?,
+            revocation_required: c.revocation == settings::RevocationMode::FailClosed,
         })
     }
 
@@ -374,10 +377,15 @@ pub struct TrustStore {
     /// Trust versions and their workflow in the shared store; `None`: every verified change is
     /// served at once (unit tests, tools).
     versioning: Option<active::Versioning>,
+    /// CRLs by distribution point URL: DER and when fetched (§4 revocation, anchored sources).
+    crls: std::sync::Mutex<BTreeMap<String, CachedCrl>>,
     /// The active trust version as this instance last read it. Lock order: `countries`, then
     /// this.
     active: RwLock<Option<(String, Arc<version::TrustVersion>)>>,
 }
+
+/// A fetched CRL (DER) and when it was fetched.
+type CachedCrl = (Arc<Vec<u8>>, OffsetDateTime);
 
 /// Clock skew accepted on a service list's IssueDate and NextUpdate.
 const LIST_SKEW: time::Duration = time::Duration::minutes(5);
@@ -511,6 +519,7 @@ impl TrustStore {
             lists: std::sync::Mutex::new(Vec::new()),
             versioning: None,
             active: RwLock::new(None),
+            crls: std::sync::Mutex::new(BTreeMap::new()),
         })
     }
 
@@ -549,12 +558,15 @@ impl TrustStore {
         let now = self.clock.now();
         let result = async {
             let text = self.fetch(&src.location).await?;
+            let rev = self
+                .revocation(&text, &src.trust, src.revocation_required, &src.name, now)
+                .await;
             let (trust, policy) = (src.trust.clone(), src.policy);
             if src.kind == settings::ListKind::Aggregate {
                 // A signed aggregate: the document signature (its own, over the whole
                 // EntitiesDescriptor) and validUntil, as for any metadata (§4).
                 let entities = tokio::task::spawn_blocking(move || {
-                    verify_metadata(&text, &trust, &policy, now)
+                    crate::saml::metadata::verify_metadata_with(&text, &trust, &policy, now, &rev)
                 })
                 .await
                 .map_err(|_| {
@@ -565,7 +577,9 @@ impl TrustStore {
                 return Ok((sources, notes, None, next_update));
             }
             let list = tokio::task::spawn_blocking(move || {
-                crate::saml::mdsl::verify_service_list(&text, &trust, &policy, now, LIST_SKEW)
+                crate::saml::mdsl::verify_service_list_with(
+                    &text, &trust, &policy, now, LIST_SKEW, &rev,
+                )
             })
             .await
             .map_err(|_| crate::saml::Error::Internal("list verification task failed".into()))??;
@@ -942,11 +956,121 @@ impl TrustStore {
 
     async fn load(&self, source: &Source, now: OffsetDateTime) -> Result<ProxyService, Error> {
         let text = self.fetch(&source.location).await?;
-        let (ps, text) = Self::verify(source, text, now).await?;
+        let rev = self
+            .revocation(
+                &text,
+                &source.trust,
+                source.revocation_required,
+                &source.code,
+                now,
+            )
+            .await;
+        let (ps, text) = Self::verify(source, text, now, rev).await?;
         if let (Some(cache), Location::Url(_)) = (&self.cache, &source.location) {
             cache.store(&source.code, &text);
         }
         Ok(ps)
+    }
+
+    /// The CRLs the anchored signer chain of `text` names (§4 revocation), fetched or from the
+    /// cache: a cached CRL is used until its nextUpdate and fetched again after a refresh
+    /// interval. A CRL that cannot be fetched is left out; under fail-closed verification then
+    /// refuses the document, under fail-open it is accepted with a warning here.
+    async fn revocation(
+        &self,
+        text: &str,
+        trust: &MetadataTrust,
+        required: bool,
+        what: &str,
+        now: OffsetDateTime,
+    ) -> crate::saml::metadata::Revocation {
+        let urls = if matches!(trust, MetadataTrust::Anchors(_)) {
+            let (text, trust) = (text.to_owned(), trust.clone());
+            tokio::task::spawn_blocking(move || {
+                crate::saml::metadata::signer_crl_urls(&text, &trust)
+            })
+            .await
+            .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let mut crls = Vec::new();
+        for url in urls {
+            let cached = self
+                .crls
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(&url)
+                .cloned();
+            let current = |der: &[u8]| {
+                openssl::x509::X509Crl::from_der(der).ok().filter(|c| {
+                    let n = openssl::asn1::Asn1Time::from_unix(now.unix_timestamp()).ok();
+                    c.next_update()
+                        .zip(n)
+                        .and_then(|(a, b)| a.compare(&b).ok())
+                        .is_some_and(|o| o == std::cmp::Ordering::Greater)
+                })
+            };
+            let fresh = cached.as_ref().and_then(|(der, at)| {
+                (now - *at < self.refresh_every)
+                    .then(|| current(der))
+                    .flatten()
+            });
+            if let Some(crl) = fresh {
+                crls.push(crl);
+                continue;
+            }
+            match self.fetch_crl(&url).await {
+                Ok(der) => match openssl::x509::X509Crl::from_der(&der)
+                    .or_else(|_| openssl::x509::X509Crl::from_pem(&der))
+                {
+                    Ok(crl) => {
+                        let der = crl.to_der().unwrap_or(der);
+                        self.crls
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .insert(url.clone(), (Arc::new(der), now));
+                        crls.push(crl);
+                    }
+                    Err(_) => {
+                        tracing::warn!(source = %what, crl = %url, fail_closed = required, "the CRL is not a CRL (DER or PEM)");
+                    }
+                },
+                Err(e) => {
+                    // A CRL fetched earlier and still current serves until its nextUpdate.
+                    if let Some(crl) = cached.as_ref().and_then(|(der, _)| current(der)) {
+                        crls.push(crl);
+                        continue;
+                    }
+                    tracing::warn!(source = %what, crl = %url, error = %e, fail_closed = required, "CRL could not be fetched; {}", if required { "the source is refused until it can" } else { "revocation is not checked for this certificate (fail-open)" });
+                }
+            }
+        }
+        crate::saml::metadata::Revocation {
+            crls: Arc::new(crls),
+            required,
+        }
+    }
+
+    /// `GET url` for a CRL (http or https: CRLs are signed), with the size cap and no redirects.
+    async fn fetch_crl(&self, url: &str) -> Result<Vec<u8>, String> {
+        let mut resp = self
+            .http
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| chain(&e.without_url()))?;
+        if !resp.status().is_success() {
+            return Err(format!("HTTP {}", resp.status()));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| chain(&e.without_url()))? {
+            if body.len() + chunk.len() > MAX_FETCH_BYTES {
+                return Err("CRL too large".into());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
     }
 
     /// Whether `code` holds metadata that is still valid (stale-while-error keeps it).
@@ -966,7 +1090,16 @@ impl TrustStore {
             return None;
         }
         let text = cache.take(&source.code)?;
-        match Self::verify(source, text, now).await {
+        let rev = self
+            .revocation(
+                &text,
+                &source.trust,
+                source.revocation_required,
+                &source.code,
+                now,
+            )
+            .await;
+        match Self::verify(source, text, now, rev).await {
             Ok((ps, _)) => {
                 tracing::warn!(country = %source.code, entity_id = %ps.entity_id, valid_until = ?ps.valid_until, "serving the verified cached metadata copy until the country's URL answers");
                 Some(ps)
@@ -983,11 +1116,15 @@ impl TrustStore {
         source: &Source,
         text: String,
         now: OffsetDateTime,
+        rev: crate::saml::metadata::Revocation,
     ) -> Result<(ProxyService, String), Error> {
         // Parsing and verifying an aggregate of up to 16 MiB is CPU work: off the async workers.
         let (trust, policy) = (source.trust.clone(), source.policy);
         let (entities, text) = tokio::task::spawn_blocking(move || {
-            (verify_metadata(&text, &trust, &policy, now), text)
+            (
+                crate::saml::metadata::verify_metadata_with(&text, &trust, &policy, now, &rev),
+                text,
+            )
         })
         .await
         .map_err(|_| crate::saml::Error::Internal("metadata verification task failed".into()))?;

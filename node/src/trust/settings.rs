@@ -44,6 +44,19 @@ pub struct TrustSettings {
     pub keep_versions: usize,
 }
 
+/// What an anchored source does when a certificate of its signer's chain names a CRL that
+/// cannot be obtained (fetched, signed by the issuer, current). A revoked certificate is refused
+/// either way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RevocationMode {
+    /// Refuse the document (default).
+    #[default]
+    FailClosed,
+    /// Accept it, with a warning in the log.
+    FailOpen,
+}
+
 /// What a `[[trust.lists]]` source publishes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -85,6 +98,9 @@ pub struct ListSettings {
     /// them (`eidas-node trust approve`). Removals never wait.
     #[serde(default)]
     pub activation: Policy,
+    /// With `anchor_cert_paths`: when a CRL named in the signer's chain cannot be obtained.
+    #[serde(default)]
+    pub revocation: RevocationMode,
     /// Display names of the list's countries by language: `{ XA = { en = "Testland A" } }`;
     /// the code is shown when absent.
     #[serde(default)]
@@ -163,6 +179,9 @@ pub struct CountrySettings {
     /// operator approves them. Removals never wait.
     #[serde(default)]
     pub activation: Policy,
+    /// With `anchor_cert_paths`: when a CRL named in the signer's chain cannot be obtained.
+    #[serde(default)]
+    pub revocation: RevocationMode,
     /// Interop profile: a peer's variant attribute Names, each read as the eIDAS Name given
     /// (`{ "urn:oid:2.5.4.42" = "http://eidas.europa.eu/attributes/naturalperson/CurrentGivenName" }`).
     #[serde(default)]

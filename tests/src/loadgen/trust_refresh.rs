@@ -70,6 +70,7 @@ pub async fn run(countries: usize, rounds: usize) -> anyhow::Result<Report> {
             omit_scoping: false,
             activation: eidas_node::trust::workflow::Policy::Auto,
             attribute_aliases: Vec::new(),
+            revocation_required: true,
         });
     }
     let docs = Arc::new(docs);
