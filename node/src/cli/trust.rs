@@ -269,6 +269,9 @@ pub fn render(v: &Value) -> String {
         for n in l["notes"].as_array().into_iter().flatten() {
             let _ = writeln!(out, "  note: {}", n.as_str().unwrap_or(""));
         }
+        for w in l["warnings"].as_array().into_iter().flatten() {
+            let _ = writeln!(out, "  warning: {}", w.as_str().unwrap_or(""));
+        }
     }
     for c in v["countries"].as_array().into_iter().flatten() {
         let state = if c["usable"].as_bool() == Some(true) {
@@ -286,6 +289,9 @@ pub fn render(v: &Value) -> String {
             s(c, "code"),
             s(c, "source")
         );
+        for w in c["warnings"].as_array().into_iter().flatten() {
+            let _ = writeln!(out, "  warning: {}", w.as_str().unwrap_or(""));
+        }
         if let Some(h) = c["held_back"].as_str() {
             let _ = writeln!(out, "  held back: {h}");
         }

@@ -1299,6 +1299,7 @@ impl TrustStore {
                     "valid_until": ts(c.served.as_ref().or(c.service.as_ref()).and_then(|s| s.valid_until)),
                     "problem": c.problem,
                     "held_back": self.held_back(c),
+                    "warnings": c.expiring(now, self.expiry_warning, self.metadata_warning),
                     "activation": c.source.activation,
                     "source": c.source.list.as_ref().map_or_else(
                         || "config".to_owned(),
@@ -1316,9 +1317,16 @@ impl TrustStore {
             .list_status()
             .iter()
             .map(|l| {
+                let warnings: Vec<String> = l
+                    .next_update
+                    .filter(|n| *n <= now + self.metadata_warning)
+                    .map(|n| format!("the list in force lapses at {n}, before two refreshes could replace it"))
+                    .into_iter()
+                    .collect();
                 serde_json::json!({
                     "name": l.source.name,
                     "kind": l.source.kind,
+                    "warnings": warnings,
                     "location": l.source.location.to_string(),
                     "territories": l.source.territories,
                     "issue_date": ts(l.issue_date),

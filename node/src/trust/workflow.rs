@@ -235,9 +235,17 @@ impl Workflow {
             at,
         });
         let skip = h.len().saturating_sub(self.keep * 4);
-        let h: Vec<HistoryEntry> = h.into_iter().skip(skip).collect();
+        let dropped: Vec<HistoryEntry> = h.drain(..skip).collect();
         let bytes = serde_json::to_vec(&h).map_err(|_| Error::Corrupt)?;
         self.records.put_record(KIND_HISTORY, "log", &bytes).await?;
+        // Versions the history no longer names (and nothing points at) cannot be rolled back
+        // to any more: their records go, so the store does not grow for ever.
+        let pinned = [self.active_id().await?, self.staged_id().await?];
+        for old in dropped {
+            if !h.iter().any(|e| e.id == old.id) && !pinned.iter().flatten().any(|p| *p == old.id) {
+                self.records.delete_record(KIND_VERSION, &old.id).await?;
+            }
+        }
         Ok(())
     }
 
@@ -541,6 +549,35 @@ mod tests {
             Proposed::Unchanged
         );
         assert_eq!(w.staged().await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn versions_that_leave_the_history_are_deleted() {
+        let store = records();
+        let w = Workflow::new(store.clone(), 2);
+        let mut ids = Vec::new();
+        for i in 0..12 {
+            let version = v(&[("XA", &[format!("k{i}").as_str()])]);
+            ids.push(version.id());
+            w.propose(version, AUTO, i).await.unwrap();
+        }
+        // keep = 2: the history holds 8 entries, so the first four versions are gone.
+        assert_eq!(w.history().await.unwrap().len(), 8);
+        for old in &ids[..4] {
+            assert!(store.get_record(KIND_VERSION, old).await.unwrap().is_none());
+            assert!(matches!(
+                w.rollback(old, "op", 99).await,
+                Err(Error::UnknownVersion(_))
+            ));
+        }
+        for kept in &ids[4..] {
+            assert!(store
+                .get_record(KIND_VERSION, kept)
+                .await
+                .unwrap()
+                .is_some());
+        }
+        assert_eq!(w.active().await.unwrap().unwrap().0, ids[11]);
     }
 
     #[tokio::test]
