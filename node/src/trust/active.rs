@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::version::{CountryTrust, Diff, TrustVersion};
+use super::version::{Diff, TrustVersion};
 use super::workflow::{self, Policy, Proposed, Workflow};
 use super::{still_valid, CountryState, Error, TrustStore};
 use crate::store::RecordStore;
@@ -124,11 +124,9 @@ impl TrustStore {
                 .read()
                 .values()
                 .filter_map(|c| {
-                    let ps = c.service.as_ref().filter(|s| still_valid(s, now))?;
-                    Some((
-                        c.source.code.clone(),
-                        CountryTrust::from_service(&c.source.label(), ps),
-                    ))
+                    c.service.as_ref().filter(|s| still_valid(s, now))?;
+                    let entry = c.entry.as_deref()?;
+                    Some((c.source.code.clone(), entry.clone()))
                 })
                 .collect(),
         }
@@ -154,17 +152,16 @@ impl TrustStore {
     /// Why what `c` verified is not (all) served, for `trust status`.
     pub(super) fn held_back(&self, c: &CountryState) -> Option<String> {
         self.versioning.as_ref()?;
-        let verified = c.service.as_ref()?;
-        let mine = CountryTrust::from_service(&c.source.label(), verified);
+        let mine = c.entry.as_deref()?;
         let active = self.active.read().unwrap_or_else(|p| p.into_inner());
         match active
             .as_ref()
             .and_then(|(_, v)| v.countries.get(&c.source.code))
         {
             None => Some("not in the active trust version: waits for review".into()),
-            Some(e) if *e != mine => Some(format!(
+            Some(e) if e != mine => Some(format!(
                 "verified metadata differs from the active trust version ({}); the difference waits for review",
-                e.diff_summary(&mine)
+                e.diff_summary(mine)
             )),
             Some(_) => None,
         }
@@ -265,10 +262,10 @@ impl TrustStore {
             // The version allows more than this instance has verified (another instance
             // fetched first): fetch this country now rather than at its next refresh.
             let behind = version.countries.get(&state.source.code).is_some_and(|e| {
-                state.service.as_ref().is_none_or(|p| {
-                    !e.missing_from(&CountryTrust::from_service(&state.source.label(), p))
-                        .is_empty()
-                })
+                state
+                    .entry
+                    .as_ref()
+                    .is_none_or(|m| !e.missing_from(m).is_empty())
             });
             let recent = state
                 .last_attempt
@@ -313,15 +310,13 @@ impl TrustStore {
         let mut problems = Vec::new();
         for (cc, entry) in &version.countries {
             match map.get(cc).and_then(|c| {
-                c.service
-                    .as_ref()
-                    .filter(|s| still_valid(s, now))
-                    .map(|s| (c, s))
+                c.service.as_ref().filter(|s| still_valid(s, now))?;
+                c.entry.as_deref()
             }) {
                 None => problems.push(format!("{cc}: no valid verified metadata now")),
-                Some((c, ps)) => problems.extend(
+                Some(mine) => problems.extend(
                     entry
-                        .missing_from(&CountryTrust::from_service(&c.source.label(), ps))
+                        .missing_from(mine)
                         .into_iter()
                         .map(|m| format!("{cc}: {m}")),
                 ),

@@ -279,8 +279,11 @@ pub fn is_loopback(u: &url::Url) -> bool {
 #[derive(Debug, Clone)]
 pub struct CountryState {
     pub source: Source,
-    /// The Proxy-Service this instance last verified (the refresh's candidate).
+    /// The Proxy-Service this instance last verified (the refresh's candidate). Set it with
+    /// [`CountryState::set_service`], which keeps `entry` in step.
     pub service: Option<Arc<ProxyService>>,
+    /// `service` as a trust-version entry, computed once per load (fingerprints are not free).
+    pub entry: Option<Arc<version::CountryTrust>>,
     /// What is handed out: `service` cut down to the active trust version's entry (see
     /// [`version::CountryTrust::restrict`]), or an earlier verified copy that the active
     /// version still allows while a change waits for review. Without versioning, `service`.
@@ -296,6 +299,14 @@ pub struct CountryState {
 }
 
 impl CountryState {
+    /// Sets what this instance verified, and its trust-version entry.
+    pub fn set_service(&mut self, ps: Option<Arc<ProxyService>>) {
+        self.entry = ps
+            .as_deref()
+            .map(|p| Arc::new(version::CountryTrust::from_service(&self.source.label(), p)));
+        self.service = ps;
+    }
+
     /// What expires soon, one line each, for `check` and the log (issue 11 item 6):
     /// encryption and signing certificates within `within`, and the metadata copy we hold when its
     /// validUntil comes before `metadata_within` (two refreshes: many nodes re-sign daily, so
@@ -493,6 +504,7 @@ impl TrustStore {
                     CountryState {
                         source: s,
                         service: None,
+                        entry: None,
                         served: None,
                         problem: Some("not loaded yet".into()),
                         last_attempt: None,
@@ -684,7 +696,7 @@ impl TrustStore {
                     if !lists::same_source(&existing.source, &source) {
                         tracing::info!(list = %name, country = %code, "the service list changed this country's metadata location or certificates; reloading");
                         existing.source = source;
-                        existing.service = None;
+                        existing.set_service(None);
                         existing.served = None;
                         existing.problem = Some("not loaded yet (changed by its list)".into());
                         existing.next_attempt = None;
@@ -697,6 +709,7 @@ impl TrustStore {
                         CountryState {
                             source,
                             service: None,
+                            entry: None,
                             served: None,
                             problem: Some("not loaded yet".into()),
                             last_attempt: None,
@@ -840,7 +853,7 @@ impl TrustStore {
                 if state.service.is_none() || state.problem.is_some() {
                     tracing::info!(country = %source.code, entity_id = %ps.entity_id, valid_until = ?ps.valid_until, "country metadata verified");
                 }
-                state.service = Some(Arc::new(ps));
+                state.set_service(Some(Arc::new(ps)));
                 state.problem = None;
                 state.last_success = Some(now);
                 state.failures = 0;
@@ -854,7 +867,7 @@ impl TrustStore {
                 let mut kept = state.service.as_ref().is_some_and(|s| still_valid(s, now));
                 let from_cache = !kept && cached.is_some();
                 if !kept {
-                    state.service = cached.map(Arc::new);
+                    state.set_service(cached.map(Arc::new));
                     kept = from_cache;
                 }
                 state.failures = state.failures.saturating_add(1);

@@ -251,6 +251,7 @@ signer_cert_paths = ["{c}"]
     let state = CountryState {
         source,
         service: Some(Arc::new(ps)),
+        entry: None,
         served: None,
         problem: None,
         last_attempt: None,
@@ -278,6 +279,7 @@ signer_cert_paths = ["{c}"]
     );
     let none = CountryState {
         service: None,
+        entry: None,
         ..state
     };
     assert!(none.expiring(now, days(365 * 200), days(365)).is_empty());

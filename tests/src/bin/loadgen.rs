@@ -64,6 +64,14 @@ struct Args {
     /// `loadgen::trust_refresh`). Needs neither --spawn nor a gateway.
     #[arg(long)]
     trust_refresh: Option<usize>,
+    /// With --spawn: also trust this many more countries (RSA-3072 signed metadata served by this
+    /// process), so a trust refresh has real work (issue 11 item 10).
+    #[arg(long, default_value_t = 0)]
+    refresh_countries: usize,
+    /// With --refresh-countries: during the logins, ask the gateway for a full trust refresh
+    /// (`POST /admin/trust/refresh`) every this many milliseconds; 0: never.
+    #[arg(long, default_value_t = 0)]
+    refresh_every_ms: u64,
 }
 
 impl Args {
@@ -144,8 +152,26 @@ async fn main() -> anyhow::Result<()> {
         );
         return Ok(());
     }
+    let extra = if args.refresh_countries > 0 {
+        if !args.spawn {
+            bail!("--refresh-countries needs --spawn");
+        }
+        // One more than asked when one of them is the login country, which the simulator hosts.
+        let mut v =
+            eidas_testbed::loadgen::trust_refresh::serve_countries(args.refresh_countries + 1)
+                .await?;
+        let login = args.country.to_ascii_uppercase();
+        if v.iter().any(|s| s.code == login) {
+            v.retain(|s| s.code != login);
+        } else {
+            v.pop();
+        }
+        v
+    } else {
+        Vec::new()
+    };
     let spawned = if args.spawn {
-        Some(spawn(&args.setup())?)
+        Some(spawn(&args.setup(), &extra)?)
     } else {
         None
     };
@@ -187,6 +213,33 @@ async fn main() -> anyhow::Result<()> {
     let sim_before = sim_pid.and_then(proc_usage);
     let args = Arc::new(args);
     let next = Arc::new(AtomicUsize::new(0));
+    // Trust refreshes while the logins run (each one a full fetch and verification of every
+    // country), counted.
+    let refresh_count = Arc::new(AtomicUsize::new(0));
+    let refreshing = match (
+        spawned.as_ref().and_then(|s| s.admin.clone()),
+        args.refresh_every_ms,
+    ) {
+        (Some((admin, token)), ms) if ms > 0 => {
+            let (http, count) = (http.clone(), refresh_count.clone());
+            let every = std::time::Duration::from_millis(ms);
+            Some(tokio::spawn(async move {
+                let mut tick = tokio::time::interval(every);
+                loop {
+                    tick.tick().await;
+                    let r = http
+                        .post(format!("{admin}/admin/trust/refresh"))
+                        .bearer_auth(&token)
+                        .send()
+                        .await;
+                    if r.is_ok_and(|r| r.status().is_success()) {
+                        count.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }))
+        }
+        _ => None,
+    };
     let t = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..args.c {
@@ -214,6 +267,15 @@ async fn main() -> anyhow::Result<()> {
         task.await?;
     }
     let wall = t.elapsed().as_secs_f64();
+    if let Some(r) = refreshing {
+        r.abort();
+        println!(
+            "trust refreshes during the run: {} (one every {} ms, {} countries each)",
+            refresh_count.load(Ordering::Relaxed),
+            args.refresh_every_ms,
+            extra.len() + 1
+        );
+    }
     let after = gw_pid.and_then(proc_usage);
     let sim_after = sim_pid.and_then(proc_usage);
 

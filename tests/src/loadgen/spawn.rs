@@ -130,6 +130,8 @@ pub struct Spawned {
     pub gw: Proc,
     pub sim: Proc,
     pub keys: Keys,
+    /// The admin API's URL and token, when extra countries were configured.
+    pub admin: Option<(String, String)>,
     _dir: TempDir,
 }
 
@@ -141,7 +143,10 @@ impl Drop for TempDir {
     }
 }
 
-pub fn spawn(args: &Setup) -> anyhow::Result<Spawned> {
+/// Starts the simulator and the gateway. `extra` countries (trust sources served elsewhere, e.g.
+/// by [`super::trust_refresh::serve_countries`]) are trusted too, not offered to the client,
+/// and then the admin API is on, so a run can trigger refreshes.
+pub fn spawn(args: &Setup, extra: &[eidas_node::trust::Source]) -> anyhow::Result<Spawned> {
     let mut rnd = [0u8; 8];
     openssl::rand::rand_bytes(&mut rnd)?;
     let dir = TempDir(std::env::temp_dir().join(format!("eidas-loadgen-{}", hex(&rnd))));
@@ -211,6 +216,40 @@ encryption = "{enc}"
         signer_cert: k.country_sign.1.clone(),
         extra: String::new(),
     });
+    // The login country itself is the simulator's, never one of the extra ones.
+    for s in extra.iter().filter(|s| s.code != cc) {
+        let eidas_node::saml::metadata::MetadataTrust::Pinned(certs) = &s.trust else {
+            bail!("extra countries must be pinned");
+        };
+        let pem = d.join(format!("extra-{}.crt", s.code));
+        let mut bytes = Vec::new();
+        for c in certs {
+            bytes.extend(c.to_pem()?);
+        }
+        std::fs::write(&pem, bytes)?;
+        cfg.countries.push(CountryEntry {
+            code: s.code.clone(),
+            metadata: s.location.to_string(),
+            signer_cert: pem.display().to_string(),
+            extra: String::new(),
+        });
+    }
+    let admin = if extra.is_empty() {
+        None
+    } else {
+        let token = hex(&{
+            let mut t = [0u8; 24];
+            openssl::rand::rand_bytes(&mut t)?;
+            t
+        });
+        std::fs::write(d.join("admin.token"), &token)?;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        cfg.extra =
+            format!("\n[admin]\nlisten = \"127.0.0.1:{port}\"\ntoken_paths = [\"admin.token\"]\n");
+        Some((format!("http://127.0.0.1:{port}"), token))
+    };
     let mut client = ClientEntry::new(&args.client_id, &args.client_secret, &args.redirect_uri);
     client.countries = vec![cc.clone()];
     client.extra = format!("id_token_signed_response_alg = \"{}\"", k.oidc.1);
@@ -229,6 +268,7 @@ encryption = "{enc}"
         gw,
         sim,
         keys: k,
+        admin,
         _dir: dir,
     })
 }

@@ -38,9 +38,11 @@ fn code(i: usize) -> String {
     String::from_utf8(vec![first, second]).unwrap_or_default()
 }
 
-pub async fn run(countries: usize, rounds: usize) -> anyhow::Result<Report> {
-    if countries == 0 || countries > 78 || rounds == 0 {
-        bail!("1..=78 countries and at least one round");
+/// `countries` ephemeral Proxy-Services' signed metadata served from a loopback server in this
+/// process (the server runs until the runtime ends): their trust sources, pinned.
+pub async fn serve_countries(countries: usize) -> anyhow::Result<Vec<Source>> {
+    if countries == 0 || countries > 78 {
+        bail!("1..=78 countries");
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
@@ -84,7 +86,14 @@ pub async fn run(countries: usize, rounds: usize) -> anyhow::Result<Report> {
         ),
     );
     tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok(sources)
+}
 
+pub async fn run(countries: usize, rounds: usize) -> anyhow::Result<Report> {
+    if rounds == 0 {
+        bail!("at least one round");
+    }
+    let sources = serve_countries(countries).await?;
     let pid = std::process::id();
     let cpu = || crate::loadgen::spawn::proc_usage(pid).map(|(s, _)| s);
     let (mut cpu_total, mut wall_total) = (0.0, 0.0);
