@@ -298,6 +298,12 @@ pub(crate) async fn post_control(
                     return control_error(&e.0);
                 }
             }
+            // As announce_key, with a certificate that expires in three days.
+            "announce_expiring_key" => {
+                if let Err(e) = state.announce_key_valid_for(v, 3) {
+                    return control_error(&e.0);
+                }
+            }
             // The service list at /mdsl: a rotation step (see `ListMode`).
             "list" => {
                 let Some(mode) = super::service_list::ListMode::parse(v) else {

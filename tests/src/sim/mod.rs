@@ -175,11 +175,17 @@ impl SimState {
     /// Publishes a next signing key for `code` in its metadata, without using it yet (a key
     /// announced ahead of a rollover); [`SimState::roll_signing_key`] then switches to it.
     pub fn announce_signing_key(&self, code: &str) -> Result<(), SimError> {
+        self.announce_key_valid_for(code, 365)
+    }
+
+    /// As [`SimState::announce_signing_key`], with a certificate valid for `days` only (a
+    /// certificate about to expire, for expiry warnings).
+    pub fn announce_key_valid_for(&self, code: &str, days: u32) -> Result<(), SimError> {
         let country = self
             .country(code)
             .ok_or_else(|| SimError(format!("no country {code}")))?;
         let rsa = !country.signing.algorithm.uri().contains("ecdsa");
-        let key = respond::rogue_key(rsa).map_err(|e| SimError(format!("key: {e}")))?;
+        let key = respond::key_valid_for(rsa, days).map_err(|e| SimError(format!("key: {e}")))?;
         self.inner
             .announced
             .lock()

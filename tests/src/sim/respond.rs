@@ -41,6 +41,14 @@ pub struct AnswerChoice {
 /// A throwaway key (P-256, or RSA-3072 when `rsa`) with a self-signed certificate, for the
 /// `signed-by-unknown-key` fault: of the same type as the country's, so only trust can reject it.
 pub(crate) fn rogue_key(rsa: bool) -> Result<SigningKey, openssl::error::ErrorStack> {
+    key_valid_for(rsa, 365)
+}
+
+/// A fresh key with a self-signed certificate valid for `days`.
+pub(crate) fn key_valid_for(
+    rsa: bool,
+    days: u32,
+) -> Result<SigningKey, openssl::error::ErrorStack> {
     use openssl::asn1::Asn1Time;
     use openssl::ec::{EcGroup, EcKey};
     use openssl::hash::MessageDigest;
@@ -62,7 +70,7 @@ pub(crate) fn rogue_key(rsa: bool) -> Result<SigningKey, openssl::error::ErrorSt
     b.set_issuer_name(&name)?;
     b.set_pubkey(&key)?;
     b.set_not_before(&*Asn1Time::days_from_now(0)?)?;
-    b.set_not_after(&*Asn1Time::days_from_now(365)?)?;
+    b.set_not_after(&*Asn1Time::days_from_now(days)?)?;
     b.sign(&key, MessageDigest::sha256())?;
     let cert = b.build();
     let pair = KeyPair::new(key, cert).map_err(|_| openssl::error::ErrorStack::get())?;

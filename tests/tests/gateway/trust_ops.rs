@@ -176,7 +176,9 @@ async fn review_approve_and_rollback_reach_every_instance() {
 }
 
 /// Issue 11 items 8–9: the simulator publishes a signed service list and steps through a
-/// rotation series; the running node (list under `review`) gives each step its verdict, in
+/// rotation series (a key announced, approved, then used; a country withdrawn and restored; an
+/// expired, a tampered, a SHA-1 and a replayed list; a territory out of scope; a certificate
+/// about to expire); the running node (list under `review`) gives each step its verdict, in
 /// `trust status`, `trust diff` and for logins.
 #[tokio::test]
 async fn a_rotation_series_through_the_simulators_service_list() {
@@ -284,4 +286,90 @@ async fn a_rotation_series_through_the_simulators_service_list() {
     assert!(usable(&st, "XA") && usable(&st, "XB"), "{st}");
     let table = trust(&["status"]);
     assert!(table.contains("note: territory XC"), "{table}");
+    // 10. A certificate about to expire: warned about in the status before anything breaks.
+    sim.control(json!({ "announce_expiring_key": "XB" })).await;
+    let st = refresh();
+    let xb = st["countries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "XB")
+        .unwrap()
+        .clone();
+    assert!(
+        xb["warnings"]
+            .to_string()
+            .contains("a signing certificate expires"),
+        "{xb}"
+    );
+    let table = trust(&["status"]);
+    assert!(
+        table.contains("warning: country XB: a signing certificate expires"),
+        "{table}"
+    );
+    trust(&["reject", st["staged_version"].as_str().unwrap()]);
+    let st: Value = serde_json::from_str(&trust(&["status", "--json"])).unwrap();
+    assert!(st["staged_version"].is_null(), "{st}");
+    assert!(
+        usable(&st, "XB"),
+        "rejecting the new key leaves XB as it was: {st}"
+    );
+}
+
+/// Issue 11 item 9: the real binary restarted while the foreign node is down serves the country
+/// from its verified disk copy (`trust.cache_dir`), and says so in `trust status`; with Redis, the
+/// restarted instance also finds the active trust version it had.
+#[tokio::test]
+async fn a_restart_while_the_source_is_down_serves_from_the_cache() {
+    let dir = TempDir::new("trust-cache-restart");
+    let sim = Sim::start(dir.path());
+    std::fs::write(
+        dir.path().join("ops.token"),
+        "ops-token-0123456789abcdef0123456789ab\n",
+    )
+    .unwrap();
+    let mut cfg = GwConfig::new(sim.url());
+    cfg.trust_extra = "cache_dir = \"trust-cache\"\n".into();
+    cfg.extra_clients = format!(
+        "\n[admin]\nlisten = \"127.0.0.1:{}\"\ntoken_paths = [\"ops.token\"]\n",
+        free_port()
+    );
+    let gw = Gateway::start(dir.path(), &cfg, "gateway");
+    gw.wait_ready().await;
+    assert!(login_works(&gw, "XA").await);
+    let config = gw.config_path.to_str().unwrap().to_owned();
+    let status = || {
+        let out = run_node(&["trust", "status", "--json", "--config", &config], &[]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let before = status()["active_version"].clone();
+    assert!(dir.path().join("trust-cache/XA.xml").exists());
+    drop(gw);
+    drop(sim);
+
+    let gw = Gateway::start(dir.path(), &cfg, "gateway-again");
+    gw.wait_ready().await;
+    let st = status();
+    let xa = st["countries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "XA")
+        .unwrap()
+        .clone();
+    assert_eq!(xa["usable"], true, "{xa}");
+    assert!(
+        xa["problem"]
+            .as_str()
+            .unwrap()
+            .contains("serving the verified cached copy"),
+        "{xa}"
+    );
+    if cfg.redis_url.is_some() {
+        assert_eq!(
+            st["active_version"], before,
+            "the active version survives the restart"
+        );
+    }
 }
