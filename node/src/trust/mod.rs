@@ -6,26 +6,24 @@
 //! every country. Must not: know about OIDC or axum; ever hand out metadata that failed
 //! verification or has expired (eidas-requirements §4 "Never use unverified metadata").
 //!
-//! Design for the MDSL issue: a country's [`Source`] is data; a trust list will produce sources
-//! (location + KeyInfo certificates) instead of the config file, and the snapshot logic stays.
+//! Module map: `source` (what a configured source is), `fetch` (getting documents and CRLs, the
+//! disk cache), this file (the store: load = fetch + verify, schedules, the per-country snapshot,
+//! what readers get), `lists` (service lists and aggregates → sources), `version` (content-
+//! addressed trust versions and diffs), `workflow` (versions, pointers and policies in the shared
+//! store), `active` (candidate → proposal → active version → what is served; operator
+//! decisions), `settings`.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use openssl::x509::X509;
 use time::OffsetDateTime;
 
-use self::settings::{CountrySettings, TrustSettings};
 use crate::clock::Clock;
 use crate::identity::{LoaLevel, PersonType};
 use crate::saml::attributes;
-use crate::saml::crypto::SignaturePolicy;
-use crate::saml::metadata::{MetadataTrust, ProxyService};
-
-/// Largest metadata document we download.
-const MAX_FETCH_BYTES: usize = 4 * 1024 * 1024;
+use crate::saml::metadata::ProxyService;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -49,230 +47,6 @@ pub enum Error {
     /// version no longer valid, versioning off).
     #[error("{0}")]
     Refused(String),
-}
-
-/// Where a country's metadata comes from.
-#[derive(Debug, Clone)]
-pub enum Location {
-    File(PathBuf),
-    Url(url::Url),
-}
-
-impl std::fmt::Display for Location {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Location::File(p) => write!(f, "{}", p.display()),
-            Location::Url(u) => write!(f, "{u}"),
-        }
-    }
-}
-
-/// One country as configured: where to fetch and how to verify.
-#[derive(Debug, Clone)]
-pub struct Source {
-    pub code: String,
-    pub names: BTreeMap<String, String>,
-    pub location: Location,
-    pub trust: MetadataTrust,
-    pub policy: SignaturePolicy,
-    pub test: bool,
-    /// The operator's floor for this country, whatever the client asks.
-    pub min_loa: Option<LoaLevel>,
-    /// The entityID a service list names for this country: the metadata must carry it (§4
-    /// connector algorithm, entityID agreement). `None` for configured countries.
-    pub expected_entity_id: Option<String>,
-    /// The service list this country came from; `None` when configured directly.
-    pub list: Option<String>,
-    /// Interop profile: a clock skew allowance replacing `saml.clock_skew_seconds`.
-    pub skew: Option<time::Duration>,
-    /// Interop profile: leave out `Scoping/RequesterID` for this country.
-    pub omit_scoping: bool,
-    /// How changes go live (`auto` or `review`): the list's for a list's countries.
-    pub activation: workflow::Policy,
-    /// Interop profile: this peer's attribute `Name`s read as eIDAS ones, `(peer, eIDAS)`, in
-    /// responses and in its metadata's supported attributes.
-    pub attribute_aliases: Vec<(String, String)>,
-    /// Anchored trust: a CRL of the signer's chain that cannot be obtained refuses the document.
-    pub revocation_required: bool,
-}
-
-impl Source {
-    /// The name trust versions give this source: `config XA` or `list NAME`; one activation
-    /// policy each.
-    pub fn label(&self) -> String {
-        match &self.list {
-            Some(l) => format!("list {l}"),
-            None => format!("config {}", self.code),
-        }
-    }
-}
-
-/// A configured location: `https://` (or loopback `http://`) URL, else a path.
-pub(crate) fn parse_location(
-    text: &str,
-    resolve: &dyn Fn(&Path) -> PathBuf,
-) -> Result<Location, String> {
-    if text.starts_with("https://") || text.starts_with("http://") {
-        let u = url::Url::parse(text).map_err(|e| format!("{text}: {e}"))?;
-        if u.scheme() == "http" && !is_loopback(&u) {
-            // eidas-requirements §4: NODE restricts metadata to HTTPS; plain HTTP only on
-            // loopback (demo, tests), where there is no network to attack.
-            return Err("metadata URL must be https:// (http only for loopback)".into());
-        }
-        Ok(Location::Url(u))
-    } else {
-        Ok(Location::File(resolve(Path::new(text))))
-    }
-}
-
-/// The pinned certificates or anchors of a configured source (never neither: §4).
-pub(crate) fn load_trust(
-    signer_cert_paths: &[PathBuf],
-    anchor_cert_paths: &[PathBuf],
-    resolve: &dyn Fn(&Path) -> PathBuf,
-) -> Result<MetadataTrust, String> {
-    let load = |paths: &[PathBuf], what: &str| -> Result<Vec<X509>, String> {
-        let mut certs = Vec::new();
-        for p in paths {
-            let path = resolve(p);
-            let pem =
-                std::fs::read(&path).map_err(|e| format!("{what} {}: {e}", path.display()))?;
-            certs.extend(
-                X509::stack_from_pem(&pem)
-                    .map_err(|_| format!("{what} {}: not PEM", path.display()))?,
-            );
-        }
-        Ok(certs)
-    };
-    let pinned = load(signer_cert_paths, "signer_cert_paths")?;
-    let anchors = load(anchor_cert_paths, "anchor_cert_paths")?;
-    match (pinned.is_empty(), anchors.is_empty()) {
-        (false, true) => Ok(MetadataTrust::Pinned(pinned)),
-        (true, false) => Ok(MetadataTrust::Anchors(anchors)),
-        // eidas-requirements §4: never use unverified metadata.
-        (true, true) => Err(
-            "needs signer_cert_paths or anchor_cert_paths: metadata is never trusted unverified"
-                .into(),
-        ),
-        (false, false) => {
-            Err("give either signer_cert_paths or anchor_cert_paths, not both".into())
-        }
-    }
-}
-
-impl Source {
-    /// Builds every configured country's source; each problem names the country and key.
-    /// `resolve` turns a configured path into a real one (relative to the config file).
-    pub fn from_settings(
-        settings: &TrustSettings,
-        resolve: &dyn Fn(&Path) -> PathBuf,
-    ) -> Result<Vec<Source>, Vec<Error>> {
-        let mut out = Vec::new();
-        let mut problems = Vec::new();
-        for c in &settings.countries {
-            match Self::one(resolve, c) {
-                Ok(s) => out.push(s),
-                Err(e) => problems.push(e),
-            }
-        }
-        if problems.is_empty() {
-            Ok(out)
-        } else {
-            Err(problems)
-        }
-    }
-
-    fn one(resolve: &dyn Fn(&Path) -> PathBuf, c: &CountrySettings) -> Result<Source, Error> {
-        // `c.code` is a `CountryCode`: checked when the config was read.
-        let bad = |problem: String| Error::Config {
-            code: c.code.to_string(),
-            problem,
-        };
-        let location = parse_location(&c.metadata, resolve).map_err(&bad)?;
-        let trust =
-            load_trust(&c.signer_cert_paths, &c.anchor_cert_paths, resolve).map_err(&bad)?;
-        Ok(Source {
-            code: c.code.to_string(),
-            names: c.names.clone(),
-            location,
-            trust,
-            policy: if c.legacy_signatures {
-                SignaturePolicy::LEGACY_INTEROP
-            } else {
-                SignaturePolicy::EIDAS
-            },
-            test: c.test,
-            min_loa: c.min_loa,
-            expected_entity_id: None,
-            list: None,
-            skew: match c.clock_skew_seconds {
-                Some(v) if v > 600 => {
-                    return Err(bad(format!("clock_skew_seconds = {v} is above 600")));
-                }
-                Some(v) => Some(time::Duration::seconds(i64::try_from(v).unwrap_or(600))),
-                None => None,
-            },
-            omit_scoping: c.omit_scoping,
-            activation: c.activation,
-            attribute_aliases: attribute_aliases(&c.attribute_names).map_err(bad)?,
-            revocation_required: c.revocation == settings::RevocationMode::FailClosed,
-        })
-    }
-
-    /// The LoA to request from this country: the request's, raised to the operator's floor.
-    pub fn effective_loa(&self, requested: LoaLevel) -> LoaLevel {
-        self.min_loa.map_or(requested, |floor| floor.max(requested))
-    }
-
-    pub fn name(&self, locale: &str) -> String {
-        self.names
-            .get(locale)
-            .or_else(|| self.names.get("en"))
-            .cloned()
-            .unwrap_or_else(|| self.code.clone())
-    }
-}
-
-/// `attribute_names` checked: each maps a non-eIDAS Name to an eIDAS attribute Name, so an alias
-/// can never turn one eIDAS attribute into another (a PersonIdentifier into a name, say).
-fn attribute_aliases(names: &BTreeMap<String, String>) -> Result<Vec<(String, String)>, String> {
-    let mut out = Vec::new();
-    for (from, to) in names {
-        if attributes::is_eidas_name(from) {
-            return Err(format!(
-                "attribute_names: {from} is an eIDAS attribute Name itself; only a peer's variant Names can be mapped"
-            ));
-        }
-        if !attributes::is_eidas_name(to) {
-            return Err(format!(
-                "attribute_names: {to} is not an eIDAS attribute Name (http://eidas.europa.eu/attributes/…)"
-            ));
-        }
-        out.push((from.clone(), to.clone()));
-    }
-    Ok(out)
-}
-
-/// An error with its causes ("error sending request: connection refused").
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut source = e.source();
-    while let Some(c) = source {
-        s.push_str(": ");
-        s.push_str(&c.to_string());
-        source = c.source();
-    }
-    s
-}
-
-/// `localhost` or a loopback address: where plain HTTP is tolerated (demo, tests).
-pub fn is_loopback(u: &url::Url) -> bool {
-    match u.host() {
-        Some(url::Host::Domain(d)) => d == "localhost",
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
 }
 
 /// The state of one country after its last load.
@@ -395,88 +169,8 @@ pub struct TrustStore {
     active: RwLock<Option<(String, Arc<version::TrustVersion>)>>,
 }
 
-/// A fetched CRL (DER) and when it was fetched.
-type CachedCrl = (Arc<Vec<u8>>, OffsetDateTime);
-
 /// Clock skew accepted on a service list's IssueDate and NextUpdate.
 const LIST_SKEW: time::Duration = time::Duration::minutes(5);
-
-/// The on-disk copies of verified metadata (`trust.cache_dir`): one `<CODE>.xml` per country
-/// fetched over HTTP(S), written by atomic rename after verification and read only to be
-/// verified again. File sources are local already and are not copied.
-#[derive(Debug)]
-struct MetadataCache {
-    dir: PathBuf,
-    /// Per country: the SHA-256 of what was last written, so an unchanged document is not
-    /// rewritten every refresh.
-    written: std::sync::Mutex<BTreeMap<String, Vec<u8>>>,
-    /// Countries whose copy has been consulted since start-up: an expired or rejected copy is
-    /// not verified again every retry.
-    consulted: std::sync::Mutex<std::collections::BTreeSet<String>>,
-}
-
-impl MetadataCache {
-    fn path(&self, code: &str) -> PathBuf {
-        self.dir.join(format!("{code}.xml"))
-    }
-
-    /// Stores `text` (already verified) for `code`; failures are logged, never fatal.
-    fn store(&self, code: &str, text: &str) {
-        let digest = openssl::sha::sha256(text.as_bytes()).to_vec();
-        let mut written = self.written.lock().unwrap_or_else(|p| p.into_inner());
-        if written.get(code) == Some(&digest) {
-            return;
-        }
-        let path = self.path(code);
-        let tmp = self
-            .dir
-            .join(format!(".{code}.xml.{}.tmp", std::process::id()));
-        let result = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, &path));
-        match result {
-            Ok(()) => {
-                written.insert(code.to_owned(), digest);
-            }
-            Err(e) => {
-                let _ = std::fs::remove_file(&tmp);
-                tracing::warn!(country = %code, path = %path.display(), error = %e, "could not write the metadata cache copy");
-            }
-        }
-    }
-
-    /// The stored copy for `code`, once per process (see `consulted`).
-    fn take(&self, code: &str) -> Option<String> {
-        if !self
-            .consulted
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(code.to_owned())
-        {
-            return None;
-        }
-        let path = self.path(code);
-        let len = std::fs::metadata(&path).ok()?.len();
-        if usize::try_from(len).map_or(true, |l| l > MAX_FETCH_BYTES) {
-            tracing::warn!(country = %code, path = %path.display(), "metadata cache copy too large; ignored");
-            return None;
-        }
-        std::fs::read_to_string(&path).ok()
-    }
-}
-
-/// What a conditional GET needs from the last full answer.
-#[derive(Debug, Clone)]
-struct Fetched {
-    etag: Option<String>,
-    last_modified: Option<String>,
-    body: Arc<String>,
-}
-
-/// Sent with every metadata fetch: some production nodes refuse requests without one.
-pub const USER_AGENT: &str = concat!(
-    "eidas-node/",
-    env!("CARGO_PKG_VERSION"),
-    " (eIDAS Connector metadata fetch)"
-);
 
 impl std::fmt::Debug for TrustStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -742,11 +436,7 @@ impl TrustStore {
     /// Keeps the last verified copy of every fetched country in `dir` (`trust.cache_dir`), and
     /// falls back to it at start-up when a country's URL cannot be loaded.
     pub fn with_cache_dir(mut self, dir: PathBuf) -> Self {
-        self.cache = Some(MetadataCache {
-            dir,
-            written: std::sync::Mutex::new(BTreeMap::new()),
-            consulted: std::sync::Mutex::new(std::collections::BTreeSet::new()),
-        });
+        self.cache = Some(MetadataCache::new(dir));
         self
     }
 
@@ -889,84 +579,6 @@ impl TrustStore {
         }
     }
 
-    async fn fetch(&self, location: &Location) -> Result<String, Error> {
-        let fail = |problem: String| Error::Fetch {
-            location: location.to_string(),
-            problem,
-        };
-        match location {
-            Location::File(p) => std::fs::read_to_string(p).map_err(|e| fail(e.to_string())),
-            Location::Url(u) => {
-                // Conditional GET (RFC 9110 §13): an unchanged document is not sent again. What
-                // comes back, new or cached, is verified again either way (expiry included).
-                let previous = self
-                    .fetched
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .get(u.as_str())
-                    .cloned();
-                let mut req = self.http.get(u.clone());
-                if let Some(p) = &previous {
-                    if let Some(e) = &p.etag {
-                        req = req.header(reqwest::header::IF_NONE_MATCH, e);
-                    }
-                    if let Some(m) = &p.last_modified {
-                        req = req.header(reqwest::header::IF_MODIFIED_SINCE, m);
-                    }
-                }
-                let mut resp = req
-                    .send()
-                    .await
-                    .map_err(|e| fail(chain(&e.without_url())))?;
-                if resp.status() == reqwest::StatusCode::NOT_MODIFIED {
-                    if let Some(p) = previous {
-                        return Ok(p.body.as_ref().clone());
-                    }
-                    return Err(fail("HTTP 304 to an unconditional request".into()));
-                }
-                if !resp.status().is_success() {
-                    return Err(fail(format!("HTTP {}", resp.status())));
-                }
-                let header = |name| {
-                    resp.headers()
-                        .get(name)
-                        .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
-                        .map(str::to_owned)
-                };
-                let (etag, last_modified) = (
-                    header(reqwest::header::ETAG),
-                    header(reqwest::header::LAST_MODIFIED),
-                );
-                let mut body = Vec::new();
-                while let Some(chunk) = resp
-                    .chunk()
-                    .await
-                    .map_err(|e| fail(chain(&e.without_url())))?
-                {
-                    if body.len() + chunk.len() > MAX_FETCH_BYTES {
-                        return Err(fail("document too large".into()));
-                    }
-                    body.extend_from_slice(&chunk);
-                }
-                let text = String::from_utf8(body).map_err(|_| fail("not UTF-8".into()))?;
-                if etag.is_some() || last_modified.is_some() {
-                    self.fetched
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .insert(
-                            u.to_string(),
-                            Fetched {
-                                etag,
-                                last_modified,
-                                body: Arc::new(text.clone()),
-                            },
-                        );
-                }
-                Ok(text)
-            }
-        }
-    }
-
     async fn load(&self, source: &Source, now: OffsetDateTime) -> Result<ProxyService, Error> {
         let text = self.fetch(&source.location).await?;
         let rev = self
@@ -983,107 +595,6 @@ impl TrustStore {
             cache.store(&source.code, &text);
         }
         Ok(ps)
-    }
-
-    /// The CRLs the anchored signer chain of `text` names (§4 revocation), fetched or from the
-    /// cache: a cached CRL is used until its nextUpdate and fetched again after a refresh
-    /// interval. A CRL that cannot be fetched is left out; under fail-closed verification then
-    /// refuses the document, under fail-open it is accepted with a warning here.
-    async fn revocation(
-        &self,
-        text: &str,
-        trust: &MetadataTrust,
-        required: bool,
-        what: &str,
-        now: OffsetDateTime,
-    ) -> crate::saml::metadata::Revocation {
-        let urls = if matches!(trust, MetadataTrust::Anchors(_)) {
-            let (text, trust) = (text.to_owned(), trust.clone());
-            tokio::task::spawn_blocking(move || {
-                crate::saml::metadata::signer_crl_urls(&text, &trust)
-            })
-            .await
-            .unwrap_or_default()
-        } else {
-            Vec::new()
-        };
-        let mut crls = Vec::new();
-        for url in urls {
-            let cached = self
-                .crls
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .get(&url)
-                .cloned();
-            let current = |der: &[u8]| {
-                openssl::x509::X509Crl::from_der(der).ok().filter(|c| {
-                    let n = openssl::asn1::Asn1Time::from_unix(now.unix_timestamp()).ok();
-                    c.next_update()
-                        .zip(n)
-                        .and_then(|(a, b)| a.compare(&b).ok())
-                        .is_some_and(|o| o == std::cmp::Ordering::Greater)
-                })
-            };
-            let fresh = cached.as_ref().and_then(|(der, at)| {
-                (now - *at < self.refresh_every)
-                    .then(|| current(der))
-                    .flatten()
-            });
-            if let Some(crl) = fresh {
-                crls.push(crl);
-                continue;
-            }
-            match self.fetch_crl(&url).await {
-                Ok(der) => match openssl::x509::X509Crl::from_der(&der)
-                    .or_else(|_| openssl::x509::X509Crl::from_pem(&der))
-                {
-                    Ok(crl) => {
-                        let der = crl.to_der().unwrap_or(der);
-                        self.crls
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .insert(url.clone(), (Arc::new(der), now));
-                        crls.push(crl);
-                    }
-                    Err(_) => {
-                        tracing::warn!(source = %what, crl = %url, fail_closed = required, "the CRL is not a CRL (DER or PEM)");
-                    }
-                },
-                Err(e) => {
-                    // A CRL fetched earlier and still current serves until its nextUpdate.
-                    if let Some(crl) = cached.as_ref().and_then(|(der, _)| current(der)) {
-                        crls.push(crl);
-                        continue;
-                    }
-                    tracing::warn!(source = %what, crl = %url, error = %e, fail_closed = required, "CRL could not be fetched; {}", if required { "the source is refused until it can" } else { "revocation is not checked for this certificate (fail-open)" });
-                }
-            }
-        }
-        crate::saml::metadata::Revocation {
-            crls: Arc::new(crls),
-            required,
-        }
-    }
-
-    /// `GET url` for a CRL (http or https: CRLs are signed), with the size cap and no redirects.
-    async fn fetch_crl(&self, url: &str) -> Result<Vec<u8>, String> {
-        let mut resp = self
-            .http
-            .get(url)
-            .send()
-            .await
-            .map_err(|e| chain(&e.without_url()))?;
-        if !resp.status().is_success() {
-            return Err(format!("HTTP {}", resp.status()));
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(|e| chain(&e.without_url()))? {
-            if body.len() + chunk.len() > MAX_FETCH_BYTES {
-                return Err("CRL too large".into());
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(body)
     }
 
     /// Whether `code` holds metadata that is still valid (stale-while-error keeps it).
@@ -1405,7 +916,13 @@ pub fn can_serve(ps: &ProxyService, min_loa: LoaLevel, person_type: PersonType) 
 }
 
 mod active;
+mod fetch;
+mod source;
 pub use active::Decision;
+pub use fetch::USER_AGENT;
+use fetch::{CachedCrl, Fetched, MetadataCache};
+pub use source::{is_loopback, Location, Source};
+pub(crate) use source::{load_trust, parse_location};
 pub mod lists;
 pub mod settings;
 pub mod version;
