@@ -109,6 +109,11 @@ fn pki(crl_url: &str) -> (PKey<Private>, X509, PKey<Private>, X509) {
 
 /// A CRL by `issuer` (signed with `key`), listing `revoked` serials, current for a day.
 fn crl(issuer: &X509, key: &PKey<Private>, revoked: &[u32]) -> Vec<u8> {
+    crl_until(issuer, key, revoked, 86_400)
+}
+
+/// As [`crl`], current for `secs` seconds.
+fn crl_until(issuer: &X509, key: &PKey<Private>, revoked: &[u32], secs: i64) -> Vec<u8> {
     let mut b = X509CrlBuilder::new().unwrap();
     b.set_issuer_name(issuer.subject_name()).unwrap();
     let ctx_holder = X509Builder::new().unwrap();
@@ -128,7 +133,7 @@ fn crl(issuer: &X509, key: &PKey<Private>, revoked: &[u32]) -> Vec<u8> {
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     b.set_last_update(&Asn1Time::from_unix(now - 3600).unwrap())
         .unwrap();
-    b.set_next_update(&Asn1Time::from_unix(now + 86_400).unwrap())
+    b.set_next_update(&Asn1Time::from_unix(now + secs).unwrap())
         .unwrap();
     for s in revoked {
         let mut r = X509RevokedBuilder::new().unwrap();
@@ -231,12 +236,44 @@ async fn an_anchored_signer_is_checked_against_its_crl() {
     *published_crl.lock().unwrap() = None;
     let (ok, problem) = verdict(true).await;
     assert!(!ok);
-    assert!(problem.unwrap().contains("no current CRL"));
+    assert!(problem.unwrap().contains("no current full CRL"));
     assert!(verdict(false).await.0);
+    // A store that trusted the signer learns of its revocation at its next refresh, and drops
+    // the country at once: the copy it holds is not kept as stale-while-error.
+    *published_crl.lock().unwrap() = Some(crl(&ca, &ca_key, &[]));
+    let held = TrustStore::new(vec![source(false)], Arc::new(SystemClock))
+        .unwrap()
+        .with_schedule(
+            std::time::Duration::from_secs(1),
+            std::time::Duration::from_secs(1),
+        );
+    held.refresh().await;
+    assert!(held.service("XA").is_some());
+    *published_crl.lock().unwrap() = Some(crl(&ca, &ca_key, &[7]));
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    held.refresh().await;
+    assert!(held.service("XA").is_none(), "revoked: not kept");
+    assert!(held.status()[0].service.is_none());
+    assert!(held.status()[0]
+        .problem
+        .clone()
+        .unwrap()
+        .contains("revoked"));
+
+    // An older CRL served later (a replay, or a stale mirror) cannot hide the revocation the
+    // newer cached one shows.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    *published_crl.lock().unwrap() = Some(crl_until(&ca, &ca_key, &[], 3_600));
+    held.refresh().await;
+    assert!(
+        held.service("XA").is_none(),
+        "the cached CRL still lists the signer"
+    );
+
     // A CRL not signed by the issuer counts as none.
     let other = ec_key();
     *published_crl.lock().unwrap() = Some(crl(&ca, &other, &[]));
     let (ok, problem) = verdict(true).await;
     assert!(!ok, "a CRL by another key is no CRL");
-    assert!(problem.unwrap().contains("no current CRL"));
+    assert!(problem.unwrap().contains("no current full CRL"));
 }

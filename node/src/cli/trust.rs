@@ -249,6 +249,12 @@ pub fn render(v: &Value) -> String {
     if !v["active_version"].is_null() {
         let _ = writeln!(out, "active trust version: {}", short(&v["active_version"]));
     }
+    if let Some(h) = v["hold"].as_str() {
+        let _ = writeln!(
+            out,
+            "automatic activation suspended ({h}): every change waits for review until the next approval"
+        );
+    }
     if !v["staged_version"].is_null() {
         let _ = writeln!(
             out,

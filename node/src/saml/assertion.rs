@@ -34,6 +34,10 @@ pub fn parse_attributes(
         let name = attr
             .attribute("Name")
             .ok_or(Error::MissingXmlAttribute { attribute: "Name" })?;
+        // Representation is judged on the Name as sent, before any alias (AP §2.8).
+        if is_representative(name) && !allow_representatives {
+            return Err(Error::UnrequestedAttribute(name.to_owned()));
+        }
         // A configured interop alias (the operator's, per country; never an eIDAS name mapped
         // to another, which config refuses) reads a peer's variant Name as the eIDAS one. If
         // both arrive, the second is a repeated attribute and refused.

@@ -141,6 +141,9 @@ pub enum Error {
     MetadataExpired,
     #[error("metadata signer is not trusted: {0}")]
     UntrustedSigner(String),
+    /// A certificate of the signer's path is on its issuer's CRL (§4 revocation).
+    #[error("metadata signer is revoked: {0}")]
+    Revoked(String),
     #[error("metadata unusable: {0}")]
     MetadataUnusable(String),
 
@@ -214,6 +217,7 @@ impl Error {
             PeerFailure(_) => "peer_failure",
             MetadataExpired => "metadata_expired",
             UntrustedSigner(_) => "untrusted_signer",
+            Revoked(_) => "revoked",
             MetadataUnusable(_) => "metadata_unusable",
             Key(_) => "key",
             Crypto(_) => "crypto",

@@ -253,7 +253,9 @@ fn check_revocation(
 ) -> Result<()> {
     let now_asn1 = openssl::asn1::Asn1Time::from_unix(now.unix_timestamp())?;
     for (i, cert) in chain.iter().enumerate() {
-        if is_anchor(cert, anchors) || crl_distribution_points(cert).is_empty() {
+        // Any CRL distribution point counts, LDAP-only ones too: revocation information we
+        // cannot fetch is "no CRL", which fail-closed refuses.
+        if is_anchor(cert, anchors) || cert.crl_distribution_points().is_none() {
             continue;
         }
         let Some(issuer) = chain.get(i + 1) else {
@@ -261,32 +263,56 @@ fn check_revocation(
         };
         let issuer_name = issuer.subject_name().to_der()?;
         let issuer_key = issuer.public_key()?;
-        let crl = revocation.crls.iter().find(|crl| {
-            crl.issuer_name().to_der().is_ok_and(|n| n == issuer_name)
-                && crl.verify(&issuer_key).unwrap_or(false)
-                && crl
-                    .next_update()
-                    .and_then(|n| n.compare(&now_asn1).ok())
-                    .is_some_and(|o| o == std::cmp::Ordering::Greater)
-        });
+        // Every CRL from the issuer (name and signature) that is current; an older or foreign
+        // one fetched beside a newer one cannot hide a revocation, as any that lists the
+        // certificate refuses it.
+        let valid: Vec<&openssl::x509::X509Crl> = revocation
+            .crls
+            .iter()
+            .filter(|crl| {
+                crl.issuer_name().to_der().is_ok_and(|n| n == issuer_name)
+                    && crl.verify(&issuer_key).unwrap_or(false)
+                    && crl
+                        .next_update()
+                        .and_then(|n| n.compare(&now_asn1).ok())
+                        .is_some_and(|o| o == std::cmp::Ordering::Greater)
+            })
+            .collect();
         let subject = format!("{:?}", cert.subject_name());
-        match crl {
-            Some(crl) => {
-                if matches!(crl.get_by_cert(cert), openssl::x509::CrlStatus::Revoked(_)) {
-                    return Err(Error::UntrustedSigner(format!(
-                        "certificate {subject} is revoked (CRL of its issuer)"
-                    )));
-                }
-            }
-            None if revocation.required => {
-                return Err(Error::UntrustedSigner(format!(
-                    "no current CRL signed by the issuer of {subject} could be obtained (revocation is fail-closed)"
-                )));
-            }
-            None => {}
+        if valid
+            .iter()
+            .any(|crl| matches!(crl.get_by_cert(cert), openssl::x509::CrlStatus::Revoked(_)))
+        {
+            return Err(Error::Revoked(format!(
+                "certificate {subject} is revoked (CRL of its issuer)"
+            )));
+        }
+        // Only a full CRL vouches that a certificate is not revoked: a partitioned
+        // (IssuingDistributionPoint) or delta CRL may simply not cover it.
+        let covered = valid.iter().any(|crl| is_full_crl(crl));
+        if !covered && revocation.required {
+            return Err(Error::UntrustedSigner(format!(
+                "no current full CRL signed by the issuer of {subject} could be obtained (revocation is fail-closed)"
+            )));
         }
     }
     Ok(())
+}
+
+/// Whether `crl` is a full CRL: no IssuingDistributionPoint (2.5.29.28) and no delta CRL
+/// indicator (2.5.29.27) extension. Read from the DER (the OID encodings `06 03 55 1D 1C` /
+/// `1B` occur nowhere else in a CRL: entry extensions use other OIDs).
+fn is_full_crl(crl: &openssl::x509::X509CrlRef) -> bool {
+    let Ok(der) = crl.to_der() else {
+        return false;
+    };
+    !der.windows(5).any(|w| {
+        w.first() == Some(&0x06)
+            && w.get(1) == Some(&0x03)
+            && w.get(2) == Some(&0x55)
+            && w.get(3) == Some(&0x1d)
+            && matches!(w.get(4), Some(0x1b | 0x1c))
+    })
 }
 
 /// The certificates in the document signature's KeyInfo (candidates, not trusted).

@@ -48,6 +48,10 @@ pub(super) struct Versioning {
     /// `false` for `check`: it verifies, but never changes what the fleet trusts.
     propose: AtomicBool,
     staged: Mutex<Option<String>>,
+    /// Why automatic activation is suspended (a rollback), as last read.
+    hold: Mutex<Option<String>>,
+    /// Follower: the countries last handed to the lease holder for a re-fetch.
+    asked: Mutex<Vec<String>>,
     /// The candidate and active ids of the last proposal: the same pair is not proposed again.
     last_proposed: Mutex<Option<(String, Option<String>)>>,
 }
@@ -80,6 +84,8 @@ impl TrustStore {
             sync_every,
             propose: AtomicBool::new(true),
             staged: Mutex::new(None),
+            hold: Mutex::new(None),
+            asked: Mutex::new(Vec::new()),
             last_proposed: Mutex::new(None),
         });
         self
@@ -107,13 +113,20 @@ impl TrustStore {
             state.served = None;
             return;
         };
-        let restricted = state
-            .service
-            .as_deref()
-            .and_then(|p| entry.restrict(p))
-            // While a change waits for review, an earlier verified copy the active version
-            // still allows keeps serving (until its own validUntil).
-            .or_else(|| state.served.as_deref().and_then(|p| entry.restrict(p)));
+        // Nothing verified now: nothing served, whatever was before.
+        let (Some(verified), Some(current)) = (state.service.as_deref(), state.entry.as_deref())
+        else {
+            state.served = None;
+            return;
+        };
+        let restricted = entry.restrict(verified).or_else(|| {
+            // While a change waits for review (a new endpoint, say), the earlier verified copy
+            // keeps serving until its own validUntil, cut to what the active version *and*
+            // this instance's latest verification both still vouch for: a key the country has
+            // dropped since is never served again.
+            let allowed = entry.narrowed_to(current);
+            state.served.as_deref().and_then(|p| allowed.restrict(p))
+        });
         state.served = restricted.map(Arc::new);
     }
 
@@ -138,6 +151,13 @@ impl TrustStore {
             .unwrap_or_else(|p| p.into_inner())
             .as_ref()
             .map(|(id, _)| id.clone())
+    }
+
+    /// Why automatic activation is suspended, if it is (as this instance last read it).
+    pub(super) fn hold(&self) -> Option<String> {
+        self.versioning
+            .as_ref()
+            .and_then(|v| v.hold.lock().unwrap_or_else(|p| p.into_inner()).clone())
     }
 
     /// The active and staged version ids as this instance last read them.
@@ -176,14 +196,82 @@ impl TrustStore {
         let now = self.clock.now();
         if v.propose.load(Ordering::Relaxed) {
             match v.workflow.lead(&v.instance, unix(now), v.lease).await {
-                Ok(true) => self.propose(v, now).await,
-                Ok(false) => {}
+                Ok(true) => {
+                    self.recheck_requested(v, now).await;
+                    self.propose(v, now).await;
+                }
+                Ok(false) => self.ask_for_recheck(v).await,
                 Err(e) => {
                     tracing::warn!(error = %e, "trust versions: the leader lease cannot be read; not proposing");
                 }
             }
         }
         self.sync().await;
+    }
+
+    /// Follower: countries this instance verified with something the active version lacks or
+    /// has no more (the lease holder has not fetched yet) are handed to the lease holder.
+    async fn ask_for_recheck(&self, v: &Versioning) {
+        // Lock order is `countries` then `active`: take the version out first.
+        let version = self
+            .active
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|(_, v)| v.clone());
+        let Some(version) = version else {
+            return;
+        };
+        let ahead: Vec<String> = {
+            self.read()
+                .values()
+                .filter_map(|c| {
+                    let mine = c.entry.as_deref()?;
+                    (version.countries.get(&c.source.code) != Some(mine))
+                        .then(|| c.source.code.clone())
+                })
+                .collect()
+        };
+        let new = {
+            let mut asked = v.asked.lock().unwrap_or_else(|p| p.into_inner());
+            let new = !ahead.is_empty() && *asked != ahead;
+            if new {
+                asked.clone_from(&ahead);
+            }
+            new
+        };
+        if !new {
+            return;
+        }
+        if let Err(e) = v.workflow.request_recheck(&ahead).await {
+            tracing::warn!(error = %e, "trust versions: could not ask the lease holder to re-fetch");
+        }
+    }
+
+    /// Lease holder: countries followers asked for are fetched at the next pass (at most once
+    /// per refetch cooldown each).
+    async fn recheck_requested(&self, v: &Versioning, now: time::OffsetDateTime) {
+        let codes = match v.workflow.take_recheck().await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(error = %e, "trust versions: re-fetch requests cannot be read");
+                return;
+            }
+        };
+        if codes.is_empty() {
+            return;
+        }
+        let mut map = self.countries.write().unwrap_or_else(|p| p.into_inner());
+        for code in codes {
+            if let Some(state) = map.get_mut(&code) {
+                if state
+                    .last_attempt
+                    .is_none_or(|t| now - t >= self.refetch_cooldown)
+                {
+                    state.next_attempt = None;
+                }
+            }
+        }
     }
 
     async fn propose(&self, v: &Versioning, now: time::OffsetDateTime) {
@@ -237,6 +325,9 @@ impl TrustStore {
             }
         };
         *v.staged.lock().unwrap_or_else(|p| p.into_inner()) = staged;
+        if let Ok(h) = v.workflow.hold().await {
+            *v.hold.lock().unwrap_or_else(|p| p.into_inner()) = h;
+        }
         let Some(id) = active else {
             return;
         };

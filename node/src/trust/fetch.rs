@@ -244,16 +244,32 @@ impl TrustStore {
                 crls.push(crl);
                 continue;
             }
+            // The cached CRL, while current, is used beside whatever the fetch brings: a stale,
+            // older or foreign download can never hide a revocation the cached one shows (the
+            // SAML core refuses a certificate any issuer-signed current CRL lists).
+            let held = cached.as_ref().and_then(|(der, _)| current(der));
             match self.fetch_crl(&url).await {
-                Ok(der) => match openssl::x509::X509Crl::from_der(&der)
-                    .or_else(|_| openssl::x509::X509Crl::from_pem(&der))
+                Ok(body) => match openssl::x509::X509Crl::from_der(&body)
+                    .or_else(|_| openssl::x509::X509Crl::from_pem(&body))
                 {
                     Ok(crl) => {
-                        let der = crl.to_der().unwrap_or(der);
-                        self.crls
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .insert(url.clone(), (Arc::new(der), now));
+                        // Replace the cached one only with a CRL at least as new.
+                        let newer = held.as_ref().is_none_or(|h| {
+                            match (crl.next_update(), h.next_update()) {
+                                (Some(a), Some(b)) => {
+                                    a.compare(b).is_ok_and(|o| o != std::cmp::Ordering::Less)
+                                }
+                                _ => false,
+                            }
+                        });
+                        if newer {
+                            if let Ok(der) = crl.to_der() {
+                                self.crls
+                                    .lock()
+                                    .unwrap_or_else(|p| p.into_inner())
+                                    .insert(url.clone(), (Arc::new(der), now));
+                            }
+                        }
                         crls.push(crl);
                     }
                     Err(_) => {
@@ -261,14 +277,10 @@ impl TrustStore {
                     }
                 },
                 Err(e) => {
-                    // A CRL fetched earlier and still current serves until its nextUpdate.
-                    if let Some(crl) = cached.as_ref().and_then(|(der, _)| current(der)) {
-                        crls.push(crl);
-                        continue;
-                    }
-                    tracing::warn!(source = %what, crl = %url, error = %e, fail_closed = required, "CRL could not be fetched; {}", if required { "the source is refused until it can" } else { "revocation is not checked for this certificate (fail-open)" });
+                    tracing::warn!(source = %what, crl = %url, error = %e, fail_closed = required, cached_still_current = held.is_some(), "CRL could not be fetched; {}", if held.is_some() { "the cached one serves until its nextUpdate" } else if required { "the source is refused until it can" } else { "revocation is not checked for this certificate (fail-open)" });
                 }
             }
+            crls.extend(held);
         }
         crate::saml::metadata::Revocation {
             crls: Arc::new(crls),

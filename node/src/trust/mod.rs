@@ -278,7 +278,9 @@ impl TrustStore {
                 .map_err(|_| {
                     crate::saml::Error::Internal("aggregate verification task failed".into())
                 })??;
-                let next_update = entities.iter().filter_map(|e| e.valid_until).min();
+                // The aggregate's own validUntil bounds every entity's: the latest of them is the
+                // document's (an entity that expired early does not lapse the whole source).
+                let next_update = entities.iter().filter_map(|e| e.valid_until).max();
                 let (sources, notes) = src.expand_aggregate(&entities);
                 return Ok((sources, notes, None, next_update));
             }
@@ -332,6 +334,7 @@ impl TrustStore {
                 None
             }
             Err(e) => {
+                let revoked = matches!(e, Error::Verify(crate::saml::Error::Revoked(_)));
                 let e = match e {
                     Error::Verify(inner) => Error::List {
                         name: src.name.clone(),
@@ -352,7 +355,8 @@ impl TrustStore {
                             jitter(),
                         ),
                     );
-                    state.next_update.is_some_and(|n| n <= now)
+                    // A revoked list signer withdraws its countries at once (§4).
+                    revoked || state.next_update.is_some_and(|n| n <= now)
                 };
                 tracing::warn!(list = %src.name, error = %e, countries_withdrawn = lapsed, "service list could not be loaded; the countries of the list in force are kept until its NextUpdate");
                 if lapsed {
@@ -554,9 +558,16 @@ impl TrustStore {
                 None
             }
             Err(e) => {
-                let mut kept = state.service.as_ref().is_some_and(|s| still_valid(s, now));
-                let from_cache = !kept && cached.is_some();
-                if !kept {
+                // A revoked signer takes the country away at once: neither the copy held nor
+                // the disk copy (verified under the same signer) is served any more (§4).
+                let revoked = matches!(e, Error::Verify(crate::saml::Error::Revoked(_)));
+                if revoked {
+                    state.set_service(None);
+                }
+                let mut kept =
+                    !revoked && state.service.as_ref().is_some_and(|s| still_valid(s, now));
+                let from_cache = !revoked && !kept && cached.is_some();
+                if !kept && !revoked {
                     state.set_service(cached.map(Arc::new));
                     kept = from_cache;
                 }
@@ -652,12 +663,22 @@ impl TrustStore {
         })
         .await
         .map_err(|_| crate::saml::Error::Internal("metadata verification task failed".into()))?;
-        let ps = entities?
+        let mut ours: Vec<ProxyService> = entities?
             .into_iter()
-            .find(|e| e.country.as_deref() == Some(source.code.as_str()))
-            .ok_or_else(|| Error::NoEntity {
+            .filter(|e| e.country.as_deref() == Some(source.code.as_str()))
+            .collect();
+        // In an aggregate several entities may share a NodeCountry: the one a list names.
+        let pick = source
+            .expected_entity_id
+            .as_ref()
+            .and_then(|x| ours.iter().position(|e| &e.entity_id == x))
+            .unwrap_or(0);
+        if pick >= ours.len() {
+            return Err(Error::NoEntity {
                 code: source.code.clone(),
-            })?;
+            });
+        }
+        let ps = ours.swap_remove(pick);
         // §4 connector algorithm: the metadata is the entity the service list names.
         if let Some(expected) = &source.expected_entity_id {
             if &ps.entity_id != expected {
@@ -867,6 +888,7 @@ impl TrustStore {
             "ready": self.ready(),
             "active_version": active,
             "staged_version": staged,
+            "hold": self.hold(),
             "countries": countries,
             "lists": lists,
         })

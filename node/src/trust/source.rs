@@ -203,7 +203,7 @@ impl Source {
 fn attribute_aliases(names: &BTreeMap<String, String>) -> Result<Vec<(String, String)>, String> {
     let mut out = Vec::new();
     for (from, to) in names {
-        if attributes::is_eidas_name(from) {
+        if from.starts_with("http://eidas.europa.eu/attributes/") {
             return Err(format!(
                 "attribute_names: {from} is an eIDAS attribute Name itself; only a peer's variant Names can be mapped"
             ));

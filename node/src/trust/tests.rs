@@ -420,6 +420,8 @@ fn attribute_name_aliases_map_only_variant_names_to_eidas_names() {
     // Never one eIDAS attribute read as another, and never to a Name outside eIDAS.
     for bad in [
         format!("\"{np}PersonIdentifier\" = \"{np}CurrentGivenName\""),
+        // Not even from the representative namespace (its own refusal rule).
+        format!("\"{np}representative/PersonIdentifier\" = \"{np}PersonIdentifier\""),
         "\"urn:oid:2.5.4.42\" = \"urn:oid:2.5.4.4\"".to_owned(),
     ] {
         let s = settings(&c(&bad)).unwrap();
@@ -429,4 +431,88 @@ fn attribute_name_aliases_map_only_variant_names_to_eidas_names() {
             "{bad}: {errs:?}"
         );
     }
+}
+
+/// What an instance serves is cut to the active version *and* to what it verified last: a key
+/// the country has dropped since is not served from the earlier copy while the active version
+/// still lists it (the lease holder has not caught up yet), and an addition waiting for review
+/// is left out while the rest serves.
+#[tokio::test]
+async fn served_metadata_is_what_both_the_active_version_and_the_last_verification_allow() {
+    use crate::store::memory::MemoryBackend;
+    use crate::store::{SealedRecords, Sealer};
+
+    let s = settings(&format!(
+        "[[trust.countries]]\ncode = \"CA\"\nmetadata = \"m.xml\"\nsigner_cert_paths = [\"{}\"]\n",
+        ee_cert_pem().display()
+    ))
+    .unwrap();
+    let source = Source::from_settings(&s.trust, &|p| s.path(p))
+        .unwrap()
+        .remove(0);
+    let text =
+        std::fs::read_to_string(fixture("eu-eidas-node-2.9/metadata/ServiceMetadata.xml")).unwrap();
+    let now = time::macros::datetime!(2026-12-01 0:00 UTC);
+    let mut old = crate::saml::metadata::parse_unverified(&text, now)
+        .unwrap()
+        .remove(0);
+    old.valid_until = Some(now + time::Duration::days(3));
+    old.country = Some("CA".into());
+    assert!(
+        old.unusable_reasons().is_empty(),
+        "{:?}",
+        old.unusable_reasons()
+    );
+    let other = crate::cli::keys::new_key(false).unwrap();
+    let other =
+        openssl::pkey::PKey::public_key_from_der(&other.public_key_to_der().unwrap()).unwrap();
+    let records: Arc<dyn crate::store::RecordStore> = Arc::new(SealedRecords::new(
+        Arc::new(MemoryBackend::new()),
+        Sealer::random().unwrap(),
+    ));
+    let store = TrustStore::new(vec![source.clone()], Arc::new(FixedClock(now)))
+        .unwrap()
+        .with_versioning(records, 10, std::time::Duration::from_secs(5));
+    let mut state = CountryState {
+        source,
+        service: None,
+        entry: None,
+        served: None,
+        problem: None,
+        last_attempt: None,
+        last_success: None,
+        failures: 0,
+        next_attempt: None,
+    };
+    state.set_service(Some(Arc::new(old.clone())));
+    let active = version::TrustVersion {
+        countries: [("CA".to_owned(), (*state.entry.clone().unwrap()).clone())].into(),
+    };
+    *store.active.write().unwrap() = Some((active.id(), Arc::new(active)));
+    store.gate(&mut state);
+    let keys = old.signing_keys.len();
+    assert_eq!(state.served.as_ref().unwrap().signing_keys.len(), keys);
+
+    // An addition (a new key beside the old ones): served without it until approved.
+    let mut added = old.clone();
+    added.signing_keys.push(other.clone());
+    state.set_service(Some(Arc::new(added)));
+    store.gate(&mut state);
+    assert_eq!(state.served.as_ref().unwrap().signing_keys.len(), keys);
+
+    // The country now publishes only the new key: nothing it dropped is served any more.
+    let mut replaced = old.clone();
+    replaced.signing_keys = vec![other];
+    replaced.signing_certs.clear();
+    state.set_service(Some(Arc::new(replaced)));
+    store.gate(&mut state);
+    assert!(state.served.is_none(), "the dropped key must not be served");
+
+    // Nothing verified now: nothing served.
+    state.set_service(Some(Arc::new(old)));
+    store.gate(&mut state);
+    assert!(state.served.is_some());
+    state.set_service(None);
+    store.gate(&mut state);
+    assert!(state.served.is_none());
 }

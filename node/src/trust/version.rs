@@ -151,6 +151,39 @@ impl CountryTrust {
         out.unusable_reasons().is_empty().then_some(out)
     }
 
+    /// This entry with every set cut to what `other` also has (keys, certificates, LoAs,
+    /// attributes, algorithms, versions), its own endpoint kept: what `other` takes away, taken
+    /// away; nothing it adds or changes.
+    pub fn narrowed_to(&self, other: &CountryTrust) -> CountryTrust {
+        fn keep<T: Ord + Clone>(x: &BTreeSet<T>, y: &BTreeSet<T>) -> BTreeSet<T> {
+            x.intersection(y).cloned().collect()
+        }
+        let fps = |s: &BTreeSet<KeyInfo>| -> BTreeSet<String> {
+            s.iter().map(|k| k.fingerprint.clone()).collect()
+        };
+        // Keys by fingerprint: a re-issued certificate for the same key is the same key.
+        let keep_keys = |x: &BTreeSet<KeyInfo>, y: &BTreeSet<KeyInfo>| -> BTreeSet<KeyInfo> {
+            let ys = fps(y);
+            x.iter()
+                .filter(|k| ys.contains(&k.fingerprint))
+                .cloned()
+                .collect()
+        };
+        CountryTrust {
+            signing_keys: keep_keys(&self.signing_keys, &other.signing_keys),
+            encryption_certificates: keep_keys(
+                &self.encryption_certificates,
+                &other.encryption_certificates,
+            ),
+            loas: keep(&self.loas, &other.loas),
+            attributes: keep(&self.attributes, &other.attributes),
+            signing_methods: keep(&self.signing_methods, &other.signing_methods),
+            digest_methods: keep(&self.digest_methods, &other.digest_methods),
+            protocol_versions: keep(&self.protocol_versions, &other.protocol_versions),
+            ..self.clone()
+        }
+    }
+
     /// The difference from this entry to `newer`, in one line.
     pub fn diff_summary(&self, newer: &CountryTrust) -> String {
         country_changes("", self, newer)

@@ -9,19 +9,23 @@
 //! The store is not a trust root: a version read back is only what this node's own refresh
 //! verified and wrote; an instance that uses it re-verifies the signed inputs (issue 11 item 4).
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::version::{CountryTrust, Diff, TrustVersion};
+use super::version::{Diff, TrustVersion};
 use crate::store::RecordStore;
 
 const KIND_VERSION: &str = "trust-version";
-const KIND_HISTORY: &str = "trust-history";
 const ACTIVE: &str = "trust/active";
 const STAGED: &str = "trust/staged";
 const LEADER: &str = "trust/leader";
+const RECHECK: &str = "trust/recheck";
+/// Set by a rollback, cleared by the next approval: while set, every source is under review.
+const HOLD: &str = "trust/hold";
+/// The history, as a pointer so that appends are compare-and-set (two instances logging at
+/// once never lose an entry).
+const HISTORY: &str = "trust/history";
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -91,23 +95,6 @@ pub struct Workflow {
     keep: usize,
 }
 
-/// `a` with everything `c` takes away taken away, and nothing it adds or changes.
-fn removals_only(a: &CountryTrust, c: &CountryTrust) -> CountryTrust {
-    fn keep<T: Ord + Clone>(x: &BTreeSet<T>, y: &BTreeSet<T>) -> BTreeSet<T> {
-        x.intersection(y).cloned().collect()
-    }
-    CountryTrust {
-        signing_keys: keep(&a.signing_keys, &c.signing_keys),
-        encryption_certificates: keep(&a.encryption_certificates, &c.encryption_certificates),
-        loas: keep(&a.loas, &c.loas),
-        attributes: keep(&a.attributes, &c.attributes),
-        signing_methods: keep(&a.signing_methods, &c.signing_methods),
-        digest_methods: keep(&a.digest_methods, &c.digest_methods),
-        protocol_versions: keep(&a.protocol_versions, &c.protocol_versions),
-        ..a.clone()
-    }
-}
-
 /// What may be active at once after `candidate` was verified while `active` is: see
 /// [`Workflow::propose`]. `refused`: the candidate was rejected before (review everything).
 fn merge(
@@ -121,7 +108,7 @@ fn merge(
         let auto = !refused && policy(&c.source) == Policy::Auto;
         let entry = match (auto, active.countries.get(cc)) {
             (true, _) => Some(c.clone()),
-            (false, Some(a)) if a.source == c.source => Some(removals_only(a, c)),
+            (false, Some(a)) if a.source == c.source => Some(a.narrowed_to(c)),
             // A new country (or one moved to another source) under review waits.
             (false, _) => None,
         };
@@ -211,6 +198,46 @@ impl Workflow {
             .await?)
     }
 
+    /// A follower verified newer metadata for `codes` than the active version has: asks the
+    /// lease holder to fetch those countries now rather than at their next refresh.
+    pub async fn request_recheck(&self, codes: &[String]) -> Result<(), Error> {
+        let current = self.records.pointer(RECHECK).await?;
+        let mut all: Vec<String> = current
+            .as_deref()
+            .unwrap_or("")
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let before = all.len();
+        for c in codes {
+            if !all.contains(c) {
+                all.push(c.clone());
+            }
+        }
+        if all.len() == before {
+            return Ok(());
+        }
+        // A lost race only delays the request to the next tick.
+        let _ = self
+            .records
+            .swap_pointer(RECHECK, current.as_deref(), &all.join(","))
+            .await?;
+        Ok(())
+    }
+
+    /// The countries followers asked the lease holder to fetch now (cleared).
+    pub async fn take_recheck(&self) -> Result<Vec<String>, Error> {
+        let current = self.records.pointer(RECHECK).await?;
+        let Some(text) = current.filter(|c| !c.is_empty()) else {
+            return Ok(Vec::new());
+        };
+        if !self.records.swap_pointer(RECHECK, Some(&text), "").await? {
+            return Ok(Vec::new());
+        }
+        Ok(text.split(',').map(str::to_owned).collect())
+    }
+
     /// The version waiting for review, if any.
     pub async fn staged(&self) -> Result<Option<(String, TrustVersion)>, Error> {
         match self.records.pointer(STAGED).await? {
@@ -220,24 +247,52 @@ impl Workflow {
     }
 
     pub async fn history(&self) -> Result<Vec<HistoryEntry>, Error> {
-        match self.records.get_record(KIND_HISTORY, "log").await? {
-            Some(b) => serde_json::from_slice(&b).map_err(|_| Error::Corrupt),
-            None => Ok(Vec::new()),
-        }
+        Ok(self.history_raw().await?.1)
+    }
+
+    async fn history_raw(&self) -> Result<(Option<String>, Vec<HistoryEntry>), Error> {
+        let raw = self
+            .records
+            .pointer(HISTORY)
+            .await?
+            .filter(|s| !s.is_empty());
+        let h = match &raw {
+            Some(text) => serde_json::from_str(text).map_err(|_| Error::Corrupt)?,
+            None => Vec::new(),
+        };
+        Ok((raw, h))
+    }
+
+    /// Why automatic activation is suspended (a rollback), if it is.
+    pub async fn hold(&self) -> Result<Option<String>, Error> {
+        Ok(self.records.pointer(HOLD).await?.filter(|s| !s.is_empty()))
     }
 
     async fn log(&self, id: &str, action: &str, by: &str, at: i64) -> Result<(), Error> {
-        let mut h = self.history().await?;
-        h.push(HistoryEntry {
-            id: id.to_owned(),
-            action: action.to_owned(),
-            by: by.to_owned(),
-            at,
-        });
-        let skip = h.len().saturating_sub(self.keep * 4);
-        let dropped: Vec<HistoryEntry> = h.drain(..skip).collect();
-        let bytes = serde_json::to_vec(&h).map_err(|_| Error::Corrupt)?;
-        self.records.put_record(KIND_HISTORY, "log", &bytes).await?;
+        let mut attempts = 0;
+        let (h, dropped) = loop {
+            let (raw, mut h) = self.history_raw().await?;
+            h.push(HistoryEntry {
+                id: id.to_owned(),
+                action: action.to_owned(),
+                by: by.to_owned(),
+                at,
+            });
+            let skip = h.len().saturating_sub(self.keep * 4);
+            let dropped: Vec<HistoryEntry> = h.drain(..skip).collect();
+            let text = serde_json::to_string(&h).map_err(|_| Error::Corrupt)?;
+            if self
+                .records
+                .swap_pointer(HISTORY, raw.as_deref(), &text)
+                .await?
+            {
+                break (h, dropped);
+            }
+            attempts += 1;
+            if attempts >= 8 {
+                return Err(Error::Conflict);
+            }
+        };
         // Versions the history no longer names (and nothing points at) cannot be rolled back
         // to any more: their records go, so the store does not grow for ever.
         let pinned = [self.active_id().await?, self.staged_id().await?];
@@ -291,6 +346,11 @@ impl Workflow {
             self.history().await?.iter().any(|h| {
                 h.id == id && matches!(h.action.as_str(), "rejected" | "rolled_back_from")
             });
+        // After a rollback every source is under review until an operator approves again:
+        // neither an `auto` source nor an unrelated change brings back what was rolled back.
+        let held = self.hold().await?.is_some();
+        let review: &(dyn Fn(&str) -> Policy + Sync) = &|_| Policy::Review;
+        let policy = if held { review } else { policy };
         let target = merge(&a, &candidate, policy, refused);
         let tid = target.id();
         let staged_now = self
@@ -367,6 +427,10 @@ impl Workflow {
         self.activate(active.as_deref(), id).await?;
         // Clear the stage only if it still names what was approved.
         let _ = self.records.swap_pointer(STAGED, Some(id), "").await?;
+        // An approval ends a rollback's hold: the policies apply again.
+        if let Some(h) = self.records.pointer(HOLD).await?.filter(|h| !h.is_empty()) {
+            let _ = self.records.swap_pointer(HOLD, Some(&h), "").await?;
+        }
         self.log(id, "approved", by, now).await
     }
 
@@ -378,16 +442,32 @@ impl Workflow {
         self.log(id, "rejected", by, now).await
     }
 
-    /// The operator `by` makes an earlier version `id` active again. Only versions the history
-    /// knows; the caller checks that it is still valid (its validUntil) before asking.
+    /// The operator `by` makes an earlier version `id` active again: only one that was active
+    /// before (never a staged one that was not approved: that is `approve`); the caller checks
+    /// it is still vouched for. Until the next approval every source is under review.
     pub async fn rollback(&self, id: &str, by: &str, now: i64) -> Result<(), Error> {
-        let known = self.history().await?.iter().any(|h| h.id == id);
-        if !known {
+        let was_active = self.history().await?.iter().any(|h| {
+            h.id == id
+                && matches!(
+                    h.action.as_str(),
+                    "activated" | "approved" | "rolled_back" | "removals_applied"
+                )
+        });
+        if !was_active {
             return Err(Error::UnknownVersion(id.to_owned()));
         }
         self.load(id).await?;
         let active = self.records.pointer(ACTIVE).await?;
         self.activate(active.as_deref(), id).await?;
+        let hold = self.records.pointer(HOLD).await?;
+        let _ = self
+            .records
+            .swap_pointer(
+                HOLD,
+                hold.as_deref(),
+                &format!("rolled back to {} by {by}", id.get(..12).unwrap_or(id)),
+            )
+            .await?;
         // The version left behind is not re-activated by the next refresh that verifies it
         // again: an operator rolled back from it on purpose.
         if let Some(from) = active.filter(|a| a != id) {
@@ -402,7 +482,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use std::collections::BTreeSet;
 
-    use super::super::version::{Change, KeyInfo};
+    use super::super::version::{Change, CountryTrust, KeyInfo};
     use super::*;
     use crate::store::memory::MemoryBackend;
     use crate::store::{SealedRecords, Sealer};
@@ -634,9 +714,25 @@ mod tests {
             Proposed::Unchanged
         );
         assert_eq!(a.active().await.unwrap().unwrap().0, first.id());
-        // A version that differs again proceeds as usual.
+        // Nor does an unrelated change bring it back: after a rollback everything waits for
+        // review until an operator approves again, whatever the policy.
+        assert!(a.hold().await.unwrap().unwrap().contains("by carol"));
         let third = v(&[("XA", &["k1", "k3"])]);
-        assert!(a.propose(third.clone(), AUTO, 7).await.unwrap().moved());
-        assert_eq!(a.known_ids().await.unwrap().first(), Some(&third.id()));
+        let p = a.propose(third.clone(), AUTO, 7).await.unwrap();
+        assert!(!p.moved(), "{p:?}");
+        assert_eq!(staged_of(&p).unwrap().0, third.id());
+        a.approve(&third.id(), "dave", 8).await.unwrap();
+        assert_eq!(a.hold().await.unwrap(), None);
+        let fourth = v(&[("XA", &["k1", "k3", "k4"])]);
+        assert!(a.propose(fourth.clone(), AUTO, 9).await.unwrap().moved());
+        assert_eq!(a.known_ids().await.unwrap().first(), Some(&fourth.id()));
+        // A staged version that was never active is approved, not rolled back to.
+        let fifth = v(&[("XA", &["k5"]), ("XB", &["k6"])]);
+        let p = a.propose(fifth.clone(), REVIEW, 10).await.unwrap();
+        let (sid, _) = staged_of(&p).unwrap();
+        assert!(matches!(
+            a.rollback(&sid, "erin", 11).await,
+            Err(Error::UnknownVersion(_))
+        ));
     }
 }

@@ -159,7 +159,12 @@ async fn review_approve_and_rollback_reach_every_instance() {
     })
     .await;
     assert!(!login_works(&a, "XA").await);
-    assert_eq!(status()["active_version"], first.as_str());
+    let st = status();
+    assert_eq!(st["active_version"], first.as_str());
+    assert!(
+        st["hold"].as_str().unwrap().contains("by alice"),
+        "after a rollback every change waits for review: {st}"
+    );
     let (_, history) = trust(&["history", "--json"]);
     let h: Value = serde_json::from_str(&history).unwrap();
     let actions: Vec<&str> = h["entries"]
