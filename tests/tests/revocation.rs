@@ -270,6 +270,32 @@ async fn an_anchored_signer_is_checked_against_its_crl() {
         "the cached CRL still lists the signer"
     );
 
+    // With `trust.cache_dir`, the CRL is kept on disk too: a restart while the CRL server is
+    // down still checks (and here passes) under fail-closed.
+    let dir = std::env::temp_dir().join(format!(
+        "eidas-crl-cache-{}-{}",
+        std::process::id(),
+        time::OffsetDateTime::now_utc().unix_timestamp_nanos()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    *published_crl.lock().unwrap() = Some(crl(&ca, &ca_key, &[]));
+    let first = TrustStore::new(vec![source(true)], Arc::new(SystemClock))
+        .unwrap()
+        .with_cache_dir(dir.clone());
+    first.refresh().await;
+    assert!(first.service("XA").is_some());
+    *published_crl.lock().unwrap() = None;
+    let restarted = TrustStore::new(vec![source(true)], Arc::new(SystemClock))
+        .unwrap()
+        .with_cache_dir(dir.clone());
+    restarted.refresh().await;
+    assert!(
+        restarted.service("XA").is_some(),
+        "{:?}",
+        restarted.status()[0].problem
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+
     // A CRL not signed by the issuer counts as none.
     let other = ec_key();
     *published_crl.lock().unwrap() = Some(crl(&ca, &other, &[]));

@@ -83,6 +83,36 @@ impl MetadataCache {
     }
 
     /// The stored copy for `code`, once per process (see `consulted`).
+    fn crl_path(&self, url: &str) -> PathBuf {
+        let digest: String = openssl::sha::sha256(url.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        self.dir
+            .join(format!("crl-{}.der", digest.get(..32).unwrap_or(&digest)))
+    }
+
+    /// Keeps a fetched CRL (DER) on disk, so a restart while its server is down still has it
+    /// (checked again as any CRL: issuer signature and nextUpdate). Failures are logged.
+    pub(super) fn store_crl(&self, url: &str, der: &[u8]) {
+        let path = self.crl_path(url);
+        let tmp = path.with_extension(format!("der.{}.tmp", std::process::id()));
+        if let Err(e) = std::fs::write(&tmp, der).and_then(|()| std::fs::rename(&tmp, &path)) {
+            let _ = std::fs::remove_file(&tmp);
+            tracing::warn!(path = %path.display(), error = %e, "could not write the CRL cache copy");
+        }
+    }
+
+    /// The CRL kept for `url`, if any (unverified: the SAML core checks it).
+    pub(super) fn load_crl(&self, url: &str) -> Option<Vec<u8>> {
+        let path = self.crl_path(url);
+        let len = std::fs::metadata(&path).ok()?.len();
+        if usize::try_from(len).map_or(true, |l| l > MAX_FETCH_BYTES) {
+            return None;
+        }
+        std::fs::read(path).ok()
+    }
+
     pub(super) fn take(&self, code: &str) -> Option<String> {
         if !self
             .consulted
@@ -225,7 +255,13 @@ impl TrustStore {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .get(&url)
-                .cloned();
+                .cloned()
+                .or_else(|| {
+                    // After a restart: the disk copy, as if fetched long ago (so it is fetched
+                    // again first, and used while current if that fails).
+                    let der = self.cache.as_ref()?.load_crl(&url)?;
+                    Some((Arc::new(der), OffsetDateTime::UNIX_EPOCH))
+                });
             let current = |der: &[u8]| {
                 openssl::x509::X509Crl::from_der(der).ok().filter(|c| {
                     let n = openssl::asn1::Asn1Time::from_unix(now.unix_timestamp()).ok();
@@ -264,6 +300,9 @@ impl TrustStore {
                         });
                         if newer {
                             if let Ok(der) = crl.to_der() {
+                                if let Some(cache) = &self.cache {
+                                    cache.store_crl(&url, &der);
+                                }
                                 self.crls
                                     .lock()
                                     .unwrap_or_else(|p| p.into_inner())
