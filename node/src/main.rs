@@ -7,7 +7,11 @@ use eidas_node::cli::{self, Cli, Command, KeysCommand, TrustCommand};
 
 fn main() -> ExitCode {
     let args = Cli::parse();
-    cli::init_tracing(args.log_json);
+    cli::init_tracing(if args.log_json {
+        cli::LogFormat::Json
+    } else {
+        args.log_format
+    });
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

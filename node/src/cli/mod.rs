@@ -20,8 +20,18 @@ pub mod trust;
     about = "eIDAS Connector: OpenID Connect towards e-services, eIDAS SAML towards foreign Proxy-Services"
 )]
 pub struct Cli {
-    /// Log as JSON lines (for log shippers) instead of human-readable text.
-    #[arg(long, global = true, env = "EIDAS_NODE_LOG_JSON")]
+    /// Log format on stderr: `auto` (JSON lines when stderr is not a terminal, e.g. a file, a
+    /// pipe or a container log; text on a terminal), `json` or `text`. Text to a non-terminal
+    /// never carries ANSI colour codes.
+    #[arg(
+        long,
+        global = true,
+        env = "EIDAS_NODE_LOG_FORMAT",
+        default_value = "auto"
+    )]
+    pub log_format: LogFormat,
+    /// Same as `--log-format json` (kept for existing deployments).
+    #[arg(long, global = true, env = "EIDAS_NODE_LOG_JSON", hide = true)]
     pub log_json: bool,
     #[command(subcommand)]
     pub command: Command,
@@ -88,15 +98,42 @@ pub enum KeysCommand {
     Generate(keys::GenerateOptions),
 }
 
-/// `RUST_LOG`-style filtering (default `info`), text or JSON lines on stderr.
-pub fn init_tracing(json: bool) {
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Auto,
+    Json,
+    Text,
+}
+
+impl LogFormat {
+    /// Whether to write JSON, given whether stderr is a terminal.
+    pub fn json(self, terminal: bool) -> bool {
+        match self {
+            LogFormat::Auto => !terminal,
+            LogFormat::Json => true,
+            LogFormat::Text => false,
+        }
+    }
+}
+
+/// `RUST_LOG`-style filtering (default `info`), text or JSON lines on stderr. Every line a
+/// request logs carries the request span's fields (its correlation id) in both formats.
+pub fn init_tracing(format: LogFormat) {
+    use std::io::IsTerminal as _;
     use tracing_subscriber::EnvFilter;
+    let terminal = std::io::stderr().is_terminal();
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    if json {
-        builder.json().init();
+        .with_writer(std::io::stderr)
+        .with_ansi(terminal);
+    if format.json(terminal) {
+        builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init();
     } else {
         builder.init();
     }

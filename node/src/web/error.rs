@@ -138,7 +138,10 @@ impl IntoResponse for AppError {
                     chain.push_str(&s.to_string());
                     source = s.source();
                 }
-                if kind == ErrorKind::Unavailable {
+                if kind == ErrorKind::NotFound {
+                    // Not a login step: a stray path (a browser's favicon, a scanner).
+                    tracing::debug!(correlation_id = %id, cause = %chain, "no such page");
+                } else if kind == ErrorKind::Unavailable {
                     tracing::error!(correlation_id = %id, kind = ?kind, cause = %chain, "login step failed");
                 } else {
                     tracing::info!(correlation_id = %id, kind = ?kind, cause = %chain, "login step refused");

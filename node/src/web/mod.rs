@@ -120,6 +120,16 @@ pub fn router(state: Arc<WebState>) -> Router {
         .merge(oidc_router(state.provider.clone()))
         .merge(gateway)
         .route("/healthz", get(|| async { "ok" }))
+        // Browsers ask for it on every page: an empty answer they cache, not an error page.
+        .route(
+            "/favicon.ico",
+            get(|| async {
+                (
+                    axum::http::StatusCode::NO_CONTENT,
+                    [(axum::http::header::CACHE_CONTROL, "public, max-age=86400")],
+                )
+            }),
+        )
         .route("/static/style.css", get(style))
         .route("/static/autosubmit.js", get(script))
         .route_layer(axum::middleware::from_fn_with_state(

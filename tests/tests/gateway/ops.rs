@@ -287,3 +287,77 @@ async fn trust_status_reads_the_running_node() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("401"), "{}", text(&out));
 }
+
+/// Issue 12 item 4: logs to a file are JSON lines by default (text on request), never with ANSI
+/// colour codes; every line of a request carries its correlation id; `/favicon.ico` and stray
+/// paths are not logged as refused login steps.
+#[tokio::test]
+async fn logs_to_a_file_are_json_lines_with_correlation_ids_and_no_colour() {
+    let dir = TempDir::new("logs");
+    let sim = Sim::start(dir.path());
+    let cfg = GwConfig::new(sim.url());
+    let gw = Gateway::start_with_env(dir.path(), &cfg, "json", &[("RUST_LOG", "info")]);
+    gw.wait_ready().await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let favicon = http
+        .get(format!("{}/favicon.ico", gw.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(favicon.status(), 204);
+    let stray = http
+        .get(format!("{}/wp-login.php", gw.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stray.status(), 404);
+    // A refused login step: an unknown client.
+    let refused = http
+        .get(format!(
+            "{}/authorize?client_id=nobody&response_type=code&scope=openid",
+            gw.url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let log = gw.proc.stderr();
+    assert!(!log.contains('\u{1b}'), "no ANSI codes in a file");
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    assert!(!lines.is_empty());
+    let refused_lines: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|l| l["fields"]["message"] == "login step refused")
+        .collect();
+    assert_eq!(refused_lines.len(), 1, "only the unknown client: {log}");
+    // Every line logged inside a request carries the request's correlation id.
+    for l in lines.iter().filter(|l| l.get("span").is_some()) {
+        assert!(
+            l["span"]["correlation_id"].is_string(),
+            "a request line without its correlation id: {l}"
+        );
+    }
+    assert!(lines.iter().any(|l| l["span"]["correlation_id"].is_string()
+        && l["fields"]["message"] == "login step refused"));
+
+    // Text on request: still no colour in a file.
+    let text_gw = Gateway::start_with_env(
+        dir.path(),
+        &cfg,
+        "text",
+        &[("RUST_LOG", "info"), ("EIDAS_NODE_LOG_FORMAT", "text")],
+    );
+    text_gw.wait_ready().await;
+    let log = text_gw.proc.stderr();
+    assert!(!log.contains('\u{1b}'), "{log}");
+    assert!(log.lines().any(|l| l.contains(" INFO ")), "{log}");
+    assert!(serde_json::from_str::<serde_json::Value>(log.lines().next().unwrap()).is_err());
+}
