@@ -23,21 +23,19 @@ pub const ENV_PREFIX: &str = "EIDAS_NODE__";
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("cannot read config file {path}: {source}")]
+    // The I/O error is in the message and not a `source`: `{:#}` printing would repeat it.
+    #[error("cannot read config file {path}: {error}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("config file {path} is not valid TOML: {message}")]
     Toml { path: PathBuf, message: String },
     #[error("environment variable {name}: {problem}")]
     Env { name: String, problem: String },
-    #[error("setting {key}: cannot read the file it names ({path}): {source}")]
-    SecretFile {
-        key: String,
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    /// Every `*_file` that could not be read, one per line: all of them in one run.
+    #[error("{}", problems.join("\n"))]
+    SecretFiles { problems: Vec<String> },
     #[error("configuration is invalid: {message}")]
     Invalid { message: String },
 }
@@ -69,9 +67,9 @@ impl Settings {
         path: &Path,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Settings, Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        let text = std::fs::read_to_string(path).map_err(|error| Error::Read {
             path: path.to_owned(),
-            source,
+            error,
         })?;
         let base_dir = path
             .parent()
@@ -92,7 +90,11 @@ impl Settings {
             message: e.to_string(),
         })?;
         apply_env(&mut tree, env)?;
-        resolve_files(&mut tree, base_dir, "")?;
+        let mut problems = Vec::new();
+        resolve_files(&mut tree, base_dir, "", &mut problems)?;
+        if !problems.is_empty() {
+            return Err(Error::SecretFiles { problems });
+        }
         // serde_path_to_error names the key of a value a section type refused (`saml.country:
         // a country code is …`), not only unknown keys.
         let mut settings: Settings = serde_path_to_error::deserialize(toml::Value::Table(tree))
@@ -186,8 +188,14 @@ fn apply_env(
     Ok(())
 }
 
-/// Replaces every `foo_file = "path"` with `foo = <contents of path>`, recursively.
-fn resolve_files(tree: &mut toml::Table, base_dir: &Path, prefix: &str) -> Result<(), Error> {
+/// Replaces every `foo_file = "path"` with `foo = <contents of path>`, recursively; each file
+/// that cannot be read is one line in `problems` (all are collected, not the first only).
+fn resolve_files(
+    tree: &mut toml::Table,
+    base_dir: &Path,
+    prefix: &str,
+    problems: &mut Vec<String>,
+) -> Result<(), Error> {
     let keys: Vec<String> = tree.keys().cloned().collect();
     for key in keys {
         let full = format!("{prefix}{key}");
@@ -198,11 +206,16 @@ fn resolve_files(tree: &mut toml::Table, base_dir: &Path, prefix: &str) -> Resul
                 });
             };
             let path = base_dir.join(p);
-            let content = std::fs::read_to_string(&path).map_err(|source| Error::SecretFile {
-                key: full.clone(),
-                path: path.clone(),
-                source,
-            })?;
+            let content = match std::fs::read_to_string(&path) {
+                Ok(c) => c,
+                Err(e) => {
+                    problems.push(format!(
+                        "setting {full}: cannot read the file it names ({}): {e}",
+                        path.display()
+                    ));
+                    continue;
+                }
+            };
             tree.remove(&key);
             tree.insert(
                 target.to_owned(),
@@ -211,11 +224,13 @@ fn resolve_files(tree: &mut toml::Table, base_dir: &Path, prefix: &str) -> Resul
             continue;
         }
         match tree.get_mut(&key) {
-            Some(toml::Value::Table(t)) => resolve_files(t, base_dir, &format!("{full}."))?,
+            Some(toml::Value::Table(t)) => {
+                resolve_files(t, base_dir, &format!("{full}."), problems)?;
+            }
             Some(toml::Value::Array(items)) => {
                 for (i, item) in items.iter_mut().enumerate() {
                     if let toml::Value::Table(t) = item {
-                        resolve_files(t, base_dir, &format!("{full}[{i}]."))?;
+                        resolve_files(t, base_dir, &format!("{full}[{i}]."), problems)?;
                     }
                 }
             }

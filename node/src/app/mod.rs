@@ -263,7 +263,21 @@ pub async fn backend(s: &Settings) -> Result<Backends, Problem> {
                     b as Arc<dyn DurableBackend>,
                 )
             })
-            .map_err(|e| p(format!("store.redis_url: Redis is not reachable: {e}"))),
+            .map_err(|e| {
+                // The cause ("Connection refused", "NOAUTH", a TLS error), not only the layer.
+                let mut why = e.to_string();
+                let mut source = std::error::Error::source(&e);
+                while let Some(c) = source {
+                    // Some errors repeat their source in their own text: say it once.
+                    let text = c.to_string();
+                    if !why.contains(&text) {
+                        why.push_str(": ");
+                        why.push_str(&text);
+                    }
+                    source = c.source();
+                }
+                p(format!("store.redis_url: Redis is not reachable: {why}"))
+            }),
         None => {
             let b = Arc::new(MemoryBackend::new());
             Ok((b.clone(), b))

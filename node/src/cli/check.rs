@@ -12,31 +12,59 @@ pub enum Verdict {
     Warnings,
 }
 
+/// Every problem of the configuration in one run: unreadable files all at once; keys, clients
+/// and the store; and the trust sources, checked even when the rest failed (with a trust store
+/// of their own then).
 pub async fn run(config: &Path) -> anyhow::Result<Verdict> {
-    let settings = super::load(config)?;
+    let settings = match crate::config::Settings::load(config, std::env::vars()) {
+        Ok(s) => s,
+        Err(e) => {
+            let lines: Vec<String> = e.to_string().lines().map(str::to_owned).collect();
+            for l in &lines {
+                println!("problem: {l}");
+            }
+            anyhow::bail!("{} problem(s) found in {}", lines.len(), config.display());
+        }
+    };
     println!("configuration {}: syntax ok", config.display());
-    let state = match crate::app::build(&settings, Arc::new(SystemClock)).await {
-        Ok(state) => state,
+    let mut setup_problems = 0usize;
+    let (trust, warnings) = match crate::app::build(&settings, Arc::new(SystemClock)).await {
+        Ok(state) => {
+            println!("keys, clients and store: ok");
+            let warnings = crate::app::warnings(&settings, &state);
+            match state.web.store.ping().await {
+                Ok(()) => println!("state store: reachable"),
+                Err(e) => {
+                    println!("problem: state store: {e}");
+                    setup_problems += 1;
+                }
+            }
+            (state.web.trust.clone(), warnings)
+        }
         Err(problems) => {
             for p in &problems {
                 println!("problem: {p}");
             }
-            anyhow::bail!("{} problem(s) found", problems.len());
+            setup_problems += problems.len();
+            // The trust sources are checked all the same, with a store of their own.
+            match standalone_trust(&settings) {
+                Ok(t) => (Arc::new(t), Vec::new()),
+                Err(ps) => {
+                    for p in &ps {
+                        println!("problem: {p}");
+                    }
+                    anyhow::bail!("{} problem(s) found", setup_problems + ps.len());
+                }
+            }
         }
     };
-    println!("keys, clients and store: ok");
-    let warnings = crate::app::warnings(&settings, &state);
     for w in &warnings {
         println!("warning: {w}");
     }
-    match state.web.store.ping().await {
-        Ok(()) => println!("state store: reachable"),
-        Err(e) => anyhow::bail!("state store: {e}"),
-    }
     // Verify everything, but leave the fleet's trust versions alone.
-    state.web.trust.never_propose();
-    let problems = state.web.trust.refresh().await;
-    let lists = state.web.trust.list_status();
+    trust.never_propose();
+    let problems = trust.refresh().await;
+    let lists = trust.list_status();
     for l in &lists {
         let show =
             |t: Option<time::OffsetDateTime>| t.map_or_else(|| "-".into(), |v| v.to_string());
@@ -55,7 +83,7 @@ pub async fn run(config: &Path) -> anyhow::Result<Verdict> {
         }
     }
     let list_notes: usize = lists.iter().map(|l| l.notes.len()).sum();
-    for c in state.web.trust.status() {
+    for c in trust.status() {
         match (&c.service, &c.problem) {
             (Some(ps), None) => println!(
                 "country {}: ok ({}, valid until {})",
@@ -86,15 +114,17 @@ pub async fn run(config: &Path) -> anyhow::Result<Verdict> {
             expiring += 1;
         }
     }
-    for c in state.web.trust.status() {
+    for c in trust.status() {
         for line in c.expiring(now, within, metadata_within) {
             println!("warning: {line}");
             expiring += 1;
         }
     }
-    if !problems.is_empty() {
+    if setup_problems + problems.len() > 0 {
         anyhow::bail!(
-            "{} trust problem(s) found (countries and lists)",
+            "{} problem(s) found ({} in keys, clients and store; {} in trust)",
+            setup_problems + problems.len(),
+            setup_problems,
             problems.len()
         );
     }
@@ -108,4 +138,18 @@ pub async fn run(config: &Path) -> anyhow::Result<Verdict> {
         );
         Ok(Verdict::Warnings)
     }
+}
+
+/// The trust sources alone, for a check whose keys, clients or store failed.
+fn standalone_trust(
+    settings: &crate::config::Settings,
+) -> Result<crate::trust::TrustStore, Vec<String>> {
+    let resolve = |p: &Path| settings.path(p);
+    let sources = crate::trust::Source::from_settings(&settings.trust, &resolve)
+        .map_err(|e| e.iter().map(|e| format!("trust: {e}")).collect::<Vec<_>>())?;
+    let lists = crate::trust::lists::ListSource::from_settings(&settings.trust.lists, &resolve)
+        .map_err(|e| e.iter().map(|e| format!("trust: {e}")).collect::<Vec<_>>())?;
+    crate::trust::TrustStore::new(sources, Arc::new(SystemClock))
+        .map(|t| t.with_lists(lists))
+        .map_err(|e| vec![format!("trust: {e}")])
 }

@@ -149,15 +149,42 @@ pub fn generate(o: &GenerateOptions) -> anyhow::Result<()> {
         if o.rsa { "RSA-3072" } else { "EC P-256" },
         o.out.display()
     );
-    println!(
-        "config excerpt:\n\n[saml]\nsigning = {{ key_path = \"saml-signing.key\", cert_path = \"saml-signing.crt\" }}\n\
-         encryption = [{{ key_path = \"saml-encryption.key\", cert_path = \"saml-encryption.crt\" }}]\n\n\
-         [oidc]\nsigning_keys = [\n  {{ kid = \"{kid}-es256\", alg = \"ES256\", key_path = \"oidc-signing.key\" }},\n  \
-         {{ kid = \"{kid}-rs256\", alg = \"RS256\", key_path = \"oidc-signing-rs256.key\" }},\n]\n\
-         pairwise_key_file = \"pairwise.key\"\n\n[store]\nencryption_key_file = \"store-encryption.key\"\n",
-        kid = random_hex()?.get(..16).unwrap_or("key-1"),
+    print!(
+        "config excerpt:\n\n{}",
+        config_excerpt(&o.out, random_hex()?.get(..16).unwrap_or("key-1"))?
     );
     Ok(())
+}
+
+/// The config lines for the keys in `out`, with absolute paths: they work pasted into a config
+/// file anywhere (relative paths in a config are relative to that file, not to `out`).
+pub fn config_excerpt(out: &Path, kid: &str) -> anyhow::Result<String> {
+    let dir = out
+        .canonicalize()
+        .with_context(|| format!("resolving {}", out.display()))?;
+    let p = |name: &str| {
+        // TOML basic strings: a backslash or quote in the path must be escaped.
+        dir.join(name)
+            .display()
+            .to_string()
+            .replace('\\', "\\\\")
+            .replace('"', "\\\"")
+    };
+    Ok(format!(
+        "[saml]\nsigning = {{ key_path = \"{sk}\", cert_path = \"{sc}\" }}\n\
+         encryption = [{{ key_path = \"{ek}\", cert_path = \"{ec}\" }}]\n\n\
+         [oidc]\nsigning_keys = [\n  {{ kid = \"{kid}-es256\", alg = \"ES256\", key_path = \"{o1}\" }},\n  \
+         {{ kid = \"{kid}-rs256\", alg = \"RS256\", key_path = \"{o2}\" }},\n]\n\
+         pairwise_key_file = \"{pw}\"\n\n[store]\nencryption_key_file = \"{st}\"\n",
+        sk = p("saml-signing.key"),
+        sc = p("saml-signing.crt"),
+        ek = p("saml-encryption.key"),
+        ec = p("saml-encryption.crt"),
+        o1 = p("oidc-signing.key"),
+        o2 = p("oidc-signing-rs256.key"),
+        pw = p("pairwise.key"),
+        st = p("store-encryption.key"),
+    ))
 }
 
 #[cfg(test)]
@@ -207,6 +234,37 @@ mod tests {
                 .permissions()
                 .mode();
             assert_eq!(mode & 0o077, 0, "private keys are not readable by others");
+        }
+        // The printed excerpt works pasted into a config file in another directory.
+        let elsewhere = dir.join("elsewhere/deeper");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        let config = elsewhere.join("eidas-node.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "[server]\npublic_url = \"http://127.0.0.1:8080\"\n{}\n[saml.organization]\nname = \"x\"\ndisplay_name = \"x\"\nurl = \"http://127.0.0.1:8080/\"\n",
+                config_excerpt(&dir, "k").unwrap().replacen("[saml]\n", "[saml]\ncountry = \"SE\"\n", 1)
+            ),
+        )
+        .unwrap();
+        let settings = crate::config::Settings::load(&config, std::iter::empty())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let built = rt.block_on(crate::app::build(
+            &settings,
+            std::sync::Arc::new(crate::clock::SystemClock),
+        ));
+        if let Err(problems) = built {
+            // Only the trust configuration may be missing from this minimal file.
+            let other: Vec<String> = problems
+                .iter()
+                .map(ToString::to_string)
+                .filter(|p| !p.contains("trust"))
+                .collect();
+            assert!(other.is_empty(), "{other:?}");
         }
         let before = std::fs::read(dir.join("pairwise.key")).unwrap();
         let err = generate(&o).unwrap_err();

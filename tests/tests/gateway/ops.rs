@@ -361,3 +361,78 @@ async fn logs_to_a_file_are_json_lines_with_correlation_ids_and_no_colour() {
     assert!(log.lines().any(|l| l.contains(" INFO ")), "{log}");
     assert!(serde_json::from_str::<serde_json::Value>(log.lines().next().unwrap()).is_err());
 }
+
+/// Issue 12 item 9: `check` reports every problem in one run: all unreadable files at once,
+/// each OS error once; then keys, an unreachable Redis with its cause, and the trust sources,
+/// which are checked even though the rest failed.
+#[tokio::test]
+async fn check_reports_every_problem_in_one_run() {
+    let dir = TempDir::new("check-all");
+    let cfg = GwConfig::new("http://127.0.0.1:9");
+    let path = cfg.write(dir.path(), "gateway.toml");
+    let good = std::fs::read_to_string(&path).unwrap();
+    let pairwise = good
+        .lines()
+        .find(|l| l.starts_with("pairwise_key_file"))
+        .unwrap()
+        .to_owned();
+    let store = good
+        .lines()
+        .find(|l| l.starts_with("encryption_key_file"))
+        .unwrap()
+        .to_owned();
+    // Two files that do not exist: both named, each error once.
+    let two_missing = good
+        .replace(&pairwise, "pairwise_key_file = \"missing-pairwise.key\"")
+        .replace(&store, "encryption_key_file = \"missing-store.key\"");
+    std::fs::write(&path, &two_missing).unwrap();
+    let out = run_node(&["check", "--config", path.to_str().unwrap()], &[]);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{t}");
+    assert!(t.contains("missing-pairwise.key"), "{t}");
+    assert!(t.contains("missing-store.key"), "{t}");
+    for line in t.lines().filter(|l| l.contains("os error")) {
+        assert_eq!(line.matches("os error").count(), 1, "{line}");
+    }
+    // A missing key file, an unreachable Redis and unreachable countries: all in one run.
+    let saml_key = good
+        .lines()
+        .find(|l| l.starts_with("signing = "))
+        .unwrap()
+        .to_owned();
+    let key_path = saml_key.split('"').nth(1).unwrap().to_owned();
+    let port = free_port();
+    let mut broken = good.replace(&key_path, "/nonexistent/saml-signing.key");
+    broken = if broken.contains("redis_url") {
+        broken
+            .lines()
+            .map(|l| {
+                if l.starts_with("redis_url") {
+                    format!("redis_url = \"redis://127.0.0.1:{port}\"")
+                } else {
+                    l.to_owned()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    } else {
+        broken.replace(
+            "[store]\n",
+            &format!("[store]\nredis_url = \"redis://127.0.0.1:{port}\"\n"),
+        )
+    };
+    std::fs::write(&path, &broken).unwrap();
+    let out = run_node(&["check", "--config", path.to_str().unwrap()], &[]);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{t}");
+    assert!(t.contains("problem: saml.signing"), "{t}");
+    assert!(
+        t.contains("Redis is not reachable") && t.contains("Connection refused"),
+        "the cause is named: {t}"
+    );
+    assert!(
+        t.contains("problem: country XA"),
+        "trust is checked too: {t}"
+    );
+    assert!(t.contains("problem: country XB"), "{t}");
+}
