@@ -159,6 +159,8 @@ pub struct GatewayConfig {
     pub public_url: String,
     /// Appended verbatim to `[server]`.
     pub server_extra: String,
+    /// `server.drain_seconds`: 0 here (tests stop gateways often), 5 in the product.
+    pub drain_seconds: u64,
     pub keys: GatewayKeys,
     pub countries: Vec<CountryEntry>,
     pub redis_url: Option<String>,
@@ -181,6 +183,7 @@ impl GatewayConfig {
             listen: "127.0.0.1:0".into(),
             public_url: "http://127.0.0.1:0".into(),
             server_extra: String::new(),
+            drain_seconds: 0,
             keys: GatewayKeys::example(),
             countries: Vec::new(),
             redis_url: None,
@@ -213,6 +216,7 @@ impl GatewayConfig {
             r#"[server]
 listen = "{listen}"
 public_url = "{public_url}"
+drain_seconds = {drain}
 {server_extra}
 
 [saml]
@@ -235,6 +239,7 @@ key_prefix = "{prefix}"
             listen = self.listen,
             public_url = self.public_url,
             server_extra = self.server_extra,
+            drain = self.drain_seconds,
             sk = k.saml_signing.0,
             sc = k.saml_signing.1,
             enc = pairs(&k.saml_encryption),

@@ -35,6 +35,28 @@ pub struct AppState {
     pub admin: AdminTokens,
     /// Durable records and pointers (trust versions), on the same backend as `web.store`.
     pub records: Arc<dyn RecordStore>,
+    /// `server.drain_seconds` and `server.shutdown_timeout_seconds`.
+    pub drain: Duration,
+    pub shutdown_timeout: Duration,
+}
+
+/// Waits for `signal`, then drains: readiness fails at once (the load balancer stops sending
+/// new logins here) while requests are still served for `drain`; then resolves, and the server
+/// stops accepting connections.
+async fn drain_after(
+    signal: impl std::future::Future<Output = ()>,
+    web: Arc<WebState>,
+    drain: Duration,
+) {
+    signal.await;
+    web.draining
+        .store(true, std::sync::atomic::Ordering::Release);
+    tracing::info!(
+        drain_seconds = drain.as_secs(),
+        "draining: /readyz fails; new connections are refused after the drain time"
+    );
+    tokio::time::sleep(drain).await;
+    tracing::info!("no longer accepting connections; finishing requests in flight");
 }
 
 /// How bad a [`Problem`] is: an error stops start-up; a warning is reported and served with.
@@ -295,8 +317,15 @@ fn max_response_age_seconds(s: &Settings) -> u64 {
 
 /// Durations must be sane: a typo must not become a panic or a token valid for years.
 fn check_bounds(s: &Settings) -> Vec<Problem> {
-    let bounds: [(&str, u64, u64, u64); 13] = [
+    let bounds: [(&str, u64, u64, u64); 15] = [
         ("server.cpu_wait_seconds", s.server.cpu_wait_seconds, 1, 60),
+        ("server.drain_seconds", s.server.drain_seconds, 0, 300),
+        (
+            "server.shutdown_timeout_seconds",
+            s.server.shutdown_timeout_seconds,
+            1,
+            3_600,
+        ),
         ("saml.clock_skew_seconds", s.saml.clock_skew_seconds, 0, 600),
         (
             "saml.max_response_age_seconds",
@@ -515,6 +544,8 @@ pub async fn build_with(
         web,
         admin,
         records,
+        drain: Duration::from_secs(s.server.drain_seconds),
+        shutdown_timeout: Duration::from_secs(s.server.shutdown_timeout_seconds),
     })
 }
 
@@ -572,7 +603,14 @@ pub async fn serve(mut s: Settings) -> anyhow::Result<()> {
                 shutdown_signal(),
             ))
         });
-        let result = serve_tls(&s, tls, public, web::router(state.web.clone())).await;
+        let result = serve_tls(
+            &s,
+            tls,
+            public,
+            state.web.clone(),
+            (state.drain, state.shutdown_timeout),
+        )
+        .await;
         refresh.abort();
         if let Some(t) = admin_task {
             t.abort();
@@ -673,8 +711,9 @@ pub async fn run(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let (stop, stopped) = tokio::sync::watch::channel(false);
+    let (web, drain) = (state.web.clone(), state.drain);
     tokio::spawn(async move {
-        shutdown.await;
+        drain_after(shutdown, web, drain).await;
         let _ = stop.send(true);
     });
     let wait = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
@@ -689,10 +728,23 @@ pub async fn run(
             wait(stopped.clone()),
         ))
     });
-    let result = axum::serve(public, web::router(state.web.clone()))
-        .with_graceful_shutdown(wait(stopped))
-        .await
-        .map_err(anyhow::Error::from);
+    let serve = std::future::IntoFuture::into_future(
+        axum::serve(public, web::router(state.web.clone()))
+            .with_graceful_shutdown(wait(stopped.clone())),
+    );
+    // Requests in flight get `shutdown_timeout` after the listener closed, not for ever.
+    let timeout = state.shutdown_timeout;
+    let bound = async move {
+        wait(stopped).await;
+        tokio::time::sleep(timeout).await;
+    };
+    let result = tokio::select! {
+        r = serve => r.map_err(anyhow::Error::from),
+        () = bound => {
+            tracing::warn!(shutdown_timeout_seconds = timeout.as_secs(), "requests still in flight at the shutdown timeout; exiting");
+            Ok(())
+        }
+    };
     refresh.abort();
     if let Some(t) = admin_task {
         let _ = t.await;
@@ -783,8 +835,10 @@ async fn serve_tls(
     s: &Settings,
     tls: &settings::TlsSettings,
     listener: tokio::net::TcpListener,
-    router: axum::Router,
+    web: Arc<WebState>,
+    (drain, shutdown_timeout): (Duration, Duration),
 ) -> anyhow::Result<()> {
+    let router = web::router(web.clone());
     use openssl::ssl::{SslAcceptor, SslFiletype, SslMethod, SslVersion};
     let err = |e: openssl::error::ErrorStack| anyhow::Error::msg(format!("server.tls: {e}"));
     // eidas-requirements §3: TLS 1.2 and 1.3 only, Mozilla "intermediate" cipher suites.
@@ -812,8 +866,8 @@ async fn serve_tls(
     let handle = axum_server::Handle::new();
     let h = handle.clone();
     tokio::spawn(async move {
-        shutdown_signal().await;
-        h.graceful_shutdown(Some(Duration::from_secs(10)));
+        drain_after(shutdown_signal(), web, drain).await;
+        h.graceful_shutdown(Some(shutdown_timeout));
     });
     axum_server::from_tcp(std_listener)
         .acceptor(axum_server::tls_openssl::OpenSSLAcceptor::new(config))

@@ -20,10 +20,25 @@ pub struct ServerSettings {
     /// flow ends with `temporarily_unavailable`.
     #[serde(default = "default_cpu_wait")]
     pub cpu_wait_seconds: u64,
+    /// On SIGTERM: how long `/readyz` fails (so the load balancer takes the node out) while it
+    /// still serves, before it stops accepting connections.
+    #[serde(default = "default_drain")]
+    pub drain_seconds: u64,
+    /// Then: how long requests in flight may take to finish before the node exits anyway.
+    #[serde(default = "default_shutdown_timeout")]
+    pub shutdown_timeout_seconds: u64,
 }
 
 fn default_cpu_wait() -> u64 {
     10
+}
+
+fn default_drain() -> u64 {
+    5
+}
+
+fn default_shutdown_timeout() -> u64 {
+    30
 }
 
 fn default_listen() -> String {

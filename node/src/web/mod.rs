@@ -73,6 +73,8 @@ pub struct WebState {
     pub events: Arc<dyn crate::events::EventSink>,
     /// Request spans, timeouts and per-route latency (the routing layer).
     pub observer: Arc<observe::Observer>,
+    /// Set on SIGTERM: `/readyz` fails from then on, while requests are still served.
+    pub draining: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for WebState {
@@ -103,6 +105,7 @@ impl WebState {
             saml,
             events,
             observer: Arc::new(observe::Observer::new(request_timeout)),
+            draining: std::sync::atomic::AtomicBool::new(false),
         }
     }
 }
@@ -142,6 +145,14 @@ pub fn router(state: Arc<WebState>) -> Router {
 
 /// Readiness: the state store answers and trust is loaded (at least one usable country).
 async fn readyz(State(s): State<Arc<WebState>>) -> Response {
+    if s.draining.load(std::sync::atomic::Ordering::Acquire) {
+        // Shutting down: out of the load balancer first, then the listener closes.
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({ "draining": true })),
+        )
+            .into_response();
+    }
     let store = tokio::time::timeout(Duration::from_secs(2), s.store.ping())
         .await
         .map_err(|_| "timeout".to_owned())

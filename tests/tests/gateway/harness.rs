@@ -245,6 +245,10 @@ pub struct GwConfig {
     pub trust_extra: String,
     /// `trust.refresh_seconds`, when not the testbed's default.
     pub refresh_seconds: Option<u64>,
+    /// `server.drain_seconds` (the testbed's default is 0).
+    pub drain_seconds: u64,
+    /// `server.listen`, when not loopback port 0.
+    pub listen: Option<String>,
     /// Appended verbatim to every `[[trust.countries]]` entry.
     pub country_extra: String,
 }
@@ -267,6 +271,8 @@ impl GwConfig {
             extra_clients: String::new(),
             trust_extra: String::new(),
             refresh_seconds: None,
+            drain_seconds: 0,
+            listen: None,
             country_extra: String::new(),
         }
     }
@@ -276,6 +282,10 @@ impl GwConfig {
         let mut b = GatewayConfig::new();
         b.public_url = self.public_url.clone();
         b.server_extra = self.server_extra.clone();
+        b.drain_seconds = self.drain_seconds;
+        if let Some(l) = &self.listen {
+            b.listen = l.clone();
+        }
         b.redis_url = self.redis_url.clone();
         b.key_prefix = self.key_prefix.clone();
         if !self.rs256 {

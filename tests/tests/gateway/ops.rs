@@ -436,3 +436,68 @@ async fn check_reports_every_problem_in_one_run() {
     );
     assert!(t.contains("problem: country XB"), "{t}");
 }
+
+/// Issue 12 item 6: on SIGTERM the node first fails readiness while still serving, then stops
+/// accepting connections, finishes the request in flight and exits 0.
+#[tokio::test]
+async fn sigterm_drains_finishes_requests_in_flight_and_exits() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let dir = TempDir::new("drain");
+    let sim = Sim::start(dir.path());
+    let mut cfg = GwConfig::new(sim.url());
+    cfg.drain_seconds = 2;
+    let mut gw = Gateway::start(dir.path(), &cfg, "gateway");
+    gw.wait_ready().await;
+    let addr = Url::parse(gw.url()).unwrap();
+    let host = format!("127.0.0.1:{}", addr.port().unwrap());
+    // A request in flight: its body arrives in two parts, the second after the drain.
+    let body = "grant_type=authorization_code&code=not-a-code&redirect_uri=x";
+    let mut conn = tokio::net::TcpStream::connect(&host).await.unwrap();
+    conn.write_all(
+        format!(
+            "POST /token HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{}",
+            body.len(),
+            &body[..10]
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let pid = gw.proc.child.id().to_string();
+    let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(killed.success());
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let ready = reqwest::get(format!("{}/readyz", gw.url())).await.unwrap();
+    assert_eq!(ready.status(), 503, "readiness fails first");
+    let v: serde_json::Value = ready.json().await.unwrap();
+    assert_eq!(v["draining"], true);
+    let health = reqwest::get(format!("{}/healthz", gw.url())).await.unwrap();
+    assert_eq!(health.status(), 200, "still serving while draining");
+
+    // After the drain time: no new connections.
+    tokio::time::sleep(Duration::from_millis(2_200)).await;
+    assert!(
+        reqwest::get(format!("{}/healthz", gw.url())).await.is_err(),
+        "the listener is closed after the drain"
+    );
+    // The request in flight still gets its answer.
+    conn.write_all(&body.as_bytes()[10..]).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), conn.read_to_end(&mut answer)).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 4"), "{answer}");
+    assert!(answer.contains("\"error\""), "{answer}");
+    // And the process exits by itself, successfully.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(s) = gw.proc.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "did not exit after draining");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(status.success(), "{status:?}: {}", gw.proc.stderr());
+}

@@ -203,3 +203,79 @@ async fn redis_stopped_mid_flow_gives_unavailable_and_recovers() {
     let claims = verify_id_token(gw.url(), token["id_token"].as_str().unwrap(), &nonce).await;
     assert_eq!(claims["eidas_country"], "XA");
 }
+
+/// Issue 12 item 6: a login whose steps run on two instances survives one of them being
+/// restarted mid-flow (SIGTERM, drain, exit, start again on the same address): the flow state
+/// is in Redis, so the answer from abroad lands on B and the code is redeemed at the restarted A.
+#[tokio::test]
+async fn a_login_survives_an_instance_restart_mid_flow() {
+    let Some(redis) = std::env::var("TEST_REDIS_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        eprintln!(
+            "SKIPPED a_login_survives_an_instance_restart_mid_flow: TEST_REDIS_URL is not set"
+        );
+        return;
+    };
+    let dir = TempDir::new("restart-mid-flow");
+    let sim = Sim::start(dir.path());
+    sim.control(json!({"identity": "natural-greek", "loa": "high"}))
+        .await;
+    let mut cfg = GwConfig::new(sim.url());
+    cfg.redis_url = Some(redis);
+    let mut a = Gateway::start(dir.path(), &cfg, "gw-a");
+    let mut cfg_b = cfg.clone();
+    cfg_b.public_url = a.url().to_owned();
+    let b = Gateway::start(dir.path(), &cfg_b, "gw-b");
+    a.wait_ready().await;
+    b.wait_ready().await;
+
+    let browser = Browser::new().unwrap();
+    let (url, state, verifier) = authorize_url(a.url(), "openid", &[]);
+    let nonce = query_param(&url, "nonce").unwrap();
+    let page = match drive(&browser, &url, "XB", at_saml_response).await {
+        End::Page(h) if at_saml_response(&h) => h,
+        other => panic!("no SAML response form: {other:?}"),
+    };
+    // A is restarted while the citizen is abroad.
+    let a_url = a.url().to_owned();
+    let pid = a.proc.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while a.proc.child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "A did not exit");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop(a);
+    let mut cfg_a2 = cfg_b.clone();
+    cfg_a2.listen = Some(Url::parse(&a_url).unwrap().authority().to_owned());
+    let a2 = Gateway::start(dir.path(), &cfg_a2, "gw-a2");
+    assert_eq!(a2.url(), a_url, "A is back on its address");
+    a2.wait_ready().await;
+
+    // The answer from abroad goes to B.
+    let mut form = parse_post_form(&page.body).unwrap();
+    let mut action = Url::parse(&form.action).unwrap();
+    action
+        .set_port(Url::parse(b.url()).unwrap().port())
+        .unwrap();
+    form.action = action.to_string();
+    let acs = browser.submit(&page.url, &form, &[]).await.unwrap();
+    assert_eq!(acs.status, 303, "B's ACS: {}", acs.body);
+    let hops = browser
+        .follow(acs, |u| u.starts_with(REDIRECT))
+        .await
+        .unwrap();
+    let to = hops.last().unwrap().location.clone().unwrap();
+    assert_eq!(query_param(&to, "state").as_deref(), Some(state.as_str()));
+    let code = query_param(&to, "code").expect("a code");
+    // Redeemed at the restarted A; the ID token verifies against its JWKS.
+    let token = redeem(&format!("{}/token", a2.url()), &code, &verifier).await;
+    let claims = verify_id_token(a2.url(), token["id_token"].as_str().unwrap(), &nonce).await;
+    assert_eq!(claims["sub"], "XB/SE/GR-0002-TEST");
+}
