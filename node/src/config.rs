@@ -56,6 +56,8 @@ pub struct Settings {
     pub clients: Vec<ClientSettings>,
     #[serde(default)]
     pub admin: crate::admin::AdminSettings,
+    #[serde(default)]
+    pub rate_limits: crate::web::limits::RateLimitSettings,
     /// Directory the config file was read from (relative paths resolve against it).
     #[serde(skip)]
     pub base_dir: PathBuf,

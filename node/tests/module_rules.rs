@@ -148,6 +148,7 @@ fn config_only_loads_and_names_nothing_but_section_types() {
         ],
         &[
             "crate::web::i18n::UiSettings",
+            "crate::web::limits::RateLimitSettings",
             "crate::trust::settings::",
             "crate::saml::settings::",
             "crate::oidc::settings::",

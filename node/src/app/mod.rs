@@ -531,7 +531,7 @@ pub async fn build_with(
         // Longer than any legitimate request: the ACS may wait `cpu_wait_seconds` for a slot.
         request_timeout: Duration::from_secs(s.server.cpu_wait_seconds + 20),
     };
-    let web = Arc::new(WebState::new(
+    let mut web = WebState::new(
         Arc::new(provider),
         Arc::new(trust),
         store,
@@ -539,9 +539,14 @@ pub async fn build_with(
         login,
         crate::cpu::CpuPool::per_core(Duration::from_secs(s.server.cpu_wait_seconds)),
         SamlPath::new(sp, info, times),
-    ));
+    );
+    if !web::limits::is_off(&s.rate_limits) {
+        web.limits = Some(Arc::new(
+            web::limits::RateLimiter::new(&s.rate_limits).map_err(|e| vec![p(e)])?,
+        ));
+    }
     Ok(AppState {
-        web,
+        web: Arc::new(web),
         admin,
         records,
         drain: Duration::from_secs(s.server.drain_seconds),
@@ -729,8 +734,12 @@ pub async fn run(
         ))
     });
     let serve = std::future::IntoFuture::into_future(
-        axum::serve(public, web::router(state.web.clone()))
-            .with_graceful_shutdown(wait(stopped.clone())),
+        axum::serve(
+            public,
+            web::router(state.web.clone())
+                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(wait(stopped.clone())),
     );
     // Requests in flight get `shutdown_timeout` after the listener closed, not for ever.
     let timeout = state.shutdown_timeout;
@@ -872,7 +881,7 @@ async fn serve_tls(
     axum_server::from_tcp(std_listener)
         .acceptor(axum_server::tls_openssl::OpenSSLAcceptor::new(config))
         .handle(handle)
-        .serve(router.into_make_service())
+        .serve(router.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .await
         .map_err(|e| anyhow::Error::msg(e.to_string()))
 }

@@ -30,6 +30,7 @@ mod choose;
 pub mod error;
 mod flow;
 pub mod i18n;
+pub mod limits;
 pub mod observe;
 mod oidc;
 pub mod pages;
@@ -75,6 +76,8 @@ pub struct WebState {
     pub observer: Arc<observe::Observer>,
     /// Set on SIGTERM: `/readyz` fails from then on, while requests are still served.
     pub draining: std::sync::atomic::AtomicBool,
+    /// `[rate_limits]`; `None` when no limit is configured.
+    pub limits: Option<Arc<limits::RateLimiter>>,
 }
 
 impl std::fmt::Debug for WebState {
@@ -106,6 +109,7 @@ impl WebState {
             events,
             observer: Arc::new(observe::Observer::new(request_timeout)),
             draining: std::sync::atomic::AtomicBool::new(false),
+            limits: None,
         }
     }
 }
@@ -119,7 +123,7 @@ pub fn router(state: Arc<WebState>) -> Router {
         .merge(saml::routes())
         .route("/readyz", get(readyz))
         .with_state(state.clone());
-    Router::new()
+    let router = Router::new()
         .merge(oidc_router(state.provider.clone()))
         .merge(gateway)
         .route("/healthz", get(|| async { "ok" }))
@@ -139,8 +143,15 @@ pub fn router(state: Arc<WebState>) -> Router {
             state.observer.clone(),
             observe::observe,
         ))
-        .fallback(not_found)
-        .layer(axum::extract::DefaultBodyLimit::max(512 * 1024))
+        .fallback(not_found);
+    let router = match &state.limits {
+        Some(l) => router.layer(axum::middleware::from_fn_with_state(
+            l.clone(),
+            limits::limit,
+        )),
+        None => router,
+    };
+    router.layer(axum::extract::DefaultBodyLimit::max(512 * 1024))
 }
 
 /// Readiness: the state store answers and trust is loaded (at least one usable country).

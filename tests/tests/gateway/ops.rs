@@ -501,3 +501,81 @@ async fn sigterm_drains_finishes_requests_in_flight_and_exits() {
     };
     assert!(status.success(), "{status:?}: {}", gw.proc.stderr());
 }
+
+/// Issue 12 item 7: per-client-IP and global limits on the hammerable endpoints: 429 with
+/// Retry-After (an OAuth error JSON at /token); other endpoints unaffected; the client IP from
+/// the configured proxy header only.
+#[tokio::test]
+async fn rate_limits_answer_429_with_retry_after() {
+    let dir = TempDir::new("limits");
+    let sim = Sim::start(dir.path());
+    let mut cfg = GwConfig::new(sim.url());
+    cfg.extra_clients = "\n[rate_limits]\nauthorize = { per_ip_per_minute = 3 }\ntoken = { per_ip_per_minute = 2 }\n".into();
+    let gw = Gateway::start(dir.path(), &cfg, "limited");
+    gw.wait_ready().await;
+    let http = reqwest::Client::new();
+    let authorize = format!("{}/authorize?client_id=nobody&response_type=code", gw.url());
+    for _ in 0..3 {
+        let r = http.get(&authorize).send().await.unwrap();
+        assert_eq!(r.status(), 400);
+    }
+    let r = http.get(&authorize).send().await.unwrap();
+    assert_eq!(r.status(), 429);
+    let retry: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=20).contains(&retry), "{retry}");
+    let token = format!("{}/token", gw.url());
+    for _ in 0..2 {
+        let r = http
+            .post(&token)
+            .form(&[("grant_type", "authorization_code"), ("code", "x")])
+            .send()
+            .await
+            .unwrap();
+        assert_ne!(r.status(), 429);
+    }
+    let r = http
+        .post(&token)
+        .form(&[("grant_type", "authorization_code"), ("code", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 429);
+    assert!(r.headers().contains_key("retry-after"));
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["error"], "temporarily_unavailable");
+    for _ in 0..10 {
+        let r = http
+            .get(format!("{}/healthz", gw.url()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "unlimited endpoints stay unlimited");
+    }
+
+    // Behind a proxy: the client IP is the last address of the configured header.
+    let mut cfg = GwConfig::new(sim.url());
+    cfg.extra_clients = "\n[rate_limits]\nclient_ip_header = \"x-forwarded-for\"\nauthorize = { per_ip_per_minute = 2 }\n".into();
+    let proxied = Gateway::start(dir.path(), &cfg, "proxied");
+    proxied.wait_ready().await;
+    let authorize = format!(
+        "{}/authorize?client_id=nobody&response_type=code",
+        proxied.url()
+    );
+    let from = |ip: &str| {
+        http.get(&authorize)
+            .header("x-forwarded-for", format!("203.0.113.9, {ip}"))
+            .send()
+    };
+    assert_eq!(from("192.0.2.1").await.unwrap().status(), 400);
+    assert_eq!(from("192.0.2.1").await.unwrap().status(), 400);
+    assert_eq!(from("192.0.2.1").await.unwrap().status(), 429);
+    assert_eq!(
+        from("192.0.2.2").await.unwrap().status(),
+        400,
+        "another client behind the same proxy is not limited with the first"
+    );
+}
