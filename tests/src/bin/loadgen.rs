@@ -68,6 +68,10 @@ struct Args {
     /// process), so a trust refresh has real work (issue 11 item 10).
     #[arg(long, default_value_t = 0)]
     refresh_countries: usize,
+    /// The simulated country signs the Assertion too, inside the signed Response (the EU
+    /// eIDAS-Node's default): one more signature to verify per login.
+    #[arg(long)]
+    sign_assertion: bool,
     /// With --refresh-countries: during the logins, ask the gateway for a full trust refresh
     /// (`POST /admin/trust/refresh`) every this many milliseconds; 0: never.
     #[arg(long, default_value_t = 0)]
@@ -191,7 +195,7 @@ async fn main() -> anyhow::Result<()> {
         .build()?;
     let r = http
         .post(format!("{sim}/control"))
-        .json(&serde_json::json!({"identity": "natural-latin", "loa": "high", "fault": "none", "deny": false}))
+        .json(&serde_json::json!({"identity": "natural-latin", "loa": "high", "fault": "none", "deny": false, "sign_assertion": args.sign_assertion}))
         .send()
         .await?;
     if !r.status().is_success() {

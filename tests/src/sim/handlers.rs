@@ -342,6 +342,18 @@ pub(crate) async fn post_control(
                     return control_error(&e.0);
                 }
             }
+            // Sign the Assertion too (the EU eIDAS-Node's default), from now on.
+            "sign_assertion" => match v.as_str() {
+                "true" | "1" | "on" => state
+                    .inner
+                    .sign_assertions
+                    .store(true, std::sync::atomic::Ordering::Relaxed),
+                "false" | "0" | "off" | "" => state
+                    .inner
+                    .sign_assertions
+                    .store(false, std::sync::atomic::Ordering::Relaxed),
+                _ => return control_error("sign_assertion must be true or false"),
+            },
             "deny" => match v.as_str() {
                 "true" | "1" | "on" => c.deny = true,
                 "false" | "0" | "off" | "" => c.deny = false,

@@ -89,6 +89,8 @@ pub(crate) struct Inner {
     pub rolled: Mutex<HashMap<String, SigningKey>>,
     /// Publish the requester-id entity category (asking Connectors for `Scoping/RequesterID`).
     pub requester_id_flag: std::sync::atomic::AtomicBool,
+    /// Sign the Assertion too, inside the signed Response (as the EU eIDAS-Node does by default).
+    pub sign_assertions: std::sync::atomic::AtomicBool,
     /// Per country: the `RequesterID` of the last AuthnRequest (`None` inside: none sent).
     pub last_requester_id: Mutex<HashMap<String, Option<String>>>,
     /// Per country: a next response signing key published ahead in metadata, not used yet.
@@ -151,6 +153,7 @@ impl SimState {
                 last_response: Mutex::new(HashMap::new()),
                 rolled: Mutex::new(HashMap::new()),
                 requester_id_flag: std::sync::atomic::AtomicBool::new(false),
+                sign_assertions: std::sync::atomic::AtomicBool::new(false),
                 last_requester_id: Mutex::new(HashMap::new()),
                 announced: Mutex::new(HashMap::new()),
                 list: None,

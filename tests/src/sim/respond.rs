@@ -169,6 +169,10 @@ fn build_document(
         now,
     );
     spec.encryption = Some(protection);
+    spec.sign_assertion = state
+        .inner
+        .sign_assertions
+        .load(std::sync::atomic::Ordering::Relaxed);
     spec.loa = loa_uri(req, choice.loa, country);
     if choice.deny {
         spec.status = Some((
