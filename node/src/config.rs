@@ -58,6 +58,8 @@ pub struct Settings {
     pub admin: crate::admin::AdminSettings,
     #[serde(default)]
     pub rate_limits: crate::web::limits::RateLimitSettings,
+    #[serde(default)]
+    pub audit: crate::audit::AuditSettings,
     /// Directory the config file was read from (relative paths resolve against it).
     #[serde(skip)]
     pub base_dir: PathBuf,

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use eidas_node::cli::{self, Cli, Command, KeysCommand, TrustCommand};
+use eidas_node::cli::{self, AuditCommand, Cli, Command, KeysCommand, TrustCommand};
 
 fn main() -> ExitCode {
     let args = Cli::parse();
@@ -34,6 +34,18 @@ fn main() -> ExitCode {
                 command: KeysCommand::Generate(opts),
             } => cli::keys::generate(&opts).map(|()| 0),
             Command::Demo(opts) => cli::demo::run(&opts).await.map(|()| 0),
+            Command::Audit {
+                command: AuditCommand::Verify { files },
+            } => match eidas_node::audit::verify(&files) {
+                Ok(n) => {
+                    println!("{n} events, chain intact");
+                    Ok(0)
+                }
+                Err(b) => {
+                    println!("chain broken at {}:{}: {}", b.file.display(), b.line, b.why);
+                    Ok(1)
+                }
+            },
             Command::Trust { command } => {
                 use cli::trust::Ask;
                 let (opts, ask) = match &command {

@@ -129,6 +129,7 @@ fn protocol_free_modules_stay_protocol_free() {
         "cpu.rs",
         "events.rs",
         "admin.rs",
+        "audit.rs",
     ] {
         assert_none(m, &protocols, &[]);
     }
@@ -149,6 +150,7 @@ fn config_only_loads_and_names_nothing_but_section_types() {
         &[
             "crate::web::i18n::UiSettings",
             "crate::web::limits::RateLimitSettings",
+            "crate::audit::AuditSettings",
             "crate::trust::settings::",
             "crate::saml::settings::",
             "crate::oidc::settings::",

@@ -415,6 +415,25 @@ pub async fn build_with(
     clock: Arc<dyn Clock>,
     events: Arc<dyn crate::events::EventSink>,
 ) -> Result<AppState, Vec<Problem>> {
+    // `[audit]`: login outcomes and (through the tracing layer) trust changes, hash-chained.
+    let events: Arc<dyn crate::events::EventSink> = match &s.audit.path {
+        Some(path) => {
+            let path = s.path(path);
+            let log = crate::audit::AuditLog::open(&path, s.audit.rotate_bytes).map_err(|e| {
+                vec![p(format!(
+                    "audit.path {}: cannot be opened: {e}",
+                    path.display()
+                ))]
+            })?;
+            let log = Arc::new(log);
+            crate::audit::install(log.clone());
+            Arc::new(crate::events::FanOut(vec![
+                events,
+                Arc::new(crate::audit::AuditSink(log)),
+            ]))
+        }
+        None => events,
+    };
     let mut problems = check_bounds(s);
     // Compiled once here, so a defect in the built-in schema set stops start-up, and the first
     // login does not pay for it (§2 step 2).

@@ -67,6 +67,11 @@ pub enum Command {
     },
     /// Gateway + two simulated foreign countries + a demo e-service on loopback.
     Demo(demo::DemoOptions),
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Trust operations against a running node's admin API.
     Trust {
         #[command(subcommand)]
@@ -90,6 +95,16 @@ pub enum TrustCommand {
     Rollback(trust::VersionOptions),
     /// Activations, stagings and decisions, newest first.
     History(trust::StatusOptions),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check that the files (in order: rotated ones first) form one unbroken hash chain; say
+    /// where it breaks.
+    Verify {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -121,21 +136,29 @@ impl LogFormat {
 /// request logs carries the request span's fields (its correlation id) in both formats.
 pub fn init_tracing(format: LogFormat) {
     use std::io::IsTerminal as _;
+    use tracing_subscriber::prelude::*;
     use tracing_subscriber::EnvFilter;
     let terminal = std::io::stderr().is_terminal();
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let fmt = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(terminal);
+    // Audit events (target `audit`) reach the audit file whatever RUST_LOG says.
+    let audit = crate::audit::AuditLayer.with_filter(
+        tracing_subscriber::filter::Targets::new().with_target("audit", tracing::Level::INFO),
+    );
+    let registry = tracing_subscriber::registry().with(audit);
     if format.json(terminal) {
-        builder
-            .json()
-            .with_current_span(true)
-            .with_span_list(false)
+        registry
+            .with(
+                fmt.json()
+                    .with_current_span(true)
+                    .with_span_list(false)
+                    .with_filter(filter),
+            )
             .init();
     } else {
-        builder.init();
+        registry.with(fmt.with_filter(filter)).init();
     }
 }
 

@@ -579,3 +579,66 @@ async fn rate_limits_answer_429_with_retry_after() {
         "another client behind the same proxy is not limited with the first"
     );
 }
+
+/// Issue 12 item 3: with `[audit]`, login outcomes and trust changes go to a hash-chained file,
+/// without personal data; `eidas-node audit verify` accepts it and names the line where a change
+/// breaks it.
+#[tokio::test]
+async fn the_audit_trail_is_hash_chained_and_verifiable() {
+    let dir = TempDir::new("audit");
+    let sim = Sim::start(dir.path());
+    sim.control(serde_json::json!({"identity": "natural-greek", "loa": "high"}))
+        .await;
+    let mut cfg = GwConfig::new(sim.url());
+    cfg.extra_clients = "\n[audit]\npath = \"audit.jsonl\"\n".into();
+    let gw = Gateway::start(dir.path(), &cfg, "audited");
+    gw.wait_ready().await;
+    let browser = Browser::new().unwrap();
+    let (url, _, _) = authorize_url(gw.url(), "openid", &[]);
+    match drive(&browser, &url, "XB", |_| false).await {
+        End::Final(to) => assert!(query_param(&to, "code").is_some(), "{to}"),
+        End::Page(h) => panic!("no code: {}", h.body),
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let path = dir.path().join("audit.jsonl");
+    let trail = std::fs::read_to_string(&path).unwrap();
+    let events: Vec<serde_json::Value> = trail
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let names: Vec<&str> = events.iter().filter_map(|e| e["event"].as_str()).collect();
+    for expected in [
+        "trust.activated",
+        "login.authorized",
+        "login.started",
+        "login.completed",
+    ] {
+        assert!(names.contains(&expected), "{expected} in {names:?}");
+    }
+    let completed = events
+        .iter()
+        .find(|e| e["event"] == "login.completed")
+        .unwrap();
+    assert_eq!(completed["country"], "XB");
+    assert_eq!(completed["loa"], "high");
+    for secret in ["Papadopoulou", "GR-0002", "Eleni", "code="] {
+        assert!(
+            !trail.contains(secret),
+            "personal data or a code in the audit: {secret}"
+        );
+    }
+    let out = run_node(&["audit", "verify", path.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("chain intact"));
+    // One changed value on line 2: the verification names that line.
+    let mut lines: Vec<String> = trail.lines().map(str::to_owned).collect();
+    lines[1] = lines[1].replacen("\"seq\":1", "\"seq\":1,\"x\":1", 1);
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let out = run_node(&["audit", "verify", path.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("audit.jsonl:2:"),
+        "{}",
+        text(&out)
+    );
+}

@@ -1,0 +1,411 @@
+//! The audit trail (issue 12 item 3): a separate stream of JSON lines for every login outcome and
+//! every trust change, each line carrying the hash of the one before, so removing or changing
+//! any line is detectable (`eidas-node audit verify FILE…`). Rotation by size keeps the chain
+//! across files: the first line of a new file names the last hash of the previous one.
+//!
+//! Line: the event's fields plus `time` (RFC 3339), `seq`, `prev` (the previous line's hash, 64
+//! zeros at the start) and `hash` = SHA-256 of `prev` and the line's JSON without `hash` (keys
+//! sorted), hex. No personal data ever reaches it: login events carry client, country, method,
+//! LoA and stable codes; trust events versions, operators and diff summaries.
+//!
+//! Must not: know a protocol or the trust types (trust events arrive as `tracing` events with
+//! target `audit`, through [`AuditLayer`]).
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::events::{EventSink, LoginEvent};
+
+/// `[audit]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditSettings {
+    /// The audit file (relative to the config file). Unset: no audit trail.
+    #[serde(default)]
+    pub path: Option<PathBuf>,
+    /// Start a new file when the current one would grow beyond this many bytes; the old one is
+    /// renamed `<path>.<UTC timestamp>`.
+    #[serde(default = "default_rotate")]
+    pub rotate_bytes: u64,
+}
+
+fn default_rotate() -> u64 {
+    100 * 1024 * 1024
+}
+
+impl Default for AuditSettings {
+    fn default() -> Self {
+        AuditSettings {
+            path: None,
+            rotate_bytes: default_rotate(),
+        }
+    }
+}
+
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// The hash of a line body (`hash` removed) chained to `prev`.
+fn chain_hash(prev: &str, body: &Map<String, Value>) -> String {
+    let text = serde_json::to_string(body).unwrap_or_default();
+    let mut h = openssl::sha::Sha256::new();
+    h.update(prev.as_bytes());
+    h.update(b"\n");
+    h.update(text.as_bytes());
+    hex(&h.finish())
+}
+
+#[derive(Debug)]
+struct Writer {
+    path: PathBuf,
+    file: std::fs::File,
+    size: u64,
+    prev: String,
+    seq: u64,
+    rotate_bytes: u64,
+}
+
+/// An open audit file, appended to under a lock.
+#[derive(Debug)]
+pub struct AuditLog(Mutex<Writer>);
+
+impl AuditLog {
+    /// Opens (or creates) `path`, continuing the chain of its last line.
+    pub fn open(path: &Path, rotate_bytes: u64) -> std::io::Result<AuditLog> {
+        let (mut prev, mut seq) = (GENESIS.to_owned(), 0);
+        if let Ok(f) = std::fs::File::open(path) {
+            for line in std::io::BufReader::new(f).lines() {
+                let line = line?;
+                if let Ok(Value::Object(m)) = serde_json::from_str::<Value>(&line) {
+                    if let Some(h) = m.get("hash").and_then(Value::as_str) {
+                        prev = h.to_owned();
+                    }
+                    seq = m.get("seq").and_then(Value::as_u64).map_or(seq, |s| s + 1);
+                }
+            }
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?;
+        let size = file.metadata()?.len();
+        Ok(AuditLog(Mutex::new(Writer {
+            path: path.to_owned(),
+            file,
+            size,
+            prev,
+            seq,
+            rotate_bytes: rotate_bytes.max(1024),
+        })))
+    }
+
+    /// Appends one event (its fields; `time`, `seq`, `prev` and `hash` are added). Failures are
+    /// logged, never raised: the audit must not fail a login.
+    pub fn append(&self, mut event: Map<String, Value>) {
+        let mut w = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let time = time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        event.insert("time".into(), Value::String(time));
+        event.insert("seq".into(), Value::from(w.seq));
+        event.insert("prev".into(), Value::String(w.prev.clone()));
+        event.remove("hash");
+        let hash = chain_hash(&w.prev, &event);
+        event.insert("hash".into(), Value::String(hash.clone()));
+        let mut line = serde_json::to_string(&event).unwrap_or_default();
+        line.push('\n');
+        if w.size > 0 && w.size + line.len() as u64 > w.rotate_bytes {
+            if let Err(e) = rotate(&mut w) {
+                tracing::error!(error = %e, "audit file rotation failed; appending to the current file");
+            }
+        }
+        match w
+            .file
+            .write_all(line.as_bytes())
+            .and_then(|()| w.file.flush())
+        {
+            Ok(()) => {
+                w.size += line.len() as u64;
+                w.prev = hash;
+                w.seq += 1;
+            }
+            Err(e) => tracing::error!(error = %e, "audit event could not be written"),
+        }
+    }
+}
+
+fn rotate(w: &mut Writer) -> std::io::Result<()> {
+    let stamp = time::OffsetDateTime::now_utc()
+        .format(&time::macros::format_description!(
+            "[year][month][day]T[hour][minute][second].[subsecond digits:6]Z"
+        ))
+        .unwrap_or_default();
+    let mut rotated = w.path.clone().into_os_string();
+    rotated.push(format!(".{stamp}"));
+    std::fs::rename(&w.path, &rotated)?;
+    w.file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&w.path)?;
+    w.size = 0;
+    Ok(())
+}
+
+/// Where a chain breaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Break {
+    pub file: PathBuf,
+    /// 1-based.
+    pub line: usize,
+    pub why: String,
+}
+
+/// Checks `files` in order as one chain; the number of lines on success.
+pub fn verify(files: &[PathBuf]) -> Result<usize, Break> {
+    let mut prev: Option<String> = None;
+    let mut seq: Option<u64> = None;
+    let mut count = 0;
+    for file in files {
+        let f = std::fs::File::open(file).map_err(|e| Break {
+            file: file.clone(),
+            line: 0,
+            why: format!("cannot read: {e}"),
+        })?;
+        for (i, line) in std::io::BufReader::new(f).lines().enumerate() {
+            let bad = |why: String| Break {
+                file: file.clone(),
+                line: i + 1,
+                why,
+            };
+            let line = line.map_err(|e| bad(format!("cannot read: {e}")))?;
+            let Ok(Value::Object(mut m)) = serde_json::from_str::<Value>(&line) else {
+                return Err(bad("not a JSON object".into()));
+            };
+            let Some(Value::String(hash)) = m.remove("hash") else {
+                return Err(bad("no hash".into()));
+            };
+            let Some(this_prev) = m.get("prev").and_then(Value::as_str).map(str::to_owned) else {
+                return Err(bad("no prev".into()));
+            };
+            if let Some(p) = &prev {
+                if *p != this_prev {
+                    return Err(bad(
+                        "prev is not the previous line's hash: a line was removed, added or reordered before it".into(),
+                    ));
+                }
+            }
+            let this_seq = m.get("seq").and_then(Value::as_u64);
+            if let (Some(s), Some(t)) = (seq, this_seq) {
+                if t != s + 1 {
+                    return Err(bad(format!("seq {t} follows {s}")));
+                }
+            }
+            if chain_hash(&this_prev, &m) != hash {
+                return Err(bad("the line was changed: its hash does not match".into()));
+            }
+            prev = Some(hash);
+            seq = this_seq;
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
+/// The process's audit log, once configured; trust events (tracing target `audit`) go there.
+static AUDIT: OnceLock<Arc<AuditLog>> = OnceLock::new();
+
+/// Makes `log` the process's audit log (first call wins).
+pub fn install(log: Arc<AuditLog>) {
+    let _ = AUDIT.set(log);
+}
+
+/// A `tracing` layer copying events with target `audit` into the installed audit log.
+#[derive(Debug, Default)]
+pub struct AuditLayer;
+
+struct Fields(Map<String, Value>);
+
+impl tracing::field::Visit for Fields {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0
+            .insert(field.name().into(), Value::String(format!("{value:?}")));
+    }
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        self.0
+            .insert(field.name().into(), Value::String(value.into()));
+    }
+    fn record_u64(&mut self, field: &tracing::field::Field, value: u64) {
+        self.0.insert(field.name().into(), Value::from(value));
+    }
+    fn record_i64(&mut self, field: &tracing::field::Field, value: i64) {
+        self.0.insert(field.name().into(), Value::from(value));
+    }
+    fn record_bool(&mut self, field: &tracing::field::Field, value: bool) {
+        self.0.insert(field.name().into(), Value::from(value));
+    }
+}
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for AuditLayer {
+    fn on_event(
+        &self,
+        event: &tracing::Event<'_>,
+        _ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        if event.metadata().target() != "audit" {
+            return;
+        }
+        let Some(log) = AUDIT.get() else {
+            return;
+        };
+        let mut f = Fields(Map::new());
+        event.record(&mut f);
+        log.append(f.0);
+    }
+}
+
+/// Login outcomes into the audit log.
+#[derive(Debug)]
+pub struct AuditSink(pub Arc<AuditLog>);
+
+impl EventSink for AuditSink {
+    fn emit(&self, event: &LoginEvent) {
+        let mut m = Map::new();
+        m.insert("event".into(), format!("login.{}", event.name()).into());
+        let mut put = |k: &str, v: Option<String>| {
+            if let Some(v) = v {
+                m.insert(k.into(), Value::String(v));
+            }
+        };
+        match event {
+            LoginEvent::Authorized { client_id } | LoginEvent::Cancelled { client_id } => {
+                put("client_id", Some(client_id.clone()));
+            }
+            LoginEvent::Started {
+                client_id,
+                method,
+                country,
+            } => {
+                put("client_id", Some(client_id.clone()));
+                put("method", Some(method.amr().into()));
+                put("country", country.clone());
+            }
+            LoginEvent::Completed {
+                client_id,
+                method,
+                country,
+                loa,
+            } => {
+                put("client_id", Some(client_id.clone()));
+                put("method", Some(method.amr().into()));
+                put("country", Some(country.clone()));
+                put("loa", Some(loa.as_str().into()));
+            }
+            LoginEvent::Denied { method, country }
+            | LoginEvent::PeerFailure { method, country }
+            | LoginEvent::Unavailable { method, country } => {
+                put("method", Some(method.amr().into()));
+                put("country", country.clone());
+            }
+            LoginEvent::Rejected {
+                method,
+                country,
+                code,
+            } => {
+                put("method", Some(method.amr().into()));
+                put("country", country.clone());
+                put("error_code", Some((*code).into()));
+            }
+            LoginEvent::Abandoned { stage } => put("stage", Some(stage.as_str().into())),
+        }
+        self.0.append(m);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    fn tmp(tag: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!(
+            "eidas-audit-{tag}-{}-{}",
+            std::process::id(),
+            time::OffsetDateTime::now_utc().unix_timestamp_nanos()
+        ));
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    fn ev(name: &str) -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert("event".into(), name.into());
+        m
+    }
+
+    #[test]
+    fn a_chain_verifies_and_any_change_or_removal_is_found() {
+        let d = tmp("chain");
+        let p = d.join("audit.jsonl");
+        let log = AuditLog::open(&p, 1 << 20).unwrap();
+        for i in 0..5 {
+            log.append(ev(&format!("e{i}")));
+        }
+        drop(log);
+        // Reopened: the chain continues.
+        let log = AuditLog::open(&p, 1 << 20).unwrap();
+        log.append(ev("e5"));
+        assert_eq!(verify(std::slice::from_ref(&p)).unwrap(), 6);
+        let text = std::fs::read_to_string(&p).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        // A changed line.
+        let changed = text.replacen("\"e2\"", "\"eX\"", 1);
+        std::fs::write(&p, &changed).unwrap();
+        let b = verify(std::slice::from_ref(&p)).unwrap_err();
+        assert_eq!(b.line, 3, "{b:?}");
+        assert!(b.why.contains("changed"), "{b:?}");
+        // A removed line.
+        let removed: Vec<&str> = lines
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != 3)
+            .map(|(_, l)| *l)
+            .collect();
+        std::fs::write(&p, removed.join("\n") + "\n").unwrap();
+        let b = verify(std::slice::from_ref(&p)).unwrap_err();
+        assert_eq!(b.line, 4, "{b:?}");
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn rotation_keeps_the_chain_across_files() {
+        let d = tmp("rotate");
+        let p = d.join("audit.jsonl");
+        let log = AuditLog::open(&p, 1024).unwrap();
+        for i in 0..40 {
+            log.append(ev(&format!("event number {i}")));
+        }
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&d)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|f| f != &p)
+            .collect();
+        files.sort();
+        assert!(files.len() >= 2, "{files:?}");
+        files.push(p.clone());
+        assert_eq!(verify(&files).unwrap(), 40);
+        // A file left out breaks the chain where the next one starts.
+        let mut missing = files.clone();
+        missing.remove(1);
+        let b = verify(&missing).unwrap_err();
+        assert_eq!(b.file, files[2]);
+        assert_eq!(b.line, 1);
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+}
