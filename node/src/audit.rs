@@ -31,6 +31,13 @@ pub struct AuditSettings {
     /// renamed `<path>.<UTC timestamp>`.
     #[serde(default = "default_rotate")]
     pub rotate_bytes: u64,
+    /// Also start a new file at the first event of each UTC day.
+    #[serde(default = "default_daily")]
+    pub rotate_daily: bool,
+}
+
+fn default_daily() -> bool {
+    true
 }
 
 fn default_rotate() -> u64 {
@@ -42,6 +49,7 @@ impl Default for AuditSettings {
         AuditSettings {
             path: None,
             rotate_bytes: default_rotate(),
+            rotate_daily: default_daily(),
         }
     }
 }
@@ -70,6 +78,9 @@ struct Writer {
     prev: String,
     seq: u64,
     rotate_bytes: u64,
+    /// With daily rotation: the UTC day of the current file's last event.
+    day: Option<time::Date>,
+    daily: bool,
 }
 
 /// An open audit file, appended to under a lock.
@@ -79,7 +90,12 @@ pub struct AuditLog(Mutex<Writer>);
 impl AuditLog {
     /// Opens (or creates) `path`, continuing the chain of its last line.
     pub fn open(path: &Path, rotate_bytes: u64) -> std::io::Result<AuditLog> {
-        let (mut prev, mut seq) = (GENESIS.to_owned(), 0);
+        Self::open_with(path, rotate_bytes, false)
+    }
+
+    /// As [`AuditLog::open`], also rotating at the first event of each UTC day when `daily`.
+    pub fn open_with(path: &Path, rotate_bytes: u64, daily: bool) -> std::io::Result<AuditLog> {
+        let (mut prev, mut seq, mut day) = (GENESIS.to_owned(), 0, None);
         if let Ok(f) = std::fs::File::open(path) {
             for line in std::io::BufReader::new(f).lines() {
                 let line = line?;
@@ -88,6 +104,18 @@ impl AuditLog {
                         prev = h.to_owned();
                     }
                     seq = m.get("seq").and_then(Value::as_u64).map_or(seq, |s| s + 1);
+                    day = m
+                        .get("time")
+                        .and_then(Value::as_str)
+                        .and_then(|t| {
+                            time::OffsetDateTime::parse(
+                                t,
+                                &time::format_description::well_known::Rfc3339,
+                            )
+                            .ok()
+                        })
+                        .map(|t| t.date())
+                        .or(day);
                 }
             }
         }
@@ -103,14 +131,20 @@ impl AuditLog {
             prev,
             seq,
             rotate_bytes: rotate_bytes.max(1024),
+            day,
+            daily,
         })))
     }
 
     /// Appends one event (its fields; `time`, `seq`, `prev` and `hash` are added). Failures are
     /// logged, never raised: the audit must not fail a login.
-    pub fn append(&self, mut event: Map<String, Value>) {
+    pub fn append(&self, event: Map<String, Value>) {
+        self.append_at(event, time::OffsetDateTime::now_utc());
+    }
+
+    fn append_at(&self, mut event: Map<String, Value>, now: time::OffsetDateTime) {
         let mut w = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        let time = time::OffsetDateTime::now_utc()
+        let time = now
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default();
         event.insert("time".into(), Value::String(time));
@@ -121,7 +155,8 @@ impl AuditLog {
         event.insert("hash".into(), Value::String(hash.clone()));
         let mut line = serde_json::to_string(&event).unwrap_or_default();
         line.push('\n');
-        if w.size > 0 && w.size + line.len() as u64 > w.rotate_bytes {
+        let new_day = w.daily && w.day.is_some_and(|d| d != now.date());
+        if w.size > 0 && (new_day || w.size + line.len() as u64 > w.rotate_bytes) {
             if let Err(e) = rotate(&mut w) {
                 tracing::error!(error = %e, "audit file rotation failed; appending to the current file");
             }
@@ -132,6 +167,7 @@ impl AuditLog {
             .and_then(|()| w.file.flush())
         {
             Ok(()) => {
+                w.day = Some(now.date());
                 w.size += line.len() as u64;
                 w.prev = hash;
                 w.seq += 1;
@@ -380,6 +416,29 @@ mod tests {
         std::fs::write(&p, removed.join("\n") + "\n").unwrap();
         let b = verify(std::slice::from_ref(&p)).unwrap_err();
         assert_eq!(b.line, 4, "{b:?}");
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn daily_rotation_starts_a_file_per_day_and_keeps_the_chain() {
+        let d = tmp("daily");
+        let p = d.join("audit.jsonl");
+        let log = AuditLog::open_with(&p, 1 << 30, true).unwrap();
+        let day1 = time::macros::datetime!(2026-12-01 23:59 UTC);
+        log.append_at(ev("a"), day1);
+        log.append_at(ev("b"), day1);
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        log.append_at(ev("c"), day1 + time::Duration::minutes(2));
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&d)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        assert_eq!(files.len(), 2, "{files:?}");
+        // The rotated file (name with a timestamp) sorts after `audit.jsonl`: put it first.
+        files.rotate_left(1);
+        assert_eq!(verify(&files).unwrap(), 3);
+        assert_eq!(std::fs::read_to_string(&p).unwrap().lines().count(), 1);
         std::fs::remove_dir_all(&d).unwrap();
     }
 

@@ -419,7 +419,12 @@ pub async fn build_with(
     let events: Arc<dyn crate::events::EventSink> = match &s.audit.path {
         Some(path) => {
             let path = s.path(path);
-            let log = crate::audit::AuditLog::open(&path, s.audit.rotate_bytes).map_err(|e| {
+            let log = crate::audit::AuditLog::open_with(
+                &path,
+                s.audit.rotate_bytes,
+                s.audit.rotate_daily,
+            )
+            .map_err(|e| {
                 vec![p(format!(
                     "audit.path {}: cannot be opened: {e}",
                     path.display()
