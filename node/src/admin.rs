@@ -39,6 +39,8 @@ pub struct Refusal {
 pub trait Operations: Send + Sync {
     /// `GET /admin/trust/status`.
     fn status(&self) -> serde_json::Value;
+    /// `GET /metrics`: the Prometheus (OpenMetrics) text.
+    fn metrics(&self) -> String;
     /// `GET /admin/trust/diff[?version=ID]`: active → `version` (default: the staged one).
     async fn diff(&self, version: Option<String>) -> Result<serde_json::Value, Refusal>;
     /// `GET /admin/trust/history`.
@@ -222,6 +224,18 @@ pub fn router(tokens: AdminTokens, ops: Ops) -> Router {
         .route(
             "/admin/healthz",
             get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }),
+        )
+        .route(
+            "/metrics",
+            get(|State(ops): State<Ops>| async move {
+                (
+                    [(
+                        header::CONTENT_TYPE,
+                        "application/openmetrics-text; version=1.0.0; charset=utf-8",
+                    )],
+                    ops.metrics(),
+                )
+            }),
         )
         .route(
             "/admin/trust/status",

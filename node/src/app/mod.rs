@@ -5,6 +5,7 @@
 //! `build` collects *every* problem it finds instead of stopping at the first, so that `check` and
 //! a failed start-up show the operator the whole list at once.
 
+pub mod metrics;
 pub mod settings;
 
 use std::sync::Arc;
@@ -38,6 +39,8 @@ pub struct AppState {
     /// `server.drain_seconds` and `server.shutdown_timeout_seconds`.
     pub drain: Duration,
     pub shutdown_timeout: Duration,
+    /// What `/metrics` on the admin listener renders.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 /// Waits for `signal`, then drains: readiness fails at once (the load balancer stops sending
@@ -415,6 +418,12 @@ pub async fn build_with(
     clock: Arc<dyn Clock>,
     events: Arc<dyn crate::events::EventSink>,
 ) -> Result<AppState, Vec<Problem>> {
+    // Login outcomes are counted for `/metrics` whatever else receives them.
+    let counters = metrics::EventCounters::default();
+    let events: Arc<dyn crate::events::EventSink> = Arc::new(crate::events::FanOut(vec![
+        events,
+        Arc::new(metrics::MetricsSink(counters.clone())),
+    ]));
     // `[audit]`: login outcomes and (through the tracing layer) trust changes, hash-chained.
     let events: Arc<dyn crate::events::EventSink> = match &s.audit.path {
         Some(path) => {
@@ -569,8 +578,15 @@ pub async fn build_with(
             web::limits::RateLimiter::new(&s.rate_limits).map_err(|e| vec![p(e)])?,
         ));
     }
+    let web = Arc::new(web);
+    let metrics = Arc::new(metrics::Metrics::new(
+        counters,
+        web.observer.clone(),
+        web.trust.clone(),
+    ));
     Ok(AppState {
-        web: Arc::new(web),
+        metrics,
+        web,
         admin,
         records,
         drain: Duration::from_secs(s.server.drain_seconds),
@@ -628,7 +644,7 @@ pub async fn serve(mut s: Settings) -> anyhow::Result<()> {
             tokio::spawn(serve_admin(
                 l,
                 state.admin.clone(),
-                state.web.trust.clone(),
+                (state.web.trust.clone(), state.metrics.clone()),
                 shutdown_signal(),
             ))
         });
@@ -662,19 +678,19 @@ fn spawn_refresh(state: &AppState) -> tokio::task::JoinHandle<()> {
 async fn serve_admin(
     listener: tokio::net::TcpListener,
     tokens: AdminTokens,
-    trust: Arc<TrustStore>,
+    (trust, metrics): (Arc<TrustStore>, Arc<metrics::Metrics>),
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     axum::serve(
         listener,
-        crate::admin::router(tokens, Arc::new(TrustOperations(trust))),
+        crate::admin::router(tokens, Arc::new(TrustOperations(trust, metrics))),
     )
     .with_graceful_shutdown(shutdown)
     .await
 }
 
-/// The trust store as the admin API's [`crate::admin::Operations`].
-struct TrustOperations(Arc<TrustStore>);
+/// The trust store and the metrics as the admin API's [`crate::admin::Operations`].
+struct TrustOperations(Arc<TrustStore>, Arc<metrics::Metrics>);
 
 fn refusal(e: crate::trust::Error) -> crate::admin::Refusal {
     use crate::trust::workflow::Error as W;
@@ -695,6 +711,10 @@ fn refusal(e: crate::trust::Error) -> crate::admin::Refusal {
 impl crate::admin::Operations for TrustOperations {
     fn status(&self) -> serde_json::Value {
         self.0.status_json()
+    }
+
+    fn metrics(&self) -> String {
+        self.1.render()
     }
 
     async fn diff(
@@ -753,7 +773,7 @@ pub async fn run(
         tokio::spawn(serve_admin(
             l,
             state.admin.clone(),
-            state.web.trust.clone(),
+            (state.web.trust.clone(), state.metrics.clone()),
             wait(stopped.clone()),
         ))
     });

@@ -642,3 +642,54 @@ async fn the_audit_trail_is_hash_chained_and_verifiable() {
         text(&out)
     );
 }
+
+/// Issue 12 item 1 (first part): `/metrics` on the admin listener, behind its token: login
+/// outcomes by event, client and country, latency per route, trust per country and version.
+#[tokio::test]
+async fn metrics_count_logins_and_show_trust_per_country() {
+    let dir = TempDir::new("metrics");
+    let sim = Sim::start(dir.path());
+    std::fs::write(
+        dir.path().join("prom.token"),
+        "prom-token-0123456789abcdef0123456789ab\n",
+    )
+    .unwrap();
+    let admin_port = free_port();
+    let mut cfg = GwConfig::new(sim.url());
+    cfg.extra_clients =
+        format!("\n[admin]\nlisten = \"127.0.0.1:{admin_port}\"\ntoken_paths = [\"prom.token\"]\n");
+    let gw = Gateway::start(dir.path(), &cfg, "metered");
+    gw.wait_ready().await;
+    let browser = Browser::new().unwrap();
+    let (url, _, _) = authorize_url(gw.url(), "openid", &[]);
+    match drive(&browser, &url, "XA", |_| false).await {
+        End::Final(to) => assert!(query_param(&to, "code").is_some(), "{to}"),
+        End::Page(h) => panic!("no code: {}", h.body),
+    }
+    let metrics_url = format!("http://127.0.0.1:{admin_port}/metrics");
+    let http = reqwest::Client::new();
+    assert_eq!(http.get(&metrics_url).send().await.unwrap().status(), 401);
+    let body = http
+        .get(&metrics_url)
+        .bearer_auth("prom-token-0123456789abcdef0123456789ab")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let has = |needle: &str| assert!(body.contains(needle), "{needle} not in\n{body}");
+    has(
+        r#"eidas_login_events_total{event="completed",client="e2e-client",country="XA",error_code=""} 1"#,
+    );
+    has(
+        r#"eidas_login_events_total{event="started",client="e2e-client",country="XA",error_code=""} 1"#,
+    );
+    has(r#"eidas_http_request_duration_seconds_count{method="POST",route="/saml/acs"} 1"#);
+    has(r#"eidas_trust_country_usable{country="XA"} 1"#);
+    has(r#"eidas_trust_country_usable{country="XB"} 1"#);
+    has("eidas_trust_country_metadata_expiry_seconds{country=\"XA\"}");
+    has("eidas_trust_active_version_info{version=");
+    has("eidas_build_info{version=");
+    has("# EOF");
+}

@@ -1,0 +1,212 @@
+//! Prometheus metrics at `/metrics` on the admin listener (issue 12 item 1), with the
+//! maintained `prometheus-client` crate (the official Rust client of the Prometheus project:
+//! OpenMetrics text, typed families, collectors read at scrape time).
+//!
+//! - `eidas_login_events_total{event, client, country, error_code}`: every login outcome
+//!   (`authorized`, `started`, `completed`, `cancelled`, `denied`, `rejected`, `peer_failure`,
+//!   `unavailable`, `abandoned`); labels come from configuration only (client ids, country
+//!   codes) and stable error codes, so their number is bounded.
+//! - `eidas_http_request_duration_seconds{method, route}`: latency per route (authorize, login,
+//!   ACS, resume, token, userinfo, …), read at scrape time from the routing layer's histograms,
+//!   so the request path records nothing twice.
+//! - `eidas_trust_country_usable{country}`, `eidas_trust_country_metadata_expiry_seconds{country}`,
+//!   `eidas_trust_active_version_info{version}`, `eidas_trust_staged_version_info{version}`.
+//! - `eidas_build_info{version}`.
+
+use std::sync::Arc;
+
+use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::ConstGauge;
+use prometheus_client::metrics::MetricType;
+use prometheus_client::registry::Registry;
+
+use crate::events::{EventSink, LoginEvent};
+use crate::trust::TrustStore;
+use crate::web::observe::{Observer, BUCKETS_MS};
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct EventLabels {
+    event: &'static str,
+    client: String,
+    country: String,
+    error_code: &'static str,
+}
+
+/// The counters login events go to (created before the rest of the state exists).
+pub type EventCounters = Family<EventLabels, Counter>;
+
+/// The registry read at each scrape.
+#[derive(Debug)]
+pub struct Metrics {
+    registry: Registry,
+}
+
+impl Metrics {
+    pub fn new(events: EventCounters, observer: Arc<Observer>, trust: Arc<TrustStore>) -> Self {
+        let mut registry = Registry::default();
+        registry.register(
+            "eidas_login_events",
+            "Login outcomes by event, client, country and error code",
+            events.clone(),
+        );
+        registry.register_collector(Box::new(RouteCollector(observer)));
+        registry.register_collector(Box::new(TrustCollector(trust)));
+        Metrics { registry }
+    }
+
+    /// The OpenMetrics text for a scrape.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {
+            out.clear();
+        }
+        out
+    }
+}
+
+/// Login events into the counters.
+#[derive(Debug)]
+pub struct MetricsSink(pub EventCounters);
+
+impl EventSink for MetricsSink {
+    fn emit(&self, event: &LoginEvent) {
+        let (client, country, error_code) = match event {
+            LoginEvent::Authorized { client_id } | LoginEvent::Cancelled { client_id } => {
+                (client_id.clone(), String::new(), "")
+            }
+            LoginEvent::Started {
+                client_id, country, ..
+            } => (client_id.clone(), country.clone().unwrap_or_default(), ""),
+            LoginEvent::Completed {
+                client_id, country, ..
+            } => (client_id.clone(), country.clone(), ""),
+            LoginEvent::Denied { country, .. }
+            | LoginEvent::PeerFailure { country, .. }
+            | LoginEvent::Unavailable { country, .. } => {
+                (String::new(), country.clone().unwrap_or_default(), "")
+            }
+            LoginEvent::Rejected { country, code, .. } => {
+                (String::new(), country.clone().unwrap_or_default(), *code)
+            }
+            LoginEvent::Abandoned { .. } => (String::new(), String::new(), ""),
+        };
+        self.0
+            .get_or_create(&EventLabels {
+                event: event.name(),
+                client,
+                country,
+                error_code,
+            })
+            .inc();
+    }
+}
+
+#[derive(Debug)]
+struct RouteCollector(Arc<Observer>);
+
+impl prometheus_client::collector::Collector for RouteCollector {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let snapshot = self.0.latencies.snapshot();
+        let mut metric = encoder.encode_descriptor(
+            "eidas_http_request_duration_seconds",
+            "Request latency per route",
+            None,
+            MetricType::Histogram,
+        )?;
+        for ((method, route), h) in snapshot {
+            let labels = [("method", method), ("route", route)];
+            let mut cumulative = 0u64;
+            let mut buckets: Vec<(f64, u64)> = Vec::with_capacity(BUCKETS_MS.len() + 1);
+            for (i, upper) in BUCKETS_MS.iter().enumerate() {
+                cumulative += h.buckets.get(i).copied().unwrap_or(0);
+                #[allow(clippy::cast_precision_loss)]
+                buckets.push((*upper as f64 / 1000.0, cumulative));
+            }
+            buckets.push((f64::MAX, h.count));
+            #[allow(clippy::cast_precision_loss)]
+            let sum = h.sum_micros as f64 / 1_000_000.0;
+            metric
+                .encode_family(&labels)?
+                .encode_histogram::<prometheus_client::encoding::NoLabelSet>(
+                    sum, h.count, &buckets, None,
+                )?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug)]
+struct TrustCollector(Arc<TrustStore>);
+
+/// A JSON member, `Null` when absent.
+fn f<'a>(v: &'a serde_json::Value, k: &str) -> &'a serde_json::Value {
+    v.get(k).unwrap_or(&serde_json::Value::Null)
+}
+
+impl prometheus_client::collector::Collector for TrustCollector {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let status = self.0.status_json();
+        let now = time::OffsetDateTime::now_utc();
+        let countries = f(&status, "countries")
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        {
+            let mut usable = encoder.encode_descriptor(
+                "eidas_trust_country_usable",
+                "1 when the country is offered (verified, unexpired, allowed by the active trust version)",
+                None,
+                MetricType::Gauge,
+            )?;
+            for c in &countries {
+                let code = f(c, "code").as_str().unwrap_or("").to_owned();
+                let v = i64::from(f(c, "usable").as_bool() == Some(true));
+                ConstGauge::new(v).encode(usable.encode_family(&[("country", code)])?)?;
+            }
+        }
+        {
+            let mut expiry = encoder.encode_descriptor(
+                "eidas_trust_country_metadata_expiry_seconds",
+                "Seconds until the held metadata's validUntil",
+                None,
+                MetricType::Gauge,
+            )?;
+            for c in &countries {
+                let Some(until) = f(c, "valid_until").as_str().and_then(|t| {
+                    time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+                        .ok()
+                }) else {
+                    continue;
+                };
+                let code = f(c, "code").as_str().unwrap_or("").to_owned();
+                ConstGauge::new((until - now).whole_seconds())
+                    .encode(expiry.encode_family(&[("country", code)])?)?;
+            }
+        }
+        for (name, key) in [
+            ("eidas_trust_active_version_info", "active_version"),
+            ("eidas_trust_staged_version_info", "staged_version"),
+        ] {
+            if let Some(v) = f(&status, key).as_str() {
+                let mut m = encoder.encode_descriptor(
+                    name,
+                    "The trust version (id)",
+                    None,
+                    MetricType::Gauge,
+                )?;
+                ConstGauge::new(1i64).encode(m.encode_family(&[("version", v.to_owned())])?)?;
+            }
+        }
+        let mut b = encoder.encode_descriptor(
+            "eidas_build_info",
+            "The running build",
+            None,
+            MetricType::Gauge,
+        )?;
+        ConstGauge::new(1i64)
+            .encode(b.encode_family(&[("version", env!("CARGO_PKG_VERSION").to_owned())])?)?;
+        Ok(())
+    }
+}
