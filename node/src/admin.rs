@@ -2,9 +2,9 @@
 //!
 //! Owns: bearer-token authentication (tokens read from files at start-up, compared by SHA-256 in
 //! constant time; the operator is named by the token file's name) and the admin router:
-//! `GET /admin/healthz`, `GET /admin/trust/status|diff|history`, `POST /admin/trust/refresh` and
-//! `POST /admin/trust/versions/{id}/approve|reject|rollback`. Metrics and key rollover land here
-//! as they come. Must not: know a protocol or the trust types (they are injected as
+//! `GET /admin/healthz`, `GET /metrics`, `GET /admin/trust/status|diff|history`,
+//! `POST /admin/trust/refresh` and `POST /admin/trust/versions/{id}/approve|reject|rollback`.
+//! Key rollover lands here as it comes. Must not: know a protocol or the trust types (they are injected as
 //! [`Operations`]), or be reachable without a token.
 
 use std::path::Path;

@@ -1,6 +1,6 @@
 //! The layer every routed request passes: a span with a correlation id (so every log line of the
 //! request carries it, and an error page shows the same id as its reference), a timeout, and a latency measurement per route kept in [`RouteLatencies`]
-//! (read by metrics later). Handlers gain nothing to write.
+//! (read at scrape time by `app::metrics`). Handlers gain nothing to write.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
