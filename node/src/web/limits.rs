@@ -221,7 +221,8 @@ fn too_many(wait: u64, oauth: bool) -> Response {
     r
 }
 
-/// Unused settings stay cheap: a limiter with no limits answers at once.
+/// Whether no limit is configured at all: then no layer is installed (nothing on the request
+/// path).
 pub fn is_off(s: &RateLimitSettings) -> bool {
     [s.authorize, s.login, s.acs, s.token]
         .iter()
