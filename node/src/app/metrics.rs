@@ -44,7 +44,12 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    pub fn new(events: EventCounters, observer: Arc<Observer>, trust: Arc<TrustStore>) -> Self {
+    pub fn new(
+        events: EventCounters,
+        observer: Arc<Observer>,
+        trust: Arc<TrustStore>,
+        own_certs: OwnCerts,
+    ) -> Self {
         let mut registry = Registry::default();
         registry.register(
             "eidas_login_events",
@@ -53,6 +58,7 @@ impl Metrics {
         );
         registry.register_collector(Box::new(RouteCollector(observer)));
         registry.register_collector(Box::new(TrustCollector(trust)));
+        registry.register_collector(Box::new(OwnCertificates(own_certs)));
         Metrics { registry }
     }
 
@@ -132,6 +138,39 @@ impl prometheus_client::collector::Collector for RouteCollector {
                 .encode_histogram::<prometheus_client::encoding::NoLabelSet>(
                     sum, h.count, &buckets, None,
                 )?;
+        }
+        Ok(())
+    }
+}
+
+/// Our own certificates (SAML signing, published next signing, decryption), by use, as they are
+/// now (keys can change without a restart).
+pub type OwnCerts = Arc<dyn Fn() -> Vec<(&'static str, openssl::x509::X509)> + Send + Sync>;
+
+struct OwnCertificates(OwnCerts);
+
+impl std::fmt::Debug for OwnCertificates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OwnCertificates")
+    }
+}
+
+impl prometheus_client::collector::Collector for OwnCertificates {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let mut m = encoder.encode_descriptor(
+            "eidas_own_certificate_expiry_seconds",
+            "Seconds until each of our SAML certificates expires",
+            None,
+            MetricType::Gauge,
+        )?;
+        let now = openssl::asn1::Asn1Time::days_from_now(0).ok();
+        for (i, (usage, cert)) in (self.0)().iter().enumerate() {
+            let Some(d) = now.as_ref().and_then(|n| n.diff(cert.not_after()).ok()) else {
+                continue;
+            };
+            let secs = i64::from(d.days) * 86_400 + i64::from(d.secs);
+            let labels = [("use", (*usage).to_owned()), ("index", i.to_string())];
+            ConstGauge::new(secs).encode(m.encode_family(&labels)?)?;
         }
         Ok(())
     }

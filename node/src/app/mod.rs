@@ -579,10 +579,27 @@ pub async fn build_with(
         ));
     }
     let web = Arc::new(web);
+    let w = web.clone();
+    let own_certs: metrics::OwnCerts = Arc::new(move || {
+        let sp = w.saml.sp();
+        std::iter::once(("saml_signing", sp.signing.pair.cert.clone()))
+            .chain(
+                sp.extra_signing_certs
+                    .iter()
+                    .map(|c| ("saml_signing_next", c.clone())),
+            )
+            .chain(
+                sp.decryption
+                    .iter()
+                    .map(|k| ("saml_encryption", k.cert.clone())),
+            )
+            .collect()
+    });
     let metrics = Arc::new(metrics::Metrics::new(
         counters,
         web.observer.clone(),
         web.trust.clone(),
+        own_certs,
     ));
     Ok(AppState {
         metrics,

@@ -691,5 +691,7 @@ async fn metrics_count_logins_and_show_trust_per_country() {
     has("eidas_trust_country_metadata_expiry_seconds{country=\"XA\"}");
     has("eidas_trust_active_version_info{version=");
     has("eidas_build_info{version=");
+    has(r#"eidas_own_certificate_expiry_seconds{use="saml_signing",index="0"}"#);
+    has(r#"eidas_own_certificate_expiry_seconds{use="saml_encryption","#);
     has("# EOF");
 }
