@@ -5,6 +5,7 @@
 //! `build` collects *every* problem it finds instead of stopping at the first, so that `check` and
 //! a failed start-up show the operator the whole list at once.
 
+pub mod health;
 pub mod metrics;
 pub mod settings;
 
@@ -41,6 +42,8 @@ pub struct AppState {
     pub shutdown_timeout: Duration,
     /// What `/metrics` on the admin listener renders.
     pub metrics: Arc<metrics::Metrics>,
+    /// Per-country health, synced through the store by `run`.
+    pub health: Arc<health::Health>,
 }
 
 /// Waits for `signal`, then drains: readiness fails at once (the load balancer stops sending
@@ -507,6 +510,7 @@ pub async fn build_with(
         .with_lists(lists);
     let (kv, durable) = backend;
     let records: Arc<dyn RecordStore> = Arc::new(SealedRecords::new(durable, sealer.clone()));
+    let country_health = Arc::new(health::Health::new(records.clone()));
     let trust = trust.with_versioning(
         records.clone(),
         s.trust.keep_versions,
@@ -527,7 +531,14 @@ pub async fn build_with(
     };
     let store = Arc::new(SealedStore::new(kv, sealer));
     let provider =
-        Provider::new(config, clients, keys, store.clone(), clock.clone()).with_events(events);
+        Provider::new(config, clients, keys, store.clone(), clock.clone()).with_events({
+            let with_health: Arc<dyn crate::events::EventSink> =
+                Arc::new(crate::events::FanOut(vec![
+                    events,
+                    Arc::new(health::HealthSink(country_health.clone())),
+                ]));
+            with_health
+        });
     let info = MetadataInfo {
         organization: Organization {
             name: s.saml.organization.name.clone(),
@@ -573,6 +584,7 @@ pub async fn build_with(
         crate::cpu::CpuPool::per_core(Duration::from_secs(s.server.cpu_wait_seconds)),
         SamlPath::new(sp, info, times),
     );
+    web.health = country_health.clone();
     if !web::limits::is_off(&s.rate_limits) {
         web.limits = Some(Arc::new(
             web::limits::RateLimiter::new(&s.rate_limits).map_err(|e| vec![p(e)])?,
@@ -602,6 +614,7 @@ pub async fn build_with(
         own_certs,
     ));
     Ok(AppState {
+        health: country_health,
         metrics,
         web,
         admin,
@@ -689,7 +702,19 @@ pub async fn serve(mut s: Settings) -> anyhow::Result<()> {
 }
 
 fn spawn_refresh(state: &AppState) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(state.web.trust.clone().refresh_loop())
+    let health = tokio::spawn(state.health.clone().sync_loop(Duration::from_secs(2)));
+    let trust = state.web.trust.clone();
+    tokio::spawn(async move {
+        // Both background loops end together (the handle is aborted at shutdown).
+        struct AbortOnDrop(tokio::task::JoinHandle<()>);
+        impl Drop for AbortOnDrop {
+            fn drop(&mut self) {
+                self.0.abort();
+            }
+        }
+        let _health = AbortOnDrop(health);
+        trust.refresh_loop().await;
+    })
 }
 
 async fn serve_admin(

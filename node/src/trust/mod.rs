@@ -132,6 +132,8 @@ pub struct Offer {
     pub code: String,
     pub name: String,
     pub test: bool,
+    /// Recent logins through it keep failing (set by the web layer from per-country health).
+    pub degraded: bool,
 }
 
 /// The verified trust snapshot, refreshed in place; readers never block on a fetch.
@@ -808,6 +810,7 @@ impl TrustStore {
                     .is_some_and(|s| still_valid(s, now) && can_serve(s, loa, person_type))
             })
             .map(|c| Offer {
+                degraded: false,
                 code: c.source.code.clone(),
                 name: c.source.name(locale),
                 test: c.source.test,

@@ -66,7 +66,10 @@ pub(super) async fn choose(
     if let Some(cc) = ctx.request.country.clone() {
         return start(&s, &ctx, Choice::Country(cc)).await;
     }
-    let offers = offers(&s, &ctx);
+    let mut offers = offers(&s, &ctx);
+    for o in &mut offers {
+        o.degraded = s.health.degraded(&o.code);
+    }
     if offers.is_empty() {
         tracing::warn!(client_id = %ctx.client.client_id, min_loa = ?ctx.request.min_loa, "no country can serve the request");
     }

@@ -29,6 +29,7 @@ pub mod binding;
 mod choose;
 pub mod error;
 mod flow;
+pub mod health;
 pub mod i18n;
 pub mod limits;
 pub mod observe;
@@ -78,6 +79,8 @@ pub struct WebState {
     pub draining: std::sync::atomic::AtomicBool,
     /// `[rate_limits]`; `None` when no limit is configured.
     pub limits: Option<Arc<limits::RateLimiter>>,
+    /// Per-country health (degraded countries are marked on the country page).
+    pub health: Arc<dyn health::HealthView>,
 }
 
 impl std::fmt::Debug for WebState {
@@ -110,6 +113,7 @@ impl WebState {
             observer: Arc::new(observe::Observer::new(request_timeout)),
             draining: std::sync::atomic::AtomicBool::new(false),
             limits: None,
+            health: Arc::new(health::NoHealth),
         }
     }
 }
@@ -127,6 +131,16 @@ pub fn router(state: Arc<WebState>) -> Router {
         .merge(oidc_router(state.provider.clone()))
         .merge(gateway)
         .route("/healthz", get(|| async { "ok" }))
+        .route(
+            "/health/countries",
+            get({
+                let h = state.health.clone();
+                move || {
+                    let h = h.clone();
+                    async move { axum::Json(h.report()) }
+                }
+            }),
+        )
         // Browsers ask for it on every page: an empty answer they cache, not an error page.
         .route(
             "/favicon.ico",

@@ -119,11 +119,18 @@ pub fn choose_country(locale: Locale, flow: &str, service: &str, offers: &[Offer
             legend = esc(t.countries_legend),
         ));
         for o in offers {
-            let mark = if o.test {
+            let mut mark = if o.test {
                 format!(" <span class=\"test\">({})</span>", esc(t.test_mark))
             } else {
                 String::new()
             };
+            if o.degraded {
+                // Still selectable: the citizen may try, and knows what to expect.
+                mark.push_str(&format!(
+                    " <span class=\"degraded\">{}</span>",
+                    esc(t.degraded_notice)
+                ));
+            }
             body.push_str(&format!(
                 "<li><button type=\"submit\" name=\"country\" value=\"{code}\">{name}{mark}</button></li>",
                 code = esc(&o.code),
@@ -227,11 +234,20 @@ mod tests {
 
     #[test]
     fn country_page_escapes_the_service_name_and_lists_offers() {
-        let offers = vec![Offer {
-            code: "XA".into(),
-            name: "Testland <A>".into(),
-            test: true,
-        }];
+        let offers = vec![
+            Offer {
+                code: "XA".into(),
+                name: "Testland <A>".into(),
+                test: true,
+                degraded: false,
+            },
+            Offer {
+                code: "XB".into(),
+                name: "Testland B".into(),
+                test: true,
+                degraded: true,
+            },
+        ];
         let html = choose_country(
             Locale::parse("sv").unwrap(),
             "f1",
@@ -240,6 +256,9 @@ mod tests {
         );
         assert!(html.contains("<html lang=\"sv\">"));
         assert!(html.contains("&lt;script&gt;x&lt;/script&gt;"));
+        // A degraded country is marked, and still a button to choose.
+        assert_eq!(html.matches("class=\"degraded\"").count(), 1);
+        assert!(html.contains("value=\"XB\">Testland B"));
         assert!(!html.contains("<script>x"));
         assert!(html.contains("name=\"country\" value=\"XA\">Testland &lt;A&gt; <span class=\"test\">(testland)</span>"));
         assert!(html.contains("Välj ditt land"));

@@ -279,3 +279,79 @@ async fn a_login_survives_an_instance_restart_mid_flow() {
     let claims = verify_id_token(a2.url(), token["id_token"].as_str().unwrap(), &nonce).await;
     assert_eq!(claims["sub"], "XB/SE/GR-0002-TEST");
 }
+
+/// Issue 12 item 2: logins that keep failing at a country mark it degraded on every instance
+/// (counts shared through Redis): `/health/countries` says so and the country page shows a
+/// notice beside it, while it stays selectable; the other country is unaffected.
+#[tokio::test]
+async fn a_failing_country_is_marked_degraded_on_every_instance() {
+    let Some(redis) = std::env::var("TEST_REDIS_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        eprintln!("SKIPPED a_failing_country_is_marked_degraded: TEST_REDIS_URL is not set");
+        return;
+    };
+    let dir = TempDir::new("health");
+    let sim = Sim::start(dir.path());
+    let mut cfg = GwConfig::new(sim.url());
+    cfg.redis_url = Some(redis);
+    let a = Gateway::start(dir.path(), &cfg, "gw-a");
+    let b = Gateway::start(dir.path(), &cfg, "gw-b");
+    a.wait_ready().await;
+    b.wait_ready().await;
+    // XA answers with unsigned responses: each login through A is refused.
+    sim.control(json!({"fault": "unsigned"})).await;
+    for _ in 0..3 {
+        let browser = Browser::new().unwrap();
+        let (url, _, _) = authorize_url(a.url(), "openid", &[]);
+        match drive(&browser, &url, "XA", |_| false).await {
+            End::Final(to) => assert!(query_param(&to, "code").is_none(), "{to}"),
+            End::Page(_) => {}
+        }
+    }
+    sim.control(json!({"fault": "none"})).await;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let report = loop {
+        let v: serde_json::Value = reqwest::get(format!("{}/health/countries", b.url()))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let xa = v["countries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == "XA")
+            .cloned();
+        if xa.as_ref().is_some_and(|x| x["degraded"] == true) {
+            break v;
+        }
+        assert!(Instant::now() < deadline, "B never saw XA degraded: {v}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
+    let xa = report["countries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "XA")
+        .unwrap();
+    assert_eq!(xa["failures"], 3, "{report}");
+    assert!(!report.to_string().contains("\"XB\""), "{report}");
+    // B's country page: XA marked, still a choice; XB plain.
+    let browser = Browser::new().unwrap();
+    let (url, _, _) = authorize_url(b.url(), "openid", &[]);
+    let page = match drive(&browser, &url, "XA", at_country_page).await {
+        End::Page(h) => h,
+        other => panic!("no country page: {other:?}"),
+    };
+    assert_eq!(
+        page.body.matches("class=\"degraded\"").count(),
+        1,
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("value=\"XA\""));
+    assert!(page.body.contains("value=\"XB\""));
+}
