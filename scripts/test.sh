@@ -15,6 +15,8 @@ command -v xmlsec1 >/dev/null || need+=(xmlsec1)
 [ -d /usr/share/xml/opensaml ] || need+=(opensaml-schemas)
 [ -d /usr/share/xml/xmltooling ] || need+=(xmltooling-schemas)
 command -v python3 >/dev/null || need+=(python3 python3-pip)
+# PyYAML: the deployment files (alert rules) are parsed by a black-box test.
+python3 -c 'import yaml' 2>/dev/null || need+=(python3-yaml)
 command -v cc >/dev/null || need+=(build-essential)
 # Headless browser test (tests/browser): Debian's Chromium driven by playwright-core.
 command -v chromium >/dev/null || need+=(chromium)

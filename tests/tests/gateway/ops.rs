@@ -691,6 +691,38 @@ async fn metrics_count_logins_and_show_trust_per_country() {
     has("eidas_trust_country_metadata_expiry_seconds{country=\"XA\"}");
     has("eidas_trust_active_version_info{version=");
     has("eidas_build_info{version=");
+    // The shipped alert rules parse, and every metric they use is one we export.
+    let rules =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/prometheus/alerts.yml");
+    let parsed = Command::new("python3")
+        .args([
+            "-c",
+            "import json,sys,yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))",
+            rules.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(parsed.status.success(), "{}", text(&parsed));
+    let doc: serde_json::Value = serde_json::from_slice(&parsed.stdout).unwrap();
+    let rule_list = doc["groups"][0]["rules"].as_array().unwrap();
+    assert!(rule_list.len() >= 5);
+    for rule in rule_list {
+        let expr = rule["expr"].as_str().unwrap();
+        for name in expr
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .filter(|w| w.starts_with("eidas_"))
+        {
+            // Present only while a change is staged.
+            if name == "eidas_trust_staged_version_info" {
+                continue;
+            }
+            assert!(
+                body.contains(name),
+                "alert {} uses {name}, not exported",
+                rule["alert"]
+            );
+        }
+    }
     has(r#"eidas_own_certificate_expiry_seconds{use="saml_signing",index="0"}"#);
     has(r#"eidas_own_certificate_expiry_seconds{use="saml_encryption","#);
     has("# EOF");
