@@ -122,6 +122,53 @@ async fn serve_list(published: Arc<std::sync::Mutex<String>>) -> String {
     url
 }
 
+/// The simulator's countries as a test operator lists them, signed with the XB example key.
+struct TestList {
+    sim_url: String,
+    operator: SigningKey,
+}
+
+impl TestList {
+    fn new(sim_url: &str) -> Self {
+        TestList {
+            sim_url: sim_url.to_owned(),
+            operator: SigningKey::new(example_pair("sim/xb-signing")).unwrap(),
+        }
+    }
+
+    /// `territory`'s entry: its metadata URL as location and entityID, its signing certificate.
+    fn entry(
+        &self,
+        territory: &str,
+        suspended: bool,
+    ) -> eidas_testbed::sim::service_list::ListEntry {
+        let lower = territory.to_ascii_lowercase();
+        let md = format!("{}/{lower}/metadata", self.sim_url);
+        eidas_testbed::sim::service_list::ListEntry {
+            territory: territory.into(),
+            location: md.clone(),
+            entity_id: md,
+            cert: example_pair(&format!("sim/{lower}-signing")).cert,
+            suspended,
+        }
+    }
+
+    /// The list of `entries`, issued at `issued`, next update a week later.
+    fn signed(
+        &self,
+        issued: time::OffsetDateTime,
+        entries: &[eidas_testbed::sim::service_list::ListEntry],
+    ) -> String {
+        eidas_testbed::sim::service_list::build_service_list(
+            &self.operator,
+            issued,
+            issued + Duration::days(7),
+            entries,
+        )
+        .unwrap()
+    }
+}
+
 /// `[[trust.lists]]` "XX" at `list_url`, signed with the XB example key, scoped to XA.
 fn list_config(list_url: &str) -> String {
     format!(
@@ -689,23 +736,14 @@ async fn a_rolled_over_signing_key_is_learnt_by_refetching_once_per_cooldown() {
 /// refused and changes nothing; a newer list that suspends the country withdraws it at once.
 #[tokio::test]
 async fn a_service_list_vouches_for_its_scoped_countries_only() {
-    use eidas_testbed::sim::service_list::{build_service_list, ListEntry};
+    use eidas_testbed::sim::service_list::ListEntry;
     use std::sync::Mutex;
 
     let sim_url = spawn_sim().await;
-    let operator = SigningKey::new(example_pair("sim/xb-signing")).unwrap();
-    let md = |territory: &str| format!("{sim_url}/{}/metadata", territory.to_ascii_lowercase());
-    let entry = |territory: &str, suspended| ListEntry {
-        territory: territory.into(),
-        location: md(territory),
-        entity_id: md(territory),
-        cert: example_pair(&format!("sim/{}-signing", territory.to_ascii_lowercase())).cert,
-        suspended,
-    };
+    let test_list = TestList::new(&sim_url);
+    let entry = |territory: &str, suspended| test_list.entry(territory, suspended);
     let now = time::OffsetDateTime::now_utc();
-    let list = |issued: time::OffsetDateTime, entries: &[ListEntry]| {
-        build_service_list(&operator, issued, issued + Duration::days(7), entries).unwrap()
-    };
+    let list = |issued, entries: &[ListEntry]| test_list.signed(issued, entries);
     let published = Arc::new(Mutex::new(list(
         now - Duration::hours(1),
         &[entry("XA", false), entry("XB", false)],
@@ -902,23 +940,14 @@ async fn omit_scoping_leaves_the_requester_id_out_for_that_country() {
 #[tokio::test]
 async fn under_review_additions_wait_and_removals_apply_at_once() {
     use eidas_node::trust::Decision;
-    use eidas_testbed::sim::service_list::{build_service_list, ListEntry};
+    use eidas_testbed::sim::service_list::ListEntry;
     use std::sync::Mutex;
 
     let sim_url = spawn_sim().await;
-    let operator = SigningKey::new(example_pair("sim/xb-signing")).unwrap();
-    let md = |territory: &str| format!("{sim_url}/{}/metadata", territory.to_ascii_lowercase());
-    let entry = |territory: &str, suspended| ListEntry {
-        territory: territory.into(),
-        location: md(territory),
-        entity_id: md(territory),
-        cert: example_pair(&format!("sim/{}-signing", territory.to_ascii_lowercase())).cert,
-        suspended,
-    };
+    let test_list = TestList::new(&sim_url);
+    let entry = |territory: &str, suspended| test_list.entry(territory, suspended);
     let now = time::OffsetDateTime::now_utc();
-    let list = |issued: time::OffsetDateTime, entries: &[ListEntry]| {
-        build_service_list(&operator, issued, issued + Duration::days(7), entries).unwrap()
-    };
+    let list = |issued, entries: &[ListEntry]| test_list.signed(issued, entries);
     let published = Arc::new(Mutex::new(list(
         now - Duration::hours(2),
         &[entry("XA", false)],

@@ -85,11 +85,6 @@ pub async fn run(opts: &StatusOptions, ask: Ask<'_>) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `trust status` (kept for callers of the first version of this module).
-pub async fn status(opts: &StatusOptions) -> anyhow::Result<()> {
-    run(opts, Ask::Status).await
-}
-
 fn encode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

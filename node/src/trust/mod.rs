@@ -594,6 +594,21 @@ impl TrustStore {
 
     async fn load(&self, source: &Source, now: OffsetDateTime) -> Result<ProxyService, Error> {
         let text = self.fetch(&source.location).await?;
+        let (ps, text) = self.verify_checked(source, text, now).await?;
+        if let (Some(cache), Location::Url(_)) = (&self.cache, &source.location) {
+            cache.store(&source.code, &text);
+        }
+        Ok(ps)
+    }
+
+    /// [`TrustStore::verify`] with the CRLs the document's signer path names (§4 revocation):
+    /// the one way a downloaded or cached document is checked.
+    async fn verify_checked(
+        &self,
+        source: &Source,
+        text: String,
+        now: OffsetDateTime,
+    ) -> Result<(ProxyService, String), Error> {
         let rev = self
             .revocation(
                 &text,
@@ -603,11 +618,7 @@ impl TrustStore {
                 now,
             )
             .await;
-        let (ps, text) = Self::verify(source, text, now, rev).await?;
-        if let (Some(cache), Location::Url(_)) = (&self.cache, &source.location) {
-            cache.store(&source.code, &text);
-        }
-        Ok(ps)
+        Self::verify(source, text, now, rev).await
     }
 
     /// Whether `code` holds metadata that is still valid (stale-while-error keeps it).
@@ -627,16 +638,7 @@ impl TrustStore {
             return None;
         }
         let text = cache.take(&source.code)?;
-        let rev = self
-            .revocation(
-                &text,
-                &source.trust,
-                source.revocation_required,
-                &source.code,
-                now,
-            )
-            .await;
-        match Self::verify(source, text, now, rev).await {
+        match self.verify_checked(source, text, now).await {
             Ok((ps, _)) => {
                 tracing::warn!(country = %source.code, entity_id = %ps.entity_id, valid_until = ?ps.valid_until, "serving the verified cached metadata copy until the country's URL answers");
                 Some(ps)

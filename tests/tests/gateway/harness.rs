@@ -321,6 +321,19 @@ impl GwConfig {
         b
     }
 
+    /// Turns the admin API on for this config: a token file `{operator}.token` in `dir` (its name
+    /// is the operator in trust history and audit) and a free loopback port. Returns the admin
+    /// base URL and the token.
+    pub fn with_admin(&mut self, dir: &Path, operator: &str) -> (String, String) {
+        let token = format!("{operator}-token-0123456789abcdef0123456789ab");
+        std::fs::write(dir.join(format!("{operator}.token")), format!("{token}\n")).unwrap();
+        let port = free_port();
+        self.extra_clients.push_str(&format!(
+            "\n[admin]\nlisten = \"127.0.0.1:{port}\"\ntoken_paths = [\"{operator}.token\"]\n"
+        ));
+        (format!("http://127.0.0.1:{port}"), token)
+    }
+
     /// Writes the config into `dir` and returns its path.
     pub fn write(&self, dir: &Path, name: &str) -> PathBuf {
         self.builder().write(dir, name).unwrap()

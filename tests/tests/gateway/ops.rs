@@ -245,16 +245,8 @@ async fn error_and_country_pages_follow_the_citizens_language() {
 async fn trust_status_reads_the_running_node() {
     let dir = TempDir::new("trust-status");
     let sim = Sim::start(dir.path());
-    std::fs::write(
-        dir.path().join("admin.token"),
-        "admin-token-0123456789abcdef0123456789\n",
-    )
-    .unwrap();
-    let admin_port = free_port();
     let mut cfg = GwConfig::new(sim.url());
-    cfg.extra_clients = format!(
-        "\n[admin]\nlisten = \"127.0.0.1:{admin_port}\"\ntoken_paths = [\"admin.token\"]\n"
-    );
+    cfg.with_admin(dir.path(), "admin");
     let gw = Gateway::start(dir.path(), &cfg, "gateway");
     gw.wait_ready().await;
     let config = gw.config_path.to_str().unwrap();
@@ -649,15 +641,8 @@ async fn the_audit_trail_is_hash_chained_and_verifiable() {
 async fn metrics_count_logins_and_show_trust_per_country() {
     let dir = TempDir::new("metrics");
     let sim = Sim::start(dir.path());
-    std::fs::write(
-        dir.path().join("prom.token"),
-        "prom-token-0123456789abcdef0123456789ab\n",
-    )
-    .unwrap();
-    let admin_port = free_port();
     let mut cfg = GwConfig::new(sim.url());
-    cfg.extra_clients =
-        format!("\n[admin]\nlisten = \"127.0.0.1:{admin_port}\"\ntoken_paths = [\"prom.token\"]\n");
+    let (admin, token) = cfg.with_admin(dir.path(), "prom");
     let gw = Gateway::start(dir.path(), &cfg, "metered");
     gw.wait_ready().await;
     let browser = Browser::new().unwrap();
@@ -666,12 +651,12 @@ async fn metrics_count_logins_and_show_trust_per_country() {
         End::Final(to) => assert!(query_param(&to, "code").is_some(), "{to}"),
         End::Page(h) => panic!("no code: {}", h.body),
     }
-    let metrics_url = format!("http://127.0.0.1:{admin_port}/metrics");
+    let metrics_url = format!("{admin}/metrics");
     let http = reqwest::Client::new();
     assert_eq!(http.get(&metrics_url).send().await.unwrap().status(), 401);
     let body = http
         .get(&metrics_url)
-        .bearer_auth("prom-token-0123456789abcdef0123456789ab")
+        .bearer_auth(&token)
         .send()
         .await
         .unwrap()

@@ -45,22 +45,14 @@ async fn review_approve_and_rollback_reach_every_instance() {
     };
     let dir = TempDir::new("trust-review");
     let sim = Sim::start(dir.path());
-    // The token file's name is the operator the history names.
-    std::fs::write(
-        dir.path().join("alice.token"),
-        "alice-token-0123456789abcdef0123456789\n",
-    )
-    .unwrap();
     let mut cfg = GwConfig::new(sim.url());
     cfg.redis_url = Some(redis);
     cfg.refresh_seconds = Some(10);
     cfg.trust_extra = "sync_seconds = 1\nrefetch_cooldown_seconds = 1\n".into();
     cfg.country_extra = "activation = \"review\"\n".into();
     let mut cfg_a = cfg.clone();
-    cfg_a.extra_clients = format!(
-        "\n[admin]\nlisten = \"127.0.0.1:{}\"\ntoken_paths = [\"alice.token\"]\n",
-        free_port()
-    );
+    // The token file's name is the operator the history names.
+    cfg_a.with_admin(dir.path(), "alice");
     let a = Gateway::start(dir.path(), &cfg_a, "gw-a");
     let b = Gateway::start(dir.path(), &cfg, "gw-b");
     a.wait_ready().await;
@@ -189,11 +181,6 @@ async fn review_approve_and_rollback_reach_every_instance() {
 async fn a_rotation_series_through_the_simulators_service_list() {
     let dir = TempDir::new("trust-rotation");
     let sim = Sim::start(dir.path());
-    std::fs::write(
-        dir.path().join("ops.token"),
-        "ops-token-0123456789abcdef0123456789ab\n",
-    )
-    .unwrap();
     let mut cfg = GwConfig::new(sim.url());
     cfg.countries.clear();
     cfg.trust_extra = format!(
@@ -201,10 +188,7 @@ async fn a_rotation_series_through_the_simulators_service_list() {
         sim.url(),
         keys().join("sim/list-operator.crt").display()
     );
-    cfg.extra_clients = format!(
-        "\n[admin]\nlisten = \"127.0.0.1:{}\"\ntoken_paths = [\"ops.token\"]\n",
-        free_port()
-    );
+    cfg.with_admin(dir.path(), "ops");
     let gw = Gateway::start(dir.path(), &cfg, "gateway");
     gw.wait_ready().await;
     let config = gw.config_path.to_str().unwrap().to_owned();
@@ -328,17 +312,9 @@ async fn a_rotation_series_through_the_simulators_service_list() {
 async fn a_restart_while_the_source_is_down_serves_from_the_cache() {
     let dir = TempDir::new("trust-cache-restart");
     let sim = Sim::start(dir.path());
-    std::fs::write(
-        dir.path().join("ops.token"),
-        "ops-token-0123456789abcdef0123456789ab\n",
-    )
-    .unwrap();
     let mut cfg = GwConfig::new(sim.url());
     cfg.trust_extra = "cache_dir = \"trust-cache\"\n".into();
-    cfg.extra_clients = format!(
-        "\n[admin]\nlisten = \"127.0.0.1:{}\"\ntoken_paths = [\"ops.token\"]\n",
-        free_port()
-    );
+    cfg.with_admin(dir.path(), "ops");
     let gw = Gateway::start(dir.path(), &cfg, "gateway");
     gw.wait_ready().await;
     assert!(login_works(&gw, "XA").await);
