@@ -10,6 +10,9 @@ dpkg -s libssl-dev >/dev/null 2>&1 || need+=(libssl-dev)
 # libxml2's XML Schema validator (node/xsd), linked through pkg-config.
 dpkg -s libxml2-dev >/dev/null 2>&1 || need+=(libxml2-dev)
 command -v redis-server >/dev/null || need+=(redis-server)
+# Sentinel failover tests (tests/tests/gateway/redis_ha.rs); redis-cli builds the test Cluster.
+command -v redis-sentinel >/dev/null || need+=(redis-sentinel)
+command -v redis-cli >/dev/null || need+=(redis-tools)
 command -v xmlsec1 >/dev/null || need+=(xmlsec1)
 # The Debian originals of the vendored OASIS/W3C schemas (node/schemas), for the provenance test.
 [ -d /usr/share/xml/opensaml ] || need+=(opensaml-schemas)

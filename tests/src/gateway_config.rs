@@ -164,6 +164,8 @@ pub struct GatewayConfig {
     pub keys: GatewayKeys,
     pub countries: Vec<CountryEntry>,
     pub redis_url: Option<String>,
+    /// Appended verbatim to `[store]` (TLS files, say).
+    pub store_extra: String,
     pub key_prefix: String,
     pub refresh_seconds: u64,
     pub retry_seconds: u64,
@@ -187,6 +189,7 @@ impl GatewayConfig {
             keys: GatewayKeys::example(),
             countries: Vec::new(),
             redis_url: None,
+            store_extra: String::new(),
             key_prefix: format!("tb-{}:", hex(&b)),
             refresh_seconds: 300,
             retry_seconds: 1,
@@ -250,6 +253,8 @@ key_prefix = "{prefix}"
         if let Some(r) = &self.redis_url {
             s.push_str(&format!("redis_url = \"{r}\"\n"));
         }
+        s.push_str(&self.store_extra);
+        s.push('\n');
         s.push_str(&format!(
             "\n[trust]\nrefresh_seconds = {}\nretry_seconds = {}\n{}\n",
             self.refresh_seconds, self.retry_seconds, self.trust_extra

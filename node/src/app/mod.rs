@@ -282,30 +282,46 @@ pub type Backends = (Arc<dyn KvBackend>, Arc<dyn DurableBackend>);
 
 pub async fn backend(s: &Settings) -> Result<Backends, Problem> {
     match &s.store.redis_url {
-        Some(url) => RedisBackend::connect(url.expose_secret(), s.store.key_prefix.clone())
-            .await
-            .map(|b| {
-                let b = Arc::new(b);
-                (
-                    b.clone() as Arc<dyn KvBackend>,
-                    b as Arc<dyn DurableBackend>,
-                )
-            })
-            .map_err(|e| {
-                // The cause ("Connection refused", "NOAUTH", a TLS error), not only the layer.
-                let mut why = e.to_string();
-                let mut source = std::error::Error::source(&e);
-                while let Some(c) = source {
-                    // Some errors repeat their source in their own text: say it once.
-                    let text = c.to_string();
-                    if !why.contains(&text) {
-                        why.push_str(": ");
-                        why.push_str(&text);
-                    }
-                    source = c.source();
+        Some(url) => RedisBackend::connect_with_tls(
+            url.expose_secret(),
+            s.store.key_prefix.clone(),
+            &crate::store::redis::Tls {
+                ca: s.store.tls_ca.as_ref().map(|c| c.as_bytes().to_vec()),
+                client_cert: s
+                    .store
+                    .tls_client_cert
+                    .as_ref()
+                    .map(|c| c.as_bytes().to_vec()),
+                client_key: s
+                    .store
+                    .tls_client_key
+                    .as_ref()
+                    .map(|k| k.expose_secret().as_bytes().to_vec()),
+            },
+        )
+        .await
+        .map(|b| {
+            let b = Arc::new(b);
+            (
+                b.clone() as Arc<dyn KvBackend>,
+                b as Arc<dyn DurableBackend>,
+            )
+        })
+        .map_err(|e| {
+            // The cause ("Connection refused", "NOAUTH", a TLS error), not only the layer.
+            let mut why = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(c) = source {
+                // Some errors repeat their source in their own text: say it once.
+                let text = c.to_string();
+                if !why.contains(&text) {
+                    why.push_str(": ");
+                    why.push_str(&text);
                 }
-                p(format!("store.redis_url: Redis is not reachable: {why}"))
-            }),
+                source = c.source();
+            }
+            p(format!("store.redis_url: Redis is not reachable: {why}"))
+        }),
         None => {
             let b = Arc::new(MemoryBackend::new());
             Ok((b.clone(), b))

@@ -34,6 +34,9 @@ pub use durable::{DurableBackend, RecordStore, SealedRecords};
 pub enum Error {
     #[error("state store backend failed")]
     Backend(#[from] ::redis::RedisError),
+    /// No sentinel named a master that confirmed its role (during a failover, or misconfigured).
+    #[error("no Redis master: the sentinels name none that answers as master")]
+    NoMaster,
     #[error("state store URL is not usable: {problem}")]
     BadUrl { problem: String },
     #[error("store encryption key is not usable: {problem}")]

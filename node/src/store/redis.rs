@@ -4,20 +4,25 @@
 //! - `redis://[user:pass@]host:port[/db]` and `rediss://…` (TLS through native-tls/OpenSSL), over a
 //!   [`ConnectionManager`] that reconnects on failure;
 //! - `redis+cluster://[creds@]host1:port,host2:port` (and `rediss+cluster://`), over the crate's
-//!   async cluster connection;
+//!   async cluster connection, which follows slot moves and failovers itself;
 //! - `redis+sentinel://[creds@]sentinel1:port,sentinel2:port/<master-name>` (and
-//!   `rediss+sentinel://`): the master is resolved through the sentinels at connect time.
+//!   `rediss+sentinel://`): the master is asked of the sentinels and checked with `ROLE`, and asked
+//!   again whenever the connection to it is lost or it answers `READONLY` (it was demoted in a
+//!   failover), so a failover is followed without a restart ([`SentinelConn`]).
 //!
-//! DEVIATION: after a sentinel failover the connection manager keeps reconnecting to the address it
-//! resolved at start-up; a restart (or the orchestrator's health check) picks the new master. The
-//! `redis` crate has no auto-resolving sentinel manager. Sentinel and cluster URLs run the store
-//! contract when `TEST_REDIS_SENTINEL_URL` / `TEST_REDIS_CLUSTER_URL` are set (not in CI's script).
+//! TLS: `rediss` URLs verify the server against the system trust store, or against
+//! [`Tls::ca`] (`store.tls_ca_file`) with an optional client certificate for mutual TLS. The
+//! `redis` crate takes custom roots for cluster connections only with rustls, so with
+//! `rediss+cluster://` the CA must be in the system trust store (or `SSL_CERT_FILE`).
 
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::cluster_async::ClusterConnection;
+use redis::{ErrorKind, RedisError, ServerErrorKind};
 
 use super::{Error, KvBackend};
 
@@ -36,6 +41,53 @@ fn manager_config() -> ConnectionManagerConfig {
 enum Conn {
     Single(ConnectionManager),
     Cluster(ClusterConnection),
+    Sentinel(Arc<SentinelConn>),
+}
+
+/// TLS material beyond the system trust store, all PEM (`store.tls_ca_file`,
+/// `store.tls_client_cert_file`, `store.tls_client_key_file`).
+#[derive(Clone, Default)]
+pub struct Tls {
+    pub ca: Option<Vec<u8>>,
+    pub client_cert: Option<Vec<u8>>,
+    pub client_key: Option<Vec<u8>>,
+}
+
+impl Tls {
+    fn is_empty(&self) -> bool {
+        self.ca.is_none() && self.client_cert.is_none() && self.client_key.is_none()
+    }
+
+    fn certificates(&self) -> Result<Option<redis::TlsCertificates>, Error> {
+        if self.is_empty() {
+            return Ok(None);
+        }
+        let client_tls = match (&self.client_cert, &self.client_key) {
+            (Some(cert), Some(key)) => Some(redis::ClientTlsConfig {
+                client_cert: cert.clone(),
+                client_key: key.clone(),
+            }),
+            (None, None) => None,
+            _ => {
+                return Err(Error::BadUrl {
+                    problem: "a client certificate needs both tls_client_cert and tls_client_key"
+                        .into(),
+                })
+            }
+        };
+        Ok(Some(redis::TlsCertificates {
+            client_tls,
+            root_cert: self.ca.clone(),
+        }))
+    }
+}
+
+/// A client for one server URL, with the configured TLS material when there is any.
+fn client(url: &str, certs: Option<&redis::TlsCertificates>) -> Result<redis::Client, Error> {
+    Ok(match certs {
+        Some(c) if url.starts_with("rediss://") => redis::Client::build_with_tls(url, c.clone())?,
+        _ => redis::Client::open(url)?,
+    })
 }
 
 /// All keys are written under `prefix`, so several nodes (or test runs) can share one Redis.
@@ -111,28 +163,50 @@ pub fn parse_url(url: &str) -> Result<Topology, Error> {
 impl RedisBackend {
     /// Connects (and fails now rather than on the first request if Redis is unreachable).
     pub async fn connect(url: &str, prefix: impl Into<String>) -> Result<Self, Error> {
+        Self::connect_with_tls(url, prefix, &Tls::default()).await
+    }
+
+    /// [`Self::connect`] with TLS material for `rediss` URLs.
+    pub async fn connect_with_tls(
+        url: &str,
+        prefix: impl Into<String>,
+        tls: &Tls,
+    ) -> Result<Self, Error> {
+        let certs = tls.certificates()?;
         let conn = match parse_url(url)? {
             Topology::Single(u) => {
-                let client = redis::Client::open(u)?;
+                let client = client(&u, certs.as_ref())?;
                 Conn::Single(ConnectionManager::new_with_config(client, manager_config()).await?)
             }
-            Topology::Cluster(nodes) => Conn::Cluster(
-                redis::cluster::ClusterClient::builder(nodes)
-                    .connection_timeout(TIMEOUT)
-                    .response_timeout(TIMEOUT)
-                    .build()?
-                    .get_async_connection()
-                    .await?,
-            ),
+            Topology::Cluster(nodes) => {
+                if certs.is_some() {
+                    return Err(Error::BadUrl {
+                        problem: "tls_ca / tls_client_* are not supported with redis+cluster: \
+                                  put the CA in the system trust store"
+                            .into(),
+                    });
+                }
+                Conn::Cluster(
+                    redis::cluster::ClusterClient::builder(nodes)
+                        .connection_timeout(TIMEOUT)
+                        .response_timeout(TIMEOUT)
+                        .build()?
+                        .get_async_connection()
+                        .await?,
+                )
+            }
             Topology::Sentinel { nodes, master } => {
-                let mut sentinel = redis::sentinel::SentinelClient::build(
-                    nodes,
+                let conn = SentinelConn {
+                    sentinels: nodes,
                     master,
-                    None,
-                    redis::sentinel::SentinelServerType::Master,
-                )?;
-                let client = sentinel.async_get_client().await?;
-                Conn::Single(ConnectionManager::new_with_config(client, manager_config()).await?)
+                    certs,
+                    current: Mutex::new(None),
+                    generation: AtomicU64::new(0),
+                    resolving: tokio::sync::Mutex::new(None),
+                };
+                // Resolve now, so that a wrong master name or unreachable sentinels fail start-up.
+                conn.connection().await?;
+                Conn::Sentinel(Arc::new(conn))
             }
         };
         Ok(RedisBackend {
@@ -150,8 +224,179 @@ impl RedisBackend {
         let v = match &self.conn {
             Conn::Single(c) => cmd.query_async(&mut c.clone()).await?,
             Conn::Cluster(c) => cmd.query_async(&mut c.clone()).await?,
+            Conn::Sentinel(s) => return s.query(cmd).await,
         };
         Ok(v)
+    }
+}
+
+/// The connection to whichever server the sentinels name as master, replaced when it is lost or
+/// turns out to be a replica.
+///
+/// Sentinel's client guidelines: ask the sentinels for the master's address
+/// (`SENTINEL GET-MASTER-ADDR-BY-NAME`), verify it with `ROLE`, and ask again on disconnection or
+/// when the server refuses a write with `READONLY` (a demoted master). A command refused with
+/// `READONLY` was not executed, so it is sent once more to the new master; a command whose
+/// connection was lost is not (it may have run), and fails as a store error like any other.
+struct SentinelConn {
+    sentinels: Vec<String>,
+    master: String,
+    certs: Option<redis::TlsCertificates>,
+    /// The current master connection and its generation; `None` after it was found broken.
+    current: Mutex<Option<(u64, ConnectionManager)>>,
+    generation: AtomicU64,
+    /// Held while resolving, so that concurrent requests wait for one resolution; holds when
+    /// the last resolution failed, so that an outage is not answered with a storm of them.
+    resolving: tokio::sync::Mutex<Option<Instant>>,
+}
+
+/// After a failed resolution, requests fail at once for this long rather than ask again.
+const RESOLVE_BACKOFF: Duration = Duration::from_millis(200);
+
+impl SentinelConn {
+    fn current(&self) -> Option<(u64, ConnectionManager)> {
+        self.current
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    async fn connection(&self) -> Result<(u64, ConnectionManager), Error> {
+        if let Some(c) = self.current() {
+            return Ok(c);
+        }
+        let mut failed_at = self.resolving.lock().await;
+        // Another request may have resolved while this one waited.
+        if let Some(c) = self.current() {
+            return Ok(c);
+        }
+        if failed_at.is_some_and(|t| t.elapsed() < RESOLVE_BACKOFF) {
+            return Err(Error::NoMaster);
+        }
+        match self.resolve().await {
+            Ok(manager) => {
+                *failed_at = None;
+                let generation = self.generation.fetch_add(1, Ordering::Relaxed) + 1;
+                *self.current.lock().unwrap_or_else(PoisonError::into_inner) =
+                    Some((generation, manager.clone()));
+                Ok((generation, manager))
+            }
+            Err(e) => {
+                *failed_at = Some(Instant::now());
+                Err(e)
+            }
+        }
+    }
+
+    /// Forgets the connection of `generation` (not a newer one another request already made).
+    fn invalidate(&self, generation: u64, cause: &'static str) {
+        let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
+        if current.as_ref().is_some_and(|(g, _)| *g == generation) {
+            tracing::warn!(
+                master = %self.master,
+                cause,
+                "lost the Redis master; asking the sentinels again"
+            );
+            *current = None;
+        }
+    }
+
+    /// Asks each sentinel in turn for the master and returns a connection to the first address
+    /// that confirms with `ROLE` that it is the master.
+    async fn resolve(&self) -> Result<ConnectionManager, Error> {
+        let mut last = Error::NoMaster;
+        for sentinel in &self.sentinels {
+            match self.master_from(sentinel).await {
+                Ok(manager) => return Ok(manager),
+                Err(e) => last = e,
+            }
+        }
+        Err(last)
+    }
+
+    async fn master_from(&self, sentinel: &str) -> Result<ConnectionManager, Error> {
+        let mut conn = client(sentinel, self.certs.as_ref())?
+            .get_multiplexed_async_connection_with_config(
+                &redis::AsyncConnectionConfig::new()
+                    .set_connection_timeout(Some(TIMEOUT))
+                    .set_response_timeout(Some(TIMEOUT)),
+            )
+            .await?;
+        let addr: Option<(String, u16)> = redis::cmd("SENTINEL")
+            .arg("GET-MASTER-ADDR-BY-NAME")
+            .arg(&self.master)
+            .query_async(&mut conn)
+            .await?;
+        let (host, port) = addr.ok_or(Error::NoMaster)?;
+        let url = master_url(sentinel, &host, port);
+        let mut manager = ConnectionManager::new_with_config(
+            client(&url, self.certs.as_ref())?,
+            manager_config(),
+        )
+        .await?;
+        let role: Vec<redis::Value> = redis::cmd("ROLE").query_async(&mut manager).await?;
+        match role.first() {
+            Some(redis::Value::BulkString(r)) if r == b"master" => Ok(manager),
+            _ => Err(Error::NoMaster),
+        }
+    }
+
+    async fn query<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> Result<T, Error> {
+        let (generation, mut manager) = self.connection().await?;
+        match cmd.query_async(&mut manager).await {
+            Ok(v) => Ok(v),
+            Err(e) if is_read_only(&e) => {
+                self.invalidate(generation, "READONLY: demoted to replica");
+                let (generation, mut manager) = self.connection().await?;
+                cmd.query_async(&mut manager).await.map_err(|e| {
+                    if let Some(cause) = lost_master(&e) {
+                        self.invalidate(generation, cause);
+                    }
+                    e.into()
+                })
+            }
+            Err(e) => {
+                if let Some(cause) = lost_master(&e) {
+                    self.invalidate(generation, cause);
+                }
+                Err(e.into())
+            }
+        }
+    }
+}
+
+fn is_read_only(e: &RedisError) -> bool {
+    e.kind() == ErrorKind::Server(ServerErrorKind::ReadOnly)
+}
+
+/// Why `e` means the master connection is no good (not just this command), if it does.
+fn lost_master(e: &RedisError) -> Option<&'static str> {
+    if is_read_only(e) {
+        Some("READONLY: demoted to replica")
+    } else if e.is_io_error()
+        || e.is_connection_dropped()
+        || e.is_connection_refusal()
+        || e.is_timeout()
+    {
+        Some("connection lost")
+    } else {
+        None
+    }
+}
+
+/// The master's URL: the sentinel URL's scheme and credentials with the address the sentinels
+/// gave (bracketed when it is an IPv6 literal).
+fn master_url(sentinel: &str, host: &str, port: u16) -> String {
+    let (scheme, rest) = sentinel.split_once("://").unwrap_or(("redis", sentinel));
+    let creds = rest.rsplit_once('@').map(|(c, _)| c);
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_owned()
+    };
+    match creds {
+        Some(c) => format!("{scheme}://{c}@{host}:{port}"),
+        None => format!("{scheme}://{host}:{port}"),
     }
 }
 
@@ -254,6 +499,7 @@ impl super::DurableBackend for RedisBackend {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::store::DurableBackend;
 
     #[test]
     fn parse_url_accepts_single_cluster_and_sentinel_forms() {
@@ -271,6 +517,127 @@ mod tests {
                 nodes: vec!["redis://s1:26379".into(), "redis://s2:26379".into()],
                 master: "mymaster".into()
             }
+        );
+    }
+
+    /// A `redis-server` (or sentinel, with `--sentinel`) on a free loopback port, killed on drop.
+    struct Server(std::process::Child, u16);
+
+    impl Server {
+        fn start(dir: &std::path::Path, args: &[&str]) -> Option<Server> {
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .ok()?
+                .local_addr()
+                .ok()?
+                .port();
+            let child = std::process::Command::new("redis-server")
+                .args(args)
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                ])
+                .arg("--dir")
+                .arg(dir)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .ok()?;
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+                assert!(Instant::now() < deadline, "redis-server did not start");
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Some(Server(child, port))
+        }
+
+        async fn run(&self, args: &[&str]) -> String {
+            let c = redis::Client::open(format!("redis://127.0.0.1:{}", self.1)).unwrap();
+            let mut conn = c.get_multiplexed_async_connection().await.unwrap();
+            let v: redis::Value = redis::cmd(args[0])
+                .arg(&args[1..])
+                .query_async(&mut conn)
+                .await
+                .unwrap();
+            format!("{v:?}")
+        }
+    }
+
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+
+    /// A master demoted by hand keeps its clients and refuses writes with `READONLY`: the write
+    /// is sent again to the master the sentinel names now, and succeeds there at once.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_write_refused_as_readonly_goes_to_the_new_master() {
+        let dir = std::env::temp_dir().join(format!("eidas-readonly-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let Some(a) = Server::start(&dir, &[]) else {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "CI=true but redis-server is missing"
+            );
+            eprintln!("SKIPPED: redis-server is not on PATH");
+            return;
+        };
+        let b_dir = dir.join("b");
+        std::fs::create_dir_all(&b_dir).unwrap();
+        let b = Server::start(&b_dir, &["--replicaof", "127.0.0.1", &a.1.to_string()]).unwrap();
+        let conf = dir.join("sentinel.conf");
+        std::fs::write(&conf, format!("sentinel monitor gw 127.0.0.1 {} 1\n", a.1)).unwrap();
+        let sentinel = Server::start(&dir, &[conf.to_str().unwrap(), "--sentinel"]).unwrap();
+
+        let store = RedisBackend::connect(
+            &format!("redis+sentinel://127.0.0.1:{}/gw", sentinel.1),
+            "t:",
+        )
+        .await
+        .unwrap();
+        store.put_durable("k", b"1".to_vec()).await.unwrap();
+
+        b.run(&["REPLICAOF", "NO", "ONE"]).await;
+        sentinel.run(&["SENTINEL", "REMOVE", "gw"]).await;
+        sentinel
+            .run(&[
+                "SENTINEL",
+                "MONITOR",
+                "gw",
+                "127.0.0.1",
+                &b.1.to_string(),
+                "1",
+            ])
+            .await;
+        a.run(&["REPLICAOF", "127.0.0.1", &b.1.to_string()]).await;
+
+        // The first write after the swap: refused by A, then done on B.
+        store.put_durable("k", b"2".to_vec()).await.unwrap();
+        let c = redis::Client::open(format!("redis://127.0.0.1:{}", b.1)).unwrap();
+        let mut conn = c.get_multiplexed_async_connection().await.unwrap();
+        let on_b: Option<Vec<u8>> = redis::cmd("GET")
+            .arg("t:k")
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(on_b.as_deref(), Some(&b"2"[..]), "the write is not on B");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn master_url_keeps_scheme_and_credentials_and_brackets_ipv6() {
+        assert_eq!(
+            master_url("rediss://:pw@s1:26379", "10.0.0.5", 6379),
+            "rediss://:pw@10.0.0.5:6379"
+        );
+        assert_eq!(
+            master_url("redis://s1:26379", "::1", 6380),
+            "redis://[::1]:6380"
         );
     }
 

@@ -15,6 +15,13 @@ pub struct StoreSettings {
     /// 32 bytes, hex: seals every stored value (AES-256-GCM). Required with Redis (all instances
     /// must share it); random per process when absent and in-memory.
     pub encryption_key: Option<SecretString>,
+    /// PEM CA certificate(s) that `rediss` servers must chain to, instead of the system trust
+    /// store; usually given as `tls_ca_file`.
+    pub tls_ca: Option<String>,
+    /// PEM client certificate and key for Redis servers that require mutual TLS
+    /// (`tls_client_cert_file`, `tls_client_key_file`).
+    pub tls_client_cert: Option<String>,
+    pub tls_client_key: Option<SecretString>,
 }
 
 fn default_prefix() -> String {
@@ -27,6 +34,9 @@ impl Default for StoreSettings {
             redis_url: None,
             key_prefix: default_prefix(),
             encryption_key: None,
+            tls_ca: None,
+            tls_client_cert: None,
+            tls_client_key: None,
         }
     }
 }

@@ -234,6 +234,8 @@ pub struct GwConfig {
     /// `(code, metadata URL)`; XA uses the XA signer, XB the XB signer.
     pub countries: Vec<(String, String)>,
     pub redis_url: Option<String>,
+    /// Appended verbatim to `[store]`.
+    pub store_extra: String,
     pub key_prefix: String,
     /// Appended verbatim to `[server]`.
     pub server_extra: String,
@@ -265,6 +267,7 @@ impl GwConfig {
             redis_url: std::env::var("TEST_REDIS_URL")
                 .ok()
                 .filter(|u| !u.is_empty()),
+            store_extra: String::new(),
             key_prefix: format!("e2e-{:016x}:", rand_u64()),
             server_extra: String::new(),
             rs256: true,
@@ -287,6 +290,7 @@ impl GwConfig {
             b.listen = l.clone();
         }
         b.redis_url = self.redis_url.clone();
+        b.store_extra = self.store_extra.clone();
         b.key_prefix = self.key_prefix.clone();
         if !self.rs256 {
             b.keys.oidc.retain(|(_, alg, _)| alg != "RS256");

@@ -16,6 +16,7 @@ mod harness;
 mod login;
 mod ops;
 mod redis;
+mod redis_ha;
 mod rejection;
 mod relying_parties;
 mod trust_ops;

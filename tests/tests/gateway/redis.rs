@@ -74,34 +74,71 @@ async fn two_instances_sharing_redis_continue_each_others_flows() {
     assert_eq!(claims["acr"], "http://eidas.europa.eu/LoA/high");
 }
 
-/// A private `redis-server` on `port`, killed on drop.
-struct Redis(std::process::Child);
+/// A private `redis-server` (or `redis-sentinel`) on a loopback port, killed on drop.
+pub(crate) struct Redis(std::process::Child);
 
 impl Redis {
     fn start(port: u16, dir: &Path) -> Redis {
-        let child = Command::new("redis-server")
-            .args([
-                "--port",
-                &port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                dir.to_str().unwrap(),
-            ])
+        Redis::with_args(port, dir, &[])
+    }
+
+    /// `redis-server` listening on `port` (plain TCP unless `extra` says otherwise), in `dir`.
+    pub(crate) fn with_args(port: u16, dir: &Path, extra: &[&str]) -> Redis {
+        let mut args = vec![
+            "--bind".to_owned(),
+            "127.0.0.1".into(),
+            "--save".into(),
+            String::new(),
+            "--appendonly".into(),
+            "no".into(),
+            "--dir".into(),
+            dir.to_str().unwrap().into(),
+        ];
+        if !extra.contains(&"--tls-port") {
+            args.extend(["--port".into(), port.to_string()]);
+        }
+        args.extend(extra.iter().map(|a| (*a).to_owned()));
+        Redis::spawn(Command::new("redis-server").args(args), port)
+    }
+
+    /// `redis-sentinel` (Debian's name for `redis-server --sentinel`) with its config file `conf`.
+    pub(crate) fn sentinel(port: u16, conf: &Path) -> Redis {
+        let conf = conf.to_str().unwrap();
+        let mut cmd = if Command::new("redis-sentinel")
+            .arg("--version")
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+        {
+            let mut c = Command::new("redis-sentinel");
+            c.arg(conf);
+            c
+        } else {
+            let mut c = Command::new("redis-server");
+            c.args([conf, "--sentinel"]);
+            c
+        };
+        Redis::spawn(&mut cmd, port)
+    }
+
+    fn spawn(cmd: &mut Command, port: u16) -> Redis {
+        let child = cmd
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
         let deadline = Instant::now() + Duration::from_secs(10);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "redis-server did not start");
+            assert!(Instant::now() < deadline, "redis did not start on {port}");
             std::thread::sleep(Duration::from_millis(50));
         }
         Redis(child)
+    }
+
+    /// Kills the process at once (SIGKILL): a crashed machine, not a clean shutdown.
+    pub(crate) fn kill(mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
@@ -112,7 +149,7 @@ impl Drop for Redis {
     }
 }
 
-fn have_redis_server() -> bool {
+pub(crate) fn have_redis_server() -> bool {
     Command::new("redis-server")
         .arg("--version")
         .stdout(Stdio::null())
