@@ -6,7 +6,10 @@
 //! Line: the event's fields plus `time` (RFC 3339), `seq`, `prev` (the previous line's hash, 64
 //! zeros at the start) and `hash` = SHA-256 of `prev` and the line's JSON without `hash` (keys
 //! sorted), hex. No personal data ever reaches it: login events carry client, country, method,
-//! LoA and stable codes; trust events versions, operators and diff summaries.
+//! LoA, stable codes and the request's `correlation_id`; trust events versions, operators and diff
+//! summaries. A completed login carries `subject_hash` when `audit.subject_key` is set: an
+//! HMAC-SHA-256 of the eIDAS identifier under that key, so one person's logins can be linked
+//! (and, with the key and an identifier, found) without the trail holding the identifier.
 //!
 //! Must not: know a protocol or the trust types (trust events arrive as `tracing` events with
 //! target `audit`, through [`AuditLayer`]).
@@ -34,6 +37,10 @@ pub struct AuditSettings {
     /// Also start a new file at the first event of each UTC day.
     #[serde(default = "default_daily")]
     pub rotate_daily: bool,
+    /// At least 32 bytes, hex (usually `subject_key_file`): keys `subject_hash` on completed
+    /// logins. Unset: no subject is recorded at all.
+    #[serde(default)]
+    pub subject_key: Option<secrecy::SecretString>,
 }
 
 fn default_daily() -> bool {
@@ -50,6 +57,7 @@ impl Default for AuditSettings {
             path: None,
             rotate_bytes: default_rotate(),
             rotate_daily: default_daily(),
+            subject_key: None,
         }
     }
 }
@@ -306,14 +314,41 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for AuditLayer {
     }
 }
 
-/// Login outcomes into the audit log.
-#[derive(Debug)]
-pub struct AuditSink(pub Arc<AuditLog>);
+/// Login outcomes into the audit log; subjects keyed-hashed under `subject_key` when set.
+pub struct AuditSink {
+    pub log: Arc<AuditLog>,
+    pub subject_key: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for AuditSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditSink").finish_non_exhaustive()
+    }
+}
+
+/// `audit.subject_key`: hex, at least 32 bytes.
+pub fn subject_key(settings: &AuditSettings) -> Result<Option<Vec<u8>>, String> {
+    use secrecy::ExposeSecret;
+    let Some(k) = &settings.subject_key else {
+        return Ok(None);
+    };
+    let k = k.expose_secret().trim();
+    let bytes = (0..k.len())
+        .step_by(2)
+        .map(|i| k.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .collect::<Option<Vec<u8>>>()
+        .filter(|b| k.len() % 2 == 0 && b.len() >= 32)
+        .ok_or("audit.subject_key must be at least 32 bytes, hex")?;
+    Ok(Some(bytes))
+}
 
 impl EventSink for AuditSink {
     fn emit(&self, event: &LoginEvent) {
         let mut m = Map::new();
         m.insert("event".into(), format!("login.{}", event.name()).into());
+        if let Some(id) = crate::events::correlation_id() {
+            m.insert("correlation_id".into(), id.into());
+        }
         let mut put = |k: &str, v: Option<String>| {
             if let Some(v) = v {
                 m.insert(k.into(), Value::String(v));
@@ -337,11 +372,27 @@ impl EventSink for AuditSink {
                 method,
                 country,
                 loa,
+                subject,
             } => {
                 put("client_id", Some(client_id.clone()));
                 put("method", Some(method.amr().into()));
                 put("country", Some(country.clone()));
                 put("loa", Some(loa.as_str().into()));
+                put(
+                    "subject_hash",
+                    self.subject_key
+                        .as_ref()
+                        .and_then(|k| subject.keyed_hash(k)),
+                );
+            }
+            LoginEvent::Returned {
+                method,
+                country,
+                abroad,
+            } => {
+                put("method", Some(method.amr().into()));
+                put("country", country.clone());
+                put("abroad_ms", Some(abroad.as_millis().to_string()));
             }
             LoginEvent::Denied { method, country }
             | LoginEvent::PeerFailure { method, country }
@@ -358,9 +409,17 @@ impl EventSink for AuditSink {
                 put("country", country.clone());
                 put("error_code", Some((*code).into()));
             }
-            LoginEvent::Abandoned { stage } => put("stage", Some(stage.as_str().into())),
+            LoginEvent::Abandoned {
+                stage,
+                client_id,
+                country,
+            } => {
+                put("stage", Some(stage.as_str().into()));
+                put("client_id", client_id.clone());
+                put("country", country.clone());
+            }
         }
-        self.0.append(m);
+        self.log.append(m);
     }
 }
 

@@ -6,8 +6,56 @@
 //! ways in, levels of assurance and stable error codes.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use crate::identity::{LoaLevel, LoginMethod};
+
+tokio::task_local! {
+    /// The correlation id of the request this task serves (set by `web::observe`).
+    static CORRELATION_ID: String;
+}
+
+/// Runs `f` with `id` as the current correlation id.
+pub fn with_correlation_id<F: std::future::Future>(
+    id: String,
+    f: F,
+) -> impl std::future::Future<Output = F::Output> {
+    CORRELATION_ID.scope(id, f)
+}
+
+/// The correlation id of the request being served, if any: the reference on its error page and
+/// on every log line and audit event of the request.
+pub fn correlation_id() -> Option<String> {
+    CORRELATION_ID.try_with(Clone::clone).ok()
+}
+
+/// Who logged in, only ever to be hashed under a key (the audit trail's `subject_hash`): never
+/// printed, never serialized.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SubjectRef(String);
+
+impl SubjectRef {
+    pub fn new(identifier: &str) -> Self {
+        SubjectRef(identifier.to_owned())
+    }
+
+    /// HMAC-SHA-256 of the identifier under `key`, hex, truncated to 128 bits: the same subject
+    /// gives the same value under one key, and without the key the value reveals nothing.
+    pub fn keyed_hash(&self, key: &[u8]) -> Option<String> {
+        let pkey = openssl::pkey::PKey::hmac(key).ok()?;
+        let mut signer =
+            openssl::sign::Signer::new(openssl::hash::MessageDigest::sha256(), &pkey).ok()?;
+        signer.update(self.0.as_bytes()).ok()?;
+        let mac = signer.sign_to_vec().ok()?;
+        Some(mac.iter().take(16).map(|b| format!("{b:02x}")).collect())
+    }
+}
+
+impl std::fmt::Debug for SubjectRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SubjectRef(<redacted>)")
+    }
+}
 
 /// Where a flow was found missing (expired, unknown or already used).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +66,8 @@ pub enum Stage {
     Return,
     /// The outcome handle at `/resume`.
     Resume,
+    /// Never came back from abroad before the login timeout.
+    Abroad,
 }
 
 impl Stage {
@@ -26,6 +76,7 @@ impl Stage {
             Stage::Flow => "flow",
             Stage::Return => "return",
             Stage::Resume => "resume",
+            Stage::Abroad => "abroad",
         }
     }
 }
@@ -47,6 +98,14 @@ pub enum LoginEvent {
         method: LoginMethod,
         country: String,
         loa: LoaLevel,
+        subject: SubjectRef,
+    },
+    /// The citizen came back from a way in (before the answer is checked); `abroad` is the time
+    /// since they left.
+    Returned {
+        method: LoginMethod,
+        country: Option<String>,
+        abroad: Duration,
     },
     /// The citizen cancelled on our pages.
     Cancelled { client_id: String },
@@ -71,8 +130,14 @@ pub enum LoginEvent {
         method: LoginMethod,
         country: Option<String>,
     },
-    /// A step found its state gone: the citizen came back too late, twice, or never started.
-    Abandoned { stage: Stage },
+    /// A step found its state gone (the citizen came back too late, twice, or never started), or
+    /// (`Stage::Abroad`) the citizen left for a way in and did not come back before the login
+    /// timeout; then the client and country are known.
+    Abandoned {
+        stage: Stage,
+        client_id: Option<String>,
+        country: Option<String>,
+    },
 }
 
 impl LoginEvent {
@@ -81,6 +146,7 @@ impl LoginEvent {
         match self {
             LoginEvent::Authorized { .. } => "authorized",
             LoginEvent::Started { .. } => "started",
+            LoginEvent::Returned { .. } => "returned",
             LoginEvent::Completed { .. } => "completed",
             LoginEvent::Cancelled { .. } => "cancelled",
             LoginEvent::Denied { .. } => "denied",
@@ -120,8 +186,22 @@ impl EventSink for LogSink {
                 method,
                 country,
                 loa,
+                ..
             } => {
                 tracing::info!(login_event = name, client_id = %client_id, method = method.amr(), country = %country, loa = loa.as_str(), "login event");
+            }
+            LoginEvent::Returned {
+                method,
+                country,
+                abroad,
+            } => {
+                tracing::info!(
+                    login_event = name,
+                    method = method.amr(),
+                    country = country.as_deref().unwrap_or("-"),
+                    abroad_ms = u64::try_from(abroad.as_millis()).unwrap_or(u64::MAX),
+                    "login event"
+                );
             }
             LoginEvent::Denied { method, country }
             | LoginEvent::PeerFailure { method, country }
@@ -146,8 +226,18 @@ impl EventSink for LogSink {
                     "login event"
                 );
             }
-            LoginEvent::Abandoned { stage } => {
-                tracing::info!(login_event = name, stage = stage.as_str(), "login event");
+            LoginEvent::Abandoned {
+                stage,
+                client_id,
+                country,
+            } => {
+                tracing::info!(
+                    login_event = name,
+                    stage = stage.as_str(),
+                    client_id = client_id.as_deref().unwrap_or("-"),
+                    country = country.as_deref().unwrap_or("-"),
+                    "login event"
+                );
             }
         }
     }
@@ -197,9 +287,33 @@ mod tests {
         let fan = FanOut(vec![a.clone(), b.clone(), Arc::new(LogSink)]);
         let e = LoginEvent::Abandoned {
             stage: Stage::Resume,
+            client_id: None,
+            country: None,
         };
         fan.emit(&e);
         assert_eq!(a.events(), vec![e.clone()]);
         assert_eq!(b.events(), vec![e]);
+    }
+
+    #[test]
+    fn a_subject_is_never_printed_and_hashes_per_key() {
+        let s = SubjectRef::new("SE/XA/19121212-1212");
+        let e = LoginEvent::Completed {
+            client_id: "c".into(),
+            method: LoginMethod::Eidas,
+            country: "XA".into(),
+            loa: LoaLevel::High,
+            subject: s.clone(),
+        };
+        assert!(!format!("{e:?}").contains("19121212"));
+        let (k1, k2) = ([1u8; 32], [2u8; 32]);
+        let h = s.keyed_hash(&k1).unwrap();
+        assert_eq!(h.len(), 32);
+        assert_eq!(Some(h.clone()), s.keyed_hash(&k1));
+        assert_ne!(Some(h.clone()), s.keyed_hash(&k2));
+        assert_ne!(
+            Some(h),
+            SubjectRef::new("SE/XA/19121212-1213").keyed_hash(&k1)
+        );
     }
 }

@@ -166,6 +166,8 @@ pub struct GatewayConfig {
     pub redis_url: Option<String>,
     /// Appended verbatim to `[store]` (TLS files, say).
     pub store_extra: String,
+    /// Appended verbatim to `[oidc]`.
+    pub oidc_extra: String,
     pub key_prefix: String,
     pub refresh_seconds: u64,
     pub retry_seconds: u64,
@@ -190,6 +192,7 @@ impl GatewayConfig {
             countries: Vec::new(),
             redis_url: None,
             store_extra: String::new(),
+            oidc_extra: String::new(),
             key_prefix: format!("tb-{}:", hex(&b)),
             refresh_seconds: 300,
             retry_seconds: 1,
@@ -234,6 +237,7 @@ signing_keys = [
 {oidc}
 ]
 pairwise_key_file = "{pairwise}"
+{oidc_extra}
 
 [store]
 encryption_key_file = "{store}"
@@ -247,6 +251,7 @@ key_prefix = "{prefix}"
             sc = k.saml_signing.1,
             enc = pairs(&k.saml_encryption),
             pairwise = k.pairwise,
+            oidc_extra = self.oidc_extra,
             store = k.store,
             prefix = self.key_prefix,
         );

@@ -282,6 +282,14 @@ async fn login_flow_through_the_demo_rp_ends_with_verified_claims() {
             _ => None,
         })
         .expect("a Completed event");
+    let abroad = events
+        .iter()
+        .find_map(|e| match e {
+            LoginEvent::Returned { abroad, .. } => Some(*abroad),
+            _ => None,
+        })
+        .expect("a Returned event");
+    assert!(abroad < std::time::Duration::from_secs(30), "{abroad:?}");
     assert_eq!(
         events,
         vec![
@@ -293,11 +301,17 @@ async fn login_flow_through_the_demo_rp_ends_with_verified_claims() {
                 method: LoginMethod::Eidas,
                 country: Some("XA".into()),
             },
+            LoginEvent::Returned {
+                method: LoginMethod::Eidas,
+                country: Some("XA".into()),
+                abroad,
+            },
             LoginEvent::Completed {
                 client_id: "demo-rp".into(),
                 method: LoginMethod::Eidas,
                 country: "XA".into(),
                 loa,
+                subject: eidas_node::events::SubjectRef::new("XA/SE/GR-0002-TEST"),
             },
         ]
     );
@@ -512,7 +526,9 @@ async fn a_busy_node_ends_the_flow_with_temporarily_unavailable() {
     assert_eq!(again.status, 400, "{}", again.body);
     assert!(again.body.contains("expired or was already used"));
     assert!(w.events.events().contains(&LoginEvent::Abandoned {
-        stage: Stage::Resume
+        stage: Stage::Resume,
+        client_id: None,
+        country: None,
     }));
 }
 

@@ -1,8 +1,10 @@
 //! Per-country health (issue 12 item 2): login outcomes per country over the last five minutes,
 //! shared by every instance through the store, and a verdict: a country is **degraded** when at
 //! least three recent attempts failed at the peer (a failure status, a refused answer, no
-//! answer checkable in time) and failures are at least as many as successes. The country page
-//! says so (the country stays selectable) and `/health/countries` reports it.
+//! answer checkable in time) or were abandoned there (the citizen never came back before the
+//! login timeout), and those are at least as many as successes. The country page says so (the
+//! country stays selectable) and `/health/countries` reports it, with the success rate and the
+//! mean time citizens spent abroad.
 //!
 //! Sharing: each instance keeps its own counts in ten-second slots and, every few seconds,
 //! writes their sum as a record under its instance id, listed in the `health/instances`
@@ -31,6 +33,14 @@ pub struct Counts {
     pub completed: u64,
     pub failures: u64,
     pub denied: u64,
+    /// Never came back before the login timeout (counted when the timeout passes).
+    #[serde(default)]
+    pub abandoned: u64,
+    /// Came back, and the total milliseconds they spent abroad.
+    #[serde(default)]
+    pub returned: u64,
+    #[serde(default)]
+    pub abroad_ms: u64,
 }
 
 impl Counts {
@@ -39,11 +49,15 @@ impl Counts {
         self.completed += o.completed;
         self.failures += o.failures;
         self.denied += o.denied;
+        self.abandoned += o.abandoned;
+        self.returned += o.returned;
+        self.abroad_ms += o.abroad_ms;
     }
 
     /// The verdict (see the module documentation).
     pub fn degraded(&self) -> bool {
-        self.failures >= 3 && self.failures >= self.completed
+        let bad = self.failures + self.abandoned;
+        bad >= 3 && bad >= self.completed
     }
 }
 
@@ -209,16 +223,21 @@ impl crate::web::health::HealthView for Health {
             .view()
             .iter()
             .map(|(cc, c)| {
-                let decided = c.completed + c.failures;
+                let decided = c.completed + c.failures + c.abandoned;
                 #[allow(clippy::cast_precision_loss)]
                 let rate = (decided > 0).then(|| c.completed as f64 / decided as f64);
+                #[allow(clippy::cast_precision_loss)]
+                let abroad =
+                    (c.returned > 0).then(|| c.abroad_ms as f64 / c.returned as f64 / 1000.0);
                 serde_json::json!({
                     "code": cc,
                     "attempts": c.attempts,
                     "completed": c.completed,
                     "failures": c.failures,
                     "denied": c.denied,
+                    "abandoned": c.abandoned,
                     "success_rate": rate,
+                    "mean_time_abroad_seconds": abroad,
                     "degraded": c.degraded(),
                 })
             })
@@ -253,7 +272,40 @@ impl EventSink for HealthSink {
             LoginEvent::Denied {
                 country: Some(cc), ..
             } => self.0.record(cc, |c| c.denied += 1),
+            LoginEvent::Returned {
+                country: Some(cc),
+                abroad,
+                ..
+            } => self.0.record(cc, |c| {
+                c.returned += 1;
+                c.abroad_ms += u64::try_from(abroad.as_millis()).unwrap_or(u64::MAX);
+            }),
+            LoginEvent::Abandoned {
+                stage: crate::events::Stage::Abroad,
+                country: Some(cc),
+                ..
+            } => self.0.record(cc, |c| c.abandoned += 1),
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_and_abandonments_together_make_a_country_degraded() {
+        let c = |completed, failures, abandoned| Counts {
+            completed,
+            failures,
+            abandoned,
+            ..Counts::default()
+        };
+        assert!(!c(0, 2, 0).degraded(), "two failures are not a trend");
+        assert!(c(0, 3, 0).degraded());
+        assert!(c(0, 0, 3).degraded(), "abandoned abroad counts");
+        assert!(c(2, 1, 2).degraded());
+        assert!(!c(4, 1, 2).degraded(), "more successes than failures");
     }
 }

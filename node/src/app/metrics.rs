@@ -6,6 +6,9 @@
 //!   (`authorized`, `started`, `completed`, `cancelled`, `denied`, `rejected`, `peer_failure`,
 //!   `unavailable`, `abandoned`); labels come from configuration only (client ids, country
 //!   codes) and stable error codes, so their number is bounded.
+//! - `eidas_time_abroad_seconds{country}`: from leaving for a country to coming back (histogram).
+//! - `eidas_store_operation_duration_seconds{op, result}`: every state-store operation (its
+//!   count is the operation count, `result="error"` the errors).
 //! - `eidas_http_request_duration_seconds{method, route}`: latency per route (authorize, login,
 //!   ACS, resume, token, userinfo, …), read at scrape time from the routing layer's histograms,
 //!   so the request path records nothing twice.
@@ -19,6 +22,7 @@ use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetri
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::ConstGauge;
+use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::metrics::MetricType;
 use prometheus_client::registry::Registry;
 
@@ -37,6 +41,65 @@ pub struct EventLabels {
 /// The counters login events go to (created before the rest of the state exists).
 pub type EventCounters = Family<EventLabels, Counter>;
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct CountryLabel {
+    country: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct StoreLabels {
+    op: &'static str,
+    result: &'static str,
+}
+
+type Histograms<L> = Family<L, Histogram, fn() -> Histogram>;
+
+/// Up to the login timeout's usual range: a citizen abroad takes seconds to many minutes.
+const ABROAD_BUCKETS: [f64; 13] = [
+    5.0, 10.0, 20.0, 30.0, 45.0, 60.0, 90.0, 120.0, 180.0, 300.0, 600.0, 900.0, 1800.0,
+];
+/// A loopback Redis answers in well under a millisecond; a struggling one in seconds.
+const STORE_BUCKETS: [f64; 12] = [
+    0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 2.0,
+];
+
+fn abroad_histogram() -> Histogram {
+    Histogram::new(ABROAD_BUCKETS)
+}
+
+fn store_histogram() -> Histogram {
+    Histogram::new(STORE_BUCKETS)
+}
+
+/// Everything the request path records into, created before the rest of the state exists.
+#[derive(Clone, Debug)]
+pub struct Instruments {
+    events: EventCounters,
+    abroad: Histograms<CountryLabel>,
+    store: Histograms<StoreLabels>,
+}
+
+impl Default for Instruments {
+    fn default() -> Self {
+        Instruments {
+            events: EventCounters::default(),
+            abroad: Family::new_with_constructor(abroad_histogram),
+            store: Family::new_with_constructor(store_histogram),
+        }
+    }
+}
+
+impl crate::store::observed::StoreObserver for Instruments {
+    fn observe(&self, op: &'static str, ok: bool, took: std::time::Duration) {
+        self.store
+            .get_or_create(&StoreLabels {
+                op,
+                result: if ok { "ok" } else { "error" },
+            })
+            .observe(took.as_secs_f64());
+    }
+}
+
 /// The registry read at each scrape.
 #[derive(Debug)]
 pub struct Metrics {
@@ -45,7 +108,7 @@ pub struct Metrics {
 
 impl Metrics {
     pub fn new(
-        events: EventCounters,
+        instruments: Instruments,
         observer: Arc<Observer>,
         trust: Arc<TrustStore>,
         own_certs: OwnCerts,
@@ -54,7 +117,17 @@ impl Metrics {
         registry.register(
             "eidas_login_events",
             "Login outcomes by event, client, country and error code",
-            events.clone(),
+            instruments.events,
+        );
+        registry.register(
+            "eidas_time_abroad_seconds",
+            "From leaving for a country to coming back",
+            instruments.abroad,
+        );
+        registry.register(
+            "eidas_store_operation_duration_seconds",
+            "State-store operations by operation and result",
+            instruments.store,
         );
         registry.register_collector(Box::new(RouteCollector(observer)));
         registry.register_collector(Box::new(TrustCollector(trust)));
@@ -72,12 +145,23 @@ impl Metrics {
     }
 }
 
-/// Login events into the counters.
+/// Login events into the counters (and the time abroad into its histogram).
 #[derive(Debug)]
-pub struct MetricsSink(pub EventCounters);
+pub struct MetricsSink(pub Instruments);
 
 impl EventSink for MetricsSink {
     fn emit(&self, event: &LoginEvent) {
+        if let LoginEvent::Returned {
+            country, abroad, ..
+        } = event
+        {
+            self.0
+                .abroad
+                .get_or_create(&CountryLabel {
+                    country: country.clone().unwrap_or_default(),
+                })
+                .observe(abroad.as_secs_f64());
+        }
         let (client, country, error_code) = match event {
             LoginEvent::Authorized { client_id } | LoginEvent::Cancelled { client_id } => {
                 (client_id.clone(), String::new(), "")
@@ -90,15 +174,23 @@ impl EventSink for MetricsSink {
             } => (client_id.clone(), country.clone(), ""),
             LoginEvent::Denied { country, .. }
             | LoginEvent::PeerFailure { country, .. }
-            | LoginEvent::Unavailable { country, .. } => {
+            | LoginEvent::Unavailable { country, .. }
+            | LoginEvent::Returned { country, .. } => {
                 (String::new(), country.clone().unwrap_or_default(), "")
             }
             LoginEvent::Rejected { country, code, .. } => {
                 (String::new(), country.clone().unwrap_or_default(), *code)
             }
-            LoginEvent::Abandoned { .. } => (String::new(), String::new(), ""),
+            LoginEvent::Abandoned {
+                client_id, country, ..
+            } => (
+                client_id.clone().unwrap_or_default(),
+                country.clone().unwrap_or_default(),
+                "",
+            ),
         };
         self.0
+            .events
             .get_or_create(&EventLabels {
                 event: event.name(),
                 client,

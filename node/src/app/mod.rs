@@ -377,7 +377,7 @@ fn check_bounds(s: &Settings) -> Vec<Problem> {
         (
             "oidc.login_timeout_seconds",
             s.oidc.login_timeout_seconds,
-            60,
+            10,
             86_400,
         ),
         (
@@ -438,10 +438,10 @@ pub async fn build_with(
     events: Arc<dyn crate::events::EventSink>,
 ) -> Result<AppState, Vec<Problem>> {
     // Login outcomes are counted for `/metrics` whatever else receives them.
-    let counters = metrics::EventCounters::default();
+    let instruments = metrics::Instruments::default();
     let events: Arc<dyn crate::events::EventSink> = Arc::new(crate::events::FanOut(vec![
         events,
-        Arc::new(metrics::MetricsSink(counters.clone())),
+        Arc::new(metrics::MetricsSink(instruments.clone())),
     ]));
     // `[audit]`: login outcomes and (through the tracing layer) trust changes, hash-chained.
     let events: Arc<dyn crate::events::EventSink> = match &s.audit.path {
@@ -458,11 +458,12 @@ pub async fn build_with(
                     path.display()
                 ))]
             })?;
+            let subject_key = crate::audit::subject_key(&s.audit).map_err(|e| vec![p(e)])?;
             let log = Arc::new(log);
             crate::audit::install(log.clone());
             Arc::new(crate::events::FanOut(vec![
                 events,
-                Arc::new(crate::audit::AuditSink(log)),
+                Arc::new(crate::audit::AuditSink { log, subject_key }),
             ]))
         }
         None => events,
@@ -524,7 +525,18 @@ pub async fn build_with(
             Duration::from_secs(s.trust.retry_seconds),
         )
         .with_lists(lists);
-    let (kv, durable) = backend;
+    // Every store operation timed for `/metrics`.
+    let (kv, durable) = {
+        let observed = Arc::new(crate::store::observed::Observed::new(
+            backend.0,
+            backend.1,
+            Arc::new(instruments.clone()),
+        ));
+        (
+            observed.clone() as Arc<dyn KvBackend>,
+            observed as Arc<dyn DurableBackend>,
+        )
+    };
     let records: Arc<dyn RecordStore> = Arc::new(SealedRecords::new(durable, sealer.clone()));
     let country_health = Arc::new(health::Health::new(records.clone()));
     let trust = trust.with_versioning(
@@ -624,7 +636,7 @@ pub async fn build_with(
             .collect()
     });
     let metrics = Arc::new(metrics::Metrics::new(
-        counters,
+        instruments,
         web.observer.clone(),
         web.trust.clone(),
         own_certs,
@@ -719,6 +731,13 @@ pub async fn serve(mut s: Settings) -> anyhow::Result<()> {
 
 fn spawn_refresh(state: &AppState) -> tokio::task::JoinHandle<()> {
     let health = tokio::spawn(state.health.clone().sync_loop(Duration::from_secs(2)));
+    let web = state.web.clone();
+    let departures = tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            web.departures.sweep(&*web.store, &*web.events).await;
+        }
+    });
     let trust = state.web.trust.clone();
     tokio::spawn(async move {
         // Both background loops end together (the handle is aborted at shutdown).
@@ -729,6 +748,7 @@ fn spawn_refresh(state: &AppState) -> tokio::task::JoinHandle<()> {
             }
         }
         let _health = AbortOnDrop(health);
+        let _departures = AbortOnDrop(departures);
         trust.refresh_loop().await;
     })
 }

@@ -47,10 +47,11 @@ impl Provider {
             return error_redirect(self, &request.redirect_uri, request.state.as_deref(), &e);
         }
         let code = random_handle()?;
-        let (grant_method, grant_country, grant_loa) = (
+        let (grant_method, grant_country, grant_loa, subject) = (
             identity.method,
             identity.country.clone(),
             identity.loa.level,
+            crate::events::SubjectRef::new(identity.eidas_identifier()),
         );
         let grant = CodeGrant::new(
             request.clone(),
@@ -68,6 +69,7 @@ impl Provider {
             method: grant_method,
             country: grant_country,
             loa: grant_loa,
+            subject,
         });
         let mut params = vec![("code", code.as_str())];
         if let Some(s) = &request.state {

@@ -22,6 +22,7 @@ pub mod contract;
 mod crypto;
 pub mod durable;
 pub mod memory;
+pub mod observed;
 pub mod redis;
 pub mod settings;
 
@@ -99,6 +100,9 @@ pub trait PendingLoginStore: Send + Sync {
     async fn put_login(&self, handle: &str, value: &[u8], ttl: Duration) -> Result<(), Error>;
     /// Atomic single use, so that a replayed Response finds nothing to complete.
     async fn take_login(&self, handle: &str) -> Result<Option<Vec<u8>>, Error>;
+    /// Whether the state is still there (nobody came back with the handle yet); reads neither
+    /// value nor consumes it.
+    async fn login_pending(&self, handle: &str) -> Result<bool, Error>;
 }
 
 /// The outcome of the SAML exchange between the ACS and the resume step, keyed by a fresh
@@ -230,6 +234,13 @@ impl PendingLoginStore for SealedStore {
     }
     async fn take_login(&self, handle: &str) -> Result<Option<Vec<u8>>, Error> {
         self.take_sealed(NS_LOGIN, handle).await
+    }
+    async fn login_pending(&self, handle: &str) -> Result<bool, Error> {
+        Ok(self
+            .backend
+            .get(&Self::key(NS_LOGIN, handle))
+            .await?
+            .is_some())
     }
 }
 

@@ -77,7 +77,11 @@ impl FlowContext<'_> {
         let fallback = request_locale(s, lang, None, headers);
         let request = s.provider.pending_authorization(flow).await.map_err(|e| {
             if matches!(e, crate::oidc::Error::UnknownFlow) {
-                s.events.emit(&LoginEvent::Abandoned { stage: Stage::Flow });
+                s.events.emit(&LoginEvent::Abandoned {
+                    stage: Stage::Flow,
+                    client_id: None,
+                    country: None,
+                });
             }
             AppError::oidc_page(e, fallback)
         })?;
@@ -193,7 +197,11 @@ pub(super) fn take_record<T: serde::de::DeserializeOwned>(
     what: &'static str,
 ) -> Result<T, AppError> {
     let bytes = taken.map_err(|e| unavailable(locale, e))?.ok_or_else(|| {
-        s.events.emit(&LoginEvent::Abandoned { stage });
+        s.events.emit(&LoginEvent::Abandoned {
+            stage,
+            client_id: None,
+            country: None,
+        });
         AppError::page(ErrorKind::Expired, locale, Cause::msg(what))
     })?;
     serde_json::from_slice(&bytes).map_err(|e| unavailable(locale, e))

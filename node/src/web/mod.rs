@@ -27,6 +27,7 @@ use crate::trust::TrustStore;
 
 pub mod binding;
 mod choose;
+pub mod departures;
 pub mod error;
 mod flow;
 pub mod health;
@@ -81,6 +82,8 @@ pub struct WebState {
     pub limits: Option<Arc<limits::RateLimiter>>,
     /// Per-country health (degraded countries are marked on the country page).
     pub health: Arc<dyn health::HealthView>,
+    /// Citizens abroad, to count those who never come back (`app` sweeps it).
+    pub departures: Arc<departures::Departures>,
 }
 
 impl std::fmt::Debug for WebState {
@@ -114,6 +117,7 @@ impl WebState {
             draining: std::sync::atomic::AtomicBool::new(false),
             limits: None,
             health: Arc::new(health::NoHealth),
+            departures: Arc::new(departures::Departures::default()),
         }
     }
 }

@@ -84,10 +84,6 @@ impl Observer {
     }
 }
 
-tokio::task_local! {
-    static REQUEST_ID: String;
-}
-
 /// 64 random bits, hex. If the CSPRNG fails the id is all zeros: pages still render.
 pub fn new_request_id() -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -106,7 +102,7 @@ pub fn new_request_id() -> String {
 
 /// The id of the request this task is serving, if any.
 pub fn current_request_id() -> Option<String> {
-    REQUEST_ID.try_with(Clone::clone).ok()
+    crate::events::correlation_id()
 }
 
 /// The middleware (`axum::middleware::from_fn_with_state`, as a route layer so the route is known).
@@ -121,7 +117,7 @@ pub async fn observe(
     let id = new_request_id();
     let span = tracing::info_span!("request", correlation_id = %id, method = %method, route);
     let started = Instant::now();
-    let run = REQUEST_ID.scope(id, next.run(req)).instrument(span.clone());
+    let run = crate::events::with_correlation_id(id, next.run(req)).instrument(span.clone());
     let response = match tokio::time::timeout(obs.timeout, run).await {
         Ok(r) => r,
         Err(_) => {

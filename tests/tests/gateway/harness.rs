@@ -236,6 +236,8 @@ pub struct GwConfig {
     pub redis_url: Option<String>,
     /// Appended verbatim to `[store]`.
     pub store_extra: String,
+    /// Appended verbatim to `[oidc]`.
+    pub oidc_extra: String,
     pub key_prefix: String,
     /// Appended verbatim to `[server]`.
     pub server_extra: String,
@@ -268,6 +270,7 @@ impl GwConfig {
                 .ok()
                 .filter(|u| !u.is_empty()),
             store_extra: String::new(),
+            oidc_extra: String::new(),
             key_prefix: format!("e2e-{:016x}:", rand_u64()),
             server_extra: String::new(),
             rs256: true,
@@ -291,6 +294,7 @@ impl GwConfig {
         }
         b.redis_url = self.redis_url.clone();
         b.store_extra = self.store_extra.clone();
+        b.oidc_extra = self.oidc_extra.clone();
         b.key_prefix = self.key_prefix.clone();
         if !self.rs256 {
             b.keys.oidc.retain(|(_, alg, _)| alg != "RS256");

@@ -582,14 +582,24 @@ async fn the_audit_trail_is_hash_chained_and_verifiable() {
     sim.control(serde_json::json!({"identity": "natural-greek", "loa": "high"}))
         .await;
     let mut cfg = GwConfig::new(sim.url());
-    cfg.extra_clients = "\n[audit]\npath = \"audit.jsonl\"\n".into();
+    let key = dir.path().join("subject.key");
+    std::fs::write(&key, "ab".repeat(32)).unwrap();
+    cfg.extra_clients = format!(
+        "\n[audit]\npath = \"audit.jsonl\"\nsubject_key_file = \"{}\"\n",
+        key.display()
+    );
     let gw = Gateway::start(dir.path(), &cfg, "audited");
     gw.wait_ready().await;
-    let browser = Browser::new().unwrap();
-    let (url, _, _) = authorize_url(gw.url(), "openid", &[]);
-    match drive(&browser, &url, "XB", |_| false).await {
-        End::Final(to) => assert!(query_param(&to, "code").is_some(), "{to}"),
-        End::Page(h) => panic!("no code: {}", h.body),
+    // The same person twice (the same subject hash), then another person.
+    for identity in ["natural-greek", "natural-greek", "natural-latin"] {
+        sim.control(serde_json::json!({ "identity": identity, "loa": "high" }))
+            .await;
+        let browser = Browser::new().unwrap();
+        let (url, _, _) = authorize_url(gw.url(), "openid", &[]);
+        match drive(&browser, &url, "XB", |_| false).await {
+            End::Final(to) => assert!(query_param(&to, "code").is_some(), "{to}"),
+            End::Page(h) => panic!("no code: {}", h.body),
+        }
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
     let path = dir.path().join("audit.jsonl");
@@ -607,13 +617,36 @@ async fn the_audit_trail_is_hash_chained_and_verifiable() {
     ] {
         assert!(names.contains(&expected), "{expected} in {names:?}");
     }
-    let completed = events
+    let completed: Vec<&serde_json::Value> = events
         .iter()
-        .find(|e| e["event"] == "login.completed")
+        .filter(|e| e["event"] == "login.completed")
+        .collect();
+    assert_eq!(completed.len(), 3);
+    assert_eq!(completed[0]["country"], "XB");
+    assert_eq!(completed[0]["loa"], "high");
+    // A keyed hash links one person's logins, and tells two people apart.
+    let hashes: Vec<&str> = completed
+        .iter()
+        .map(|e| e["subject_hash"].as_str().unwrap())
+        .collect();
+    assert_eq!(hashes[0].len(), 32);
+    assert_eq!(hashes[0], hashes[1]);
+    assert_ne!(hashes[0], hashes[2]);
+    // Every login event of a request carries its correlation id; the return from abroad its
+    // time spent there.
+    for e in events
+        .iter()
+        .filter(|e| e["event"].as_str().is_some_and(|n| n.starts_with("login.")))
+    {
+        assert_eq!(e["correlation_id"].as_str().map(str::len), Some(16), "{e}");
+    }
+    let returned = events
+        .iter()
+        .find(|e| e["event"] == "login.returned")
         .unwrap();
-    assert_eq!(completed["country"], "XB");
-    assert_eq!(completed["loa"], "high");
-    for secret in ["Papadopoulou", "GR-0002", "Eleni", "code="] {
+    assert_eq!(returned["country"], "XB");
+    assert!(returned["abroad_ms"].as_str().is_some(), "{returned}");
+    for secret in ["Papadopoulou", "GR-0002", "Eleni", "Mustermann", "code="] {
         assert!(
             !trail.contains(secret),
             "personal data or a code in the audit: {secret}"
@@ -671,6 +704,11 @@ async fn metrics_count_logins_and_show_trust_per_country() {
         r#"eidas_login_events_total{event="started",client="e2e-client",country="XA",error_code=""} 1"#,
     );
     has(r#"eidas_http_request_duration_seconds_count{method="POST",route="/saml/acs"} 1"#);
+    has(r#"eidas_time_abroad_seconds_count{country="XA"} 1"#);
+    has(r#"eidas_login_events_total{event="returned",client="",country="XA",error_code=""} 1"#);
+    // The flow's state went through the store (put, then single-use take) and was timed.
+    has(r#"eidas_store_operation_duration_seconds_count{op="put",result="ok"}"#);
+    has(r#"eidas_store_operation_duration_seconds_count{op="take",result="ok"}"#);
     has(r#"eidas_trust_country_usable{country="XA"} 1"#);
     has(r#"eidas_trust_country_usable{country="XB"} 1"#);
     has("eidas_trust_country_metadata_expiry_seconds{country=\"XA\"}");
@@ -711,4 +749,72 @@ async fn metrics_count_logins_and_show_trust_per_country() {
     has(r#"eidas_own_certificate_expiry_seconds{use="saml_signing",index="0"}"#);
     has(r#"eidas_own_certificate_expiry_seconds{use="saml_encryption","#);
     has("# EOF");
+}
+
+/// Issue 12 items 1 and 2: a citizen who leaves for a country and never comes back is counted
+/// as abandoned once the login timeout has passed (on `/metrics` and in the country's health),
+/// and three such citizens mark the country degraded.
+#[tokio::test]
+async fn citizens_who_never_come_back_are_counted_abandoned() {
+    let dir = TempDir::new("abandoned");
+    let sim = Sim::start(dir.path());
+    let mut cfg = GwConfig::new(sim.url());
+    cfg.oidc_extra = "login_timeout_seconds = 10\n".into();
+    let (admin, token) = cfg.with_admin(dir.path(), "prom");
+    let gw = Gateway::start(dir.path(), &cfg, "abandoned");
+    gw.wait_ready().await;
+    for _ in 0..3 {
+        let browser = Browser::new().unwrap();
+        let (url, _, _) = authorize_url(gw.url(), "openid", &[]);
+        // Up to the form that would take the citizen abroad; it is never submitted.
+        match drive(&browser, &url, "XA", |h| h.body.contains("SAMLRequest")).await {
+            End::Page(h) => assert!(h.body.contains("SAMLRequest")),
+            End::Final(to) => panic!("the flow ended: {to}"),
+        }
+    }
+    let http = reqwest::Client::new();
+    let wanted = r#"eidas_login_events_total{event="abandoned",client="e2e-client",country="XA",error_code=""} 3"#;
+    let deadline = std::time::Instant::now() + Duration::from_secs(40);
+    loop {
+        let body = http
+            .get(format!("{admin}/metrics"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if body.contains(wanted) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{wanted} not in\n{body}"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    // The shared health view follows within a sync interval.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let health: serde_json::Value = reqwest::get(format!("{}/health/countries", gw.url()))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let xa = health["countries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == "XA")
+            .cloned();
+        if let Some(xa) = xa.filter(|c| c["abandoned"] == 3) {
+            assert_eq!(xa["degraded"], true, "{xa}");
+            assert_eq!(xa["success_rate"], 0.0, "{xa}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{health}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
 }

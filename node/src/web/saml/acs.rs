@@ -45,6 +45,17 @@ pub(super) async fn consume(
         "unknown, expired or already used RelayState",
     )?;
     let locale = pending.flow.locale;
+    let now_ms = i64::try_from(s.clock.now().unix_timestamp_nanos() / 1_000_000).unwrap_or(0);
+    if let Some(abroad) = pending
+        .left_at_ms
+        .and_then(|t| u64::try_from(now_ms - t).ok())
+    {
+        s.events.emit(&LoginEvent::Returned {
+            method: LoginMethod::Eidas,
+            country: Some(pending.requested.country.clone()),
+            abroad: std::time::Duration::from_millis(abroad),
+        });
+    }
     let reference = correlation_id();
     let outcome = match validate(&s, form.saml_response, &pending).await {
         Ok(identity) => {

@@ -22,6 +22,10 @@ pub(super) struct PendingSaml {
     #[serde(flatten)]
     pub flow: FlowHandle,
     pub requested: RequestedAuthn,
+    /// When the citizen left (Unix milliseconds), for the time spent abroad. Absent in state
+    /// written before the field existed.
+    #[serde(default)]
+    pub left_at_ms: Option<i64>,
 }
 
 /// Builds and signs the AuthnRequest for `country`, parks it under a fresh RelayState, and
@@ -69,12 +73,19 @@ pub(in crate::web) async fn start(
     let pending = PendingSaml {
         flow: ctx.handle(),
         requested: built.requested,
+        left_at_ms: i64::try_from(s.clock.now().unix_timestamp_nanos() / 1_000_000).ok(),
     };
     let bytes = serde_json::to_vec(&pending).map_err(|e| unavailable(locale, e))?;
     s.store
         .put_login(&built.form.relay_state, &bytes, s.login.pending_ttl)
         .await
         .map_err(|e| unavailable(locale, e))?;
+    s.departures.left(
+        &built.form.relay_state,
+        &client.client_id,
+        Some(country),
+        s.login.pending_ttl,
+    );
     s.events.emit(&LoginEvent::Started {
         client_id: client.client_id.clone(),
         method: LoginMethod::Eidas,
