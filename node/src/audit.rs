@@ -78,10 +78,10 @@ fn chain_hash(prev: &str, body: &Map<String, Value>) -> String {
     hex(&h.finish())
 }
 
-#[derive(Debug)]
 struct Writer {
-    path: PathBuf,
-    file: std::fs::File,
+    /// `None`: standard output (no rotation; the chain starts afresh with each process).
+    path: Option<PathBuf>,
+    file: Box<dyn Write + Send>,
     size: u64,
     prev: String,
     seq: u64,
@@ -92,10 +92,33 @@ struct Writer {
 }
 
 /// An open audit file, appended to under a lock.
-#[derive(Debug)]
 pub struct AuditLog(Mutex<Writer>);
 
+impl std::fmt::Debug for AuditLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuditLog")
+    }
+}
+
+/// `audit.path = "-"`: the audit trail goes to standard output (containers), the logs to stderr.
+pub const STDOUT: &str = "-";
+
 impl AuditLog {
+    /// The audit trail on standard output: one chain per process, starting at the genesis hash
+    /// (`audit verify` shows each start).
+    pub fn stdout() -> AuditLog {
+        AuditLog(Mutex::new(Writer {
+            path: None,
+            file: Box::new(std::io::stdout()),
+            size: 0,
+            prev: GENESIS.to_owned(),
+            seq: 0,
+            rotate_bytes: u64::MAX,
+            day: None,
+            daily: false,
+        }))
+    }
+
     /// Opens (or creates) `path`, continuing the chain of its last line.
     pub fn open(path: &Path, rotate_bytes: u64) -> std::io::Result<AuditLog> {
         Self::open_with(path, rotate_bytes, false)
@@ -133,8 +156,8 @@ impl AuditLog {
             .open(path)?;
         let size = file.metadata()?.len();
         Ok(AuditLog(Mutex::new(Writer {
-            path: path.to_owned(),
-            file,
+            path: Some(path.to_owned()),
+            file: Box::new(file),
             size,
             prev,
             seq,
@@ -164,7 +187,10 @@ impl AuditLog {
         let mut line = serde_json::to_string(&event).unwrap_or_default();
         line.push('\n');
         let new_day = w.daily && w.day.is_some_and(|d| d != now.date());
-        if w.size > 0 && (new_day || w.size + line.len() as u64 > w.rotate_bytes) {
+        if w.path.is_some()
+            && w.size > 0
+            && (new_day || w.size + line.len() as u64 > w.rotate_bytes)
+        {
             if let Err(e) = rotate(&mut w) {
                 tracing::error!(error = %e, "audit file rotation failed; appending to the current file");
             }
@@ -186,18 +212,23 @@ impl AuditLog {
 }
 
 fn rotate(w: &mut Writer) -> std::io::Result<()> {
+    let Some(path) = w.path.clone() else {
+        return Ok(());
+    };
     let stamp = time::OffsetDateTime::now_utc()
         .format(&time::macros::format_description!(
             "[year][month][day]T[hour][minute][second].[subsecond digits:6]Z"
         ))
         .unwrap_or_default();
-    let mut rotated = w.path.clone().into_os_string();
+    let mut rotated = path.clone().into_os_string();
     rotated.push(format!(".{stamp}"));
-    std::fs::rename(&w.path, &rotated)?;
-    w.file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&w.path)?;
+    std::fs::rename(&path, &rotated)?;
+    w.file = Box::new(
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)?,
+    );
     w.size = 0;
     Ok(())
 }
@@ -211,11 +242,25 @@ pub struct Break {
     pub why: String,
 }
 
-/// Checks `files` in order as one chain; the number of lines on success.
-pub fn verify(files: &[PathBuf]) -> Result<usize, Break> {
+/// What a verification found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub events: usize,
+    /// Where a chain (re)starts at the genesis hash after the first: a process writing to
+    /// standard output was restarted, or a file was begun afresh. `(file, 1-based line)`.
+    pub restarts: Vec<(PathBuf, usize)>,
+}
+
+/// Checks `files` in order as one chain. Lines that are not audit events (not a JSON object with
+/// a `hash`: the startup line and log lines when the trail went to a container's output) are
+/// skipped; removing or changing an event still breaks the next one's `prev`.
+pub fn verify(files: &[PathBuf]) -> Result<Verified, Break> {
     let mut prev: Option<String> = None;
     let mut seq: Option<u64> = None;
-    let mut count = 0;
+    let mut found = Verified {
+        events: 0,
+        restarts: Vec::new(),
+    };
     for file in files {
         let f = std::fs::File::open(file).map_err(|e| Break {
             file: file.clone(),
@@ -230,25 +275,30 @@ pub fn verify(files: &[PathBuf]) -> Result<usize, Break> {
             };
             let line = line.map_err(|e| bad(format!("cannot read: {e}")))?;
             let Ok(Value::Object(mut m)) = serde_json::from_str::<Value>(&line) else {
-                return Err(bad("not a JSON object".into()));
+                continue;
             };
             let Some(Value::String(hash)) = m.remove("hash") else {
-                return Err(bad("no hash".into()));
+                continue;
             };
             let Some(this_prev) = m.get("prev").and_then(Value::as_str).map(str::to_owned) else {
                 return Err(bad("no prev".into()));
             };
-            if let Some(p) = &prev {
-                if *p != this_prev {
-                    return Err(bad(
-                        "prev is not the previous line's hash: a line was removed, added or reordered before it".into(),
-                    ));
-                }
-            }
             let this_seq = m.get("seq").and_then(Value::as_u64);
-            if let (Some(s), Some(t)) = (seq, this_seq) {
-                if t != s + 1 {
-                    return Err(bad(format!("seq {t} follows {s}")));
+            let restart = prev.is_some() && this_prev == GENESIS && this_seq == Some(0);
+            if restart {
+                found.restarts.push((file.clone(), i + 1));
+            } else {
+                if let Some(p) = &prev {
+                    if *p != this_prev {
+                        return Err(bad(
+                            "prev is not the previous line's hash: a line was removed, added or reordered before it".into(),
+                        ));
+                    }
+                }
+                if let (Some(s), Some(t)) = (seq, this_seq) {
+                    if t != s + 1 {
+                        return Err(bad(format!("seq {t} follows {s}")));
+                    }
                 }
             }
             if chain_hash(&this_prev, &m) != hash {
@@ -256,10 +306,10 @@ pub fn verify(files: &[PathBuf]) -> Result<usize, Break> {
             }
             prev = Some(hash);
             seq = this_seq;
-            count += 1;
+            found.events += 1;
         }
     }
-    Ok(count)
+    Ok(found)
 }
 
 /// The process's audit log, once configured; trust events (tracing target `audit`) go there.
@@ -456,7 +506,7 @@ mod tests {
         // Reopened: the chain continues.
         let log = AuditLog::open(&p, 1 << 20).unwrap();
         log.append(ev("e5"));
-        assert_eq!(verify(std::slice::from_ref(&p)).unwrap(), 6);
+        assert_eq!(verify(std::slice::from_ref(&p)).unwrap().events, 6);
         let text = std::fs::read_to_string(&p).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         // A changed line.
@@ -478,6 +528,40 @@ mod tests {
         std::fs::remove_dir_all(&d).unwrap();
     }
 
+    /// A container's output: the startup line and JSON log lines among the events, and a second
+    /// process's chain after a restart. Other lines are skipped, the restart is reported, and a
+    /// removed event is still found.
+    #[test]
+    fn a_mixed_output_stream_verifies_per_process_and_still_finds_removals() {
+        let d = tmp("stdout");
+        let (a, b) = (d.join("a.jsonl"), d.join("b.jsonl"));
+        for (p, n) in [(&a, 3), (&b, 2)] {
+            let log = AuditLog::open(p, 1 << 20).unwrap();
+            for i in 0..n {
+                log.append(ev(&format!("e{i}")));
+            }
+        }
+        let (ta, tb) = (
+            std::fs::read_to_string(&a).unwrap(),
+            std::fs::read_to_string(&b).unwrap(),
+        );
+        let ea: Vec<&str> = ta.lines().collect();
+        let stream = d.join("pod.log");
+        let mixed = format!(
+            "listening on http://0.0.0.0:8080\n{}\n{{\"level\":\"INFO\",\"fields\":{{}}}}\n{}\n{}\nlistening on http://0.0.0.0:8080\n{tb}",
+            ea[0], ea[1], ea[2]
+        );
+        std::fs::write(&stream, &mixed).unwrap();
+        let v = verify(std::slice::from_ref(&stream)).unwrap();
+        assert_eq!(v.events, 5);
+        assert_eq!(v.restarts, vec![(stream.clone(), 7)]);
+        let without = mixed.replacen(&format!("{}\n", ea[1]), "", 1);
+        std::fs::write(&stream, without).unwrap();
+        let e = verify(std::slice::from_ref(&stream)).unwrap_err();
+        assert_eq!(e.line, 4, "{e:?}");
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
     #[test]
     fn daily_rotation_starts_a_file_per_day_and_keeps_the_chain() {
         let d = tmp("daily");
@@ -496,7 +580,7 @@ mod tests {
         assert_eq!(files.len(), 2, "{files:?}");
         // The rotated file (name with a timestamp) sorts after `audit.jsonl`: put it first.
         files.rotate_left(1);
-        assert_eq!(verify(&files).unwrap(), 3);
+        assert_eq!(verify(&files).unwrap().events, 3);
         assert_eq!(std::fs::read_to_string(&p).unwrap().lines().count(), 1);
         std::fs::remove_dir_all(&d).unwrap();
     }
@@ -517,7 +601,7 @@ mod tests {
         files.sort();
         assert!(files.len() >= 2, "{files:?}");
         files.push(p.clone());
-        assert_eq!(verify(&files).unwrap(), 40);
+        assert_eq!(verify(&files).unwrap().events, 40);
         // A file left out breaks the chain where the next one starts.
         let mut missing = files.clone();
         missing.remove(1);

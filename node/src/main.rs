@@ -37,8 +37,22 @@ fn main() -> ExitCode {
             Command::Audit {
                 command: AuditCommand::Verify { files },
             } => match eidas_node::audit::verify(&files) {
-                Ok(n) => {
-                    println!("{n} events, chain intact");
+                Ok(v) if v.restarts.is_empty() => {
+                    println!("{} events, chain intact", v.events);
+                    Ok(0)
+                }
+                Ok(v) => {
+                    let starts: Vec<String> = v
+                        .restarts
+                        .iter()
+                        .map(|(f, l)| format!("{}:{l}", f.display()))
+                        .collect();
+                    println!(
+                        "{} events in {} chains, each intact; a new chain (a restarted process) starts at {}",
+                        v.events,
+                        v.restarts.len() + 1,
+                        starts.join(", ")
+                    );
                     Ok(0)
                 }
                 Err(b) => {

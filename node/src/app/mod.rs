@@ -446,18 +446,18 @@ pub async fn build_with(
     // `[audit]`: login outcomes and (through the tracing layer) trust changes, hash-chained.
     let events: Arc<dyn crate::events::EventSink> = match &s.audit.path {
         Some(path) => {
-            let path = s.path(path);
-            let log = crate::audit::AuditLog::open_with(
-                &path,
-                s.audit.rotate_bytes,
-                s.audit.rotate_daily,
-            )
-            .map_err(|e| {
-                vec![p(format!(
-                    "audit.path {}: cannot be opened: {e}",
-                    path.display()
-                ))]
-            })?;
+            let log = if path.as_os_str() == crate::audit::STDOUT {
+                crate::audit::AuditLog::stdout()
+            } else {
+                let path = s.path(path);
+                crate::audit::AuditLog::open_with(&path, s.audit.rotate_bytes, s.audit.rotate_daily)
+                    .map_err(|e| {
+                        vec![p(format!(
+                            "audit.path {}: cannot be opened: {e}",
+                            path.display()
+                        ))]
+                    })?
+            };
             let subject_key = crate::audit::subject_key(&s.audit).map_err(|e| vec![p(e)])?;
             let log = Arc::new(log);
             crate::audit::install(log.clone());

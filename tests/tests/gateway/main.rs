@@ -12,6 +12,7 @@
 )]
 
 mod denial;
+mod deploy;
 mod harness;
 mod login;
 mod ops;

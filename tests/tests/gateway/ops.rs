@@ -729,8 +729,7 @@ async fn metrics_count_logins_and_show_trust_per_country() {
     let doc: serde_json::Value = serde_json::from_slice(&parsed.stdout).unwrap();
     let rule_list = doc["groups"][0]["rules"].as_array().unwrap();
     assert!(rule_list.len() >= 5);
-    for rule in rule_list {
-        let expr = rule["expr"].as_str().unwrap();
+    let exported = |expr: &str, what: &str| {
         for name in expr
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .filter(|w| w.starts_with("eidas_"))
@@ -739,13 +738,35 @@ async fn metrics_count_logins_and_show_trust_per_country() {
             if name == "eidas_trust_staged_version_info" {
                 continue;
             }
-            assert!(
-                body.contains(name),
-                "alert {} uses {name}, not exported",
-                rule["alert"]
+            assert!(body.contains(name), "{what} uses {name}, not exported");
+        }
+    };
+    for rule in rule_list {
+        exported(
+            rule["expr"].as_str().unwrap(),
+            &format!("alert {}", rule["alert"]),
+        );
+    }
+    // So does every panel of the shipped Grafana dashboard.
+    let dashboard: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../deploy/grafana/eidas-node.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let mut queries = 0;
+    for panel in dashboard["panels"].as_array().unwrap() {
+        for target in panel["targets"].as_array().into_iter().flatten() {
+            exported(
+                target["expr"].as_str().unwrap(),
+                &format!("panel {}", panel["title"]),
             );
+            queries += 1;
         }
     }
+    assert!(queries >= 15, "{queries} dashboard queries");
     has(r#"eidas_own_certificate_expiry_seconds{use="saml_signing",index="0"}"#);
     has(r#"eidas_own_certificate_expiry_seconds{use="saml_encryption","#);
     has("# EOF");
