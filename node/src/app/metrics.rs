@@ -222,7 +222,7 @@ impl prometheus_client::collector::Collector for RouteCollector {
                 #[allow(clippy::cast_precision_loss)]
                 buckets.push((*upper as f64 / 1000.0, cumulative));
             }
-            buckets.push((f64::MAX, h.count));
+            buckets.push((f64::INFINITY, h.count));
             #[allow(clippy::cast_precision_loss)]
             let sum = h.sum_micros as f64 / 1_000_000.0;
             metric

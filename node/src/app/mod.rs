@@ -652,6 +652,27 @@ pub async fn build_with(
     })
 }
 
+/// The audit trail's first event of a process: which build, and which of our keys are in force
+/// (certificate fingerprints and ID-token key ids; public values only).
+fn audit_start(state: &AppState) {
+    let (signing, decryption) = state.web.saml.sp().key_fingerprints();
+    let kids: Vec<String> = state.web.provider.keys.snapshot().jwks()["keys"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|k| k["kid"].as_str().map(str::to_owned))
+        .collect();
+    tracing::info!(
+        target: "audit",
+        event = "node.started",
+        version = env!("CARGO_PKG_VERSION"),
+        saml_signing_sha256 = %signing,
+        saml_encryption_sha256 = %decryption.join(","),
+        oidc_kids = %kids.join(","),
+        "node started"
+    );
+}
+
 /// Binds `listen`, naming it in the error.
 async fn bind(listen: &str, what: &str) -> anyhow::Result<tokio::net::TcpListener> {
     tokio::net::TcpListener::bind(listen)
@@ -691,6 +712,7 @@ pub async fn serve(mut s: Settings) -> anyhow::Result<()> {
     for w in warnings(&s, &state) {
         tracing::warn!(warning = %w, "configuration warning");
     }
+    audit_start(&state);
     let admin = if state.admin.is_empty() {
         None
     } else {

@@ -18,3 +18,19 @@ pub struct ServiceProvider {
     /// Every key we decrypt with; all of them are published during a rollover.
     pub decryption: Vec<KeyPair>,
 }
+
+impl ServiceProvider {
+    /// SHA-256 fingerprints (hex) of the signing certificate and of every decryption
+    /// certificate, for the audit trail's key events.
+    pub fn key_fingerprints(&self) -> (String, Vec<String>) {
+        let fp = |c: &openssl::x509::X509| {
+            c.digest(openssl::hash::MessageDigest::sha256())
+                .map(|d| d.iter().map(|b| format!("{b:02x}")).collect::<String>())
+                .unwrap_or_default()
+        };
+        (
+            fp(&self.signing.pair.cert),
+            self.decryption.iter().map(|k| fp(&k.cert)).collect(),
+        )
+    }
+}

@@ -26,7 +26,8 @@ struct Args {
     /// Gateway base URL (the OIDC issuer). Not with --spawn.
     #[arg(long)]
     gateway: Option<String>,
-    /// Simulator base URL (its `/control` is set to a clean natural-person answer).
+    /// Simulator base URL (its `/control` is set to a clean natural-person answer, and one
+    /// login warms up). Without it (and without --spawn) the simulator's answers are left as set.
     #[arg(long)]
     sim: Option<String>,
     #[arg(long, default_value = "loadgen")]
@@ -49,6 +50,10 @@ struct Args {
     /// With --spawn: RSA-3072 keys for everything (RSA-PSS, RSA-OAEP, PS256).
     #[arg(long)]
     rsa: bool,
+    /// With --spawn: write an audit trail (`[audit]` with a file and `subject_key`), as a
+    /// production node does; the cost of metrics, health and audit together (issue 12 item 10)
+    #[arg(long)]
+    audit: bool,
     /// With --spawn: use this Redis as the gateway's store (default: memory).
     #[arg(long)]
     redis: Option<String>,
@@ -87,6 +92,7 @@ impl Args {
             country: self.country.clone(),
             rsa: self.rsa,
             redis: self.redis.clone(),
+            audit: self.audit,
         }
     }
 }
@@ -180,10 +186,10 @@ async fn main() -> anyhow::Result<()> {
         None
     };
     let (gw, sim) = match &spawned {
-        Some(s) => (s.gw.url.clone(), s.sim.url.clone()),
+        Some(s) => (s.gw.url.clone(), Some(s.sim.url.clone())),
         None => (
             args.gateway.clone().context("--gateway (or --spawn)")?,
-            args.sim.clone().context("--sim (or --spawn)")?,
+            args.sim.clone(),
         ),
     };
     wait_ready(&gw).await?;
@@ -193,23 +199,27 @@ async fn main() -> anyhow::Result<()> {
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()?;
-    let r = http
-        .post(format!("{sim}/control"))
-        .json(&serde_json::json!({"identity": "natural-latin", "loa": "high", "fault": "none", "deny": false, "sign_assertion": args.sign_assertion}))
-        .send()
-        .await?;
-    if !r.status().is_success() {
-        bail!("sim /control: {}", r.status());
-    }
-    // Warm-up (metadata caches, connection set-up), not measured.
     let shared = Arc::new(Shared::default());
     let setup = Arc::new(args.setup());
-    one_login(&setup, &gw, &http, &shared).await?;
-    shared
-        .hops
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .clear();
+    // Without --sim the simulator is left as it is (traffic whose answers another tool sets up,
+    // failures included), and nothing is warmed up.
+    if let Some(sim) = &sim {
+        let r = http
+            .post(format!("{sim}/control"))
+            .json(&serde_json::json!({"identity": "natural-latin", "loa": "high", "fault": "none", "deny": false, "sign_assertion": args.sign_assertion}))
+            .send()
+            .await?;
+        if !r.status().is_success() {
+            bail!("sim /control: {}", r.status());
+        }
+        // Warm-up (metadata caches, connection set-up), not measured.
+        one_login(&setup, &gw, &http, &shared).await?;
+        shared
+            .hops
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
 
     let gw_pid = spawned.as_ref().map(|s| s.gw.child.id());
     let sim_pid = spawned.as_ref().map(|s| s.sim.child.id());

@@ -18,4 +18,6 @@ pub struct Setup {
     pub rsa: bool,
     /// The gateway's store (default: memory).
     pub redis: Option<String>,
+    /// An audit trail file with keyed subject hashes, as production runs it.
+    pub audit: bool,
 }

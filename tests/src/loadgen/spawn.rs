@@ -250,6 +250,12 @@ encryption = "{enc}"
             format!("\n[admin]\nlisten = \"127.0.0.1:{port}\"\ntoken_paths = [\"admin.token\"]\n");
         Some((format!("http://127.0.0.1:{port}"), token))
     };
+    if args.audit {
+        cfg.extra.push_str(&format!(
+            "\n[audit]\npath = \"audit.jsonl\"\nsubject_key = \"{}\"\n",
+            "5a".repeat(32)
+        ));
+    }
     let mut client = ClientEntry::new(&args.client_id, &args.client_secret, &args.redirect_uri);
     client.countries = vec![cc.clone()];
     client.extra = format!("id_token_signed_response_alg = \"{}\"", k.oidc.1);

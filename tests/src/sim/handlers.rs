@@ -163,7 +163,7 @@ pub(crate) async fn sso(
         Ok(h) => h,
         Err(_) => return error_page(StatusCode::INTERNAL_SERVER_ERROR, "Try again."),
     };
-    let body = pages::picker(country, &handle, &pending.request);
+    let body = pages::picker(country, &handle, &pending.request, state.control().fault);
     if let Ok(mut p) = state.inner.pending.lock() {
         p.retain(|_, (at, _)| at.elapsed() < PENDING_TTL);
         p.insert(handle, (Instant::now(), pending));
@@ -194,9 +194,14 @@ pub(crate) async fn respond(
             "This login has expired or was already answered.",
         );
     };
-    let fault = match Fault::parse_optional(field(&f, "fault").unwrap_or("none")) {
-        Ok(fault) => fault,
-        Err(_) => return error_page(StatusCode::BAD_REQUEST, "Unknown fault."),
+    // A form without the field (a scripted client submitting hidden inputs only) gets the
+    // fault `/control` set, as the page preselects it.
+    let fault = match field(&f, "fault") {
+        None => state.control().fault,
+        Some(v) => match Fault::parse_optional(v) {
+            Ok(fault) => fault,
+            Err(_) => return error_page(StatusCode::BAD_REQUEST, "Unknown fault."),
+        },
     };
     let choice = AnswerChoice {
         identity: field(&f, "identity").unwrap_or("").to_owned(),

@@ -7,8 +7,15 @@ use super::identities::IDENTITIES;
 use super::{Country, Fault};
 use crate::html::escape;
 
-/// The identity picker for a pending request `handle` (state stays server-side).
-pub(crate) fn picker(country: &Country, handle: &str, req: &ParsedRequest) -> String {
+/// The identity picker for a pending request `handle` (state stays server-side). `fault` is
+/// preselected: the one `/control` set, so a tool driving this page (the metrics screenshot's load
+/// run) can make the country fail.
+pub(crate) fn picker(
+    country: &Country,
+    handle: &str,
+    req: &ParsedRequest,
+    fault: Option<Fault>,
+) -> String {
     let cc = country.code.to_ascii_lowercase();
     let mut b = format!(
         "<h1>{name}</h1>\n<p><strong>This is a TEST country of the eIDAS test bed. Never enter real personal data.</strong></p>\n<p>The e-service asks for a {kind} with at least level of assurance <em>{loa}</em>.</p>\n<form method=\"post\" action=\"/{cc}/respond\">\n<input type=\"hidden\" name=\"handle\" value=\"{handle}\">\n<fieldset><legend>Test identity</legend>\n",
@@ -42,9 +49,13 @@ pub(crate) fn picker(country: &Country, handle: &str, req: &ParsedRequest) -> St
             if *l == req.min_loa() { " selected" } else { "" }
         ));
     }
-    b.push_str("</select></div>\n<div><label for=\"fault\">Fault injection (for testers)</label> <select id=\"fault\" name=\"fault\">\n<option value=\"none\" selected>none</option>\n");
+    b.push_str(&format!("</select></div>\n<div><label for=\"fault\">Fault injection (for testers)</label> <select id=\"fault\" name=\"fault\">\n<option value=\"none\"{}>none</option>\n", if fault.is_none() { " selected" } else { "" }));
     for f in Fault::ALL {
-        b.push_str(&format!("<option value=\"{0}\">{0}</option>\n", f.as_str()));
+        b.push_str(&format!(
+            "<option value=\"{0}\"{1}>{0}</option>\n",
+            f.as_str(),
+            if Some(*f) == fault { " selected" } else { "" }
+        ));
     }
     b.push_str("</select></div>\n<div><button type=\"submit\" name=\"action\" value=\"login\">Log in</button> <button type=\"submit\" name=\"action\" value=\"cancel\">Cancel (deny consent)</button></div>\n</form>");
     b

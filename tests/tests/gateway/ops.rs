@@ -610,6 +610,7 @@ async fn the_audit_trail_is_hash_chained_and_verifiable() {
         .collect();
     let names: Vec<&str> = events.iter().filter_map(|e| e["event"].as_str()).collect();
     for expected in [
+        "node.started",
         "trust.activated",
         "login.authorized",
         "login.started",
@@ -617,6 +618,17 @@ async fn the_audit_trail_is_hash_chained_and_verifiable() {
     ] {
         assert!(names.contains(&expected), "{expected} in {names:?}");
     }
+    // The first event names the keys in force (public fingerprints and key ids).
+    let started = events
+        .iter()
+        .find(|e| e["event"] == "node.started")
+        .unwrap();
+    assert_eq!(
+        started["saml_signing_sha256"].as_str().map(str::len),
+        Some(64),
+        "{started}"
+    );
+    assert!(started["oidc_kids"].as_str().is_some_and(|k| !k.is_empty()));
     let completed: Vec<&serde_json::Value> = events
         .iter()
         .filter(|e| e["event"] == "login.completed")
@@ -704,6 +716,10 @@ async fn metrics_count_logins_and_show_trust_per_country() {
         r#"eidas_login_events_total{event="started",client="e2e-client",country="XA",error_code=""} 1"#,
     );
     has(r#"eidas_http_request_duration_seconds_count{method="POST",route="/saml/acs"} 1"#);
+    // histogram_quantile needs the +Inf bucket.
+    has(
+        r#"eidas_http_request_duration_seconds_bucket{le="+Inf",method="POST",route="/saml/acs"} 1"#,
+    );
     has(r#"eidas_time_abroad_seconds_count{country="XA"} 1"#);
     has(r#"eidas_login_events_total{event="returned",client="",country="XA",error_code=""} 1"#);
     // The flow's state went through the store (put, then single-use take) and was timed.

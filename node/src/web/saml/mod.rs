@@ -67,6 +67,14 @@ impl SamlPath {
 
     /// Puts new SP keys in force (rollover); the metadata is re-signed on its next request.
     pub fn replace_sp(&self, sp: ServiceProvider) {
+        let (signing, decryption) = sp.key_fingerprints();
+        tracing::info!(
+            target: "audit",
+            event = "keys.replaced",
+            saml_signing_sha256 = %signing,
+            saml_encryption_sha256 = %decryption.join(","),
+            "our SAML keys were replaced"
+        );
         self.sp.replace(sp);
         *self
             .metadata_cache
