@@ -656,11 +656,13 @@ pub async fn build_with(
 /// (certificate fingerprints and ID-token key ids; public values only).
 fn audit_start(state: &AppState) {
     let (signing, decryption) = state.web.saml.sp().key_fingerprints();
-    let kids: Vec<String> = state.web.provider.keys.snapshot().jwks()["keys"]
-        .as_array()
+    let jwks = state.web.provider.keys.snapshot().jwks();
+    let kids: Vec<String> = jwks
+        .get("keys")
+        .and_then(serde_json::Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|k| k["kid"].as_str().map(str::to_owned))
+        .filter_map(|k| k.get("kid").and_then(|v| v.as_str()).map(str::to_owned))
         .collect();
     tracing::info!(
         target: "audit",
