@@ -215,14 +215,20 @@ impl prometheus_client::collector::Collector for RouteCollector {
         )?;
         for ((method, route), h) in snapshot {
             let labels = [("method", method), ("route", route)];
-            let mut cumulative = 0u64;
+            // Per-bucket counts: the encoder accumulates them (`le` is cumulative on the wire),
+            // and the last bucket is +Inf, which `histogram_quantile` needs.
             let mut buckets: Vec<(f64, u64)> = Vec::with_capacity(BUCKETS_MS.len() + 1);
             for (i, upper) in BUCKETS_MS.iter().enumerate() {
-                cumulative += h.buckets.get(i).copied().unwrap_or(0);
                 #[allow(clippy::cast_precision_loss)]
-                buckets.push((*upper as f64 / 1000.0, cumulative));
+                buckets.push((
+                    *upper as f64 / 1000.0,
+                    h.buckets.get(i).copied().unwrap_or(0),
+                ));
             }
-            buckets.push((f64::INFINITY, h.count));
+            buckets.push((
+                f64::INFINITY,
+                h.buckets.get(BUCKETS_MS.len()).copied().unwrap_or(0),
+            ));
             #[allow(clippy::cast_precision_loss)]
             let sum = h.sum_micros as f64 / 1_000_000.0;
             metric

@@ -716,9 +716,34 @@ async fn metrics_count_logins_and_show_trust_per_country() {
         r#"eidas_login_events_total{event="started",client="e2e-client",country="XA",error_code=""} 1"#,
     );
     has(r#"eidas_http_request_duration_seconds_count{method="POST",route="/saml/acs"} 1"#);
-    // histogram_quantile needs the +Inf bucket.
-    has(
-        r#"eidas_http_request_duration_seconds_bucket{le="+Inf",method="POST",route="/saml/acs"} 1"#,
+    // A well-formed histogram: cumulative buckets rising to +Inf (which histogram_quantile
+    // needs) equal to the count, here the one ACS request.
+    let acs_buckets: Vec<(String, u64)> = body
+        .lines()
+        .filter(|l| {
+            l.starts_with("eidas_http_request_duration_seconds_bucket{")
+                && l.contains(r#"route="/saml/acs""#)
+        })
+        .map(|l| {
+            let le = l.split("le=\"").nth(1).unwrap().split('"').next().unwrap();
+            (
+                le.to_owned(),
+                l.rsplit(' ').next().unwrap().parse().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        acs_buckets.last().map(|(le, n)| (le.as_str(), *n)),
+        Some(("+Inf", 1))
+    );
+    assert!(
+        acs_buckets.windows(2).all(|w| w[0].1 <= w[1].1),
+        "{acs_buckets:?}"
+    );
+    assert_eq!(
+        acs_buckets.first().map(|(_, n)| *n),
+        Some(0),
+        "{acs_buckets:?}"
     );
     has(r#"eidas_time_abroad_seconds_count{country="XA"} 1"#);
     has(r#"eidas_login_events_total{event="returned",client="",country="XA",error_code=""} 1"#);
