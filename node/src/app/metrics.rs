@@ -13,6 +13,8 @@
 //!   ACS, resume, token, userinfo, …), read at scrape time from the routing layer's histograms,
 //!   so the request path records nothing twice.
 //! - `eidas_trust_country_usable{country}`, `eidas_trust_country_metadata_expiry_seconds{country}`,
+//!   `eidas_trust_country_certificate_expiry_seconds{country, use}` (the earliest signing and
+//!   encryption certificate),
 //!   `eidas_trust_active_version_info{version}`, `eidas_trust_staged_version_info{version}`.
 //! - `eidas_build_info{version}`.
 
@@ -320,6 +322,25 @@ impl prometheus_client::collector::Collector for TrustCollector {
                 let code = f(c, "code").as_str().unwrap_or("").to_owned();
                 ConstGauge::new((until - now).whole_seconds())
                     .encode(expiry.encode_family(&[("country", code)])?)?;
+            }
+        }
+        {
+            let mut certs = encoder.encode_descriptor(
+                "eidas_trust_country_certificate_expiry_seconds",
+                "Seconds until the earliest of a country's signing or encryption certificates expires",
+                None,
+                MetricType::Gauge,
+            )?;
+            for c in &countries {
+                let code = f(c, "code").as_str().unwrap_or("").to_owned();
+                for usage in ["signing", "encryption"] {
+                    let Some(at) = f(f(c, "certificates_not_after"), usage).as_i64() else {
+                        continue;
+                    };
+                    ConstGauge::new(at - now.unix_timestamp()).encode(certs.encode_family(
+                        &[("country", code.clone()), ("use", usage.to_owned())],
+                    )?)?;
+                }
             }
         }
         for (name, key) in [

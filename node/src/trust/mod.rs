@@ -847,6 +847,12 @@ impl TrustStore {
                     "usable": usable,
                     "entity_id": c.served.as_ref().or(c.service.as_ref()).map(|s| s.entity_id.clone()),
                     "valid_until": ts(c.served.as_ref().or(c.service.as_ref()).and_then(|s| s.valid_until)),
+                    // The earliest expiry (Unix seconds) of the country's certificates per use,
+                    // for the metrics' seconds-to-expiry.
+                    "certificates_not_after": c.served.as_ref().or(c.service.as_ref()).map(|s| serde_json::json!({
+                        "signing": earliest_not_after(&s.signing_certs),
+                        "encryption": earliest_not_after(&s.encryption_certs),
+                    })),
                     "problem": c.problem,
                     "held_back": self.held_back(c),
                     "warnings": c.expiring(now, self.expiry_warning, self.metadata_warning),
@@ -954,6 +960,16 @@ pub mod lists;
 pub mod settings;
 pub mod version;
 pub mod workflow;
+
+/// The earliest `notAfter` of `certs`, as Unix seconds.
+fn earliest_not_after(certs: &[openssl::x509::X509]) -> Option<i64> {
+    let epoch = openssl::asn1::Asn1Time::from_unix(0).ok()?;
+    certs
+        .iter()
+        .filter_map(|c| epoch.diff(c.not_after()).ok())
+        .map(|d| i64::from(d.days) * 86_400 + i64::from(d.secs))
+        .min()
+}
 
 #[cfg(test)]
 mod tests;

@@ -753,6 +753,8 @@ async fn metrics_count_logins_and_show_trust_per_country() {
     has(r#"eidas_trust_country_usable{country="XA"} 1"#);
     has(r#"eidas_trust_country_usable{country="XB"} 1"#);
     has("eidas_trust_country_metadata_expiry_seconds{country=\"XA\"}");
+    has(r#"eidas_trust_country_certificate_expiry_seconds{country="XA",use="signing"}"#);
+    has(r#"eidas_trust_country_certificate_expiry_seconds{country="XA",use="encryption"}"#);
     has("eidas_trust_active_version_info{version=");
     has("eidas_build_info{version=");
     // The shipped alert rules parse, and every metric they use is one we export.
