@@ -64,17 +64,19 @@ impl Default for AuditSettings {
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
+use crate::hex::encode as hex;
 
 /// The hash of a line body (`hash` removed) chained to `prev`.
 fn chain_hash(prev: &str, body: &Map<String, Value>) -> String {
-    let text = serde_json::to_string(body).unwrap_or_default();
+    hash_text(prev, &serde_json::to_string(body).unwrap_or_default())
+}
+
+/// [`chain_hash`] of a body already serialized (keys sorted, as `Map` keeps them).
+fn hash_text(prev: &str, body: &str) -> String {
     let mut h = openssl::sha::Sha256::new();
     h.update(prev.as_bytes());
     h.update(b"\n");
-    h.update(text.as_bytes());
+    h.update(body.as_bytes());
     hex(&h.finish())
 }
 
@@ -182,9 +184,12 @@ impl AuditLog {
         event.insert("seq".into(), Value::from(w.seq));
         event.insert("prev".into(), Value::String(w.prev.clone()));
         event.remove("hash");
-        let hash = chain_hash(&w.prev, &event);
-        event.insert("hash".into(), Value::String(hash.clone()));
-        let mut line = serde_json::to_string(&event).unwrap_or_default();
+        // Serialized once: the line is the hashed body with `hash` put first (`verify` reads
+        // the line as a map, so the position of a key does not matter).
+        let body = serde_json::to_string(&event).unwrap_or_default();
+        let hash = hash_text(&w.prev, &body);
+        let mut line = format!("{{\"hash\":\"{hash}\",");
+        line.push_str(body.get(1..).unwrap_or("}"));
         line.push('\n');
         let new_day = w.daily && w.day.is_some_and(|d| d != now.date());
         if w.path.is_some()
@@ -367,7 +372,7 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for AuditLayer {
 /// Login outcomes into the audit log; subjects keyed-hashed under `subject_key` when set.
 pub struct AuditSink {
     pub log: Arc<AuditLog>,
-    pub subject_key: Option<Vec<u8>>,
+    pub subject_key: Option<crate::events::SubjectKey>,
 }
 
 impl std::fmt::Debug for AuditSink {
@@ -377,7 +382,7 @@ impl std::fmt::Debug for AuditSink {
 }
 
 /// `audit.subject_key`: hex, at least 32 bytes.
-pub fn subject_key(settings: &AuditSettings) -> Result<Option<Vec<u8>>, String> {
+pub fn subject_key(settings: &AuditSettings) -> Result<Option<crate::events::SubjectKey>, String> {
     use secrecy::ExposeSecret;
     let Some(k) = &settings.subject_key else {
         return Ok(None);
@@ -389,7 +394,7 @@ pub fn subject_key(settings: &AuditSettings) -> Result<Option<Vec<u8>>, String> 
         .collect::<Option<Vec<u8>>>()
         .filter(|b| k.len() % 2 == 0 && b.len() >= 32)
         .ok_or("audit.subject_key must be at least 32 bytes, hex")?;
-    Ok(Some(bytes))
+    Ok(Some(crate::events::SubjectKey::new(&bytes)))
 }
 
 impl EventSink for AuditSink {
@@ -430,9 +435,7 @@ impl EventSink for AuditSink {
                 put("loa", Some(loa.as_str().into()));
                 put(
                     "subject_hash",
-                    self.subject_key
-                        .as_ref()
-                        .and_then(|k| subject.keyed_hash(k)),
+                    self.subject_key.as_ref().map(|k| subject.keyed_hash(k)),
                 );
             }
             LoginEvent::Returned {

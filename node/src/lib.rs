@@ -23,6 +23,7 @@ pub mod clock;
 pub mod config;
 pub mod cpu;
 pub mod events;
+pub mod hex;
 pub mod identity;
 pub mod keys;
 pub mod oidc;

@@ -87,7 +87,7 @@ impl Health {
         let mut id = [0u8; 8];
         let _ = openssl::rand::rand_bytes(&mut id);
         Health {
-            instance: id.iter().map(|b| format!("{b:02x}")).collect(),
+            instance: crate::hex::encode(&id),
             local: Mutex::new(BTreeMap::new()),
             shared: Mutex::new(BTreeMap::new()),
             records,

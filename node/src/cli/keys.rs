@@ -84,7 +84,7 @@ fn write_new(path: &Path, bytes: &[u8], private: bool) -> anyhow::Result<()> {
 fn random_hex() -> anyhow::Result<String> {
     let mut b = [0u8; 32];
     openssl::rand::rand_bytes(&mut b)?;
-    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
+    Ok(crate::hex::encode(&b))
 }
 
 pub fn generate(o: &GenerateOptions) -> anyhow::Result<()> {

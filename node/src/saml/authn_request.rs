@@ -67,9 +67,7 @@ pub fn random_relay_state() -> Result<String> {
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b))
 }
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
+use crate::hex::encode as hex;
 
 /// Builds and signs the AuthnRequest for `req` towards `idp`.
 pub fn build(

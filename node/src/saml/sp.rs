@@ -25,7 +25,7 @@ impl ServiceProvider {
     pub fn key_fingerprints(&self) -> (String, Vec<String>) {
         let fp = |c: &openssl::x509::X509| {
             c.digest(openssl::hash::MessageDigest::sha256())
-                .map(|d| d.iter().map(|b| format!("{b:02x}")).collect::<String>())
+                .map(|d| crate::hex::encode(&d))
                 .unwrap_or_default()
         };
         (

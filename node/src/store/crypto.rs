@@ -15,15 +15,7 @@ pub fn hash_handle(handle: &str) -> String {
     hex(&digest)
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
-            let _ = write!(out, "{b:02x}");
-            out
-        })
-}
+pub(crate) use crate::hex::encode as hex;
 
 /// AES-256-GCM with a random 96-bit nonce per value: `nonce || ciphertext || tag`.
 pub struct Sealer {

@@ -84,10 +84,7 @@ impl MetadataCache {
 
     /// The stored copy for `code`, once per process (see `consulted`).
     fn crl_path(&self, url: &str) -> PathBuf {
-        let digest: String = openssl::sha::sha256(url.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let digest = crate::hex::encode(&openssl::sha::sha256(url.as_bytes()));
         self.dir
             .join(format!("crl-{}.der", digest.get(..32).unwrap_or(&digest)))
     }

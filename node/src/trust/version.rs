@@ -22,9 +22,7 @@ pub struct KeyInfo {
     pub not_after: Option<String>,
 }
 
-pub(super) fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
+pub(super) use crate::hex::encode as hex;
 
 fn spki_fingerprint<T: openssl::pkey::HasPublic>(k: &openssl::pkey::PKeyRef<T>) -> String {
     k.public_key_to_der()

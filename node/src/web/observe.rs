@@ -86,18 +86,9 @@ impl Observer {
 
 /// 64 random bits, hex. If the CSPRNG fails the id is all zeros: pages still render.
 pub fn new_request_id() -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut b = [0u8; 8];
     let _ = openssl::rand::rand_bytes(&mut b);
-    let mut s = String::with_capacity(16);
-    for x in b {
-        for nibble in [x >> 4, x & 15] {
-            s.push(char::from(
-                HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'),
-            ));
-        }
-    }
-    s
+    crate::hex::encode(&b)
 }
 
 /// The id of the request this task is serving, if any.
