@@ -2,6 +2,7 @@
 # Sentinel rewrites its config file: generate it where it may write.
 set -eu
 PASSWORD=$(cat /run/secrets/redis-password)
+umask 077
 cat > /tmp/sentinel.conf <<CONF
 port 26379
 sentinel resolve-hostnames yes

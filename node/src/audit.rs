@@ -256,10 +256,12 @@ pub struct Verified {
     pub restarts: Vec<(PathBuf, usize)>,
 }
 
-/// Checks `files` in order as one chain. Lines that are not audit events (not a JSON object with
-/// a `hash`: the startup line and log lines when the trail went to a container's output) are
-/// skipped; removing or changing an event still breaks the next one's `prev`.
-pub fn verify(files: &[PathBuf]) -> Result<Verified, Break> {
+/// Checks `files` in order as one chain: every line an event, each `prev` the hash of the line
+/// before. With `stream` (a captured standard output): lines that are not audit events (not a
+/// JSON object with a `hash`: the startup line, log lines) are skipped, and a new chain may
+/// begin, at the genesis hash and with a `node.started` event, where the process restarted;
+/// removing or changing an event still breaks the next one's `prev`, and each restart is listed.
+pub fn verify(files: &[PathBuf], stream: bool) -> Result<Verified, Break> {
     let mut prev: Option<String> = None;
     let mut seq: Option<u64> = None;
     let mut found = Verified {
@@ -280,16 +282,26 @@ pub fn verify(files: &[PathBuf]) -> Result<Verified, Break> {
             };
             let line = line.map_err(|e| bad(format!("cannot read: {e}")))?;
             let Ok(Value::Object(mut m)) = serde_json::from_str::<Value>(&line) else {
-                continue;
+                if stream {
+                    continue;
+                }
+                return Err(bad("not a JSON object".into()));
             };
             let Some(Value::String(hash)) = m.remove("hash") else {
-                continue;
+                if stream {
+                    continue;
+                }
+                return Err(bad("no hash".into()));
             };
             let Some(this_prev) = m.get("prev").and_then(Value::as_str).map(str::to_owned) else {
                 return Err(bad("no prev".into()));
             };
             let this_seq = m.get("seq").and_then(Value::as_u64);
-            let restart = prev.is_some() && this_prev == GENESIS && this_seq == Some(0);
+            let restart = stream
+                && prev.is_some()
+                && this_prev == GENESIS
+                && this_seq == Some(0)
+                && m.get("event").and_then(Value::as_str) == Some("node.started");
             if restart {
                 found.restarts.push((file.clone(), i + 1));
             } else {
@@ -509,13 +521,13 @@ mod tests {
         // Reopened: the chain continues.
         let log = AuditLog::open(&p, 1 << 20).unwrap();
         log.append(ev("e5"));
-        assert_eq!(verify(std::slice::from_ref(&p)).unwrap().events, 6);
+        assert_eq!(verify(std::slice::from_ref(&p), false).unwrap().events, 6);
         let text = std::fs::read_to_string(&p).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         // A changed line.
         let changed = text.replacen("\"e2\"", "\"eX\"", 1);
         std::fs::write(&p, &changed).unwrap();
-        let b = verify(std::slice::from_ref(&p)).unwrap_err();
+        let b = verify(std::slice::from_ref(&p), false).unwrap_err();
         assert_eq!(b.line, 3, "{b:?}");
         assert!(b.why.contains("changed"), "{b:?}");
         // A removed line.
@@ -526,28 +538,32 @@ mod tests {
             .map(|(_, l)| *l)
             .collect();
         std::fs::write(&p, removed.join("\n") + "\n").unwrap();
-        let b = verify(std::slice::from_ref(&p)).unwrap_err();
+        let b = verify(std::slice::from_ref(&p), false).unwrap_err();
         assert_eq!(b.line, 4, "{b:?}");
         std::fs::remove_dir_all(&d).unwrap();
     }
 
     /// A container's output: the startup line and JSON log lines among the events, and a second
-    /// process's chain after a restart. Other lines are skipped, the restart is reported, and a
-    /// removed event is still found.
+    /// process's chain after a restart. Strictly, that is refused; as a stream, other lines are
+    /// skipped and the restart (a `node.started` at the genesis hash) is reported; a restart
+    /// without `node.started`, and a removed event, are found.
     #[test]
     fn a_mixed_output_stream_verifies_per_process_and_still_finds_removals() {
         let d = tmp("stdout");
-        let (a, b) = (d.join("a.jsonl"), d.join("b.jsonl"));
-        for (p, n) in [(&a, 3), (&b, 2)] {
+        let (a, b, c) = (d.join("a.jsonl"), d.join("b.jsonl"), d.join("c.jsonl"));
+        for (p, first, n) in [
+            (&a, "node.started", 3),
+            (&b, "node.started", 2),
+            (&c, "e0", 2),
+        ] {
             let log = AuditLog::open(p, 1 << 20).unwrap();
-            for i in 0..n {
+            log.append(ev(first));
+            for i in 1..n {
                 log.append(ev(&format!("e{i}")));
             }
         }
-        let (ta, tb) = (
-            std::fs::read_to_string(&a).unwrap(),
-            std::fs::read_to_string(&b).unwrap(),
-        );
+        let read = |p: &PathBuf| std::fs::read_to_string(p).unwrap();
+        let (ta, tb, tc) = (read(&a), read(&b), read(&c));
         let ea: Vec<&str> = ta.lines().collect();
         let stream = d.join("pod.log");
         let mixed = format!(
@@ -555,12 +571,25 @@ mod tests {
             ea[0], ea[1], ea[2]
         );
         std::fs::write(&stream, &mixed).unwrap();
-        let v = verify(std::slice::from_ref(&stream)).unwrap();
+        let strict = verify(std::slice::from_ref(&stream), false).unwrap_err();
+        assert_eq!(strict.line, 1, "{strict:?}");
+        let v = verify(std::slice::from_ref(&stream), true).unwrap();
         assert_eq!(v.events, 5);
         assert_eq!(v.restarts, vec![(stream.clone(), 7)]);
+        // A new chain that does not begin with the node starting: not a restart.
+        let forged = mixed.replacen(&tb, &tc, 1);
+        std::fs::write(&stream, forged).unwrap();
+        let e = verify(std::slice::from_ref(&stream), true).unwrap_err();
+        assert_eq!(e.line, 7, "{e:?}");
         let without = mixed.replacen(&format!("{}\n", ea[1]), "", 1);
         std::fs::write(&stream, without).unwrap();
-        let e = verify(std::slice::from_ref(&stream)).unwrap_err();
+        let e = verify(std::slice::from_ref(&stream), true).unwrap_err();
+        assert_eq!(e.line, 4, "{e:?}");
+        // A file begun afresh (truncated, reopened) is a break, not a restart.
+        let mut two = ta.clone();
+        two.push_str(&tb);
+        std::fs::write(&a, two).unwrap();
+        let e = verify(std::slice::from_ref(&a), false).unwrap_err();
         assert_eq!(e.line, 4, "{e:?}");
         std::fs::remove_dir_all(&d).unwrap();
     }
@@ -583,7 +612,7 @@ mod tests {
         assert_eq!(files.len(), 2, "{files:?}");
         // The rotated file (name with a timestamp) sorts after `audit.jsonl`: put it first.
         files.rotate_left(1);
-        assert_eq!(verify(&files).unwrap().events, 3);
+        assert_eq!(verify(&files, false).unwrap().events, 3);
         assert_eq!(std::fs::read_to_string(&p).unwrap().lines().count(), 1);
         std::fs::remove_dir_all(&d).unwrap();
     }
@@ -604,11 +633,11 @@ mod tests {
         files.sort();
         assert!(files.len() >= 2, "{files:?}");
         files.push(p.clone());
-        assert_eq!(verify(&files).unwrap().events, 40);
+        assert_eq!(verify(&files, false).unwrap().events, 40);
         // A file left out breaks the chain where the next one starts.
         let mut missing = files.clone();
         missing.remove(1);
-        let b = verify(&missing).unwrap_err();
+        let b = verify(&missing, false).unwrap_err();
         assert_eq!(b.file, files[2]);
         assert_eq!(b.line, 1);
         std::fs::remove_dir_all(&d).unwrap();

@@ -35,8 +35,8 @@ fn main() -> ExitCode {
             } => cli::keys::generate(&opts).map(|()| 0),
             Command::Demo(opts) => cli::demo::run(&opts).await.map(|()| 0),
             Command::Audit {
-                command: AuditCommand::Verify { files },
-            } => match eidas_node::audit::verify(&files) {
+                command: AuditCommand::Verify { files, stream },
+            } => match eidas_node::audit::verify(&files, stream) {
                 Ok(v) if v.restarts.is_empty() => {
                     println!("{} events, chain intact", v.events);
                     Ok(0)

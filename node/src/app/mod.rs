@@ -758,7 +758,7 @@ fn spawn_refresh(state: &AppState) -> tokio::task::JoinHandle<()> {
     let web = state.web.clone();
     let departures = tokio::spawn(async move {
         loop {
-            tokio::time::sleep(Duration::from_secs(5)).await;
+            tokio::time::sleep(crate::web::departures::SWEEP_EVERY).await;
             web.departures.sweep(&*web.store, &*web.events).await;
         }
     });

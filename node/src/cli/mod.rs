@@ -102,6 +102,11 @@ pub enum AuditCommand {
     /// Check that the files (in order: rotated ones first) form one unbroken hash chain; say
     /// where it breaks.
     Verify {
+        /// A captured standard output (`audit.path = "-"`): lines that are not audit events are
+        /// skipped, and a new chain may begin where the process was restarted, with its
+        /// `node.started` event. Without it every line must be an event of one chain.
+        #[arg(long)]
+        stream: bool,
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },

@@ -173,7 +173,16 @@ impl RedisBackend {
         tls: &Tls,
     ) -> Result<Self, Error> {
         let certs = tls.certificates()?;
-        let conn = match parse_url(url)? {
+        let topology = parse_url(url)?;
+        // TLS material with a plain-text URL would be silently unused: the operator meant TLS.
+        if certs.is_some() && !url.starts_with("rediss") {
+            return Err(Error::BadUrl {
+                problem: "tls_ca / tls_client_* are set but the URL is not rediss://: \
+                          the connection would not use TLS"
+                    .into(),
+            });
+        }
+        let conn = match topology {
             Topology::Single(u) => {
                 let client = client(&u, certs.as_ref())?;
                 Conn::Single(ConnectionManager::new_with_config(client, manager_config()).await?)
@@ -252,6 +261,8 @@ struct SentinelConn {
 
 /// After a failed resolution, requests fail at once for this long rather than ask again.
 const RESOLVE_BACKOFF: Duration = Duration::from_millis(200);
+/// A whole resolution round (every sentinel, the named master's `ROLE`) gives up after this.
+const RESOLVE_TIMEOUT: Duration = Duration::from_secs(3);
 
 impl SentinelConn {
     fn current(&self) -> Option<(u64, ConnectionManager)> {
@@ -302,19 +313,31 @@ impl SentinelConn {
     }
 
     /// Asks each sentinel in turn for the master and returns a connection to the first address
-    /// that confirms with `ROLE` that it is the master.
+    /// that confirms with `ROLE` that it is the master. Bounded by [`RESOLVE_TIMEOUT`], so that
+    /// requests queued behind a resolution (a master that drops packets) fail in seconds; an
+    /// address that failed is not tried again in the same round.
     async fn resolve(&self) -> Result<ConnectionManager, Error> {
-        let mut last = Error::NoMaster;
-        for sentinel in &self.sentinels {
-            match self.master_from(sentinel).await {
-                Ok(manager) => return Ok(manager),
-                Err(e) => last = e,
+        let round = async {
+            let mut last = Error::NoMaster;
+            let mut tried: Vec<String> = Vec::new();
+            for sentinel in &self.sentinels {
+                match self.master_from(sentinel, &mut tried).await {
+                    Ok(manager) => return Ok(manager),
+                    Err(e) => last = e,
+                }
             }
-        }
-        Err(last)
+            Err(last)
+        };
+        tokio::time::timeout(RESOLVE_TIMEOUT, round)
+            .await
+            .unwrap_or(Err(Error::NoMaster))
     }
 
-    async fn master_from(&self, sentinel: &str) -> Result<ConnectionManager, Error> {
+    async fn master_from(
+        &self,
+        sentinel: &str,
+        tried: &mut Vec<String>,
+    ) -> Result<ConnectionManager, Error> {
         let mut conn = client(sentinel, self.certs.as_ref())?
             .get_multiplexed_async_connection_with_config(
                 &redis::AsyncConnectionConfig::new()
@@ -329,9 +352,15 @@ impl SentinelConn {
             .await?;
         let (host, port) = addr.ok_or(Error::NoMaster)?;
         let url = master_url(sentinel, &host, port);
+        if tried.contains(&url) {
+            return Err(Error::NoMaster);
+        }
+        tried.push(url.clone());
+        // No reconnection retries inside: a failed master connection is given up and the
+        // sentinels asked again (`invalidate`), rather than retried at a stale address.
         let mut manager = ConnectionManager::new_with_config(
             client(&url, self.certs.as_ref())?,
-            manager_config(),
+            manager_config().set_number_of_retries(0),
         )
         .await?;
         let role: Vec<redis::Value> = redis::cmd("ROLE").query_async(&mut manager).await?;

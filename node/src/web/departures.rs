@@ -17,9 +17,13 @@ use crate::store::PendingLoginStore;
 /// At most this many departures are remembered; beyond it the oldest are dropped uncounted, so
 /// a flood of abandoned starts cannot grow memory without bound.
 const CAPACITY: usize = 200_000;
-/// How long before the state's expiry it is looked at: a citizen coming back in this last
-/// moment is counted as abandoned as well as returned.
-const MARGIN: Duration = Duration::from_secs(2);
+/// How long before the state's expiry it is looked at (at most half its lifetime): far more
+/// than the sweep interval ([`SWEEP_EVERY`]) plus a slow sweep, so the state is still there to
+/// be seen. A citizen coming back in this last moment is counted as abandoned as well as
+/// returned.
+const MARGIN: Duration = Duration::from_secs(15);
+/// How often `app` sweeps.
+pub const SWEEP_EVERY: Duration = Duration::from_secs(1);
 
 #[derive(Debug)]
 struct Departure {
@@ -44,7 +48,7 @@ impl Departures {
             q.pop_front();
         }
         q.push_back(Departure {
-            check_at: Instant::now() + ttl.saturating_sub(MARGIN),
+            check_at: Instant::now() + ttl.saturating_sub(MARGIN.min(ttl / 2)),
             handle: handle.to_owned(),
             client_id: client_id.to_owned(),
             country: country.map(str::to_owned),
@@ -108,7 +112,7 @@ mod tests {
         store.put_login("came-back", b"x", ttl).await.unwrap();
         store.put_login("stayed-away", b"x", ttl).await.unwrap();
         let d = Departures::default();
-        // Due at once: a TTL shorter than the margin.
+        // Due at once: a zero lifetime.
         d.left("came-back", "c1", Some("XA"), Duration::ZERO);
         d.left("stayed-away", "c2", Some("XB"), Duration::ZERO);
         d.left("not-yet", "c3", Some("XC"), Duration::from_secs(600));
@@ -125,6 +129,26 @@ mod tests {
             }]
         );
         assert_eq!(d.len(), 1, "the departure not yet due stays");
+    }
+
+    /// The check falls well before the state expires, whatever the lifetime: a sweep running
+    /// late by several intervals still finds an abandoned login's state.
+    #[test]
+    fn the_check_leaves_room_for_late_sweeps() {
+        let d = Departures::default();
+        let before = Instant::now();
+        for secs in [10, 60, 900] {
+            d.left("h", "c", None, Duration::from_secs(secs));
+        }
+        let q = d.queue.lock().unwrap();
+        for (dep, secs) in q.iter().zip([10u64, 60, 900]) {
+            let lead = Duration::from_secs(secs) - (dep.check_at - before);
+            assert!(
+                lead >= SWEEP_EVERY * 4,
+                "{secs} s: checked {lead:?} before expiry"
+            );
+            assert!(dep.check_at - before >= Duration::from_secs(secs) / 2);
+        }
     }
 
     #[test]

@@ -202,6 +202,30 @@ fn kubernetes_and_compose_files_parse_and_fit_together() {
         .as_str()
         .unwrap()
         .contains("sentinel monitor eidas"));
+    // Every shell script, in the ConfigMap and for compose, is valid `sh`.
+    let dir = TempDir::new("deploy-sh");
+    let mut sh_files: Vec<PathBuf> = ["redis.sh", "sentinel.sh"]
+        .iter()
+        .map(|name| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, scripts["data"][name].as_str().unwrap()).unwrap();
+            path
+        })
+        .collect();
+    sh_files.extend(["redis.sh", "sentinel.sh"].map(|n| deploy_dir().join("compose").join(n)));
+    for f in &sh_files {
+        let out = Command::new("sh").arg("-n").arg(f).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            f.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // No password on a command line (it would show in the process list).
+        let text = std::fs::read_to_string(f).unwrap();
+        assert!(!text.contains("--requirepass"), "{}", f.display());
+        assert!(!text.contains(" -a "), "{}: redis-cli -a", f.display());
+    }
     // The gateways' sentinel URL names the master the sentinels monitor.
     assert!(secrets["stringData"]["redis-url"]
         .as_str()

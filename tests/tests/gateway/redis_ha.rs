@@ -570,6 +570,14 @@ async fn rediss_with_a_private_ca_and_client_certificates() {
     assert!(!ok, "{out}");
     assert!(out.contains("store.redis_url"), "{out}");
 
+    // TLS files with a plain-text URL: refused, not silently unused.
+    cfg.store_extra = full.clone();
+    cfg.redis_url = Some(format!("redis://127.0.0.1:{port}"));
+    let (ok, out) = check(&cfg, d, "plain.toml");
+    assert!(!ok, "{out}");
+    assert!(out.contains("not rediss://"), "{out}");
+
+    cfg.redis_url = Some(format!("rediss://127.0.0.1:{port}"));
     cfg.store_extra = full;
     let (ok, out) = check(&cfg, d, "full.toml");
     assert!(ok, "{out}");
