@@ -699,15 +699,7 @@ async fn metrics_count_logins_and_show_trust_per_country() {
     let metrics_url = format!("{admin}/metrics");
     let http = reqwest::Client::new();
     assert_eq!(http.get(&metrics_url).send().await.unwrap().status(), 401);
-    let body = http
-        .get(&metrics_url)
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = scrape(&admin, &token).await;
     let has = |needle: &str| assert!(body.contains(needle), "{needle} not in\n{body}");
     has(
         r#"eidas_login_events_total{event="completed",client="e2e-client",country="XA",error_code=""} 1"#,
@@ -815,6 +807,19 @@ async fn metrics_count_logins_and_show_trust_per_country() {
     has("# EOF");
 }
 
+/// `/metrics` on the admin listener, with the operator's token.
+async fn scrape(admin: &str, token: &str) -> String {
+    reqwest::Client::new()
+        .get(format!("{admin}/metrics"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 /// Issue 12 items 1 and 2: a citizen who leaves for a country and never comes back is counted
 /// as abandoned once the login timeout has passed (on `/metrics` and in the country's health),
 /// and ten such citizens (with no success) mark the country degraded.
@@ -836,19 +841,10 @@ async fn citizens_who_never_come_back_are_counted_abandoned() {
             End::Final(to) => panic!("the flow ended: {to}"),
         }
     }
-    let http = reqwest::Client::new();
     let wanted = r#"eidas_login_events_total{event="abandoned",client="e2e-client",country="XA",error_code=""} 10"#;
     let deadline = std::time::Instant::now() + Duration::from_secs(40);
     loop {
-        let body = http
-            .get(format!("{admin}/metrics"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let body = scrape(&admin, &token).await;
         if body.contains(wanted) {
             break;
         }
