@@ -44,6 +44,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Per-country health, synced through the store by `run`.
     pub health: Arc<health::Health>,
+    /// `saml.expiry_warning_days`, for the daily log of our certificates' expiry.
+    pub expiry_warning_days: u64,
 }
 
 /// Waits for `signal`, then drains: readiness fails at once (the load balancer stops sending
@@ -117,6 +119,11 @@ pub fn warnings(s: &Settings, state: &AppState) -> Vec<Problem> {
              RS256 among the ID token algorithms (clients that register none still get ES256)",
         ));
     }
+    out.extend(
+        own_certificate_warnings(s.saml.expiry_warning_days, &state.web)
+            .into_iter()
+            .map(warn),
+    );
     if s.trust.countries.is_empty() && s.trust.lists.is_empty() {
         out.push(warn(
             "trust.countries and trust.lists are empty: no citizen can log in",
@@ -136,6 +143,62 @@ pub fn warnings(s: &Settings, state: &AppState) -> Vec<Problem> {
         }
     }
     out
+}
+
+/// Our certificates as they are now, by use: SAML signing, published next signing, encryption.
+fn own_certificates(web: &WebState) -> Vec<(&'static str, openssl::x509::X509)> {
+    let sp = web.saml.sp();
+    std::iter::once(("saml_signing", sp.signing.pair.cert.clone()))
+        .chain(
+            sp.extra_signing_certs
+                .iter()
+                .map(|c| ("saml_signing_next", c.clone())),
+        )
+        .chain(
+            sp.decryption
+                .iter()
+                .map(|k| ("saml_encryption", k.cert.clone())),
+        )
+        .collect()
+}
+
+/// One line per certificate of ours that expires within `saml.expiry_warning_days` (or has).
+pub fn own_certificate_warnings(days: u64, web: &WebState) -> Vec<String> {
+    let now = time::OffsetDateTime::now_utc();
+    let horizon = now + time::Duration::days(i64::try_from(days).unwrap_or(30));
+    let Ok(epoch) = openssl::asn1::Asn1Time::from_unix(0) else {
+        return Vec::new();
+    };
+    own_certificates(web)
+        .into_iter()
+        .filter_map(|(usage, cert)| {
+            let d = epoch.diff(cert.not_after()).ok()?;
+            let at = time::OffsetDateTime::from_unix_timestamp(
+                i64::from(d.days) * 86_400 + i64::from(d.secs),
+            )
+            .ok()?;
+            let fingerprint = cert
+                .digest(openssl::hash::MessageDigest::sha256())
+                .map(|d| crate::hex::encode(&d))
+                .unwrap_or_default();
+            let what = format!(
+                "our {} certificate (SHA-256 {}…)",
+                usage.replace('_', " "),
+                fingerprint.get(..16).unwrap_or("")
+            );
+            if at <= now {
+                Some(format!("{what} EXPIRED at {at}: replace it now (README, Keys)"))
+            } else if at <= horizon {
+                Some(format!(
+                    "{what} expires at {at}, in {} days: publish its successor in our metadata \
+                     (saml.extra_signing_cert_paths / a second saml.encryption entry) now (README, Keys)",
+                    (at - now).whole_days()
+                ))
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 /// Our SAML entityID: the URL our metadata is published at (eidas-requirements §4), derived
@@ -620,21 +683,7 @@ pub async fn build_with(
     }
     let web = Arc::new(web);
     let w = web.clone();
-    let own_certs: metrics::OwnCerts = Arc::new(move || {
-        let sp = w.saml.sp();
-        std::iter::once(("saml_signing", sp.signing.pair.cert.clone()))
-            .chain(
-                sp.extra_signing_certs
-                    .iter()
-                    .map(|c| ("saml_signing_next", c.clone())),
-            )
-            .chain(
-                sp.decryption
-                    .iter()
-                    .map(|k| ("saml_encryption", k.cert.clone())),
-            )
-            .collect()
-    });
+    let own_certs: metrics::OwnCerts = Arc::new(move || own_certificates(&w));
     let metrics = Arc::new(metrics::Metrics::new(
         instruments,
         web.observer.clone(),
@@ -649,6 +698,7 @@ pub async fn build_with(
         records,
         drain: Duration::from_secs(s.server.drain_seconds),
         shutdown_timeout: Duration::from_secs(s.server.shutdown_timeout_seconds),
+        expiry_warning_days: s.saml.expiry_warning_days,
     })
 }
 
@@ -754,7 +804,18 @@ pub async fn serve(mut s: Settings) -> anyhow::Result<()> {
 }
 
 fn spawn_refresh(state: &AppState) -> tokio::task::JoinHandle<()> {
+    let expiry_warning_days = state.expiry_warning_days;
     let health = tokio::spawn(state.health.clone().sync_loop(Duration::from_secs(2)));
+    // Our certificates' expiry, in the log once a day (start-up logs it with the other warnings).
+    let web = state.web.clone();
+    let expiry = tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(86_400)).await;
+            for w in own_certificate_warnings(expiry_warning_days, &web) {
+                tracing::warn!(warning = %w, "certificate expiry");
+            }
+        }
+    });
     let web = state.web.clone();
     let departures = tokio::spawn(async move {
         loop {
@@ -773,6 +834,7 @@ fn spawn_refresh(state: &AppState) -> tokio::task::JoinHandle<()> {
         }
         let _health = AbortOnDrop(health);
         let _departures = AbortOnDrop(departures);
+        let _expiry = AbortOnDrop(expiry);
         trust.refresh_loop().await;
     })
 }

@@ -35,6 +35,14 @@ pub struct SamlSettings {
     /// Support and technical contact e-mail addresses for our metadata.
     #[serde(default)]
     pub contacts: Vec<ContactSettings>,
+    /// `check` and the log (at start and daily) warn this long before one of our certificates
+    /// (signing, published next signing, encryption) expires.
+    #[serde(default = "default_expiry_warning")]
+    pub expiry_warning_days: u64,
+}
+
+fn default_expiry_warning() -> u64 {
+    30
 }
 
 fn default_skew() -> u64 {

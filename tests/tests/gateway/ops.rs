@@ -878,3 +878,38 @@ async fn citizens_who_never_come_back_are_counted_abandoned() {
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }
+
+/// Issue 13 item 4: `check` and the log warn `saml.expiry_warning_days` before one of our
+/// certificates expires (the example certificates run to 2036: a 20-year horizon reaches them).
+#[tokio::test]
+async fn check_and_the_log_warn_before_our_certificates_expire() {
+    let dir = TempDir::new("own-expiry");
+    let sim = Sim::start(dir.path());
+    let cfg = GwConfig::new(sim.url());
+    let path = cfg.write(dir.path(), "gateway.toml");
+    let config = path.to_str().unwrap();
+    // The default 30 days: nothing to say.
+    let out = run_node(&["check", "--config", config], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        !text(&out).contains("certificate (SHA-256"),
+        "{}",
+        text(&out)
+    );
+    let horizon = [("EIDAS_NODE__SAML__EXPIRY_WARNING_DAYS", "7300")];
+    let out = run_node(&["check", "--config", config], &horizon);
+    assert_eq!(out.status.code(), Some(2), "warnings only: {}", text(&out));
+    let said = text(&out);
+    for usage in ["saml signing", "saml encryption"] {
+        assert!(
+            said.contains(&format!("warning: our {usage} certificate (SHA-256 ")),
+            "{usage}: {said}"
+        );
+    }
+    assert!(said.contains("expires at 2036-11-19"), "{said}");
+    // The running node says it in its log at start.
+    let gw = Gateway::start_with_env(dir.path(), &cfg, "expiring", &horizon);
+    gw.wait_ready().await;
+    let log = gw.proc.stderr();
+    assert!(log.contains("our saml signing certificate"), "{log}");
+}
