@@ -33,6 +33,9 @@ fn main() -> ExitCode {
             Command::Keys {
                 command: KeysCommand::Generate(opts),
             } => cli::keys::generate(&opts).map(|()| 0),
+            Command::Keys {
+                command: KeysCommand::Status(opts),
+            } => cli::keys::status(&opts),
             Command::Demo(opts) => cli::demo::run(&opts).await.map(|()| 0),
             Command::Audit {
                 command: AuditCommand::Verify { files, stream },

@@ -147,7 +147,11 @@ pub fn warnings(s: &Settings, state: &AppState) -> Vec<Problem> {
 
 /// Our certificates as they are now, by use: SAML signing, published next signing, encryption.
 fn own_certificates(web: &WebState) -> Vec<(&'static str, openssl::x509::X509)> {
-    let sp = web.saml.sp();
+    sp_certificates(&web.saml.sp())
+}
+
+/// The certificates of `sp`, by use: SAML signing, published next signing, encryption.
+pub fn sp_certificates(sp: &ServiceProvider) -> Vec<(&'static str, openssl::x509::X509)> {
     std::iter::once(("saml_signing", sp.signing.pair.cert.clone()))
         .chain(
             sp.extra_signing_certs
@@ -164,23 +168,32 @@ fn own_certificates(web: &WebState) -> Vec<(&'static str, openssl::x509::X509)> 
 
 /// One line per certificate of ours that expires within `saml.expiry_warning_days` (or has).
 pub fn own_certificate_warnings(days: u64, web: &WebState) -> Vec<String> {
+    expiry_warnings(&own_certificates(web), days)
+}
+
+/// A certificate's `notAfter`.
+pub fn not_after(cert: &openssl::x509::X509Ref) -> Option<time::OffsetDateTime> {
+    let epoch = openssl::asn1::Asn1Time::from_unix(0).ok()?;
+    let d = epoch.diff(cert.not_after()).ok()?;
+    time::OffsetDateTime::from_unix_timestamp(i64::from(d.days) * 86_400 + i64::from(d.secs)).ok()
+}
+
+/// A certificate's SHA-256 fingerprint, hex.
+pub fn fingerprint(cert: &openssl::x509::X509Ref) -> String {
+    cert.digest(openssl::hash::MessageDigest::sha256())
+        .map(|d| crate::hex::encode(&d))
+        .unwrap_or_default()
+}
+
+/// One line per certificate of `certs` that expires within `days` (or has).
+pub fn expiry_warnings(certs: &[(&'static str, openssl::x509::X509)], days: u64) -> Vec<String> {
     let now = time::OffsetDateTime::now_utc();
     let horizon = now + time::Duration::days(i64::try_from(days).unwrap_or(30));
-    let Ok(epoch) = openssl::asn1::Asn1Time::from_unix(0) else {
-        return Vec::new();
-    };
-    own_certificates(web)
-        .into_iter()
+    certs
+        .iter()
         .filter_map(|(usage, cert)| {
-            let d = epoch.diff(cert.not_after()).ok()?;
-            let at = time::OffsetDateTime::from_unix_timestamp(
-                i64::from(d.days) * 86_400 + i64::from(d.secs),
-            )
-            .ok()?;
-            let fingerprint = cert
-                .digest(openssl::hash::MessageDigest::sha256())
-                .map(|d| crate::hex::encode(&d))
-                .unwrap_or_default();
+            let at = not_after(cert)?;
+            let fingerprint = fingerprint(cert);
             let what = format!(
                 "our {} certificate (SHA-256 {}…)",
                 usage.replace('_', " "),

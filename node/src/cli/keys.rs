@@ -273,3 +273,112 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+#[derive(Debug, clap::Args)]
+pub struct StatusOptions {
+    /// TOML config file; `EIDAS_NODE__SECTION__KEY` variables override it.
+    #[arg(
+        long,
+        short,
+        env = "EIDAS_NODE_CONFIG",
+        default_value = "eidas-node.toml"
+    )]
+    pub config: PathBuf,
+    /// The table as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `eidas-node keys status`: our keys as the configuration loads them (no store, no network).
+/// Exit code 0, 2 with expiry warnings; an error (exit 1) when a key does not load.
+pub fn status(o: &StatusOptions) -> anyhow::Result<u8> {
+    let s = crate::config::Settings::load(&o.config, std::env::vars())?;
+    let sp = crate::app::service_provider(&s);
+    let oidc = crate::app::provider_parts(&s);
+    let (sp, (_, keyset, _)) = match (sp, oidc) {
+        (Ok(sp), Ok(parts)) => (sp, parts),
+        (sp, oidc) => {
+            let problems: Vec<String> = sp
+                .err()
+                .into_iter()
+                .chain(oidc.err())
+                .flatten()
+                .map(|p| p.to_string())
+                .collect();
+            anyhow::bail!("{}", problems.join("\n"));
+        }
+    };
+    let certs = crate::app::sp_certificates(&sp);
+    let mut rows: Vec<serde_json::Value> = certs
+        .iter()
+        .map(|(usage, cert)| {
+            let state = if *usage == "saml_signing_next" {
+                "next"
+            } else {
+                "current"
+            };
+            let public = cert.public_key().ok();
+            serde_json::json!({
+                "use": usage,
+                "state": state,
+                "id": format!("sha256:{}", crate::app::fingerprint(cert)),
+                "algorithm": public.as_ref().map_or_else(|| "?".into(), |k| describe(k)),
+                "expires": crate::app::not_after(cert)
+                    .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok()),
+            })
+        })
+        .collect();
+    for k in keyset.keys() {
+        rows.push(serde_json::json!({
+            "use": "id_token",
+            "state": format!("{:?}", k.status).to_lowercase(),
+            "id": format!("kid:{}", k.kid),
+            "algorithm": k.alg.as_str(),
+            "expires": null,
+        }));
+    }
+    let warnings = crate::app::expiry_warnings(&certs, s.saml.expiry_warning_days);
+    if o.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({ "keys": rows, "warnings": warnings })
+            )?
+        );
+    } else {
+        println!(
+            "{:<18} {:<8} {:<30} {:<10} expires",
+            "use", "state", "id", "algorithm"
+        );
+        for r in &rows {
+            let field = |k: &str| r.get(k).and_then(|v| v.as_str()).unwrap_or("-").to_owned();
+            let id = field("id");
+            println!(
+                "{:<18} {:<8} {:<30} {:<10} {}",
+                field("use"),
+                field("state"),
+                id.get(..30).unwrap_or(&id),
+                field("algorithm"),
+                field("expires")
+            );
+        }
+        for w in &warnings {
+            println!("warning: {w}");
+        }
+    }
+    Ok(if warnings.is_empty() { 0 } else { 2 })
+}
+
+/// `EC P-256`, `RSA 3072`, … for a public key.
+fn describe(k: &openssl::pkey::PKeyRef<openssl::pkey::Public>) -> String {
+    match k.id() {
+        openssl::pkey::Id::EC => match k.ec_key().ok().and_then(|e| e.group().curve_name()) {
+            Some(Nid::X9_62_PRIME256V1) => "EC P-256".into(),
+            Some(Nid::SECP384R1) => "EC P-384".into(),
+            Some(Nid::SECP521R1) => "EC P-521".into(),
+            _ => "EC".into(),
+        },
+        openssl::pkey::Id::RSA => format!("RSA {}", k.bits()),
+        other => format!("{other:?}"),
+    }
+}

@@ -116,6 +116,10 @@ pub enum AuditCommand {
 pub enum KeysCommand {
     /// Fresh signing and encryption keys and certificates; never overwrites a file.
     Generate(keys::GenerateOptions),
+    /// Every key of ours in the configuration: its use and state, fingerprint or key id,
+    /// algorithm and expiry; warnings for certificates expiring within
+    /// `saml.expiry_warning_days` (exit 2), problems loading a key (exit 1).
+    Status(keys::StatusOptions),
 }
 
 /// How log lines are written.

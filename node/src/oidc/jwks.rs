@@ -164,6 +164,11 @@ struct Header<'a> {
 }
 
 impl KeySet {
+    /// Every key, in configuration order.
+    pub fn keys(&self) -> &[SigningKey] {
+        &self.keys
+    }
+
     /// Fails when two keys share a kid or when ES256 has no current key (it is our default).
     pub fn new(keys: Vec<SigningKey>) -> Result<Self, KeyError> {
         for (i, k) in keys.iter().enumerate() {

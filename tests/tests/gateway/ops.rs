@@ -907,6 +907,34 @@ async fn check_and_the_log_warn_before_our_certificates_expire() {
         );
     }
     assert!(said.contains("expires at 2036-11-19"), "{said}");
+    // `keys status`: every key of ours, and the same warnings.
+    let out = run_node(&["keys", "status", "--config", config], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let table = text(&out);
+    for row in [
+        "saml_signing       current  sha256:",
+        "saml_encryption    current  sha256:",
+        "id_token           current  kid:",
+    ] {
+        assert!(table.contains(row), "{row}: {table}");
+    }
+    assert!(
+        table.contains("EC P-256") && table.contains("RSA 3072"),
+        "{table}"
+    );
+    let out = run_node(&["keys", "status", "--config", config, "--json"], &horizon);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let keys = doc["keys"].as_array().unwrap();
+    // The testbed's config: one signing, two encryption, ES256 and RS256 ID token keys.
+    assert_eq!(keys.len(), 5, "{doc}");
+    assert!(keys
+        .iter()
+        .filter(|k| k["use"] != "id_token")
+        .all(|k| k["expires"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("2036-"))));
+    assert_eq!(doc["warnings"].as_array().unwrap().len(), 3, "{doc}");
     // The running node says it in its log at start.
     let gw = Gateway::start_with_env(dir.path(), &cfg, "expiring", &horizon);
     gw.wait_ready().await;
