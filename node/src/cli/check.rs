@@ -16,7 +16,7 @@ pub enum Verdict {
 /// and the store; and the trust sources, checked even when the rest failed (with a trust store
 /// of their own then).
 pub async fn run(config: &Path) -> anyhow::Result<Verdict> {
-    let settings = match crate::config::Settings::load(config, std::env::vars()) {
+    let mut settings = match crate::config::Settings::load(config, std::env::vars()) {
         Ok(s) => s,
         Err(e) => {
             let lines: Vec<String> = e.to_string().lines().map(str::to_owned).collect();
@@ -28,6 +28,12 @@ pub async fn run(config: &Path) -> anyhow::Result<Verdict> {
     };
     println!("configuration {}: syntax ok", config.display());
     let mut setup_problems = 0usize;
+    // The audit trail is checked, never written: a `check` is no event of the node.
+    for p in audit_problems(&settings) {
+        println!("problem: {p}");
+        setup_problems += 1;
+    }
+    settings.audit.path = None;
     let (trust, warnings) = match crate::app::build(&settings, Arc::new(SystemClock)).await {
         Ok(state) => {
             println!("keys, clients and store: ok");
@@ -152,4 +158,37 @@ fn standalone_trust(
     crate::trust::TrustStore::new(sources, Arc::new(SystemClock))
         .map(|t| t.with_lists(lists))
         .map_err(|e| vec![format!("trust: {e}")])
+}
+
+/// `[audit]` without touching the trail: the file (or its directory) must be writable and the
+/// subject key well-formed.
+fn audit_problems(s: &crate::config::Settings) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Err(e) = crate::audit::subject_key(&s.audit) {
+        out.push(e);
+    }
+    let Some(path) = &s.audit.path else {
+        return out;
+    };
+    if path.as_os_str() == crate::audit::STDOUT {
+        return out;
+    }
+    let path = s.path(path);
+    let problem = if path.exists() {
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .err()
+            .map(|e| format!("cannot be written: {e}"))
+    } else {
+        match path.parent().map(std::fs::metadata) {
+            Some(Ok(m)) if m.is_dir() && !m.permissions().readonly() => None,
+            Some(Ok(_)) => Some("its directory is not writable".into()),
+            _ => Some("its directory does not exist".into()),
+        }
+    };
+    if let Some(p) = problem {
+        out.push(format!("audit.path {}: {p}", path.display()));
+    }
+    out
 }

@@ -941,3 +941,35 @@ async fn check_and_the_log_warn_before_our_certificates_expire() {
     let log = gw.proc.stderr();
     assert!(log.contains("our saml signing certificate"), "{log}");
 }
+
+/// `check` verifies `[audit]` without writing the trail: no file appears, a missing directory and
+/// a malformed subject key are problems.
+#[tokio::test]
+async fn check_verifies_the_audit_settings_without_writing_the_trail() {
+    let dir = TempDir::new("audit-check");
+    let sim = Sim::start(dir.path());
+    let mut cfg = GwConfig::new(sim.url());
+    cfg.extra_clients = "\n[audit]\npath = \"trail.jsonl\"\n".into();
+    let path = cfg.write(dir.path(), "good.toml");
+    let out = run_node(&["check", "--config", path.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        !dir.path().join("trail.jsonl").exists(),
+        "check wrote the trail"
+    );
+
+    cfg.extra_clients =
+        "\n[audit]\npath = \"no-such-dir/trail.jsonl\"\nsubject_key = \"abcd\"\n".into();
+    let path = cfg.write(dir.path(), "bad.toml");
+    let out = run_node(&["check", "--config", path.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let said = text(&out);
+    assert!(
+        said.contains("trail.jsonl: its directory does not exist"),
+        "{said}"
+    );
+    assert!(
+        said.contains("audit.subject_key must be at least 32 bytes"),
+        "{said}"
+    );
+}
