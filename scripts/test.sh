@@ -13,6 +13,8 @@ command -v redis-server >/dev/null || need+=(redis-server)
 # Sentinel failover tests (tests/tests/gateway/redis_ha.rs); redis-cli builds the test Cluster.
 command -v redis-sentinel >/dev/null || need+=(redis-sentinel)
 command -v redis-cli >/dev/null || need+=(redis-tools)
+# PKCS#11 keys (node/src/keys/pkcs11), tested against SoftHSM2.
+command -v softhsm2-util >/dev/null || need+=(softhsm2)
 command -v xmlsec1 >/dev/null || need+=(xmlsec1)
 # The Debian originals of the vendored OASIS/W3C schemas (node/schemas), for the provenance test.
 [ -d /usr/share/xml/opensaml ] || need+=(opensaml-schemas)
@@ -48,8 +50,15 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 redis_dir=$(mktemp -d)
 redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$redis_dir" --daemonize yes \
   --pidfile "$redis_dir/redis.pid" >/dev/null
-trap 'kill "$(cat "$redis_dir/redis.pid")" 2>/dev/null || true; rm -rf "$redis_dir"' EXIT
+trap 'kill "$(cat "$redis_dir/redis.pid")" 2>/dev/null || true; rm -rf "$redis_dir" "${softhsm_dir:-}"' EXIT
 export TEST_REDIS_URL="redis://127.0.0.1:$port"
+
+# A private SoftHSM2 token directory for the PKCS#11 tests (each test initializes its own token).
+softhsm_dir=$(mktemp -d)
+mkdir -p "$softhsm_dir/tokens"
+printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' \
+  "$softhsm_dir" >"$softhsm_dir/softhsm2.conf"
+export SOFTHSM2_CONF="$softhsm_dir/softhsm2.conf"
 
 # Node openid-client, another independent relying party (tests/oidc-rp-node), pinned by its lock file.
 (cd tests/oidc-rp-node && npm ci --no-audit --no-fund --silent)

@@ -14,6 +14,7 @@ use openssl::hash::MessageDigest;
 use openssl::pkey::{PKey, Public};
 
 mod file;
+pub mod pkcs11;
 
 pub use file::FileKey;
 
