@@ -306,13 +306,32 @@ pub fn provider_parts(
                 continue;
             }
         };
-        let path = s.path(&k.key_path);
-        match std::fs::read(&path) {
-            Ok(pem) => match JwtKey::from_pem(&k.kid, alg, &pem, status) {
-                Ok(key) => keys.push(key),
-                Err(e) => problems.push(p(format!("{at}: {e}"))),
+        match (&k.key_path, &k.pkcs11) {
+            (Some(key_path), None) => {
+                let path = s.path(key_path);
+                match std::fs::read(&path) {
+                    Ok(pem) => match JwtKey::from_pem(&k.kid, alg, &pem, status) {
+                        Ok(key) => keys.push(key),
+                        Err(e) => problems.push(p(format!("{at}: {e}"))),
+                    },
+                    Err(e) => {
+                        problems.push(p(format!("{at}.key_path {}: {e}", path.display())));
+                    }
+                }
+            }
+            (None, Some(token)) => match token.open() {
+                Ok(key) => match JwtKey::from_private_key(&k.kid, alg, Arc::new(key), status) {
+                    Ok(key) => keys.push(key),
+                    Err(e) => problems.push(p(format!("{at}: {e}"))),
+                },
+                Err(e) => problems.push(p(format!(
+                    "{at}.pkcs11 (module {}, token {:?}, key {:?}): {e}",
+                    token.module.display(),
+                    token.token,
+                    token.key
+                ))),
             },
-            Err(e) => problems.push(p(format!("{at}.key_path {}: {e}", path.display()))),
+            _ => problems.push(p(format!("{at}: give exactly one of key_path and pkcs11"))),
         }
     }
     let keyset = KeySet::new(keys).map_err(|e| p(format!("oidc.signing_keys: {e}")));

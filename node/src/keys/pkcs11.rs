@@ -36,6 +36,29 @@ use openssl::rsa::Rsa;
 
 use super::{Digest, Error, PrivateKey, Scheme, Secret};
 
+/// Where a key lives in a token: `{ module, token, key, pin }` (usually `pin_file`).
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pkcs11Settings {
+    /// The vendor's PKCS#11 library, e.g. `/usr/lib/softhsm/libsofthsm2.so`.
+    pub module: std::path::PathBuf,
+    /// The token's label (a Luna partition, a SoftHSM token).
+    pub token: String,
+    /// The key's `CKA_LABEL` (private and public key objects share it).
+    pub key: String,
+    /// The user PIN (usually given as `pin_file`, or through the environment).
+    pub pin: secrecy::SecretString,
+}
+
+impl Pkcs11Settings {
+    /// Loads the module, logs in and finds the key.
+    pub fn open(&self) -> Result<Pkcs11Key, Error> {
+        use secrecy::ExposeSecret;
+        let pkcs11 = load_module(&self.module)?;
+        Pkcs11Key::open(pkcs11, &self.token, &self.key, self.pin.expose_secret())
+    }
+}
+
 /// A private key object in a token, found by its `CKA_LABEL`.
 pub struct Pkcs11Key {
     pkcs11: Pkcs11,

@@ -92,6 +92,21 @@ impl SigningKey {
         key: PKey<Private>,
         status: KeyStatus,
     ) -> Result<Self, KeyError> {
+        let key = FileKey::new(key).map_err(|_| KeyError::Unusable {
+            kid: kid.to_owned(),
+            problem: "the key cannot be used",
+        })?;
+        Self::from_private_key(kid, alg, Arc::new(key), status)
+    }
+
+    /// A key held elsewhere (a PKCS#11 token): checked for `alg` and published from its public
+    /// half, as file keys are.
+    pub fn from_private_key(
+        kid: &str,
+        alg: Alg,
+        key: Arc<dyn PrivateKey>,
+        status: KeyStatus,
+    ) -> Result<Self, KeyError> {
         let unusable = |problem| KeyError::Unusable {
             kid: kid.to_owned(),
             problem,
@@ -100,9 +115,10 @@ impl SigningKey {
             kid: kid.to_owned(),
             source,
         };
+        let public = key.public_key();
         let public_jwk = match alg {
             Alg::ES256 => {
-                let ec = key
+                let ec = public
                     .ec_key()
                     .map_err(|_| unusable("ES256 needs an EC key"))?;
                 if ec.group().curve_name() != Some(Nid::X9_62_PRIME256V1) {
@@ -119,7 +135,7 @@ impl SigningKey {
                        "y": b64(&y.to_vec_padded(32).map_err(ossl)?)})
             }
             Alg::PS256 | Alg::RS256 => {
-                let rsa = key
+                let rsa = public
                     .rsa()
                     .map_err(|_| unusable("PS256/RS256 need an RSA key"))?;
                 if rsa.size() < 256 {
@@ -138,7 +154,7 @@ impl SigningKey {
             kid: kid.to_owned(),
             alg,
             status,
-            key: Arc::new(FileKey::new(key).map_err(|_| unusable("the key cannot be used"))?),
+            key,
             public_jwk,
         })
     }

@@ -40,7 +40,12 @@ pub struct OidcKeySettings {
     /// `ES256` (default), `PS256` or `RS256`.
     #[serde(default = "default_alg")]
     pub alg: String,
-    pub key_path: PathBuf,
+    /// A PEM private key file; or, instead, `pkcs11`.
+    #[serde(default)]
+    pub key_path: Option<PathBuf>,
+    /// The key inside a PKCS#11 token (an HSM): it signs there and never leaves it.
+    #[serde(default)]
+    pub pkcs11: Option<crate::keys::pkcs11::Pkcs11Settings>,
     /// `current` signs; `next` is only published (rollover: add it, wait, then make it current;
     /// keep the old one as `next` until the tokens it signed have expired).
     #[serde(default = "default_status")]

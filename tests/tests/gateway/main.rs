@@ -14,6 +14,7 @@
 mod denial;
 mod deploy;
 mod harness;
+mod hsm;
 mod login;
 mod ops;
 mod redis;
