@@ -7,7 +7,12 @@ use serde::Deserialize;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KeyPairSettings {
-    pub key_path: PathBuf,
+    /// A PEM private key file; or, instead, `pkcs11`.
+    #[serde(default)]
+    pub key_path: Option<PathBuf>,
+    /// The key inside a PKCS#11 token (an HSM): it signs or decrypts there and never leaves it.
+    #[serde(default)]
+    pub pkcs11: Option<crate::keys::pkcs11::Pkcs11Settings>,
     pub cert_path: PathBuf,
 }
 

@@ -1,6 +1,7 @@
-//! Issue 13, first slice: the ID token key inside a PKCS#11 token (SoftHSM2). The gateway signs
-//! in the token; the e-service verifies the ID token against the JWKS, published from the key's
-//! public half read from the token. Skips without SoftHSM2 (`SOFTHSM2_CONF`, set by
+//! Issue 13, first slice: the ID token key and the SAML signing key inside a PKCS#11 token
+//! (SoftHSM2). The gateway signs its metadata, its AuthnRequests and the ID tokens in the token:
+//! the simulated country verifies the AuthnRequest against our metadata, and the e-service the
+//! ID token against the JWKS, published from the key's public half read from the token. Skips without SoftHSM2 (`SOFTHSM2_CONF`, set by
 //! `scripts/test.sh`), fails so under `CI=true`.
 
 use std::process::Command;
@@ -13,18 +14,19 @@ use crate::login::verify_id_token;
 const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
 
 #[tokio::test]
-async fn a_login_whose_id_token_is_signed_inside_a_softhsm_token() {
+async fn a_login_with_our_signing_keys_inside_a_softhsm_token() {
     if std::env::var_os("SOFTHSM2_CONF").is_none() || !std::path::Path::new(MODULE).exists() {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
             "CI=true but SoftHSM2 is not set up"
         );
-        eprintln!("SKIPPED a_login_whose_id_token_is_signed_inside_a_softhsm_token: no SoftHSM2");
+        eprintln!("SKIPPED a_login_with_our_signing_keys_inside_a_softhsm_token: no SoftHSM2");
         return;
     }
     let dir = TempDir::new("hsm");
     let d = dir.path();
-    // A token, and the example ES256 key imported into it (PKCS#8, as softhsm2-util wants).
+    // A token, and the example ES256 and SAML signing keys imported into it (PKCS#8, as
+    // softhsm2-util wants).
     let token = format!("gw-{:012x}", rand_u64() & 0xffff_ffff_ffff);
     let pin = "4321-test";
     let run = |args: &[&str]| {
@@ -45,39 +47,49 @@ async fn a_login_whose_id_token_is_signed_inside_a_softhsm_token() {
         "--so-pin",
         "8765-test",
     ]);
-    let pem = std::fs::read(keys().join("gateway/oidc-signing.key")).unwrap();
-    let key = openssl::pkey::PKey::private_key_from_pem(&pem).unwrap();
-    let p8 = d.join("idtoken.p8");
-    std::fs::write(&p8, key.private_key_to_pem_pkcs8().unwrap()).unwrap();
-    run(&[
-        "--import",
-        p8.to_str().unwrap(),
-        "--token",
-        &token,
-        "--label",
-        "idtoken",
-        "--id",
-        "01",
-        "--pin",
-        pin,
-    ]);
-    std::fs::remove_file(&p8).unwrap();
+    for (file, label, id) in [
+        ("gateway/oidc-signing.key", "idtoken", "01"),
+        ("gateway/saml-signing.key", "samlsign", "02"),
+    ] {
+        let pem = std::fs::read(keys().join(file)).unwrap();
+        let key = openssl::pkey::PKey::private_key_from_pem(&pem).unwrap();
+        let p8 = d.join(format!("{label}.p8"));
+        std::fs::write(&p8, key.private_key_to_pem_pkcs8().unwrap()).unwrap();
+        run(&[
+            "--import",
+            p8.to_str().unwrap(),
+            "--token",
+            &token,
+            "--label",
+            label,
+            "--id",
+            id,
+            "--pin",
+            pin,
+        ]);
+        std::fs::remove_file(&p8).unwrap();
+    }
     let pin_file = d.join("hsm.pin");
     std::fs::write(&pin_file, pin).unwrap();
 
     let sim = Sim::start(d);
     let mut cfg = GwConfig::new(sim.url());
     cfg.rs256 = false;
-    let file_key = keys().join("gateway/oidc-signing.key");
-    let toml = cfg.builder().toml();
-    let in_token = format!(
-        "pkcs11 = {{ module = \"{MODULE}\", token = \"{token}\", key = \"idtoken\", pin_file = \"{}\" }}",
-        pin_file.display()
-    );
-    let needle = format!("key_path = \"{}\"", file_key.display());
-    assert!(toml.contains(&needle), "{toml}");
+    let mut toml = cfg.builder().toml();
+    for (file, label) in [
+        ("gateway/oidc-signing.key", "idtoken"),
+        ("gateway/saml-signing.key", "samlsign"),
+    ] {
+        let needle = format!("key_path = \"{}\"", keys().join(file).display());
+        assert!(toml.contains(&needle), "{needle} in {toml}");
+        let in_token = format!(
+            "pkcs11 = {{ module = \"{MODULE}\", token = \"{token}\", key = \"{label}\", pin_file = \"{}\" }}",
+            pin_file.display()
+        );
+        toml = toml.replace(&needle, &in_token);
+    }
     let config = d.join("gateway.toml");
-    std::fs::write(&config, toml.replace(&needle, &in_token)).unwrap();
+    std::fs::write(&config, &toml).unwrap();
     let gw = spawn_listening(
         &node_bin(),
         &["serve", "--config", config.to_str().unwrap()],
@@ -125,5 +137,6 @@ async fn a_login_whose_id_token_is_signed_inside_a_softhsm_token() {
     let said = crate::ops::text(&out);
     assert_eq!(out.status.code(), Some(1), "{said}");
     assert!(said.contains("oidc.signing_keys[0].pkcs11"), "{said}");
+    assert!(said.contains("saml.signing.pkcs11"), "{said}");
     assert!(!said.contains("panicked"), "{said}");
 }
