@@ -263,12 +263,12 @@ impl prometheus_client::collector::Collector for OwnCertificates {
             None,
             MetricType::Gauge,
         )?;
-        let now = openssl::asn1::Asn1Time::days_from_now(0).ok();
+        let now = time::OffsetDateTime::now_utc();
         for (i, (usage, cert)) in (self.0)().iter().enumerate() {
-            let Some(d) = now.as_ref().and_then(|n| n.diff(cert.not_after()).ok()) else {
+            let Some(at) = crate::keys::cert_not_after(cert) else {
                 continue;
             };
-            let secs = i64::from(d.days) * 86_400 + i64::from(d.secs);
+            let secs = (at - now).whole_seconds();
             let labels = [("use", (*usage).to_owned()), ("index", i.to_string())];
             ConstGauge::new(secs).encode(m.encode_family(&labels)?)?;
         }

@@ -171,20 +171,6 @@ pub fn own_certificate_warnings(days: u64, web: &WebState) -> Vec<String> {
     expiry_warnings(&own_certificates(web), days)
 }
 
-/// A certificate's `notAfter`.
-pub fn not_after(cert: &openssl::x509::X509Ref) -> Option<time::OffsetDateTime> {
-    let epoch = openssl::asn1::Asn1Time::from_unix(0).ok()?;
-    let d = epoch.diff(cert.not_after()).ok()?;
-    time::OffsetDateTime::from_unix_timestamp(i64::from(d.days) * 86_400 + i64::from(d.secs)).ok()
-}
-
-/// A certificate's SHA-256 fingerprint, hex.
-pub fn fingerprint(cert: &openssl::x509::X509Ref) -> String {
-    cert.digest(openssl::hash::MessageDigest::sha256())
-        .map(|d| crate::hex::encode(&d))
-        .unwrap_or_default()
-}
-
 /// One line per certificate of `certs` that expires within `days` (or has).
 pub fn expiry_warnings(certs: &[(&'static str, openssl::x509::X509)], days: u64) -> Vec<String> {
     let now = time::OffsetDateTime::now_utc();
@@ -192,8 +178,8 @@ pub fn expiry_warnings(certs: &[(&'static str, openssl::x509::X509)], days: u64)
     certs
         .iter()
         .filter_map(|(usage, cert)| {
-            let at = not_after(cert)?;
-            let fingerprint = fingerprint(cert);
+            let at = crate::keys::cert_not_after(cert)?;
+            let fingerprint = crate::keys::cert_fingerprint(cert);
             let what = format!(
                 "our {} certificate (SHA-256 {}…)",
                 usage.replace('_', " "),

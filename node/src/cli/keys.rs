@@ -321,9 +321,9 @@ pub fn status(o: &StatusOptions) -> anyhow::Result<u8> {
             serde_json::json!({
                 "use": usage,
                 "state": state,
-                "id": format!("sha256:{}", crate::app::fingerprint(cert)),
+                "id": format!("sha256:{}", crate::keys::cert_fingerprint(cert)),
                 "algorithm": public.as_ref().map_or_else(|| "?".into(), |k| describe(k)),
-                "expires": crate::app::not_after(cert)
+                "expires": crate::keys::cert_not_after(cert)
                     .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok()),
             })
         })

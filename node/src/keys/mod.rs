@@ -18,6 +18,20 @@ pub mod pkcs11;
 
 pub use file::FileKey;
 
+/// A certificate's `notAfter`.
+pub fn cert_not_after(cert: &openssl::x509::X509Ref) -> Option<time::OffsetDateTime> {
+    let epoch = openssl::asn1::Asn1Time::from_unix(0).ok()?;
+    let d = epoch.diff(cert.not_after()).ok()?;
+    time::OffsetDateTime::from_unix_timestamp(i64::from(d.days) * 86_400 + i64::from(d.secs)).ok()
+}
+
+/// A certificate's SHA-256 fingerprint, lower-case hex.
+pub fn cert_fingerprint(cert: &openssl::x509::X509Ref) -> String {
+    cert.digest(MessageDigest::sha256())
+        .map(|d| crate::hex::encode(&d))
+        .unwrap_or_default()
+}
+
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 pub enum Error {
     #[error("the key cannot do {0}")]

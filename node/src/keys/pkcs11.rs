@@ -129,31 +129,26 @@ impl Pkcs11Key {
         pin: &str,
     ) -> Result<Self, Error> {
         let slot = slot_by_label(&pkcs11, token_label)?;
-        let mut key = Pkcs11Key {
+        let pin = AuthPin::from(pin.to_owned());
+        // The first session reads the public half and becomes the pool's first idle session.
+        let first = login_session(&pkcs11, slot, &pin).map_err(failed)?;
+        let (public, field_bytes) = read_public(&first, key_label).map_err(failed)??;
+        Ok(Pkcs11Key {
             pkcs11,
             slot,
-            pin: AuthPin::from(pin.to_owned()),
+            pin,
             label: key_label.to_owned(),
-            idle: Mutex::new(Vec::new()),
-            // Replaced below; a throwaway value keeps the struct whole until then.
-            public: PKey::public_key_from_der(&placeholder_der()?)?,
-            field_bytes: None,
-        };
-        let (public, field_bytes) = key.with_session(|s| read_public(s, key_label))??;
-        key.public = public;
-        key.field_bytes = field_bytes;
-        Ok(key)
+            idle: Mutex::new(vec![first]),
+            public,
+            field_bytes,
+        })
     }
 
     fn session(&self) -> Result<Session, P11Error> {
         if let Some(s) = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop() {
             return Ok(s);
         }
-        let s = self.pkcs11.open_ro_session(self.slot)?;
-        match s.login(UserType::User, Some(&self.pin)) {
-            Ok(()) | Err(P11Error::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => Ok(s),
-            Err(e) => Err(e),
-        }
+        login_session(&self.pkcs11, self.slot, &self.pin)
     }
 
     /// Runs `op` on an idle (or new) session; once more on a fresh session if the first was lost.
@@ -183,6 +178,15 @@ impl Pkcs11Key {
     }
 }
 
+/// A read-only session, logged in (login is per token: "already logged in" is success).
+fn login_session(pkcs11: &Pkcs11, slot: Slot, pin: &AuthPin) -> Result<Session, P11Error> {
+    let s = pkcs11.open_ro_session(slot)?;
+    match s.login(UserType::User, Some(pin)) {
+        Ok(()) | Err(P11Error::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => Ok(s),
+        Err(e) => Err(e),
+    }
+}
+
 fn find_one(s: &Session, class: ObjectClass, label: &str) -> Result<ObjectHandle, P11Error> {
     let found = s.find_objects(&[
         Attribute::Class(class),
@@ -195,12 +199,6 @@ fn find_one(s: &Session, class: ObjectClass, label: &str) -> Result<ObjectHandle
             cryptoki::context::Function::FindObjects,
         )),
     }
-}
-
-/// Some valid public key DER, to initialize the struct before the real one is read.
-fn placeholder_der() -> Result<Vec<u8>, Error> {
-    let g = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1)?;
-    Ok(EcKey::generate(&g)?.public_key_to_der()?)
 }
 
 /// A public key, and for EC keys the curve's field size in bytes.

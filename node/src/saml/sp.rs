@@ -23,14 +23,12 @@ impl ServiceProvider {
     /// SHA-256 fingerprints (hex) of the signing certificate and of every decryption
     /// certificate, for the audit trail's key events.
     pub fn key_fingerprints(&self) -> (String, Vec<String>) {
-        let fp = |c: &openssl::x509::X509| {
-            c.digest(openssl::hash::MessageDigest::sha256())
-                .map(|d| crate::hex::encode(&d))
-                .unwrap_or_default()
-        };
         (
-            fp(&self.signing.pair.cert),
-            self.decryption.iter().map(|k| fp(&k.cert)).collect(),
+            crate::keys::cert_fingerprint(&self.signing.pair.cert),
+            self.decryption
+                .iter()
+                .map(|k| crate::keys::cert_fingerprint(&k.cert))
+                .collect(),
         )
     }
 }

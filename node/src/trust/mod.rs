@@ -963,11 +963,10 @@ pub mod workflow;
 
 /// The earliest `notAfter` of `certs`, as Unix seconds.
 fn earliest_not_after(certs: &[openssl::x509::X509]) -> Option<i64> {
-    let epoch = openssl::asn1::Asn1Time::from_unix(0).ok()?;
     certs
         .iter()
-        .filter_map(|c| epoch.diff(c.not_after()).ok())
-        .map(|d| i64::from(d.days) * 86_400 + i64::from(d.secs))
+        .filter_map(|c| crate::keys::cert_not_after(c))
+        .map(time::OffsetDateTime::unix_timestamp)
         .min()
 }
 
