@@ -133,7 +133,8 @@ impl Settings {
 
 /// Settings whose values are secrets: from the environment they are always taken as strings, so
 /// that a secret that happens to look like a number never reaches a type error that echoes it.
-const SECRET_KEYS: [&str; 4] = [
+const SECRET_KEYS: [&str; 5] = [
+    "pin",
     "pairwise_key",
     "encryption_key",
     "redis_url",

@@ -36,6 +36,9 @@ fn main() -> ExitCode {
             Command::Keys {
                 command: KeysCommand::Status(opts),
             } => cli::keys::status(&opts),
+            Command::Keys {
+                command: KeysCommand::Import(opts),
+            } => cli::keys::import(&opts).map(|()| 0),
             Command::Demo(opts) => cli::demo::run(&opts).await.map(|()| 0),
             Command::Audit {
                 command: AuditCommand::Verify { files, stream },

@@ -264,3 +264,94 @@ fn an_ephemeral_key_off_the_curve_is_refused() {
         Some(Error::DecryptionFailed)
     );
 }
+
+/// The same vectors with the keys imported into a PKCS#11 token (SoftHSM2, issue 13): ECDH on
+/// NIST and Brainpool curves with `CKM_ECDH1_DERIVE`, RSA-OAEP with the token's own OAEP
+/// (SHA-1 only on SoftHSM 2.6) and with the padding checked outside (`rsa_oaep = "raw"`).
+/// Skips without SoftHSM2 (`SOFTHSM2_CONF`), fails so under `CI=true`.
+#[test]
+fn every_eu_node_vector_decrypts_with_its_key_inside_a_token() {
+    use eidas_node::keys::pkcs11::provision::{Token, Usage};
+    use eidas_node::keys::pkcs11::Pkcs11Key;
+    use std::sync::Arc;
+    const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
+    if std::env::var_os("SOFTHSM2_CONF").is_none() || !std::path::Path::new(MODULE).exists() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but SoftHSM2 is not set up"
+        );
+        eprintln!("SKIPPED: no SoftHSM2");
+        return;
+    }
+    let mut rnd = [0u8; 6];
+    openssl::rand::rand_bytes(&mut rnd).unwrap();
+    let label: String = rnd.iter().map(|b| format!("{b:02x}")).collect();
+    let label = format!("eu-{label}");
+    let out = std::process::Command::new("softhsm2-util")
+        .args(["--init-token", "--free", "--label", &label])
+        .args(["--pin", "1234", "--so-pin", "5678"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let token = Token::open(std::path::Path::new(MODULE), &label, "1234").unwrap();
+    let in_token = |name: &str, raw: bool| -> KeyPair {
+        let pem = support::read_bytes(&format!("{DIR}/keys/{name}.key.pem"));
+        let key = openssl::pkey::PKey::private_key_from_pem(&pem).unwrap();
+        let object = format!("{name}-{raw}");
+        token.import(&object, &key, Usage::Decrypt).unwrap();
+        let key = Pkcs11Key::open(std::path::Path::new(MODULE), &label, &object, "1234")
+            .unwrap()
+            .with_raw_oaep(raw);
+        let cert = openssl::x509::X509::from_pem(&support::read_bytes(&format!(
+            "{DIR}/keys/{name}.crt.pem"
+        )))
+        .unwrap();
+        KeyPair::from_key(Arc::new(key), cert).unwrap()
+    };
+    let ec = [
+        in_token("test-ec-nist", false),
+        in_token("test-ec-brainpool", false),
+    ];
+    for file in [
+        "saml_ec_NistCurve_kw-aes128_encrypted_response.xml",
+        "saml_ec_NistCurve_kw-aes256_encrypted_response.xml",
+        "saml_ec_Brainpool_kw-aes128_encrypted_response.xml",
+        "saml_ec_Brainpool_kw-aes256_encrypted_response.xml",
+    ] {
+        let plain = decrypt(file, &ec, DecryptionPolicy::default())
+            .unwrap_or_else(|e| panic!("{file}: {e:?}"));
+        assert_assertion(&plain);
+    }
+    // rsa-oaep-mgf1p (SHA-1): the token's own OAEP does it.
+    let rsa_token = [in_token("test-rsa", false)];
+    let plain = decrypt(
+        "saml_rsa_rsa-oaep-mgf1p_encrypted_response.xml",
+        &rsa_token,
+        LEGACY,
+    )
+    .unwrap();
+    assert_assertion(&plain);
+    // Raw RSA in the token, OAEP checked here: every RSA vector.
+    let rsa_raw = [in_token("test-rsa", true)];
+    for (file, policy) in [
+        (
+            "saml_rsa_rsa-oaep_encrypted_response.xml",
+            DecryptionPolicy::default(),
+        ),
+        ("saml_rsa_rsa-oaep-mgf1p_encrypted_response.xml", LEGACY),
+        (
+            "saml_rsa_rsa-oaep_encrypted_response_DEREncodedKeyValue.xml",
+            LEGACY,
+        ),
+    ] {
+        let plain = decrypt(file, &rsa_raw, policy).unwrap_or_else(|e| panic!("{file}: {e:?}"));
+        assert_assertion(&plain);
+    }
+    // A vector for another key is still refused with the token keys.
+    assert!(decrypt(
+        "saml_ec_NistCurve_kw-aes128_encrypted_response.xml",
+        &rsa_raw,
+        DecryptionPolicy::default()
+    )
+    .is_err());
+}

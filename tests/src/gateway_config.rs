@@ -22,7 +22,18 @@ pub fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-/// The gateway's key material, as file paths.
+/// A private key's setting: `key_path = "…"` for a path, or `value` itself when it is already a
+/// setting (`pkcs11 = { … }`, a key inside a token).
+pub fn key_field(value: &str) -> String {
+    if value.starts_with("pkcs11 = ") {
+        value.to_owned()
+    } else {
+        format!("key_path = \"{value}\"")
+    }
+}
+
+/// The gateway's key material, as file paths (a private key may instead be a verbatim
+/// `pkcs11 = { … }` setting, see [`key_field`]).
 #[derive(Clone, Debug)]
 pub struct GatewayKeys {
     /// SAML signing `(key, cert)`.
@@ -206,7 +217,7 @@ impl GatewayConfig {
         let k = &self.keys;
         let pairs = |v: &[(String, String)]| {
             v.iter()
-                .map(|(key, cert)| format!("  {{ key_path = \"{key}\", cert_path = \"{cert}\" }},"))
+                .map(|(key, cert)| format!("  {{ {}, cert_path = \"{cert}\" }},", key_field(key)))
                 .collect::<Vec<_>>()
                 .join("\n")
         };
@@ -214,7 +225,10 @@ impl GatewayConfig {
             .oidc
             .iter()
             .map(|(kid, alg, key)| {
-                format!("  {{ kid = \"{kid}\", alg = \"{alg}\", key_path = \"{key}\" }},")
+                format!(
+                    "  {{ kid = \"{kid}\", alg = \"{alg}\", {} }},",
+                    key_field(key)
+                )
             })
             .collect::<Vec<_>>()
             .join("\n");
@@ -227,7 +241,7 @@ drain_seconds = {drain}
 
 [saml]
 country = "SE"
-signing = {{ key_path = "{sk}", cert_path = "{sc}" }}
+signing = {{ {sk}, cert_path = "{sc}" }}
 encryption = [
 {enc}
 ]
@@ -247,7 +261,7 @@ key_prefix = "{prefix}"
             public_url = self.public_url,
             server_extra = self.server_extra,
             drain = self.drain_seconds,
-            sk = k.saml_signing.0,
+            sk = key_field(&k.saml_signing.0),
             sc = k.saml_signing.1,
             enc = pairs(&k.saml_encryption),
             pairwise = k.pairwise,

@@ -214,27 +214,34 @@ pub fn saml_acs_url(s: &Settings) -> String {
 /// Our SAML identity and keys from `[saml]`.
 pub fn service_provider(s: &Settings) -> Result<ServiceProvider, Vec<Problem>> {
     let mut problems = Vec::new();
-    let pair =
-        |k: &crate::saml::settings::KeyPairSettings, what: &str| match (&k.key_path, &k.pkcs11) {
-            (Some(key_path), None) => KeyPair::from_files(&s.path(key_path), &s.path(&k.cert_path))
+    let pair = |k: &crate::saml::settings::KeyPairSettings,
+                what: &str,
+                purpose: crate::keys::Purpose| match (&k.key_path, &k.pkcs11) {
+        (Some(key_path), None) => KeyPair::from_files(&s.path(key_path), &s.path(&k.cert_path))
+            .map_err(|e| {
+                p(format!(
+                    "{what}: {} / {}: {e}",
+                    s.path(key_path).display(),
+                    s.path(&k.cert_path).display()
+                ))
+            }),
+        (None, Some(token)) => {
+            let cert = std::fs::read(s.path(&k.cert_path))
+                .map_err(|e| e.to_string())
+                .and_then(|pem| openssl::x509::X509::from_pem(&pem).map_err(|e| e.to_string()))
                 .map_err(|e| {
                     p(format!(
-                        "{what}: {} / {}: {e}",
-                        s.path(key_path).display(),
+                        "{what}.cert_path {}: {e}",
                         s.path(&k.cert_path).display()
                     ))
-                }),
-            (None, Some(token)) => {
-                let cert = std::fs::read(s.path(&k.cert_path))
-                    .map_err(|e| e.to_string())
-                    .and_then(|pem| openssl::x509::X509::from_pem(&pem).map_err(|e| e.to_string()))
-                    .map_err(|e| {
-                        p(format!(
-                            "{what}.cert_path {}: {e}",
-                            s.path(&k.cert_path).display()
-                        ))
-                    })?;
-                let key = token.open().map_err(|e| {
+                })?;
+            let key = token
+                .open()
+                .and_then(|key| {
+                    crate::keys::PrivateKey::permits(&key, purpose)?;
+                    Ok(key)
+                })
+                .map_err(|e| {
                     p(format!(
                         "{what}.pkcs11 (module {}, token {:?}, key {:?}): {e}",
                         token.module.display(),
@@ -242,17 +249,21 @@ pub fn service_provider(s: &Settings) -> Result<ServiceProvider, Vec<Problem>> {
                         token.key
                     ))
                 })?;
-                KeyPair::from_key(Arc::new(key), cert).map_err(|e| p(format!("{what}: {e}")))
-            }
-            _ => Err(p(format!(
-                "{what}: give exactly one of key_path and pkcs11"
-            ))),
-        };
-    let signing = pair(&s.saml.signing, "saml.signing")
+            KeyPair::from_key(Arc::new(key), cert).map_err(|e| p(format!("{what}: {e}")))
+        }
+        _ => Err(p(format!(
+            "{what}: give exactly one of key_path and pkcs11"
+        ))),
+    };
+    let signing = pair(&s.saml.signing, "saml.signing", crate::keys::Purpose::Sign)
         .and_then(|kp| SigningKey::new(kp).map_err(|e| p(format!("saml.signing: {e}"))));
     let mut decryption = Vec::new();
     for (i, k) in s.saml.encryption.iter().enumerate() {
-        match pair(k, &format!("saml.encryption[{i}]")) {
+        match pair(
+            k,
+            &format!("saml.encryption[{i}]"),
+            crate::keys::Purpose::Decrypt,
+        ) {
             Ok(kp) => decryption.push(kp),
             Err(e) => problems.push(e),
         }
@@ -330,7 +341,10 @@ pub fn provider_parts(
                     }
                 }
             }
-            (None, Some(token)) => match token.open() {
+            (None, Some(token)) => match token.open().and_then(|key| {
+                crate::keys::PrivateKey::permits(&key, crate::keys::Purpose::Sign)?;
+                Ok(key)
+            }) {
                 Ok(key) => match JwtKey::from_private_key(&k.kid, alg, Arc::new(key), status) {
                     Ok(key) => keys.push(key),
                     Err(e) => problems.push(p(format!("{at}: {e}"))),

@@ -32,6 +32,87 @@ pub struct GenerateOptions {
     /// Certificate validity in days.
     #[arg(long, default_value_t = 730)]
     pub days: u32,
+    /// Generate the private keys inside a PKCS#11 token (never extractable) instead of files;
+    /// needs --module, --token and --pin-file. Certificates are signed inside the token.
+    #[arg(long, requires_all = ["module", "token", "pin_file"])]
+    pub pkcs11: bool,
+    #[command(flatten)]
+    pub token: TokenOptions,
+    /// Labels of the new token keys start with this (default `eidas-YYYYMMDD`): keys of a later
+    /// rollover get other labels.
+    #[arg(long)]
+    pub label_prefix: Option<String>,
+}
+
+/// A PKCS#11 token to work in.
+#[derive(Debug, clap::Args, Default)]
+pub struct TokenOptions {
+    /// The vendor's PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so.
+    #[arg(long)]
+    pub module: Option<PathBuf>,
+    /// The token's label.
+    #[arg(long)]
+    pub token: Option<String>,
+    /// A file holding the user PIN (kept out of the command line and shell history).
+    #[arg(long)]
+    pub pin_file: Option<PathBuf>,
+}
+
+impl TokenOptions {
+    fn parts(&self) -> anyhow::Result<(PathBuf, String, PathBuf, String)> {
+        let (Some(module), Some(token), Some(pin_file)) =
+            (&self.module, &self.token, &self.pin_file)
+        else {
+            anyhow::bail!("--module, --token and --pin-file are all needed");
+        };
+        let pin = std::fs::read_to_string(pin_file)
+            .with_context(|| format!("reading {}", pin_file.display()))?;
+        let pin_file = pin_file
+            .canonicalize()
+            .with_context(|| format!("resolving {}", pin_file.display()))?;
+        Ok((
+            module.clone(),
+            token.clone(),
+            pin_file,
+            pin.trim_end_matches(['\n', '\r']).to_owned(),
+        ))
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportOptions {
+    #[command(flatten)]
+    pub token: TokenOptions,
+    /// The PEM private key to import (EC or RSA); delete it afterwards.
+    #[arg(long)]
+    pub key_file: PathBuf,
+    /// The label (CKA_LABEL) the key gets in the token.
+    #[arg(long)]
+    pub label: String,
+    /// What the key may do: `sign` (SAML signing, ID tokens) or `decrypt` (SAML decryption).
+    #[arg(long, value_parser = ["sign", "decrypt"])]
+    pub usage: String,
+}
+
+/// `eidas-node keys import`: an existing PEM key into a token, allowed only its use.
+pub fn import(o: &ImportOptions) -> anyhow::Result<()> {
+    use crate::keys::pkcs11::provision::{Token, Usage};
+    let (module, token, _, pin) = o.token.parts()?;
+    let pem =
+        std::fs::read(&o.key_file).with_context(|| format!("reading {}", o.key_file.display()))?;
+    let key = PKey::private_key_from_pem(&pem).context("not a PEM private key")?;
+    let usage = if o.usage == "sign" {
+        Usage::Sign
+    } else {
+        Usage::Decrypt
+    };
+    Token::open(&module, &token, &pin)?.import(&o.label, &key, usage)?;
+    println!(
+        "imported {} as {:?} into token {token:?}",
+        o.key_file.display(),
+        o.label
+    );
+    Ok(())
 }
 
 pub fn new_key(rsa: bool) -> anyhow::Result<PKey<Private>> {
@@ -88,6 +169,9 @@ fn random_hex() -> anyhow::Result<String> {
 }
 
 pub fn generate(o: &GenerateOptions) -> anyhow::Result<()> {
+    if o.pkcs11 {
+        return generate_in_token(o);
+    }
     std::fs::create_dir_all(&o.out).with_context(|| format!("creating {}", o.out.display()))?;
     let names = [
         "saml-signing.key",
@@ -134,16 +218,7 @@ pub fn generate(o: &GenerateOptions) -> anyhow::Result<()> {
             true,
         )?;
     }
-    write_new(
-        &o.out.join("store-encryption.key"),
-        format!("{}\n", random_hex()?).as_bytes(),
-        true,
-    )?;
-    write_new(
-        &o.out.join("pairwise.key"),
-        format!("{}\n", random_hex()?).as_bytes(),
-        true,
-    )?;
+    write_secrets(&o.out)?;
     println!(
         "wrote {} SAML keys, ES256 and RS256 ID token keys, the store and pairwise keys to {}",
         if o.rsa { "RSA-3072" } else { "EC P-256" },
@@ -152,6 +227,149 @@ pub fn generate(o: &GenerateOptions) -> anyhow::Result<()> {
     print!(
         "config excerpt:\n\n{}",
         config_excerpt(&o.out, random_hex()?.get(..16).unwrap_or("key-1"))?
+    );
+    Ok(())
+}
+
+fn write_secrets(out: &Path) -> anyhow::Result<()> {
+    for name in ["store-encryption.key", "pairwise.key"] {
+        write_new(
+            &out.join(name),
+            format!("{}\n", random_hex()?).as_bytes(),
+            true,
+        )?;
+    }
+    Ok(())
+}
+
+/// TOML basic string contents for a path.
+fn toml_path(p: &Path) -> String {
+    p.display()
+        .to_string()
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+}
+
+/// `keys generate --pkcs11`: the four private keys generated inside the token, the SAML
+/// certificates signed there, the store and pairwise secrets as files; prints the config.
+fn generate_in_token(o: &GenerateOptions) -> anyhow::Result<()> {
+    use crate::keys::pkcs11::provision::{Kind, Token, Usage};
+    use crate::keys::pkcs11::Pkcs11Key;
+    use crate::keys::PrivateKey;
+    let (module, token, pin_file, pin) = o.token.parts()?;
+    let prefix = match &o.label_prefix {
+        Some(p) => p.clone(),
+        None => {
+            let d = time::OffsetDateTime::now_utc().date();
+            format!(
+                "eidas-{:04}{:02}{:02}",
+                d.year(),
+                u8::from(d.month()),
+                d.day()
+            )
+        }
+    };
+    let names = [
+        "saml-signing.crt",
+        "saml-encryption.crt",
+        "store-encryption.key",
+        "pairwise.key",
+    ];
+    std::fs::create_dir_all(&o.out).with_context(|| format!("creating {}", o.out.display()))?;
+    for n in names {
+        if o.out.join(n).exists() {
+            anyhow::bail!(
+                "{} exists; refusing to overwrite (choose another --out)",
+                o.out.join(n).display()
+            );
+        }
+    }
+    let saml_kind = if o.rsa { Kind::Rsa(3072) } else { Kind::EcP256 };
+    let keys = [
+        ("saml-signing", saml_kind, Usage::Sign),
+        ("saml-encryption", saml_kind, Usage::Decrypt),
+        ("oidc-es256", Kind::EcP256, Usage::Sign),
+        ("oidc-rs256", Kind::Rsa(3072), Usage::Sign),
+    ];
+    let t = Token::open(&module, &token, &pin)?;
+    // Refuse before generating anything, so a run never leaves half a set in the token.
+    for (name, _, _) in keys {
+        let label = format!("{prefix}-{name}");
+        if t.has_label(&label)? {
+            anyhow::bail!("the token already has {label:?}; choose another --label-prefix");
+        }
+    }
+    for (name, kind, usage) in keys {
+        t.generate(&format!("{prefix}-{name}"), kind, usage)?;
+    }
+    drop(t);
+    // The signing certificate is self-signed in the token; the decryption key may not sign, so
+    // the signing key issues its certificate.
+    let open = |role: &str| -> anyhow::Result<Pkcs11Key> {
+        Ok(Pkcs11Key::open(
+            &module,
+            &token,
+            &format!("{prefix}-saml-{role}"),
+            &pin,
+        )?)
+    };
+    let signer = open("signing")?;
+    let issuer = format!("{} SAML signing", o.cn);
+    for role in ["signing", "encryption"] {
+        let subject = if role == "signing" {
+            signer.public_key().clone()
+        } else {
+            open(role)?.public_key().clone()
+        };
+        let cert = crate::keys::certificate(
+            &subject,
+            &format!("{} SAML {role}", o.cn),
+            &signer,
+            &issuer,
+            o.days,
+        )?;
+        write_new(
+            &o.out.join(format!("saml-{role}.crt")),
+            &cert.to_pem()?,
+            false,
+        )?;
+    }
+    write_secrets(&o.out)?;
+    let dir = o.out.canonicalize()?;
+    let p11 = |name: &str| {
+        format!(
+            "pkcs11 = {{ module = \"{}\", token = \"{}\", key = \"{prefix}-{name}\", pin_file = \"{}\" }}",
+            toml_path(&module),
+            token.replace('\\', "\\\\").replace('"', "\\\""),
+            toml_path(&pin_file)
+        )
+    };
+    println!(
+        "generated {} SAML keys and ES256 / RS256 ID token keys inside token {token:?} (labels {prefix}-*); \
+         wrote their certificates and the store and pairwise keys to {}",
+        if o.rsa { "RSA-3072" } else { "EC P-256" },
+        o.out.display()
+    );
+    print!(
+        "config excerpt:\n\n[saml]\nsigning = {{ {}, cert_path = \"{}\" }}\n\
+         encryption = [{{ {}, cert_path = \"{}\" }}]\n{}\n\
+         [oidc]\nsigning_keys = [\n  {{ kid = \"{prefix}-es256\", alg = \"ES256\", {} }},\n  \
+         {{ kid = \"{prefix}-rs256\", alg = \"RS256\", {} }},\n]\n\
+         pairwise_key_file = \"{}\"\n\n[store]\nencryption_key_file = \"{}\"\n",
+        p11("saml-signing"),
+        toml_path(&dir.join("saml-signing.crt")),
+        p11("saml-encryption"),
+        toml_path(&dir.join("saml-encryption.crt")),
+        if o.rsa {
+            "# If the token's RSA-OAEP lacks SHA-256 (SoftHSM 2.6), add rsa_oaep = \"raw\" to the\n\
+             # encryption key's pkcs11 table (README, Keys).\n"
+        } else {
+            ""
+        },
+        p11("oidc-es256"),
+        p11("oidc-rs256"),
+        toml_path(&dir.join("pairwise.key")),
+        toml_path(&dir.join("store-encryption.key")),
     );
     Ok(())
 }
@@ -201,6 +419,9 @@ mod tests {
             rsa: false,
             cn: "t".into(),
             days: 1,
+            pkcs11: false,
+            token: TokenOptions::default(),
+            label_prefix: None,
         };
         generate(&o).unwrap();
         let pair = crate::saml::keys::KeyPair::from_files(

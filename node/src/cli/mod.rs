@@ -120,6 +120,8 @@ pub enum KeysCommand {
     /// algorithm and expiry; warnings for certificates expiring within
     /// `saml.expiry_warning_days` (exit 2), problems loading a key (exit 1).
     Status(keys::StatusOptions),
+    /// Imports a PEM private key into a PKCS#11 token (to move a file key into an HSM).
+    Import(keys::ImportOptions),
 }
 
 /// How log lines are written.

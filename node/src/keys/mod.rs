@@ -14,6 +14,7 @@ use openssl::hash::MessageDigest;
 use openssl::pkey::{PKey, Public};
 
 mod file;
+pub mod oaep;
 pub mod pkcs11;
 
 pub use file::FileKey;
@@ -30,6 +31,123 @@ pub fn cert_fingerprint(cert: &openssl::x509::X509Ref) -> String {
     cert.digest(MessageDigest::sha256())
         .map(|d| crate::hex::encode(&d))
         .unwrap_or_default()
+}
+
+/// A certificate for `subject` named `cn`, issued by `signer` named `issuer_cn` (the same key and
+/// name: self-signed), with ECDSA or RSA PKCS#1 v1.5 and SHA-256, signed wherever the signer
+/// lives: the to-be-signed part is built by OpenSSL and signed through [`PrivateKey::sign`], so a
+/// token key certifies inside the token. (A decryption key in a token may not sign, so its
+/// certificate is issued by our signing key.)
+pub fn certificate(
+    subject: &openssl::pkey::PKeyRef<Public>,
+    cn: &str,
+    signer: &dyn PrivateKey,
+    issuer_cn: &str,
+    days: u32,
+) -> Result<openssl::x509::X509, Error> {
+    use openssl::x509::{X509NameBuilder, X509};
+    let public = signer.public_key();
+    // A stand-in of the same kind only fixes the signature algorithm in the TBS; its signature
+    // is thrown away.
+    let (stand_in, scheme) = match public.id() {
+        openssl::pkey::Id::EC => {
+            let group = public
+                .ec_key()?
+                .group()
+                .curve_name()
+                .ok_or(Error::Unsupported("this curve"))?;
+            let group = openssl::ec::EcGroup::from_curve_name(group)?;
+            (
+                PKey::from_ec_key(openssl::ec::EcKey::generate(&group)?)?,
+                Scheme::Ecdsa(Digest::Sha256),
+            )
+        }
+        openssl::pkey::Id::RSA => (
+            PKey::from_rsa(openssl::rsa::Rsa::generate(2048)?)?,
+            Scheme::RsaPkcs1(Digest::Sha256),
+        ),
+        _ => return Err(Error::Unsupported("this key type")),
+    };
+    let name = |cn: &str| -> Result<openssl::x509::X509Name, Error> {
+        let mut name = X509NameBuilder::new()?;
+        name.append_entry_by_text("CN", cn)?;
+        Ok(name.build())
+    };
+    let mut b = X509::builder()?;
+    b.set_version(2)?;
+    let mut serial = openssl::bn::BigNum::new()?;
+    serial.rand(127, openssl::bn::MsbOption::MAYBE_ZERO, false)?;
+    let serial = serial.to_asn1_integer()?;
+    b.set_serial_number(&serial)?;
+    let (subject_name, issuer_name) = (name(cn)?, name(issuer_cn)?);
+    b.set_subject_name(&subject_name)?;
+    b.set_issuer_name(&issuer_name)?;
+    b.set_pubkey(subject)?;
+    let (from, until) = (
+        openssl::asn1::Asn1Time::days_from_now(0)?,
+        openssl::asn1::Asn1Time::days_from_now(days)?,
+    );
+    b.set_not_before(&from)?;
+    b.set_not_after(&until)?;
+    b.sign(&stand_in, MessageDigest::sha256())?;
+    let der = b.build().to_der()?;
+    // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING }
+    let bad = || Error::Failed("certificate encoding".into());
+    let (h, len) = der_header(&der).ok_or_else(bad)?;
+    let body = der.get(h..h + len).ok_or_else(bad)?;
+    let (th, tl) = der_header(body).ok_or_else(bad)?;
+    let tbs = body.get(..th + tl).ok_or_else(bad)?;
+    let rest = body.get(th + tl..).ok_or_else(bad)?;
+    let (ah, al) = der_header(rest).ok_or_else(bad)?;
+    let alg = rest.get(..ah + al).ok_or_else(bad)?;
+    let signature = signer.sign(scheme, tbs)?;
+    let mut bits = vec![0u8];
+    bits.extend_from_slice(&signature);
+    let mut inner = tbs.to_vec();
+    inner.extend_from_slice(alg);
+    inner.extend(der_tlv(0x03, &bits));
+    let cert = X509::from_der(&der_tlv(0x30, &inner))?;
+    if !cert.verify(public)? {
+        return Err(Error::Failed(
+            "the new certificate's signature does not verify".into(),
+        ));
+    }
+    Ok(cert)
+}
+
+/// A DER element's header length and content length.
+fn der_header(der: &[u8]) -> Option<(usize, usize)> {
+    let first = *der.get(1)?;
+    if first < 0x80 {
+        return Some((2, usize::from(first)));
+    }
+    let n = usize::from(first & 0x7f);
+    if n == 0 || n > 4 {
+        return None;
+    }
+    let len = der
+        .get(2..2 + n)?
+        .iter()
+        .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+    Some((2 + n, len))
+}
+
+fn der_tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut v = vec![tag];
+    let len = content.len();
+    if len < 0x80 {
+        v.push(len as u8);
+    } else {
+        let bytes: Vec<u8> = len
+            .to_be_bytes()
+            .into_iter()
+            .skip_while(|b| *b == 0)
+            .collect();
+        v.push(0x80 | bytes.len() as u8);
+        v.extend(bytes);
+    }
+    v.extend_from_slice(content);
+    v
 }
 
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
@@ -118,6 +236,26 @@ pub trait PrivateKey: Send + Sync + std::fmt::Debug {
     /// The ECDH shared secret Z = x(d·Q) (SP 800-56A §5.7.1.2), field-size bytes, with `peer`
     /// already decoded to a point on our curve by the caller.
     fn ecdh(&self, peer: &EcPointRef) -> Result<Secret, Error>;
+    /// Whether the key may be used for `purpose` at all (a token key carries what it is allowed:
+    /// `CKA_SIGN`, `CKA_DECRYPT`, `CKA_DERIVE`); checked when the configuration loads, so a key
+    /// of the wrong kind is a `check` problem, not a failed login. A file key may do anything.
+    fn permits(&self, purpose: Purpose) -> Result<(), Error> {
+        let _ = purpose;
+        Ok(())
+    }
+    /// Whether the key is usable now (a token that answers, a session that finds the key); for
+    /// readiness. A file key always is.
+    fn probe(&self) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// What a key of ours is configured for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    Sign,
+    /// RSA-OAEP or ECDH-ES, by key type.
+    Decrypt,
 }
 
 /// Where a key is in its life: published ahead, in use, or published after use.

@@ -16,7 +16,10 @@
 //!   with a session or device error is dropped and the operation tried once more on a fresh one
 //!   (a token pulled out and put back).
 
-use std::sync::Mutex;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Condvar, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
 use cryptoki::error::{Error as P11Error, RvError};
@@ -48,27 +51,74 @@ pub struct Pkcs11Settings {
     pub key: String,
     /// The user PIN (usually given as `pin_file`, or through the environment).
     pub pin: secrecy::SecretString,
+    /// RSA-OAEP decryption: `"token"` (default: `CKM_RSA_PKCS_OAEP` with the message's digest,
+    /// MGF and label) or `"raw"` (`CKM_RSA_X_509` in the token, the OAEP padding checked here:
+    /// for tokens whose OAEP lacks the combination peers use, such as SoftHSM 2.6 with SHA-256).
+    #[serde(default)]
+    pub rsa_oaep: OaepMode,
+    /// At most this many sessions open at once (default: twice the CPU count, at least 4);
+    /// callers beyond it wait for a free one.
+    #[serde(default)]
+    pub max_sessions: Option<usize>,
+    /// Open read-write sessions (AWS CloudHSM has no read-only ones); default read-only.
+    #[serde(default)]
+    pub read_write_sessions: bool,
+}
+
+/// Where the OAEP padding of an RSA decryption is checked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OaepMode {
+    #[default]
+    Token,
+    Raw,
 }
 
 impl Pkcs11Settings {
     /// Loads the module, logs in and finds the key.
     pub fn open(&self) -> Result<Pkcs11Key, Error> {
         use secrecy::ExposeSecret;
-        let pkcs11 = load_module(&self.module)?;
-        Pkcs11Key::open(pkcs11, &self.token, &self.key, self.pin.expose_secret())
+        let key = Pkcs11Key::open_sessions(
+            &self.module,
+            &self.token,
+            &self.key,
+            self.pin.expose_secret(),
+            self.read_write_sessions,
+        )?
+        .with_raw_oaep(self.rsa_oaep == OaepMode::Raw);
+        Ok(match self.max_sessions {
+            Some(n) => key.with_max_sessions(n),
+            None => key,
+        })
     }
 }
 
 /// A private key object in a token, found by its `CKA_LABEL`.
 pub struct Pkcs11Key {
-    pkcs11: Pkcs11,
-    slot: Slot,
+    module: PathBuf,
+    token: String,
     pin: AuthPin,
     label: String,
-    idle: Mutex<Vec<Session>>,
+    pool: Mutex<Pool>,
+    freed: Condvar,
+    max_sessions: usize,
+    raw_oaep: bool,
+    read_write: bool,
+    /// `CKA_SIGN`, `CKA_DECRYPT`, `CKA_DERIVE` of the private key object.
+    allowed: [bool; 3],
     public: PKey<Public>,
     /// For EC keys: the curve's field size in bytes (the length of Z and of r and s).
     field_bytes: Option<usize>,
+}
+
+/// The sessions of one key, all opened under one initialization (`generation`) of the module.
+struct Pool {
+    pkcs11: Pkcs11,
+    slot: Slot,
+    generation: u64,
+    idle: Vec<Session>,
+    /// Sessions open in all (idle or in use).
+    open: usize,
 }
 
 impl std::fmt::Debug for Pkcs11Key {
@@ -81,7 +131,8 @@ fn failed(e: P11Error) -> Error {
     Error::Failed(format!("PKCS#11: {e}"))
 }
 
-/// The session (or the token behind it) is gone: open a new one and try again.
+/// The session (or the token behind it) is gone: open a new one and try again. A key no longer
+/// found counts too (some tokens keep sessions alive across a removal but see nothing in them).
 fn session_lost(e: &P11Error) -> bool {
     matches!(
         e,
@@ -91,19 +142,87 @@ fn session_lost(e: &P11Error) -> bool {
                 | RvError::DeviceRemoved
                 | RvError::DeviceError
                 | RvError::TokenNotPresent
-                | RvError::UserNotLoggedIn,
+                | RvError::UserNotLoggedIn
+                | RvError::CryptokiNotInitialized,
             _
+        ) | P11Error::Pkcs11(
+            RvError::KeyHandleInvalid,
+            cryptoki::context::Function::FindObjects
         )
     )
 }
 
-/// Loads `module` once per call (PKCS#11 allows one initialization per process: "already
-/// initialized" is success).
-pub fn load_module(module: &std::path::Path) -> Result<Pkcs11, Error> {
-    let pkcs11 = Pkcs11::new(module).map_err(failed)?;
+/// A loaded and initialized library, one per module path in the process (PKCS#11 allows one
+/// initialization per process); `generation` counts re-initializations.
+struct Module {
+    pkcs11: Pkcs11,
+    generation: u64,
+    reinitialized: Option<Instant>,
+}
+
+fn modules() -> std::sync::MutexGuard<'static, HashMap<PathBuf, Module>> {
+    static MODULES: OnceLock<Mutex<HashMap<PathBuf, Module>>> = OnceLock::new();
+    MODULES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+}
+
+fn initialize(pkcs11: &Pkcs11) -> Result<(), Error> {
     match pkcs11.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)) {
-        Ok(()) | Err(P11Error::Pkcs11(RvError::CryptokiAlreadyInitialized, _)) => Ok(pkcs11),
+        Ok(()) | Err(P11Error::Pkcs11(RvError::CryptokiAlreadyInitialized, _)) => Ok(()),
         Err(e) => Err(failed(e)),
+    }
+}
+
+/// `module`, loaded and initialized once per process, and its current generation.
+fn module(path: &Path) -> Result<(Pkcs11, u64), Error> {
+    let mut all = modules();
+    if let Some(m) = all.get(path) {
+        return Ok((m.pkcs11.clone(), m.generation));
+    }
+    let pkcs11 = Pkcs11::new(path).map_err(failed)?;
+    initialize(&pkcs11)?;
+    all.insert(
+        path.to_owned(),
+        Module {
+            pkcs11: pkcs11.clone(),
+            generation: 0,
+            reinitialized: None,
+        },
+    );
+    Ok((pkcs11, 0))
+}
+
+/// Loads `module` (once per process; later calls share it).
+pub fn load_module(path: &Path) -> Result<Pkcs11, Error> {
+    module(path).map(|(p, _)| p)
+}
+
+/// The token is gone even for fresh sessions: finalize and initialize the library again, so that
+/// it enumerates its slots anew (a token put back; SoftHSM only sees it again so). Once per
+/// generation (the first key to notice does it), and at most once a second.
+fn reinitialize(path: &Path, seen: u64) {
+    let mut all = modules();
+    let Some(m) = all.get_mut(path) else {
+        return;
+    };
+    if m.generation != seen
+        || m.reinitialized
+            .is_some_and(|at| at.elapsed() < REINIT_EVERY)
+    {
+        return;
+    }
+    let _ = m.pkcs11.clone().finalize();
+    m.reinitialized = Some(Instant::now());
+    match initialize(&m.pkcs11) {
+        Ok(()) => {
+            m.generation += 1;
+            tracing::warn!(module = %path.display(), "PKCS#11: token lost; library re-initialized");
+        }
+        Err(e) => {
+            tracing::error!(module = %path.display(), error = %e, "PKCS#11: re-initializing the library failed");
+        }
     }
 }
 
@@ -120,57 +239,201 @@ pub fn slot_by_label(pkcs11: &Pkcs11, label: &str) -> Result<Slot, Error> {
 }
 
 impl Pkcs11Key {
-    /// Opens the private key `key_label` on the token `token_label`, logging in with `pin`, and
-    /// reads its public half (from the public key object of the same label).
+    /// Opens the private key `key_label` on the token `token_label` of the library `module`,
+    /// logging in with `pin`, and reads its public half (from the public key object of the same
+    /// label) and what it is allowed.
     pub fn open(
-        pkcs11: Pkcs11,
+        module_path: &Path,
         token_label: &str,
         key_label: &str,
         pin: &str,
     ) -> Result<Self, Error> {
+        Self::open_sessions(module_path, token_label, key_label, pin, false)
+    }
+
+    /// As [`Pkcs11Key::open`], with read-write sessions if `rw` (for tokens without read-only
+    /// ones, such as AWS CloudHSM).
+    pub fn open_sessions(
+        module_path: &Path,
+        token_label: &str,
+        key_label: &str,
+        pin: &str,
+        rw: bool,
+    ) -> Result<Self, Error> {
+        let (pkcs11, generation) = module(module_path)?;
         let slot = slot_by_label(&pkcs11, token_label)?;
         let pin = AuthPin::from(pin.to_owned());
         // The first session reads the public half and becomes the pool's first idle session.
-        let first = login_session(&pkcs11, slot, &pin).map_err(failed)?;
+        let first = login_session(&pkcs11, slot, &pin, rw).map_err(failed)?;
         let (public, field_bytes) = read_public(&first, key_label).map_err(failed)??;
+        let allowed = read_allowed(&first, key_label).map_err(failed)?;
         Ok(Pkcs11Key {
-            pkcs11,
-            slot,
+            module: module_path.to_owned(),
+            token: token_label.to_owned(),
             pin,
             label: key_label.to_owned(),
-            idle: Mutex::new(vec![first]),
+            pool: Mutex::new(Pool {
+                pkcs11,
+                slot,
+                generation,
+                idle: vec![first],
+                open: 1,
+            }),
+            freed: Condvar::new(),
+            max_sessions: std::thread::available_parallelism()
+                .map_or(4, |n| n.get() * 2)
+                .max(4),
+            raw_oaep: false,
+            read_write: rw,
+            allowed,
             public,
             field_bytes,
         })
     }
 
-    fn session(&self) -> Result<Session, P11Error> {
-        if let Some(s) = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop() {
-            return Ok(s);
-        }
-        login_session(&self.pkcs11, self.slot, &self.pin)
+    /// RSA-OAEP with the padding checked outside the token (see [`OaepMode::Raw`]).
+    pub fn with_raw_oaep(mut self, raw: bool) -> Self {
+        self.raw_oaep = raw;
+        self
     }
 
-    /// Runs `op` on an idle (or new) session; once more on a fresh session if the first was lost.
+    /// At most `n` (≥ 1) sessions at once.
+    pub fn with_max_sessions(mut self, n: usize) -> Self {
+        self.max_sessions = n.max(1);
+        self
+    }
+
+    fn pool(&self) -> std::sync::MutexGuard<'_, Pool> {
+        self.pool.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// An idle session, or a new one while fewer than `max_sessions` are open; else waits up to
+    /// [`SESSION_WAIT`] for one to be returned. Returns the generation it belongs to.
+    fn session(&self) -> Result<(Session, u64), NoSession> {
+        let (_, current) = module(&self.module).map_err(NoSession::Token)?;
+        let mut pool = self.pool();
+        if pool.generation != current {
+            // The library was initialized again: every session of ours is void, and the token
+            // may sit in another slot now.
+            let (pkcs11, _) = module(&self.module).map_err(NoSession::Token)?;
+            pool.slot = slot_by_label(&pkcs11, &self.token).map_err(NoSession::Token)?;
+            pool.pkcs11 = pkcs11;
+            pool.generation = current;
+            pool.idle.clear();
+            pool.open = 0;
+        }
+        let deadline = Instant::now() + SESSION_WAIT;
+        loop {
+            if let Some(s) = pool.idle.pop() {
+                return Ok((s, pool.generation));
+            }
+            if pool.open < self.max_sessions {
+                pool.open += 1;
+                let (pkcs11, slot, generation) = (pool.pkcs11.clone(), pool.slot, pool.generation);
+                drop(pool);
+                return login_session(&pkcs11, slot, &self.pin, self.read_write)
+                    .map(|s| (s, generation))
+                    .map_err(|e| {
+                        self.forget(generation, 1);
+                        if session_lost(&e)
+                            || matches!(e, P11Error::Pkcs11(RvError::SlotIdInvalid, _))
+                        {
+                            NoSession::Token(failed(e))
+                        } else {
+                            NoSession::Refused(failed(e))
+                        }
+                    });
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(NoSession::Refused(Error::Failed(
+                    "PKCS#11: every session is busy (pkcs11.max_sessions)".into(),
+                )));
+            }
+            pool = self
+                .freed
+                .wait_timeout(pool, left)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+    }
+
+    fn give_back(&self, s: Session, generation: u64) {
+        let mut pool = self.pool();
+        if pool.generation == generation {
+            pool.idle.push(s);
+        }
+        drop(pool);
+        self.freed.notify_one();
+    }
+
+    /// `n` sessions of `generation` were closed (dropped) rather than given back.
+    fn forget(&self, generation: u64, n: usize) {
+        let mut pool = self.pool();
+        if pool.generation == generation {
+            pool.open = pool.open.saturating_sub(n);
+        }
+        drop(pool);
+        self.freed.notify_all();
+    }
+
+    /// Runs `op` on an idle (or new) session. A session lost (token removed, device error) is
+    /// dropped with every idle one and `op` runs again on a fresh session; if that is lost too,
+    /// the library is initialized again (a token put back) and `op` runs a last time.
+    /// On a tokio worker thread the wait for the token is announced (`block_in_place`), so other
+    /// tasks move to other workers instead of stalling behind the HSM.
     fn with_session<T>(&self, op: impl Fn(&Session) -> Result<T, P11Error>) -> Result<T, Error> {
-        for attempt in 0..2 {
-            let s = self.session().map_err(failed)?;
+        let run = || self.with_session_blocking(&op);
+        match tokio::runtime::Handle::try_current() {
+            Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+                tokio::task::block_in_place(run)
+            }
+            _ => run(),
+        }
+    }
+
+    fn with_session_blocking<T>(
+        &self,
+        op: &impl Fn(&Session) -> Result<T, P11Error>,
+    ) -> Result<T, Error> {
+        let mut last = None;
+        for attempt in 0..3 {
+            let (s, generation) = match self.session() {
+                Ok(s) => s,
+                Err(NoSession::Refused(e)) => return Err(e),
+                Err(NoSession::Token(e)) => {
+                    // The token is not there (yet): initialize the library again, so that it
+                    // looks for its tokens anew.
+                    if let Ok((_, generation)) = module(&self.module) {
+                        reinitialize(&self.module, generation);
+                    }
+                    last = Some(e);
+                    continue;
+                }
+            };
             match op(&s) {
                 Ok(v) => {
-                    self.idle.lock().unwrap_or_else(|p| p.into_inner()).push(s);
+                    self.give_back(s, generation);
                     return Ok(v);
                 }
-                Err(e) if attempt == 0 && session_lost(&e) => {
-                    // Every idle session went with the token: start afresh.
-                    self.idle.lock().unwrap_or_else(|p| p.into_inner()).clear();
+                Err(e) if session_lost(&e) => {
+                    drop(s);
+                    let idle = std::mem::take(&mut self.pool().idle);
+                    let n = idle.len() + 1;
+                    drop(idle);
+                    self.forget(generation, n);
+                    if attempt == 1 {
+                        reinitialize(&self.module, generation);
+                    }
+                    last = Some(failed(e));
                 }
                 Err(e) => {
-                    self.idle.lock().unwrap_or_else(|p| p.into_inner()).push(s);
+                    self.give_back(s, generation);
                     return Err(failed(e));
                 }
             }
         }
-        Err(Error::Failed("PKCS#11: the token is not available".into()))
+        Err(last.unwrap_or_else(|| Error::Failed("PKCS#11: the token is not available".into())))
     }
 
     fn private_handle(&self, s: &Session) -> Result<ObjectHandle, P11Error> {
@@ -178,9 +441,33 @@ impl Pkcs11Key {
     }
 }
 
-/// A read-only session, logged in (login is per token: "already logged in" is success).
-fn login_session(pkcs11: &Pkcs11, slot: Slot, pin: &AuthPin) -> Result<Session, P11Error> {
-    let s = pkcs11.open_ro_session(slot)?;
+/// Why no session could be had.
+enum NoSession {
+    /// The token (or library) is not there: worth initializing the library again.
+    Token(Error),
+    /// Anything else (a wrong PIN, every session busy): reported as it is.
+    Refused(Error),
+}
+
+/// At most one re-initialization of a library per this time.
+const REINIT_EVERY: Duration = Duration::from_secs(1);
+
+/// How long an operation waits for a free session when `max_sessions` are in use.
+const SESSION_WAIT: Duration = Duration::from_secs(5);
+
+/// A session (read-only unless `rw`), logged in (login is per token: "already logged in" is
+/// success).
+fn login_session(
+    pkcs11: &Pkcs11,
+    slot: Slot,
+    pin: &AuthPin,
+    rw: bool,
+) -> Result<Session, P11Error> {
+    let s = if rw {
+        pkcs11.open_rw_session(slot)?
+    } else {
+        pkcs11.open_ro_session(slot)?
+    };
     match s.login(UserType::User, Some(pin)) {
         Ok(()) | Err(P11Error::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => Ok(s),
         Err(e) => Err(e),
@@ -199,6 +486,28 @@ fn find_one(s: &Session, class: ObjectClass, label: &str) -> Result<ObjectHandle
             cryptoki::context::Function::FindObjects,
         )),
     }
+}
+
+/// `CKA_SIGN`, `CKA_DECRYPT`, `CKA_DERIVE` of the private key `label` (absent = false).
+fn read_allowed(s: &Session, label: &str) -> Result<[bool; 3], P11Error> {
+    let h = find_one(s, ObjectClass::PRIVATE_KEY, label)?;
+    let mut allowed = [false; 3];
+    for a in s.get_attributes(
+        h,
+        &[
+            AttributeType::Sign,
+            AttributeType::Decrypt,
+            AttributeType::Derive,
+        ],
+    )? {
+        match a {
+            Attribute::Sign(v) => allowed[0] = v,
+            Attribute::Decrypt(v) => allowed[1] = v,
+            Attribute::Derive(v) => allowed[2] = v,
+            _ => {}
+        }
+    }
+    Ok(allowed)
 }
 
 /// A public key, and for EC keys the curve's field size in bytes.
@@ -241,12 +550,11 @@ fn read_public(s: &Session, label: &str) -> Result<Result<PublicHalf, Error>, P1
         let (Some(params), Some(point)) = (params, point) else {
             return Err(Error::Unsupported("this key type"));
         };
-        let nid = match params.as_slice() {
-            [0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07] => Nid::X9_62_PRIME256V1,
-            [0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22] => Nid::SECP384R1,
-            [0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x23] => Nid::SECP521R1,
-            _ => return Err(Error::Unsupported("this curve")),
-        };
+        let nid = CURVES
+            .iter()
+            .find(|(_, oid)| *oid == params.as_slice())
+            .map(|(nid, _)| *nid)
+            .ok_or(Error::Unsupported("this curve"))?;
         let group = EcGroup::from_curve_name(nid)?;
         let raw = unwrap_octet_string(&point);
         let mut ctx = BigNumContext::new()?;
@@ -257,6 +565,35 @@ fn read_public(s: &Session, label: &str) -> Result<Result<PublicHalf, Error>, P1
         Ok((PKey::from_ec_key(ec)?, Some(field)))
     })())
 }
+
+/// The curves we know, with their `CKA_EC_PARAMS` (the DER of the curve's OID): NIST P-256/384/521
+/// and Brainpool P256r1/384r1/512r1 (eidas-requirements §3.2 allows both families).
+pub(crate) const CURVES: [(Nid, &[u8]); 6] = [
+    (
+        Nid::X9_62_PRIME256V1,
+        &[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07],
+    ),
+    (Nid::SECP384R1, &[0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22]),
+    (Nid::SECP521R1, &[0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x23]),
+    (
+        Nid::BRAINPOOL_P256R1,
+        &[
+            0x06, 0x09, 0x2b, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x07,
+        ],
+    ),
+    (
+        Nid::BRAINPOOL_P384R1,
+        &[
+            0x06, 0x09, 0x2b, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x0b,
+        ],
+    ),
+    (
+        Nid::BRAINPOOL_P512R1,
+        &[
+            0x06, 0x09, 0x2b, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x0d,
+        ],
+    ),
+];
 
 /// `CKA_EC_POINT` is a DER OCTET STRING around the point (PKCS#11 2.40); some tokens give it raw.
 fn unwrap_octet_string(v: &[u8]) -> &[u8] {
@@ -279,6 +616,28 @@ fn mech(d: Digest) -> (MechanismType, PkcsMgfType) {
 impl PrivateKey for Pkcs11Key {
     fn public_key(&self) -> &PKey<Public> {
         &self.public
+    }
+
+    fn permits(&self, purpose: super::Purpose) -> Result<(), Error> {
+        let [sign, decrypt, derive] = self.allowed;
+        let (ok, attribute) = match purpose {
+            super::Purpose::Sign => (sign, "CKA_SIGN"),
+            super::Purpose::Decrypt if self.public.id() == Id::RSA => (decrypt, "CKA_DECRYPT"),
+            super::Purpose::Decrypt => (derive, "CKA_DERIVE"),
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::Failed(format!(
+                "PKCS#11: the token does not allow key {:?} this use ({attribute} is false)",
+                self.label
+            )))
+        }
+    }
+
+    /// A session (logged in) that finds the private key; no cryptographic operation.
+    fn probe(&self) -> Result<(), Error> {
+        self.with_session(|s| self.private_handle(s).map(|_| ()))
     }
 
     fn sign(&self, scheme: Scheme, data: &[u8]) -> Result<Vec<u8>, Error> {
@@ -339,6 +698,14 @@ impl PrivateKey for Pkcs11Key {
         if self.public.id() != Id::RSA {
             return Err(Error::Unsupported("RSA-OAEP"));
         }
+        if self.raw_oaep {
+            // The RSA operation in the token, the padding checked here (keys::oaep).
+            let em = self.with_session(|s| {
+                s.decrypt(&Mechanism::RsaX509, self.private_handle(s)?, ciphertext)
+            })?;
+            let k = self.public.size();
+            return super::oaep::decode(&em, k, digest, mgf, label);
+        }
         let (hash_alg, _) = mech(digest);
         let (_, mgf) = mech(mgf);
         self.with_session(|s| {
@@ -392,3 +759,5 @@ impl PrivateKey for Pkcs11Key {
 
 #[cfg(test)]
 mod tests;
+
+pub mod provision;

@@ -25,6 +25,13 @@ pub struct SigningKey {
     public_jwk: Value,
 }
 
+impl SigningKey {
+    /// The private key behind it (for readiness probes; it never hands out its private half).
+    pub fn private_key(&self) -> &Arc<dyn PrivateKey> {
+        &self.key
+    }
+}
+
 impl std::fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SigningKey")

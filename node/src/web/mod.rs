@@ -187,19 +187,49 @@ async fn readyz(State(s): State<Arc<WebState>>) -> Response {
         .map_err(|_| "timeout".to_owned())
         .and_then(|r| r.map_err(|e| e.to_string()));
     let trust = s.trust.ready();
+    let keys = probe_keys(&s).await;
     let body = serde_json::json!({
         "store": if store.is_ok() { "ok" } else { "unavailable" },
         "trust": if trust { "ok" } else { "not loaded" },
+        "keys": if keys.is_ok() { "ok" } else { "unavailable" },
     });
     if let Err(e) = &store {
         tracing::warn!(error = %e, "readiness: state store unavailable");
     }
-    let status = if store.is_ok() && trust {
+    if let Err(e) = &keys {
+        tracing::warn!(error = %e, "readiness: a private key of ours is unusable");
+    }
+    let status = if store.is_ok() && trust && keys.is_ok() {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
     (status, axum::Json(body)).into_response()
+}
+
+/// Every private key in force answers (a token key: its token is there, logged in, and holds
+/// the key; file keys always do). Off the async workers, bounded to 2 s.
+async fn probe_keys(s: &WebState) -> Result<(), String> {
+    let sp = s.saml.sp();
+    let mut keys: Vec<Arc<dyn crate::keys::PrivateKey>> = vec![sp.signing.pair.key.clone()];
+    keys.extend(sp.decryption.iter().map(|k| k.key.clone()));
+    keys.extend(
+        s.provider
+            .keys
+            .snapshot()
+            .keys()
+            .iter()
+            .map(|k| k.private_key().clone()),
+    );
+    let probe = tokio::task::spawn_blocking(move || {
+        keys.iter()
+            .try_for_each(|k| k.probe().map_err(|e| e.to_string()))
+    });
+    match tokio::time::timeout(Duration::from_secs(2), probe).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(_)) => Err("the key probe failed".into()),
+        Err(_) => Err("timeout".into()),
+    }
 }
 
 fn static_file(body: &'static str, content_type: &'static str) -> Response {

@@ -164,6 +164,11 @@ pub struct Sim {
 
 impl Sim {
     pub fn start(dir: &Path) -> Sim {
+        Self::start_trusting(dir, &key("gateway/saml-signing.crt"))
+    }
+
+    /// As [`Sim::start`], trusting Connector metadata signed for `gw_cert` (a PEM path).
+    pub fn start_trusting(dir: &Path, gw_cert: &str) -> Sim {
         let toml = format!(
             r#"public_url = "http://127.0.0.1:0"
 trusted_connector_certs = ["{gw_cert}"]
@@ -185,7 +190,6 @@ signing_key = "{xb_key}"
 signing_cert = "{xb_cert}"
 encryption = "rsa-oaep"
 "#,
-            gw_cert = key("gateway/saml-signing.crt"),
             op_key = key("sim/list-operator.key"),
             op_cert = key("sim/list-operator.crt"),
             xa_key = key("sim/xa-signing.key"),

@@ -1,102 +1,154 @@
-//! Issue 13, first slice: the ID token key and the SAML signing key inside a PKCS#11 token
-//! (SoftHSM2). The gateway signs its metadata, its AuthnRequests and the ID tokens in the token:
-//! the simulated country verifies the AuthnRequest against our metadata, and the e-service the
-//! ID token against the JWKS, published from the key's public half read from the token. Skips without SoftHSM2 (`SOFTHSM2_CONF`, set by
+//! Issue 13: every private key of the gateway inside a PKCS#11 token (SoftHSM2), made by
+//! `eidas-node keys generate --pkcs11` (generated in the token, never extractable). The gateway
+//! signs its metadata, its AuthnRequests and the ID tokens in the token and decrypts the
+//! assertion there (ECDH-ES, or RSA-OAEP); the simulated country verifies our metadata with the
+//! certificate the token key signed, and the e-service verifies the ID token against the JWKS
+//! published from the token key's public half. Skips without SoftHSM2 (`SOFTHSM2_CONF`, set by
 //! `scripts/test.sh`), fails so under `CI=true`.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use eidas_testbed::browser::{login_flow, Browser};
+use eidas_testbed::gateway_config::GatewayKeys;
 
 use crate::harness::*;
-use crate::login::verify_id_token;
+use crate::login::verify_id_token_alg;
+use openidconnect::core::CoreJwsSigningAlgorithm;
 
 const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
 
-#[tokio::test]
-async fn a_login_with_our_signing_keys_inside_a_softhsm_token() {
-    if std::env::var_os("SOFTHSM2_CONF").is_none() || !std::path::Path::new(MODULE).exists() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI=true but SoftHSM2 is not set up"
-        );
-        eprintln!("SKIPPED a_login_with_our_signing_keys_inside_a_softhsm_token: no SoftHSM2");
-        return;
+fn softhsm_ready(test: &str) -> bool {
+    if std::env::var_os("SOFTHSM2_CONF").is_some() && Path::new(MODULE).exists() {
+        return true;
     }
-    let dir = TempDir::new("hsm");
-    let d = dir.path();
-    // A token, and the example ES256 and SAML signing keys imported into it (PKCS#8, as
-    // softhsm2-util wants).
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "CI=true but SoftHSM2 is not set up"
+    );
+    eprintln!("SKIPPED {test}: no SoftHSM2");
+    false
+}
+
+/// A fresh token; its label and a file holding its PIN.
+fn new_token(d: &Path) -> (String, PathBuf) {
     let token = format!("gw-{:012x}", rand_u64() & 0xffff_ffff_ffff);
+    new_token_labelled(d, &token)
+}
+
+fn new_token_labelled(d: &Path, token: &str) -> (String, PathBuf) {
+    let token = token.to_owned();
     let pin = "4321-test";
-    let run = |args: &[&str]| {
-        let out = Command::new("softhsm2-util").args(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    run(&[
-        "--init-token",
-        "--free",
-        "--label",
-        &token,
-        "--pin",
-        pin,
-        "--so-pin",
-        "8765-test",
-    ]);
-    for (file, label, id) in [
-        ("gateway/oidc-signing.key", "idtoken", "01"),
-        ("gateway/saml-signing.key", "samlsign", "02"),
-    ] {
-        let pem = std::fs::read(keys().join(file)).unwrap();
-        let key = openssl::pkey::PKey::private_key_from_pem(&pem).unwrap();
-        let p8 = d.join(format!("{label}.p8"));
-        std::fs::write(&p8, key.private_key_to_pem_pkcs8().unwrap()).unwrap();
-        run(&[
-            "--import",
-            p8.to_str().unwrap(),
-            "--token",
-            &token,
-            "--label",
-            label,
-            "--id",
-            id,
-            "--pin",
-            pin,
-        ]);
-        std::fs::remove_file(&p8).unwrap();
-    }
+    let out = Command::new("softhsm2-util")
+        .args(["--init-token", "--free", "--label", &token])
+        .args(["--pin", pin, "--so-pin", "8765-test"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let pin_file = d.join("hsm.pin");
     std::fs::write(&pin_file, pin).unwrap();
+    (token, pin_file)
+}
 
-    let sim = Sim::start(d);
-    let mut cfg = GwConfig::new(sim.url());
-    cfg.rs256 = false;
-    let mut toml = cfg.builder().toml();
-    for (file, label) in [
-        ("gateway/oidc-signing.key", "idtoken"),
-        ("gateway/saml-signing.key", "samlsign"),
-    ] {
-        let needle = format!("key_path = \"{}\"", keys().join(file).display());
-        assert!(toml.contains(&needle), "{needle} in {toml}");
-        let in_token = format!(
-            "pkcs11 = {{ module = \"{MODULE}\", token = \"{token}\", key = \"{label}\", pin_file = \"{}\" }}",
-            pin_file.display()
-        );
-        toml = toml.replace(&needle, &in_token);
+/// The directory SoftHSM keeps `token` in (under `directories.tokendir` of `SOFTHSM2_CONF`).
+fn token_directory(token: &str) -> PathBuf {
+    let conf = std::fs::read_to_string(std::env::var_os("SOFTHSM2_CONF").unwrap()).unwrap();
+    let dir = conf
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("directories.tokendir"))
+        .map(|v| v.trim_start_matches([' ', '=']).trim().to_owned())
+        .unwrap();
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            std::fs::read(p.join("token.object"))
+                .is_ok_and(|b| b.windows(token.len()).any(|w| w == token.as_bytes()))
+        })
+        .unwrap_or_else(|| panic!("no SoftHSM directory for {token}"))
+}
+
+/// `keys generate --pkcs11` into `out`: the gateway's keys, read back from the printed config.
+fn generate_in_token(token: &str, pin_file: &Path, out: &Path, rsa: bool) -> GatewayKeys {
+    let mut args = vec![
+        "keys",
+        "generate",
+        "--pkcs11",
+        "--module",
+        MODULE,
+        "--token",
+        token,
+        "--pin-file",
+        pin_file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--label-prefix",
+        if rsa { "rsa" } else { "ec" },
+    ];
+    if rsa {
+        args.push("--rsa");
     }
-    let config = d.join("gateway.toml");
-    std::fs::write(&config, &toml).unwrap();
-    let gw = spawn_listening(
-        &node_bin(),
-        &["serve", "--config", config.to_str().unwrap()],
-        &[],
-        d.join("gateway.stderr"),
-    );
-    // Ready once trust is loaded.
+    let run = crate::ops::run_node(&args, &[]);
+    let said = crate::ops::text(&run);
+    assert!(run.status.success(), "{said}");
+    // The printed settings, one per key: `pkcs11 = { … }`.
+    let setting = |label: &str| -> String {
+        let needle = format!("key = \"{label}\"");
+        let line = said
+            .lines()
+            .find(|l| l.contains(&needle))
+            .unwrap_or_else(|| panic!("{needle} in {said}"));
+        let start = line.find("pkcs11 = {").unwrap();
+        let end = start + line[start..].find('}').unwrap() + 1;
+        line[start..end].to_owned()
+    };
+    let p = if rsa { "rsa" } else { "ec" };
+    let cert = |f: &str| out.join(f).display().to_string();
+    // No private key file was written: they exist only in the token.
+    for entry in std::fs::read_dir(out).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        assert!(
+            [
+                "saml-signing.crt",
+                "saml-encryption.crt",
+                "store-encryption.key",
+                "pairwise.key"
+            ]
+            .contains(&name.as_str()),
+            "unexpected file {name}"
+        );
+    }
+    GatewayKeys {
+        saml_signing: (
+            setting(&format!("{p}-saml-signing")),
+            cert("saml-signing.crt"),
+        ),
+        saml_encryption: vec![(
+            setting(&format!("{p}-saml-encryption")),
+            cert("saml-encryption.crt"),
+        )],
+        oidc: vec![
+            (
+                "t-es256".into(),
+                "ES256".into(),
+                setting(&format!("{p}-oidc-es256")),
+            ),
+            (
+                "t-rs256".into(),
+                "RS256".into(),
+                setting(&format!("{p}-oidc-rs256")),
+            ),
+        ],
+        pairwise: cert("pairwise.key"),
+        store: cert("store-encryption.key"),
+    }
+}
+
+async fn wait_ready(gw: &Proc) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while reqwest::get(format!("{}/readyz", gw.url))
         .await
@@ -107,21 +159,68 @@ async fn a_login_with_our_signing_keys_inside_a_softhsm_token() {
         assert!(std::time::Instant::now() < deadline, "{}", gw.stderr());
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
+}
 
+/// One login through `country`; the verified ID token's claims.
+async fn login(gw: &Proc, country: &str, alg: CoreJwsSigningAlgorithm) -> serde_json::Value {
     let (url, _, verifier) = authorize_url(&gw.url, "openid", &[]);
-    let r = login_flow(&Browser::new().unwrap(), &url, "XA")
+    let r = login_flow(&Browser::new().unwrap(), &url, country)
         .await
         .unwrap();
-    let code = query_param(&r.final_url, "code").expect("a code");
+    let code = query_param(&r.final_url, "code")
+        .unwrap_or_else(|| panic!("a code: {} {}", r.final_url, gw.stderr()));
     let token_response = redeem(&format!("{}/token", gw.url), &code, &verifier).await;
     let nonce = query_param(&url, "nonce").unwrap();
-    // Verified with the JWKS the gateway publishes, i.e. the token's public key.
-    let claims = verify_id_token(
+    verify_id_token_alg(
         &gw.url,
         token_response["id_token"].as_str().unwrap(),
         &nonce,
+        alg,
     )
-    .await;
+    .await
+}
+
+fn start_gateway(
+    d: &Path,
+    sim: &Sim,
+    keys: GatewayKeys,
+    rs256_client: bool,
+    name: &str,
+) -> (Proc, PathBuf) {
+    let cfg = GwConfig::new(sim.url());
+    let mut b = cfg.builder();
+    b.keys = keys;
+    if rs256_client {
+        b.clients[0]
+            .extra
+            .push_str("id_token_signed_response_alg = \"RS256\"\n");
+    }
+    let config = d.join(format!("{name}.toml"));
+    std::fs::write(&config, b.toml()).unwrap();
+    let gw = spawn_listening(
+        &node_bin(),
+        &["serve", "--config", config.to_str().unwrap()],
+        &[],
+        d.join(format!("{name}.stderr")),
+    );
+    (gw, config)
+}
+
+#[tokio::test]
+async fn a_login_with_every_ec_key_inside_a_softhsm_token() {
+    if !softhsm_ready("a_login_with_every_ec_key_inside_a_softhsm_token") {
+        return;
+    }
+    let dir = TempDir::new("hsm-ec");
+    let d = dir.path();
+    let (token, pin_file) = new_token(d);
+    let keys = generate_in_token(&token, &pin_file, &d.join("keys"), false);
+    // The simulated country pins the metadata signer: here the certificate signed in the token.
+    let sim = Sim::start_trusting(d, &keys.saml_signing.1);
+    let (gw, config) = start_gateway(d, &sim, keys, false, "gw-ec");
+    wait_ready(&gw).await;
+    // XA answers with an assertion encrypted by ECDH-ES to our token key.
+    let claims = login(&gw, "XA", CoreJwsSigningAlgorithm::EcdsaP256Sha256).await;
     assert_eq!(claims["eidas_country"], "XA");
     let jwks: serde_json::Value = reqwest::get(format!("{}/jwks", gw.url))
         .await
@@ -129,14 +228,90 @@ async fn a_login_with_our_signing_keys_inside_a_softhsm_token() {
         .json()
         .await
         .unwrap();
-    assert_eq!(jwks["keys"].as_array().unwrap().len(), 1, "{jwks}");
+    assert_eq!(jwks["keys"].as_array().unwrap().len(), 2, "{jwks}");
 
-    // A wrong PIN is a clear start-up problem, not a panic.
+    // The token goes away under the running node: /readyz says which part, a login ends in an
+    // error for the e-service (never a code), nothing panics.
+    let ready = reqwest::get(format!("{}/readyz", gw.url)).await.unwrap();
+    assert_eq!(ready.status(), 200);
+    let token_dir = token_directory(&token);
+    // Out of the token directory (SoftHSM takes every directory in it for a token).
+    let away = token_dir
+        .parent()
+        .unwrap()
+        .with_file_name(format!("{token}.pulled-out"));
+    std::fs::rename(&token_dir, &away).unwrap();
+    let ready = reqwest::get(format!("{}/readyz", gw.url)).await.unwrap();
+    assert_eq!(ready.status(), 503);
+    let body: serde_json::Value = ready.json().await.unwrap();
+    assert_eq!(body["keys"], "unavailable", "{body}");
+    assert_eq!(body["store"], "ok", "{body}");
+    let (url, _, _) = authorize_url(&gw.url, "openid", &[]);
+    let r = login_flow(&Browser::new().unwrap(), &url, "XA").await;
+    assert!(
+        r.as_ref()
+            .map_or(true, |r| query_param(&r.final_url, "code").is_none()),
+        "no code without the token: {r:?}"
+    );
+    assert!(!gw.stderr().contains("panicked"), "{}", gw.stderr());
+    // Put back: the node logs in again on fresh sessions, without a restart.
+    std::fs::rename(&away, &token_dir).unwrap();
+    wait_ready(&gw).await;
+    let claims = login(&gw, "XA", CoreJwsSigningAlgorithm::EcdsaP256Sha256).await;
+    assert_eq!(claims["eidas_country"], "XA");
+
+    // A wrong PIN is a clear problem naming every key in the token, not a panic (a new token
+    // of the same label, so that the PIN is what fails).
+    new_token_labelled(d, &token);
     std::fs::write(&pin_file, "0000-wrong").unwrap();
     let out = crate::ops::run_node(&["check", "--config", config.to_str().unwrap()], &[]);
     let said = crate::ops::text(&out);
     assert_eq!(out.status.code(), Some(1), "{said}");
-    assert!(said.contains("oidc.signing_keys[0].pkcs11"), "{said}");
-    assert!(said.contains("saml.signing.pkcs11"), "{said}");
+    for setting in [
+        "oidc.signing_keys[0].pkcs11",
+        "saml.signing.pkcs11",
+        "saml.encryption[0].pkcs11",
+    ] {
+        assert!(said.contains(setting), "{setting} in {said}");
+    }
+    assert!(
+        said.to_lowercase().contains("pin"),
+        "the PIN is named: {said}"
+    );
     assert!(!said.contains("panicked"), "{said}");
+}
+
+#[tokio::test]
+async fn a_login_with_every_rsa_key_inside_a_softhsm_token() {
+    if !softhsm_ready("a_login_with_every_rsa_key_inside_a_softhsm_token") {
+        return;
+    }
+    let dir = TempDir::new("hsm-rsa");
+    let d = dir.path();
+    let (token, pin_file) = new_token(d);
+    let mut keys = generate_in_token(&token, &pin_file, &d.join("keys"), true);
+    let sim = Sim::start_trusting(d, &keys.saml_signing.1);
+
+    // XB encrypts with RSA-OAEP SHA-256 / MGF1-SHA-256, which SoftHSM 2.6's own OAEP cannot
+    // do: the login ends in an error for the e-service (never a code) and the node stays up.
+    let (gw, _) = start_gateway(d, &sim, keys.clone(), true, "gw-rsa-token-oaep");
+    wait_ready(&gw).await;
+    let (url, _, _) = authorize_url(&gw.url, "openid", &[]);
+    let r = login_flow(&Browser::new().unwrap(), &url, "XB").await;
+    let refused = match &r {
+        Ok(r) => query_param(&r.final_url, "code").is_none(),
+        Err(_) => true,
+    };
+    assert!(refused, "no code without a usable decryption: {r:?}");
+    assert!(!gw.stderr().contains("panicked"), "{}", gw.stderr());
+    drop(gw);
+
+    // With the padding checked outside (rsa_oaep = "raw"), the token still does the RSA
+    // operation and the login completes, ID token signed RS256 in the token.
+    let enc = &mut keys.saml_encryption[0].0;
+    *enc = enc.replacen(" }", ", rsa_oaep = \"raw\" }", 1);
+    let (gw, _) = start_gateway(d, &sim, keys, true, "gw-rsa");
+    wait_ready(&gw).await;
+    let claims = login(&gw, "XB", CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256).await;
+    assert_eq!(claims["eidas_country"], "XB");
 }

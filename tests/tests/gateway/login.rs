@@ -146,12 +146,26 @@ pub async fn oidc_client(
 /// Verifies `id_token` (signature against the JWKS, issuer, audience, expiry, nonce) with the
 /// client of `issuer`; returns the raw payload.
 pub async fn verify_id_token(issuer: &str, id_token: &str, nonce: &str) -> Value {
+    verify_id_token_alg(
+        issuer,
+        id_token,
+        nonce,
+        CoreJwsSigningAlgorithm::EcdsaP256Sha256,
+    )
+    .await
+}
+
+/// As [`verify_id_token`], for a client registered with another ID token algorithm.
+pub async fn verify_id_token_alg(
+    issuer: &str,
+    id_token: &str,
+    nonce: &str,
+    alg: CoreJwsSigningAlgorithm,
+) -> Value {
     let http = http();
     let client = oidc_client(issuer, &http).await;
     let t: CoreIdToken = id_token.parse().unwrap();
-    let v = client
-        .id_token_verifier()
-        .set_allowed_algs(vec![CoreJwsSigningAlgorithm::EcdsaP256Sha256]);
+    let v = client.id_token_verifier().set_allowed_algs(vec![alg]);
     t.claims(&v, &Nonce::new(nonce.into()))
         .expect("ID token verifies against the gateway's JWKS");
     jwt_payload(id_token)

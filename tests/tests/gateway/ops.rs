@@ -82,7 +82,10 @@ async fn healthz_readyz_and_check_report_trust() {
         .unwrap();
     assert_eq!(r.status(), 200);
     let body: serde_json::Value = r.json().await.unwrap();
-    assert_eq!(body, serde_json::json!({"store": "ok", "trust": "ok"}));
+    assert_eq!(
+        body,
+        serde_json::json!({"store": "ok", "trust": "ok", "keys": "ok"})
+    );
     let out = run_node(
         &["check", "--config", w.gw.config_path.to_str().unwrap()],
         &[],

@@ -23,9 +23,15 @@ use super::*;
 const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
 const PIN: &str = "1234-test";
 
-/// A fresh token with an EC P-256 key pair "ec" and an RSA-2048 key pair "rsa", both generated
-/// inside it (never extractable); `None` when SoftHSM2 is not set up.
-fn token() -> Option<(Pkcs11, String)> {
+/// A token with an EC P-256 key pair "ec" and an RSA-2048 key pair "rsa", both generated inside
+/// it (never extractable); `None` when SoftHSM2 is not set up. One per test process: SoftHSM
+/// does not see tokens created after the module was initialized in the process.
+fn token() -> Option<String> {
+    static TOKEN: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    TOKEN.get_or_init(new_token).clone()
+}
+
+fn new_token() -> Option<String> {
     if std::env::var_os("SOFTHSM2_CONF").is_none() || !std::path::Path::new(MODULE).exists() {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
@@ -99,16 +105,16 @@ fn token() -> Option<(Pkcs11, String)> {
         &private("rsa", &[Attribute::Sign(true), Attribute::Decrypt(true)]),
     )
     .unwrap();
-    Some((pkcs11, label))
+    Some(label)
 }
 
 #[test]
 fn ec_and_rsa_keys_in_a_softhsm_token_sign_decrypt_and_agree_as_openssl_checks() {
-    let Some((pkcs11, label)) = token() else {
+    let Some(label) = token() else {
         return;
     };
-    let ec = Pkcs11Key::open(pkcs11.clone(), &label, "ec", PIN).unwrap();
-    let rsa = Pkcs11Key::open(pkcs11, &label, "rsa", PIN).unwrap();
+    let ec = Pkcs11Key::open(std::path::Path::new(MODULE), &label, "ec", PIN).unwrap();
+    let rsa = Pkcs11Key::open(std::path::Path::new(MODULE), &label, "rsa", PIN).unwrap();
     let msg = b"<ds:SignedInfo>...</ds:SignedInfo>";
 
     // ECDSA: DER, verifiable with the public half.
@@ -171,6 +177,112 @@ fn ec_and_rsa_keys_in_a_softhsm_token_sign_decrypt_and_agree_as_openssl_checks()
         Err(Error::Unsupported(_))
     ));
     // An unknown key label is a clear error.
-    let pkcs11 = load_module(std::path::Path::new(MODULE)).unwrap();
-    assert!(Pkcs11Key::open(pkcs11, &label, "absent", PIN).is_err());
+    assert!(Pkcs11Key::open(std::path::Path::new(MODULE), &label, "absent", PIN).is_err());
+}
+
+#[test]
+fn raw_oaep_decrypts_sha256_the_token_cannot_and_refuses_tampering() {
+    let Some(label) = token() else {
+        return;
+    };
+    let rsa = Pkcs11Key::open(std::path::Path::new(MODULE), &label, "rsa", PIN).unwrap();
+    let key = [9u8; 16];
+    let public = rsa.public_key().clone();
+    let mut e = Encrypter::new(&public).unwrap();
+    e.set_rsa_padding(Padding::PKCS1_OAEP).unwrap();
+    e.set_rsa_oaep_md(MessageDigest::sha256()).unwrap();
+    e.set_rsa_mgf1_md(MessageDigest::sha256()).unwrap();
+    let mut ct = vec![0u8; e.encrypt_len(&key).unwrap()];
+    let n = e.encrypt(&key, &mut ct).unwrap();
+    ct.truncate(n);
+    // The token's own OAEP (SoftHSM 2.6) refuses SHA-256: a clear error, no panic.
+    assert!(rsa
+        .decrypt_rsa_oaep(&ct, Digest::Sha256, Digest::Sha256, None)
+        .is_err());
+    let rsa = rsa.with_raw_oaep(true);
+    assert_eq!(
+        rsa.decrypt_rsa_oaep(&ct, Digest::Sha256, Digest::Sha256, None)
+            .unwrap(),
+        key
+    );
+    assert!(rsa
+        .decrypt_rsa_oaep(&ct, Digest::Sha256, Digest::Sha1, None)
+        .is_err());
+    let mut bad = ct.clone();
+    bad[5] ^= 0x80;
+    assert!(rsa
+        .decrypt_rsa_oaep(&bad, Digest::Sha256, Digest::Sha256, None)
+        .is_err());
+}
+
+#[test]
+fn imported_and_generated_keys_work_and_a_bounded_pool_serves_many_threads() {
+    use super::provision::{Kind, Token, Usage};
+    let Some(label) = token() else {
+        return;
+    };
+    let t = Token::open(std::path::Path::new(MODULE), &label, PIN).unwrap();
+    // Imported EC key for decryption: CKA_DERIVE set (softhsm2-util --import does not), no sign.
+    let g = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap();
+    let file = PKey::from_ec_key(EcKey::generate(&g).unwrap()).unwrap();
+    t.import("imp-ec", &file, Usage::Decrypt).unwrap();
+    assert!(
+        t.import("imp-ec", &file, Usage::Decrypt).is_err(),
+        "a label is never reused"
+    );
+    let imp = Pkcs11Key::open(std::path::Path::new(MODULE), &label, "imp-ec", PIN).unwrap();
+    assert!(imp.public_key().public_eq(&file));
+    let eph = PKey::from_ec_key(EcKey::generate(&g).unwrap()).unwrap();
+    let z = imp.ecdh(eph.ec_key().unwrap().public_key()).unwrap();
+    let mut d = Deriver::new(&eph).unwrap();
+    d.set_peer(&file).unwrap();
+    assert_eq!(z.as_bytes(), d.derive_to_vec().unwrap().as_slice());
+    assert!(
+        imp.sign(Scheme::Ecdsa(Digest::Sha256), b"m").is_err(),
+        "a decryption key may not sign"
+    );
+
+    // Generated signing key, its certificate signed inside the token.
+    t.generate("gen-sign", Kind::EcP256, Usage::Sign).unwrap();
+    let signer = Pkcs11Key::open(std::path::Path::new(MODULE), &label, "gen-sign", PIN)
+        .unwrap()
+        .with_max_sessions(1);
+    let cert = crate::keys::certificate(signer.public_key(), "s", &signer, "s", 1).unwrap();
+    assert!(cert.verify(signer.public_key()).unwrap());
+    assert!(cert.public_key().unwrap().public_eq(signer.public_key()));
+    // Issued for the decryption key by the signing key.
+    let cert = crate::keys::certificate(imp.public_key(), "e", &signer, "s", 1).unwrap();
+    assert!(cert.verify(signer.public_key()).unwrap());
+    assert!(cert.public_key().unwrap().public_eq(&file));
+    signer.probe().unwrap();
+    // Read-write sessions (for tokens without read-only ones) do the same.
+    let rw = Pkcs11Key::open_sessions(std::path::Path::new(MODULE), &label, "gen-sign", PIN, true)
+        .unwrap();
+    let sig = rw.sign(Scheme::Ecdsa(Digest::Sha256), b"rw").unwrap();
+    let mut v = Verifier::new(MessageDigest::sha256(), rw.public_key()).unwrap();
+    assert!(v.verify_oneshot(&sig, b"rw").unwrap());
+
+    // One session, eight threads: each waits its turn, every signature verifies.
+    let signer = std::sync::Arc::new(signer);
+    let handles: Vec<_> = (0..8)
+        .map(|i| {
+            let k = signer.clone();
+            std::thread::spawn(move || {
+                let msg = format!("message {i}");
+                let sig = k
+                    .sign(Scheme::Ecdsa(Digest::Sha256), msg.as_bytes())
+                    .unwrap();
+                let mut v = Verifier::new(MessageDigest::sha256(), k.public_key()).unwrap();
+                v.verify_oneshot(&sig, msg.as_bytes()).unwrap()
+            })
+        })
+        .collect();
+    for h in handles {
+        assert!(h.join().unwrap());
+    }
+    assert_eq!(
+        signer.pool.lock().unwrap().open,
+        1,
+        "never more than max_sessions"
+    );
 }
