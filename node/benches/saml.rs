@@ -137,6 +137,7 @@ fn main() {
             signing: SigningKey::new(keypair(rsa)).unwrap(),
             extra_signing_certs: vec![],
             decryption: vec![sp_dec],
+            retired_decryption: Vec::new(),
         };
         let idp = ProxyService {
             entity_id: "https://p.example/md".into(),

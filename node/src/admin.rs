@@ -54,6 +54,9 @@ pub trait Operations: Send + Sync {
         version: String,
         by: String,
     ) -> Result<serde_json::Value, Refusal>;
+    /// `POST /admin/keys/reload` by the operator `by`: our keys from the config file again
+    /// (as SIGHUP does); the warnings and the timeline after it.
+    async fn reload_keys(&self, by: String) -> Result<serde_json::Value, Refusal>;
 }
 
 /// The operator a request authenticated as (the token file's name, without extension).
@@ -263,6 +266,15 @@ pub fn router(tokens: AdminTokens, ops: Ops) -> Router {
         .route(
             "/admin/trust/versions/{version}/{action}",
             axum::routing::post(decide),
+        )
+        .route(
+            "/admin/keys/reload",
+            axum::routing::post(
+                |State(ops): State<Ops>,
+                 axum::Extension(Operator(by)): axum::Extension<Operator>| async move {
+                    answer(ops.reload_keys(by).await)
+                },
+            ),
         )
         .with_state(ops)
         .layer(middleware::from_fn_with_state(tokens, require_token))

@@ -63,6 +63,9 @@ pub struct Settings {
     /// Directory the config file was read from (relative paths resolve against it).
     #[serde(skip)]
     pub base_dir: PathBuf,
+    /// The config file itself (`None` when built from text), for reloads.
+    #[serde(skip)]
+    pub source: Option<PathBuf>,
 }
 
 impl Settings {
@@ -79,7 +82,9 @@ impl Settings {
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
-        Self::from_toml(&text, path, &base_dir, env)
+        let mut settings = Self::from_toml(&text, path, &base_dir, env)?;
+        settings.source = Some(path.to_owned());
+        Ok(settings)
     }
 
     /// As [`Settings::load`], from TOML text (`origin` only names it in messages).

@@ -39,6 +39,9 @@ fn main() -> ExitCode {
             Command::Keys {
                 command: KeysCommand::Import(opts),
             } => cli::keys::import(&opts).map(|()| 0),
+            Command::Keys {
+                command: KeysCommand::Plan(opts),
+            } => cli::keys::plan(&opts).map(|()| 0),
             Command::Demo(opts) => cli::demo::run(&opts).await.map(|()| 0),
             Command::Audit {
                 command: AuditCommand::Verify { files, stream },

@@ -93,6 +93,7 @@ async fn bed_with(auto: bool) -> Bed {
         signing: SigningKey::new(k.sp_sign.clone()).unwrap(),
         extra_signing_certs: vec![],
         decryption: vec![k.sp_enc_ec.clone(), k.sp_enc_rsa.clone()],
+        retired_decryption: Vec::new(),
     };
     let info = MetadataInfo {
         organization: Organization {

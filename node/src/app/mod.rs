@@ -7,6 +7,7 @@
 
 pub mod health;
 pub mod metrics;
+pub mod rollover;
 pub mod settings;
 
 use std::sync::Arc;
@@ -46,6 +47,9 @@ pub struct AppState {
     pub health: Arc<health::Health>,
     /// `saml.expiry_warning_days`, for the daily log of our certificates' expiry.
     pub expiry_warning_days: u64,
+    /// Our keys with their schedules: `run` applies each change when it is due, and reloads
+    /// (SIGHUP, the admin API) replace them.
+    pub keys: Arc<rollover::KeySchedule>,
 }
 
 /// Waits for `signal`, then drains: readiness fails at once (the load balancer stops sending
@@ -105,6 +109,10 @@ fn warn(msg: impl Into<String>) -> Problem {
 /// start-up.
 pub fn warnings(s: &Settings, state: &AppState) -> Vec<Problem> {
     let mut out = Vec::new();
+    // Unsafe key schedules (`keys status` shows the timeline).
+    for w in state.keys.keys().warnings(state.web.clock.now()) {
+        out.push(warn(format!("keys: {w}")));
+    }
     let rs256 = state
         .web
         .provider
@@ -211,8 +219,54 @@ pub fn saml_acs_url(s: &Settings) -> String {
     format!("{}{}", s.public_url(), web::SAML_ACS_PATH)
 }
 
-/// Our SAML identity and keys from `[saml]`.
+/// Our SAML identity and keys from `[saml]` as they are now.
 pub fn service_provider(s: &Settings) -> Result<ServiceProvider, Vec<Problem>> {
+    saml_keys(s)?
+        .at(time::OffsetDateTime::now_utc(), &lingers(s))
+        .map_err(|e| vec![p(e)])
+}
+
+/// How long retired keys stay, from the configured times (README, Keys).
+pub fn lingers(s: &Settings) -> rollover::Lingers {
+    let skew = time::Duration::seconds(i64::try_from(s.saml.clock_skew_seconds).unwrap_or(60));
+    rollover::Lingers {
+        saml_signing: skew,
+        decryption: time::Duration::hours(
+            i64::try_from(s.saml.metadata_validity_hours).unwrap_or(24),
+        ) + skew,
+        id_token: time::Duration::seconds(
+            i64::try_from(s.oidc.id_token_ttl_seconds).unwrap_or(300),
+        ) + skew,
+    }
+}
+
+/// How long before activation a key must be published (README, Keys).
+pub fn leads(s: &Settings) -> rollover::Leads {
+    let skew = time::Duration::seconds(i64::try_from(s.saml.clock_skew_seconds).unwrap_or(60));
+    rollover::Leads {
+        saml: time::Duration::hours(i64::try_from(s.saml.metadata_validity_hours).unwrap_or(24))
+            + skew,
+        jwks: rollover::JWKS_MAX_AGE + skew,
+    }
+}
+
+/// Every key of ours from the configuration, with its schedule.
+pub fn our_keys(s: &Settings) -> Result<rollover::OurKeys, Vec<Problem>> {
+    let saml = saml_keys(s);
+    let oidc = oidc_keys(s);
+    match (saml, oidc) {
+        (Ok(saml), Ok(oidc)) => Ok(rollover::OurKeys {
+            saml,
+            oidc,
+            lingers: lingers(s),
+            leads: leads(s),
+        }),
+        (saml, oidc) => Err(saml.err().into_iter().chain(oidc.err()).flatten().collect()),
+    }
+}
+
+/// Our SAML identity and every SAML key from `[saml]`, with their schedules.
+pub fn saml_keys(s: &Settings) -> Result<rollover::SamlKeys, Vec<Problem>> {
     let mut problems = Vec::new();
     let pair = |k: &crate::saml::settings::KeyPairSettings,
                 what: &str,
@@ -255,16 +309,49 @@ pub fn service_provider(s: &Settings) -> Result<ServiceProvider, Vec<Problem>> {
             "{what}: give exactly one of key_path and pkcs11"
         ))),
     };
-    let signing = pair(&s.saml.signing, "saml.signing", crate::keys::Purpose::Sign)
-        .and_then(|kp| SigningKey::new(kp).map_err(|e| p(format!("saml.signing: {e}"))));
+    let timed = |k: &crate::saml::settings::KeyPairSettings,
+                 what: String,
+                 purpose|
+     -> Result<rollover::Timed<KeyPair>, Problem> {
+        let schedule = crate::keys::schedule::Schedule::from_settings(
+            k.state.as_deref(),
+            k.activate_at.as_deref(),
+            k.retire_at.as_deref(),
+        )
+        .map_err(|e| p(format!("{what}: {e}")))?;
+        Ok(rollover::Timed {
+            item: pair(k, &what, purpose)?,
+            schedule,
+            setting: what,
+        })
+    };
+    let mut signing = Vec::new();
+    for (i, k) in s.saml.signing.iter().enumerate() {
+        let what = if s.saml.signing.len() == 1 {
+            "saml.signing".to_owned()
+        } else {
+            format!("saml.signing[{i}]")
+        };
+        match timed(k, what.clone(), crate::keys::Purpose::Sign).and_then(|t| {
+            // The algorithm is chosen now, so an unusable key is a problem at load.
+            SigningKey::new(t.item.clone()).map_err(|e| p(format!("{what}: {e}")))?;
+            Ok(t)
+        }) {
+            Ok(t) => signing.push(t),
+            Err(e) => problems.push(e),
+        }
+    }
+    if s.saml.signing.is_empty() {
+        problems.push(p("saml.signing: at least one signing key is needed"));
+    }
     let mut decryption = Vec::new();
     for (i, k) in s.saml.encryption.iter().enumerate() {
-        match pair(
+        match timed(
             k,
-            &format!("saml.encryption[{i}]"),
+            format!("saml.encryption[{i}]"),
             crate::keys::Purpose::Decrypt,
         ) {
-            Ok(kp) => decryption.push(kp),
+            Ok(t) => decryption.push(t),
             Err(e) => problems.push(e),
         }
     }
@@ -285,27 +372,21 @@ pub fn service_provider(s: &Settings) -> Result<ServiceProvider, Vec<Problem>> {
             ))),
         }
     }
-    match signing {
-        Ok(signing) if problems.is_empty() => Ok(ServiceProvider {
-            entity_id: saml_entity_id(s),
-            acs_url: saml_acs_url(s),
-            country: s.saml.country.to_string(),
-            signing,
-            extra_signing_certs: extra,
-            decryption,
-        }),
-        Ok(_) => Err(problems),
-        Err(e) => {
-            problems.insert(0, e);
-            Err(problems)
-        }
+    if !problems.is_empty() {
+        return Err(problems);
     }
+    Ok(rollover::SamlKeys {
+        entity_id: saml_entity_id(s),
+        acs_url: saml_acs_url(s),
+        country: s.saml.country.to_string(),
+        signing,
+        extra_signing_certs: extra,
+        decryption,
+    })
 }
 
-/// ID token keys and clients from `[oidc]` and `[[clients]]`.
-pub fn provider_parts(
-    s: &Settings,
-) -> Result<(ProviderConfig, KeySet, ClientRegistry), Vec<Problem>> {
+/// Every ID-token key from `[oidc]`, with its schedule.
+pub fn oidc_keys(s: &Settings) -> Result<rollover::OidcKeys, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut keys = Vec::new();
     for (i, k) in s.oidc.signing_keys.iter().enumerate() {
@@ -317,23 +398,30 @@ pub fn provider_parts(
             )));
             continue;
         };
-        let status = match k.status.as_str() {
-            "current" => crate::oidc::KeyStatus::Current,
-            "next" => crate::oidc::KeyStatus::Next,
-            "retiring" => crate::oidc::KeyStatus::Retiring,
-            other => {
-                problems.push(p(format!(
-                    "{at}.status: {other} is not current, next or retiring"
-                )));
+        let schedule = match crate::keys::schedule::Schedule::from_settings(
+            Some(&k.status),
+            k.activate_at.as_deref(),
+            k.retire_at.as_deref(),
+        ) {
+            Ok(schedule) => schedule,
+            Err(e) => {
+                problems.push(p(format!("{at}: {e}")));
                 continue;
             }
+        };
+        // The state at any instant comes from the schedule (rollover::OidcKeys::at).
+        let status = crate::oidc::KeyStatus::Current;
+        let timed = |item| rollover::Timed {
+            item,
+            schedule,
+            setting: at.clone(),
         };
         match (&k.key_path, &k.pkcs11) {
             (Some(key_path), None) => {
                 let path = s.path(key_path);
                 match std::fs::read(&path) {
                     Ok(pem) => match JwtKey::from_pem(&k.kid, alg, &pem, status) {
-                        Ok(key) => keys.push(key),
+                        Ok(key) => keys.push(timed(key)),
                         Err(e) => problems.push(p(format!("{at}: {e}"))),
                     },
                     Err(e) => {
@@ -346,7 +434,7 @@ pub fn provider_parts(
                 Ok(key)
             }) {
                 Ok(key) => match JwtKey::from_private_key(&k.kid, alg, Arc::new(key), status) {
-                    Ok(key) => keys.push(key),
+                    Ok(key) => keys.push(timed(key)),
                     Err(e) => problems.push(p(format!("{at}: {e}"))),
                 },
                 Err(e) => problems.push(p(format!(
@@ -359,18 +447,33 @@ pub fn provider_parts(
             _ => problems.push(p(format!("{at}: give exactly one of key_path and pkcs11"))),
         }
     }
-    let keyset = KeySet::new(keys).map_err(|e| p(format!("oidc.signing_keys: {e}")));
+    if problems.is_empty() {
+        Ok(rollover::OidcKeys { keys })
+    } else {
+        Err(problems)
+    }
+}
+
+/// ID token keys (as they are now) and clients from `[oidc]` and `[[clients]]`.
+pub fn provider_parts(
+    s: &Settings,
+) -> Result<(ProviderConfig, KeySet, ClientRegistry), Vec<Problem>> {
+    let keyset = oidc_keys(s)?
+        .at(time::OffsetDateTime::now_utc(), &lingers(s))
+        .map_err(|e| vec![p(format!("oidc.signing_keys: {e}"))])?;
+    let (config, clients) = provider_setup(s, &keyset)?;
+    Ok((config, keyset, clients))
+}
+
+/// The provider's configuration and clients, for the ID-token algorithms `keyset` can sign.
+pub fn provider_setup(
+    s: &Settings,
+    keyset: &KeySet,
+) -> Result<(ProviderConfig, ClientRegistry), Vec<Problem>> {
     let pairwise = hex_decode(s.oidc.pairwise_key.expose_secret())
         .filter(|k| k.len() >= 32)
         .ok_or_else(|| p("oidc.pairwise_key must be at least 32 bytes, hex-encoded"));
-    let (keyset, pairwise) = match (keyset, pairwise) {
-        (Ok(k), Ok(pw)) if problems.is_empty() => (k, pw),
-        (k, pw) => {
-            problems.extend(k.err());
-            problems.extend(pw.err());
-            return Err(problems);
-        }
-    };
+    let pairwise = pairwise.map_err(|e| vec![e])?;
     let clients = ClientRegistry::from_settings(&s.clients, &keyset.algorithms())
         .map_err(|e| vec![p(e.to_string())])?;
     let mut config = ProviderConfig::new(s.public_url(), pairwise);
@@ -380,7 +483,7 @@ pub fn provider_parts(
     config.id_token_ttl = Duration::from_secs(s.oidc.id_token_ttl_seconds);
     config.pending_ttl = Duration::from_secs(s.oidc.login_timeout_seconds);
     config.ui_locales = web::i18n::Localizer::supported_tags();
-    Ok((config, keyset, clients))
+    Ok((config, clients))
 }
 
 /// The sealer for stored values; with Redis the key is mandatory (instances must share it).
@@ -594,8 +697,28 @@ pub async fn build_with(
     if let Err(e) = crate::saml::schema::ensure() {
         problems.push(p(e.to_string()));
     }
-    let sp = service_provider(s).map_err(|e| problems.extend(e)).ok();
-    let oidc = provider_parts(s).map_err(|e| problems.extend(e)).ok();
+    // Every key with its schedule; the SP and ID-token keys of this instant from them.
+    let now = clock.now();
+    let our = our_keys(s).map_err(|e| problems.extend(e)).ok();
+    let (sp, oidc) = match &our {
+        Some(our) => (
+            our.saml
+                .at(now, &our.lingers)
+                .map_err(|e| problems.push(p(format!("saml: {e}"))))
+                .ok(),
+            our.oidc
+                .at(now, &our.lingers)
+                .map_err(|e| problems.push(p(format!("oidc.signing_keys: {e}"))))
+                .ok()
+                .and_then(|keyset| {
+                    provider_setup(s, &keyset)
+                        .map_err(|e| problems.extend(e))
+                        .ok()
+                        .map(|(config, clients)| (config, keyset, clients))
+                }),
+        ),
+        None => (None, None),
+    };
     let sealer = sealer(s).map_err(|e| problems.push(e)).ok();
     let sources = Source::from_settings(&s.trust, &|p| s.path(p))
         .map_err(|e| problems.extend(e.into_iter().map(|e| p(format!("trust: {e}")))))
@@ -616,13 +739,14 @@ pub async fn build_with(
     .map_err(|e| problems.extend(e.into_iter().map(p)))
     .ok();
     let (
+        Some(our),
         Some(sp),
         Some((config, keys, clients)),
         Some(sealer),
         Some(sources),
         Some(backend),
         Some(admin),
-    ) = (sp, oidc, sealer, sources, backend, admin)
+    ) = (our, sp, oidc, sealer, sources, backend, admin)
     else {
         return Err(problems);
     };
@@ -747,7 +871,11 @@ pub async fn build_with(
         web.trust.clone(),
         own_certs,
     ));
+    let key_schedule = Arc::new(rollover::KeySchedule::new(our, s.source.clone()));
+    // What is in force now is what `build` put there; the schedule applies changes from here.
+    let _ = key_schedule.apply(&web, now);
     Ok(AppState {
+        keys: key_schedule,
         health: country_health,
         metrics,
         web,
@@ -829,11 +957,16 @@ pub async fn serve(mut s: Settings) -> anyhow::Result<()> {
     };
     if let Some(tls) = &s.server.tls {
         let refresh = spawn_refresh(&state);
+        let schedule = spawn_key_schedule(&state);
         let admin_task = admin.map(|l| {
             tokio::spawn(serve_admin(
                 l,
                 state.admin.clone(),
-                (state.web.trust.clone(), state.metrics.clone()),
+                (
+                    state.web.trust.clone(),
+                    state.metrics.clone(),
+                    state.clone(),
+                ),
                 shutdown_signal(),
             ))
         });
@@ -846,6 +979,9 @@ pub async fn serve(mut s: Settings) -> anyhow::Result<()> {
         )
         .await;
         refresh.abort();
+        for t in schedule {
+            t.abort();
+        }
         if let Some(t) = admin_task {
             t.abort();
         }
@@ -899,19 +1035,19 @@ fn spawn_refresh(state: &AppState) -> tokio::task::JoinHandle<()> {
 async fn serve_admin(
     listener: tokio::net::TcpListener,
     tokens: AdminTokens,
-    (trust, metrics): (Arc<TrustStore>, Arc<metrics::Metrics>),
+    (trust, metrics, state): (Arc<TrustStore>, Arc<metrics::Metrics>, AppState),
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     axum::serve(
         listener,
-        crate::admin::router(tokens, Arc::new(TrustOperations(trust, metrics))),
+        crate::admin::router(tokens, Arc::new(TrustOperations(trust, metrics, state))),
     )
     .with_graceful_shutdown(shutdown)
     .await
 }
 
 /// The trust store and the metrics as the admin API's [`crate::admin::Operations`].
-struct TrustOperations(Arc<TrustStore>, Arc<metrics::Metrics>);
+struct TrustOperations(Arc<TrustStore>, Arc<metrics::Metrics>, AppState);
 
 fn refusal(e: crate::trust::Error) -> crate::admin::Refusal {
     use crate::trust::workflow::Error as W;
@@ -936,6 +1072,16 @@ impl crate::admin::Operations for TrustOperations {
 
     fn metrics(&self) -> String {
         self.1.render()
+    }
+
+    async fn reload_keys(&self, by: String) -> Result<serde_json::Value, crate::admin::Refusal> {
+        tracing::info!(target: "audit", event = "keys.reload", by = %by, "key reload requested");
+        reload_keys(&self.2)
+            .await
+            .map_err(|e| crate::admin::Refusal {
+                status: axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                message: e,
+            })
     }
 
     async fn diff(
@@ -990,11 +1136,16 @@ pub async fn run(
         let _ = rx.wait_for(|s| *s).await;
     };
     let refresh = spawn_refresh(&state);
+    let schedule = spawn_key_schedule(&state);
     let admin_task = admin.map(|l| {
         tokio::spawn(serve_admin(
             l,
             state.admin.clone(),
-            (state.web.trust.clone(), state.metrics.clone()),
+            (
+                state.web.trust.clone(),
+                state.metrics.clone(),
+                state.clone(),
+            ),
             wait(stopped.clone()),
         ))
     });
@@ -1020,10 +1171,96 @@ pub async fn run(
         }
     };
     refresh.abort();
+    for t in schedule {
+        t.abort();
+    }
     if let Some(t) = admin_task {
         let _ = t.await;
     }
     result
+}
+
+/// Puts each key change in force when it is due (and at once after a reload), and reloads the
+/// keys on SIGHUP when the node was started from a config file.
+fn spawn_key_schedule(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
+    let (keys, web) = (state.keys.clone(), state.web.clone());
+    let mut tasks = vec![tokio::spawn(async move {
+        loop {
+            let now = web.clock.now();
+            if let Err(e) = keys.apply(&web, now) {
+                tracing::error!(error = %e, "keys: the schedule leaves no usable key now; the keys in force stay");
+            }
+            // At the next change, at the latest in an hour (a clock set back or forward).
+            let wait = keys
+                .keys()
+                .next_change(now)
+                .map_or(time::Duration::HOUR, |t| t - now)
+                .clamp(time::Duration::ZERO, time::Duration::HOUR);
+            let wait =
+                Duration::from_millis(u64::try_from(wait.whole_milliseconds()).unwrap_or(0) + 5);
+            tokio::select! {
+                () = tokio::time::sleep(wait) => {}
+                () = keys.reloaded.notified() => {}
+            }
+        }
+    })];
+    #[cfg(unix)]
+    if state.keys.config_path.is_some() {
+        let state = state.clone();
+        tasks.push(tokio::spawn(async move {
+            let Ok(mut hup) =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+            else {
+                return;
+            };
+            while hup.recv().await.is_some() {
+                tracing::info!(target: "audit", event = "keys.reload", by = "SIGHUP", "key reload requested");
+                if let Err(e) = reload_keys(&state).await {
+                    tracing::error!(error = %e, "keys: reload refused; the keys in force stay");
+                }
+            }
+        }));
+    }
+    tasks
+}
+
+/// Reads the config file again and puts its keys in force (logins in flight continue: their
+/// state is in the store, and answers still decrypt with any key not gone). The public URL
+/// (our entityID) is kept: changing it needs a restart. Warnings (a decryption key removed too
+/// early, an unsafe schedule) are logged and returned.
+pub async fn reload_keys(state: &AppState) -> Result<serde_json::Value, String> {
+    let Some(path) = state.keys.config_path.clone() else {
+        return Err("this node was not started from a config file".into());
+    };
+    // Opening token keys blocks: off the async workers.
+    let loaded = tokio::task::spawn_blocking(move || {
+        let s =
+            crate::config::Settings::load(&path, std::env::vars()).map_err(|e| e.to_string())?;
+        our_keys(&s).map_err(|problems| {
+            problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    let mut new = loaded;
+    let old = state.keys.keys();
+    new.saml.entity_id.clone_from(&old.saml.entity_id);
+    new.saml.acs_url.clone_from(&old.saml.acs_url);
+    let now = state.web.clock.now();
+    let warnings = state.keys.replace(&state.web, new, now)?;
+    for w in &warnings {
+        tracing::warn!(warning = %w, "keys: reloaded with a warning");
+    }
+    tracing::info!(phases = %state.keys.keys().phases(now), "keys: reloaded");
+    Ok(serde_json::json!({
+        "reloaded": true,
+        "warnings": warnings,
+        "keys": state.keys.keys().timeline(now),
+    }))
 }
 
 /// A gateway running in this process on loopback port 0 (tests): the real routers and state,

@@ -510,77 +510,56 @@ pub struct StatusOptions {
     pub json: bool,
 }
 
-/// `eidas-node keys status`: our keys as the configuration loads them (no store, no network).
-/// Exit code 0, 2 with expiry warnings; an error (exit 1) when a key does not load.
+/// `eidas-node keys status`: our keys as the configuration loads them (no store, no network),
+/// each with its timeline (published, active from, retiring from, gone at), and warnings for
+/// unsafe schedules and expiring certificates. Exit code 0, 2 with warnings; an error (exit 1)
+/// when a key does not load.
 pub fn status(o: &StatusOptions) -> anyhow::Result<u8> {
     let s = crate::config::Settings::load(&o.config, std::env::vars())?;
-    let sp = crate::app::service_provider(&s);
-    let oidc = crate::app::provider_parts(&s);
-    let (sp, (_, keyset, _)) = match (sp, oidc) {
-        (Ok(sp), Ok(parts)) => (sp, parts),
-        (sp, oidc) => {
-            let problems: Vec<String> = sp
-                .err()
-                .into_iter()
-                .chain(oidc.err())
-                .flatten()
-                .map(|p| p.to_string())
-                .collect();
-            anyhow::bail!("{}", problems.join("\n"));
-        }
-    };
-    let certs = crate::app::sp_certificates(&sp);
-    let mut rows: Vec<serde_json::Value> = certs
-        .iter()
-        .map(|(usage, cert)| {
-            let state = if *usage == "saml_signing_next" {
-                "next"
-            } else {
-                "current"
-            };
-            let public = cert.public_key().ok();
-            serde_json::json!({
-                "use": usage,
-                "state": state,
-                "id": format!("sha256:{}", crate::keys::cert_fingerprint(cert)),
-                "algorithm": public.as_ref().map_or_else(|| "?".into(), |k| describe(k)),
-                "expires": crate::keys::cert_not_after(cert)
-                    .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok()),
-            })
-        })
-        .collect();
-    for k in keyset.keys() {
-        rows.push(serde_json::json!({
-            "use": "id_token",
-            "state": format!("{:?}", k.status).to_lowercase(),
-            "id": format!("kid:{}", k.kid),
-            "algorithm": k.alg.as_str(),
-            "expires": null,
-        }));
+    let keys = crate::app::our_keys(&s).map_err(|problems| {
+        anyhow::anyhow!(
+            "{}",
+            problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    })?;
+    let now = time::OffsetDateTime::now_utc();
+    let rows = keys.timeline(now);
+    let mut warnings = keys.warnings(now);
+    if let Ok(sp) = keys.saml.at(now, &keys.lingers) {
+        warnings.extend(crate::app::expiry_warnings(
+            &crate::app::sp_certificates(&sp),
+            s.saml.expiry_warning_days,
+        ));
     }
-    let warnings = crate::app::expiry_warnings(&certs, s.saml.expiry_warning_days);
     if o.json {
         println!(
             "{}",
             serde_json::to_string_pretty(
-                &serde_json::json!({ "keys": rows, "warnings": warnings })
+                &serde_json::json!({ "now": crate::keys::schedule::format_time(now), "keys": rows, "warnings": warnings })
             )?
         );
     } else {
         println!(
-            "{:<18} {:<8} {:<30} {:<10} expires",
-            "use", "state", "id", "algorithm"
+            "{:<16} {:<21} {:<9} {:<26} {:<9} {:<20} {:<20} {:<20} expires",
+            "use", "setting", "state", "id", "algorithm", "active from", "retire at", "gone at"
         );
+        let t = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
         for r in &rows {
-            let field = |k: &str| r.get(k).and_then(|v| v.as_str()).unwrap_or("-").to_owned();
-            let id = field("id");
             println!(
-                "{:<18} {:<8} {:<30} {:<10} {}",
-                field("use"),
-                field("state"),
-                id.get(..30).unwrap_or(&id),
-                field("algorithm"),
-                field("expires")
+                "{:<16} {:<21} {:<9} {:<26} {:<9} {:<20} {:<20} {:<20} {}",
+                r.usage,
+                r.setting,
+                r.state,
+                r.id.get(..26).unwrap_or(&r.id),
+                r.algorithm,
+                t(&r.active_from),
+                t(&r.retire_at),
+                t(&r.gone_at),
+                t(&r.expires),
             );
         }
         for w in &warnings {
@@ -590,16 +569,121 @@ pub fn status(o: &StatusOptions) -> anyhow::Result<u8> {
     Ok(if warnings.is_empty() { 0 } else { 2 })
 }
 
-/// `EC P-256`, `RSA 3072`, … for a public key.
-fn describe(k: &openssl::pkey::PKeyRef<openssl::pkey::Public>) -> String {
-    match k.id() {
-        openssl::pkey::Id::EC => match k.ec_key().ok().and_then(|e| e.group().curve_name()) {
-            Some(Nid::X9_62_PRIME256V1) => "EC P-256".into(),
-            Some(Nid::SECP384R1) => "EC P-384".into(),
-            Some(Nid::SECP521R1) => "EC P-521".into(),
-            _ => "EC".into(),
-        },
-        openssl::pkey::Id::RSA => format!("RSA {}", k.bits()),
-        other => format!("{other:?}"),
+#[derive(Debug, clap::Args)]
+pub struct PlanOptions {
+    /// TOML config file; `EIDAS_NODE__SECTION__KEY` variables override it.
+    #[arg(
+        long,
+        short,
+        env = "EIDAS_NODE_CONFIG",
+        default_value = "eidas-node.toml"
+    )]
+    pub config: PathBuf,
+    /// When the new keys will be published (RFC 3339; default: ten minutes from now).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// The plan as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Rounded up to the next whole minute, for times people type.
+fn ceil_minute(t: time::OffsetDateTime) -> time::OffsetDateTime {
+    let floor = t
+        .replace_second(0)
+        .and_then(|t| t.replace_nanosecond(0))
+        .unwrap_or(t);
+    if floor == t {
+        t
+    } else {
+        floor + time::Duration::MINUTE
     }
+}
+
+/// `eidas-node keys plan`: a safe rollover of every key, with times computed from this
+/// configuration's metadata validity, clock skew, JWKS cache time and ID-token lifetime.
+pub fn plan(o: &PlanOptions) -> anyhow::Result<()> {
+    use crate::keys::schedule::{format_time, parse_time};
+    let s = crate::config::Settings::load(&o.config, std::env::vars())?;
+    let from = match &o.from {
+        Some(t) => parse_time(t).map_err(anyhow::Error::msg)?,
+        // Time to roll the configuration out to every instance.
+        None => time::OffsetDateTime::now_utc() + time::Duration::minutes(10),
+    };
+    let (lead, linger) = (crate::app::leads(&s), crate::app::lingers(&s));
+    let t0 = ceil_minute(from);
+    let saml_switch = ceil_minute(t0 + lead.saml);
+    let saml_remove_old_signing = saml_switch + linger.saml_signing;
+    let old_decryption_gone = saml_switch + linger.decryption;
+    let oidc_switch = ceil_minute(t0 + lead.jwks);
+    let old_id_token_gone = oidc_switch + linger.id_token;
+    let f = format_time;
+    let steps = serde_json::json!([
+        {
+            "at": f(t0),
+            "do": "publish the new keys",
+            "config": {
+                "saml.signing": format!("add the new key with state = \"next\", activate_at = \"{}\"; give the current one retire_at = \"{}\"", f(saml_switch), f(saml_switch)),
+                "saml.encryption": format!("add the new key (published and tried at once); give the old one retire_at = \"{}\"", f(saml_switch)),
+                "oidc.signing_keys": format!("add the new key with status = \"next\", activate_at = \"{}\"; give the current key of the same alg retire_at = \"{}\"", f(oidc_switch), f(oidc_switch)),
+            },
+            "then": "eidas-node keys status; reload every instance (SIGHUP or POST /admin/keys/reload) or roll them out",
+        },
+        {
+            "at": f(oidc_switch),
+            "do": "the new ID-token key signs (every relying party can have it: JWKS cache time plus skew)",
+        },
+        {
+            "at": f(saml_switch),
+            "do": "the new SAML signing key signs and the old encryption certificate leaves our metadata (every peer can have our metadata with the new keys: its validity plus skew)",
+        },
+        {
+            "at": f(old_id_token_gone),
+            "do": "the old ID-token key leaves the JWKS (every ID token it signed has expired); remove it from the config after this",
+        },
+        {
+            "at": f(saml_remove_old_signing),
+            "do": "the old SAML signing certificate leaves our metadata; remove it from the config after this",
+        },
+        {
+            "at": f(old_decryption_gone),
+            "do": "the old decryption key is no longer tried (no peer can still hold metadata naming it); remove it from the config after this",
+        },
+    ]);
+    if o.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "metadata_lead_seconds": lead.saml.whole_seconds(),
+                "jwks_lead_seconds": lead.jwks.whole_seconds(),
+                "steps": steps,
+            }))?
+        );
+        return Ok(());
+    }
+    println!(
+        "A safe rollover of every key, published at {} (metadata validity {} h plus skew {} s; \
+         JWKS cache {} s plus skew; ID token lifetime {} s):\n",
+        f(t0),
+        s.saml.metadata_validity_hours,
+        s.saml.clock_skew_seconds,
+        crate::app::rollover::JWKS_MAX_AGE.whole_seconds(),
+        s.oidc.id_token_ttl_seconds
+    );
+    for step in steps.as_array().into_iter().flatten() {
+        println!(
+            "{}  {}",
+            step["at"].as_str().unwrap_or(""),
+            step["do"].as_str().unwrap_or("")
+        );
+        if let Some(c) = step.get("config").and_then(|c| c.as_object()) {
+            for (k, v) in c {
+                println!("    {k}: {}", v.as_str().unwrap_or(""));
+            }
+        }
+        if let Some(t) = step.get("then").and_then(|t| t.as_str()) {
+            println!("    then: {t}");
+        }
+    }
+    Ok(())
 }

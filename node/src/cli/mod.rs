@@ -122,6 +122,9 @@ pub enum KeysCommand {
     Status(keys::StatusOptions),
     /// Imports a PEM private key into a PKCS#11 token (to move a file key into an HSM).
     Import(keys::ImportOptions),
+    /// A safe rollover schedule (publish, activate, retire, remove) from this configuration's
+    /// metadata validity, clock skew, JWKS cache time and ID-token lifetime.
+    Plan(keys::PlanOptions),
 }
 
 /// How log lines are written.

@@ -16,6 +16,7 @@ use openssl::pkey::{PKey, Public};
 mod file;
 pub mod oaep;
 pub mod pkcs11;
+pub mod schedule;
 
 pub use file::FileKey;
 

@@ -17,6 +17,7 @@ use crate::keys::{FileKey, PrivateKey};
 /// published after it stopped signing, while ID tokens it signed are alive (`Retiring`).
 pub type KeyStatus = crate::keys::KeyState;
 
+#[derive(Clone)]
 pub struct SigningKey {
     pub kid: String,
     pub alg: Alg,

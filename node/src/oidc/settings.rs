@@ -46,10 +46,16 @@ pub struct OidcKeySettings {
     /// The key inside a PKCS#11 token (an HSM): it signs there and never leaves it.
     #[serde(default)]
     pub pkcs11: Option<crate::keys::pkcs11::Pkcs11Settings>,
-    /// `current` signs; `next` is only published (rollover: add it, wait, then make it current;
-    /// keep the old one as `next` until the tokens it signed have expired).
-    #[serde(default = "default_status")]
+    /// `current` signs; `next` is only published; `retiring` is published, not used (manual
+    /// rollover). With `activate_at` / `retire_at` (RFC 3339) the switch happens by itself: a
+    /// key is next before `activate_at`, current from it, retiring from `retire_at`, and gone
+    /// once every ID token it signed has expired (`keys::schedule`).
+    #[serde(default = "default_status", alias = "state")]
     pub status: String,
+    #[serde(default)]
+    pub activate_at: Option<String>,
+    #[serde(default)]
+    pub retire_at: Option<String>,
 }
 
 fn default_alg() -> String {

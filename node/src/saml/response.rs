@@ -108,7 +108,7 @@ pub fn validate(
     let policy = DecryptionPolicy {
         allow_rsa_oaep_mgf1p: !ctx.idp.is_protocol_1_4(),
     };
-    let plain = xmlenc::decrypt(ed, &ctx.sp.decryption, &policy)?;
+    let plain = xmlenc::decrypt(ed, &ctx.sp.decryption_keys(), &policy)?;
     let plain = String::from_utf8(plain).map_err(|_| Error::NotUtf8)?;
     let wrapped = wrap_in_scope(encrypted, &plain);
     let adoc = xml::parse(&wrapped, xml::MAX_MESSAGE_BYTES + 4096)?;

@@ -14,6 +14,27 @@ pub struct KeyPairSettings {
     #[serde(default)]
     pub pkcs11: Option<crate::keys::pkcs11::Pkcs11Settings>,
     pub cert_path: PathBuf,
+    /// `next`, `current` (default) or `retiring`; with `activate_at` / `retire_at` (RFC 3339)
+    /// the key changes phase by itself (`keys::schedule`).
+    #[serde(default)]
+    pub state: Option<String>,
+    #[serde(default)]
+    pub activate_at: Option<String>,
+    #[serde(default)]
+    pub retire_at: Option<String>,
+}
+
+/// One table, or a list of them (`signing = { … }` or `signing = [{ … }, { … }]`).
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<KeyPairSettings>, D::Error> {
+    use serde::de::Error;
+    match toml::Value::deserialize(d)? {
+        v @ toml::Value::Array(_) => {
+            Vec::<KeyPairSettings>::deserialize(v).map_err(D::Error::custom)
+        }
+        v => KeyPairSettings::deserialize(v)
+            .map(|k| vec![k])
+            .map_err(D::Error::custom),
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -21,12 +42,15 @@ pub struct KeyPairSettings {
 pub struct SamlSettings {
     /// Our country, ISO 3166-1 alpha-2 (`EL` for Greece), published as NodeCountry.
     pub country: crate::identity::CountryCode,
-    /// Signs AuthnRequests and our metadata.
-    pub signing: KeyPairSettings,
+    /// Signs AuthnRequests and our metadata: one key, or several in their states (rollover:
+    /// the current key that activated last signs; next and retiring ones are published).
+    #[serde(deserialize_with = "one_or_many")]
+    pub signing: Vec<KeyPairSettings>,
     /// Further signing certificates to publish (rollover: the next key's certificate).
     #[serde(default)]
     pub extra_signing_cert_paths: Vec<PathBuf>,
-    /// Decryption keys; all are tried and all certificates are published (rollover).
+    /// Decryption keys: next and current ones are published and tried; retiring ones are tried
+    /// only, until our metadata's validity (plus the skew) after they left it.
     pub encryption: Vec<KeyPairSettings>,
     #[serde(default = "default_skew")]
     pub clock_skew_seconds: u64,

@@ -15,11 +15,30 @@ pub struct ServiceProvider {
     pub signing: SigningKey,
     /// Further signing certificates to publish (rollover: the next key before it is used).
     pub extra_signing_certs: Vec<openssl::x509::X509>,
-    /// Every key we decrypt with; all of them are published during a rollover.
+    /// The keys we decrypt with and publish (during a rollover the next one too: peers may
+    /// encrypt to any published certificate).
     pub decryption: Vec<KeyPair>,
+    /// Keys that left our metadata but are still tried, while peers may hold metadata that
+    /// names them (rollover).
+    pub retired_decryption: Vec<KeyPair>,
 }
 
 impl ServiceProvider {
+    /// Every key to try on an encrypted assertion: published ones first, then retired ones.
+    pub fn decryption_keys(&self) -> std::borrow::Cow<'_, [KeyPair]> {
+        if self.retired_decryption.is_empty() {
+            std::borrow::Cow::Borrowed(&self.decryption)
+        } else {
+            std::borrow::Cow::Owned(
+                self.decryption
+                    .iter()
+                    .chain(&self.retired_decryption)
+                    .cloned()
+                    .collect(),
+            )
+        }
+    }
+
     /// SHA-256 fingerprints (hex) of the signing certificate and of every decryption
     /// certificate, for the audit trail's key events.
     pub fn key_fingerprints(&self) -> (String, Vec<String>) {

@@ -46,6 +46,7 @@ pub fn service_provider(
         signing: eidas_node::saml::keys::SigningKey::new(signing).unwrap(),
         extra_signing_certs,
         decryption,
+        retired_decryption: Vec::new(),
     }
 }
 

@@ -169,9 +169,19 @@ impl Sim {
 
     /// As [`Sim::start`], trusting Connector metadata signed for `gw_cert` (a PEM path).
     pub fn start_trusting(dir: &Path, gw_cert: &str) -> Sim {
+        Self::start_trusting_all(dir, &[gw_cert])
+    }
+
+    /// As [`Sim::start`], trusting Connector metadata signed for any of `gw_certs` (PEM paths).
+    pub fn start_trusting_all(dir: &Path, gw_certs: &[&str]) -> Sim {
+        let gw_certs = gw_certs
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
         let toml = format!(
             r#"public_url = "http://127.0.0.1:0"
-trusted_connector_certs = ["{gw_cert}"]
+trusted_connector_certs = [{gw_certs}]
 auto = true
 list_operator_key = "{op_key}"
 list_operator_cert = "{op_cert}"

@@ -21,4 +21,5 @@ mod redis;
 mod redis_ha;
 mod rejection;
 mod relying_parties;
+mod rollover;
 mod trust_ops;

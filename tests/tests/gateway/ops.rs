@@ -915,9 +915,9 @@ async fn check_and_the_log_warn_before_our_certificates_expire() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let table = text(&out);
     for row in [
-        "saml_signing       current  sha256:",
-        "saml_encryption    current  sha256:",
-        "id_token           current  kid:",
+        "saml_signing     saml.signing          current   sha256:",
+        "saml_encryption  saml.encryption[1]    current   sha256:",
+        "id_token         oidc.signing_keys[0]  current   kid:e2e-es256",
     ] {
         assert!(table.contains(row), "{row}: {table}");
     }
