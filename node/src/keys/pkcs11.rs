@@ -229,7 +229,11 @@ fn reinitialize(path: &Path, seen: u64) {
 /// The slot whose token has `label`.
 pub fn slot_by_label(pkcs11: &Pkcs11, label: &str) -> Result<Slot, Error> {
     for slot in pkcs11.get_slots_with_token().map_err(failed)? {
-        if pkcs11.get_token_info(slot).map_err(failed)?.label() == label {
+        // A token that cannot be read (being removed, broken) is not ours to fail on.
+        if pkcs11
+            .get_token_info(slot)
+            .is_ok_and(|info| info.label() == label)
+        {
             return Ok(slot);
         }
     }

@@ -54,6 +54,11 @@ struct Args {
     /// production node does; the cost of metrics, health and audit together (issue 12 item 10)
     #[arg(long)]
     audit: bool,
+    /// With --spawn: every private key of the gateway in a fresh SoftHSM2 token (imported with
+    /// `eidas-node keys import`; needs `SOFTHSM2_CONF` and Debian's softhsm2), to compare token
+    /// keys with file keys (issue 13 item 5).
+    #[arg(long)]
+    pkcs11: bool,
     /// With --spawn: use this Redis as the gateway's store (default: memory).
     #[arg(long)]
     redis: Option<String>,
@@ -93,6 +98,7 @@ impl Args {
             rsa: self.rsa,
             redis: self.redis.clone(),
             audit: self.audit,
+            pkcs11: self.pkcs11,
         }
     }
 }

@@ -20,4 +20,6 @@ pub struct Setup {
     pub redis: Option<String>,
     /// An audit trail file with keyed subject hashes, as production runs it.
     pub audit: bool,
+    /// Every private key of the gateway in a fresh SoftHSM2 token.
+    pub pkcs11: bool,
 }

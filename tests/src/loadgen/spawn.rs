@@ -190,16 +190,41 @@ encryption = "{enc}"
         &d.join("sim.stderr"),
     )?;
     let mut cfg = GatewayConfig::new();
+    let token = |path: &str, name: &str, usage: &str| -> anyhow::Result<String> {
+        if args.pkcs11 {
+            in_token(&bin_dir, d, &hex(&rnd), path, name, usage, args.rsa)
+        } else {
+            Ok(path.to_owned())
+        }
+    };
     cfg.keys = GatewayKeys {
-        saml_signing: k.gw_sign.clone(),
-        saml_encryption: vec![k.gw_enc.clone()],
+        saml_signing: (
+            token(&k.gw_sign.0, "saml-signing", "sign")?,
+            k.gw_sign.1.clone(),
+        ),
+        saml_encryption: vec![(
+            token(&k.gw_enc.0, "saml-encryption", "decrypt")?,
+            k.gw_enc.1.clone(),
+        )],
         // The node always needs an ES256 key (its default); the client asks for `k.oidc.1`.
         oidc: if k.oidc.1 == "ES256" {
-            vec![("loadgen".into(), "ES256".into(), k.oidc.0.clone())]
+            vec![(
+                "loadgen".into(),
+                "ES256".into(),
+                token(&k.oidc.0, "oidc", "sign")?,
+            )]
         } else {
             vec![
-                ("loadgen-es256".into(), "ES256".into(), k.es256.clone()),
-                ("loadgen".into(), k.oidc.1.into(), k.oidc.0.clone()),
+                (
+                    "loadgen-es256".into(),
+                    "ES256".into(),
+                    token(&k.es256, "oidc-es256", "sign")?,
+                ),
+                (
+                    "loadgen".into(),
+                    k.oidc.1.into(),
+                    token(&k.oidc.0, "oidc", "sign")?,
+                ),
             ]
         },
         pairwise: k.pairwise.clone(),
@@ -277,6 +302,55 @@ encryption = "{enc}"
         admin,
         _dir: dir,
     })
+}
+
+/// SoftHSM2's module on Debian.
+const SOFTHSM: &str = "/usr/lib/softhsm/libsofthsm2.so";
+
+/// The key file `path` imported into the SoftHSM token `loadgen-<id>` (made on first use) as
+/// `name`; the gateway setting that names it.
+fn in_token(
+    bin_dir: &Path,
+    dir: &Path,
+    id: &str,
+    path: &str,
+    name: &str,
+    usage: &str,
+    rsa: bool,
+) -> anyhow::Result<String> {
+    if std::env::var_os("SOFTHSM2_CONF").is_none() || !Path::new(SOFTHSM).exists() {
+        bail!("--pkcs11 needs SoftHSM2 (Debian softhsm2) and SOFTHSM2_CONF");
+    }
+    let label = format!("loadgen-{id}");
+    let pin_file = dir.join("hsm.pin");
+    if !pin_file.exists() {
+        let out = std::process::Command::new("softhsm2-util")
+            .args(["--init-token", "--free", "--label", &label])
+            .args(["--pin", "1234", "--so-pin", "5678"])
+            .output()?;
+        if !out.status.success() {
+            bail!("softhsm2-util: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        std::fs::write(&pin_file, "1234")?;
+    }
+    let pin = pin_file.display().to_string();
+    let out = std::process::Command::new(bin_dir.join("eidas-node"))
+        .args(["keys", "import", "--module", SOFTHSM, "--token", &label])
+        .args(["--pin-file", &pin, "--key-file", path, "--label", name])
+        .args(["--usage", usage])
+        .output()?;
+    if !out.status.success() {
+        bail!("keys import: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    // SoftHSM 2.6's OAEP is SHA-1 only; the simulated country uses SHA-256.
+    let raw = if rsa && usage == "decrypt" {
+        ", rsa_oaep = \"raw\""
+    } else {
+        ""
+    };
+    Ok(format!(
+        "pkcs11 = {{ module = \"{SOFTHSM}\", token = \"{label}\", key = \"{name}\", pin_file = \"{pin}\"{raw} }}"
+    ))
 }
 
 pub async fn wait_ready(gw: &str) -> anyhow::Result<()> {

@@ -30,16 +30,20 @@ fn softhsm_ready(test: &str) -> bool {
     false
 }
 
+/// The environment of the test's processes: its own SoftHSM configuration (`SOFTHSM2_CONF`).
+type Env<'a> = [(&'a str, &'a str)];
+
 /// A fresh token; its label and a file holding its PIN.
-fn new_token(d: &Path) -> (String, PathBuf) {
+fn new_token(d: &Path, env: &Env) -> (String, PathBuf) {
     let token = format!("gw-{:012x}", rand_u64() & 0xffff_ffff_ffff);
-    new_token_labelled(d, &token)
+    new_token_labelled(d, &token, env)
 }
 
-fn new_token_labelled(d: &Path, token: &str) -> (String, PathBuf) {
+fn new_token_labelled(d: &Path, token: &str, env: &Env) -> (String, PathBuf) {
     let token = token.to_owned();
     let pin = "4321-test";
     let out = Command::new("softhsm2-util")
+        .envs(env.iter().copied())
         .args(["--init-token", "--free", "--label", &token])
         .args(["--pin", pin, "--so-pin", "8765-test"])
         .output()
@@ -54,9 +58,9 @@ fn new_token_labelled(d: &Path, token: &str) -> (String, PathBuf) {
     (token, pin_file)
 }
 
-/// The directory SoftHSM keeps `token` in (under `directories.tokendir` of `SOFTHSM2_CONF`).
-fn token_directory(token: &str) -> PathBuf {
-    let conf = std::fs::read_to_string(std::env::var_os("SOFTHSM2_CONF").unwrap()).unwrap();
+/// The directory SoftHSM keeps `token` in (under `directories.tokendir` of `conf`).
+fn token_directory(token: &str, conf: &str) -> PathBuf {
+    let conf = std::fs::read_to_string(conf).unwrap();
     let dir = conf
         .lines()
         .find_map(|l| l.trim().strip_prefix("directories.tokendir"))
@@ -73,7 +77,13 @@ fn token_directory(token: &str) -> PathBuf {
 }
 
 /// `keys generate --pkcs11` into `out`: the gateway's keys, read back from the printed config.
-fn generate_in_token(token: &str, pin_file: &Path, out: &Path, rsa: bool) -> GatewayKeys {
+fn generate_in_token(
+    token: &str,
+    pin_file: &Path,
+    out: &Path,
+    rsa: bool,
+    env: &Env,
+) -> GatewayKeys {
     let mut args = vec![
         "keys",
         "generate",
@@ -92,7 +102,7 @@ fn generate_in_token(token: &str, pin_file: &Path, out: &Path, rsa: bool) -> Gat
     if rsa {
         args.push("--rsa");
     }
-    let run = crate::ops::run_node(&args, &[]);
+    let run = crate::ops::run_node(&args, env);
     let said = crate::ops::text(&run);
     assert!(run.status.success(), "{said}");
     // The printed settings, one per key: `pkcs11 = { … }`.
@@ -186,6 +196,7 @@ fn start_gateway(
     keys: GatewayKeys,
     rs256_client: bool,
     name: &str,
+    env: &Env,
 ) -> (Proc, PathBuf) {
     let cfg = GwConfig::new(sim.url());
     let mut b = cfg.builder();
@@ -200,7 +211,7 @@ fn start_gateway(
     let gw = spawn_listening(
         &node_bin(),
         &["serve", "--config", config.to_str().unwrap()],
-        &[],
+        env,
         d.join(format!("{name}.stderr")),
     );
     (gw, config)
@@ -213,11 +224,25 @@ async fn a_login_with_every_ec_key_inside_a_softhsm_token() {
     }
     let dir = TempDir::new("hsm-ec");
     let d = dir.path();
-    let (token, pin_file) = new_token(d);
-    let keys = generate_in_token(&token, &pin_file, &d.join("keys"), false);
+    // Its own token directory: this test pulls a token out, which other tests (processes
+    // enumerating the same directory) must not trip over.
+    let tokens = d.join("tokens");
+    std::fs::create_dir_all(&tokens).unwrap();
+    let conf = d.join("softhsm2.conf").display().to_string();
+    std::fs::write(
+        &conf,
+        format!(
+            "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
+            tokens.display()
+        ),
+    )
+    .unwrap();
+    let env = [("SOFTHSM2_CONF", conf.as_str())];
+    let (token, pin_file) = new_token(d, &env);
+    let keys = generate_in_token(&token, &pin_file, &d.join("keys"), false, &env);
     // The simulated country pins the metadata signer: here the certificate signed in the token.
     let sim = Sim::start_trusting(d, &keys.saml_signing.1);
-    let (gw, config) = start_gateway(d, &sim, keys, false, "gw-ec");
+    let (gw, config) = start_gateway(d, &sim, keys, false, "gw-ec", &env);
     wait_ready(&gw).await;
     // XA answers with an assertion encrypted by ECDH-ES to our token key.
     let claims = login(&gw, "XA", CoreJwsSigningAlgorithm::EcdsaP256Sha256).await;
@@ -234,7 +259,7 @@ async fn a_login_with_every_ec_key_inside_a_softhsm_token() {
     // error for the e-service (never a code), nothing panics.
     let ready = reqwest::get(format!("{}/readyz", gw.url)).await.unwrap();
     assert_eq!(ready.status(), 200);
-    let token_dir = token_directory(&token);
+    let token_dir = token_directory(&token, &conf);
     // Out of the token directory (SoftHSM takes every directory in it for a token).
     let away = token_dir
         .parent()
@@ -248,10 +273,11 @@ async fn a_login_with_every_ec_key_inside_a_softhsm_token() {
     assert_eq!(body["store"], "ok", "{body}");
     let (url, _, _) = authorize_url(&gw.url, "openid", &[]);
     let r = login_flow(&Browser::new().unwrap(), &url, "XA").await;
+    // The AuthnRequest cannot be signed: the citizen gets our error page (503), no code.
+    let said = format!("{r:?}");
     assert!(
-        r.as_ref()
-            .map_or(true, |r| query_param(&r.final_url, "code").is_none()),
-        "no code without the token: {r:?}"
+        said.contains("status: 503") && said.contains("The login could not be completed"),
+        "{said}"
     );
     assert!(!gw.stderr().contains("panicked"), "{}", gw.stderr());
     // Put back: the node logs in again on fresh sessions, without a restart.
@@ -260,11 +286,37 @@ async fn a_login_with_every_ec_key_inside_a_softhsm_token() {
     let claims = login(&gw, "XA", CoreJwsSigningAlgorithm::EcdsaP256Sha256).await;
     assert_eq!(claims["eidas_country"], "XA");
 
+    // A missing module, an absent token, and a key the token does not allow its use (the
+    // signing key as a decryption key: no CKA_DERIVE) are clear problems too.
+    let toml = std::fs::read_to_string(&config).unwrap();
+    for (broken, expect) in [
+        (
+            toml.replace(MODULE, "/usr/lib/absent/libpkcs11.so"),
+            "absent/libpkcs11.so",
+        ),
+        (
+            toml.replace(&format!("token = \"{token}\""), "token = \"no-such-token\""),
+            "no token labelled \"no-such-token\"",
+        ),
+        (
+            toml.replace("key = \"ec-saml-encryption\"", "key = \"ec-saml-signing\""),
+            "CKA_DERIVE is false",
+        ),
+    ] {
+        let path = d.join("broken.toml");
+        std::fs::write(&path, broken).unwrap();
+        let out = crate::ops::run_node(&["check", "--config", path.to_str().unwrap()], &env);
+        let said = crate::ops::text(&out);
+        assert_eq!(out.status.code(), Some(1), "{said}");
+        assert!(said.contains(expect), "{expect} in {said}");
+        assert!(!said.contains("panicked"), "{said}");
+    }
+
     // A wrong PIN is a clear problem naming every key in the token, not a panic (a new token
     // of the same label, so that the PIN is what fails).
-    new_token_labelled(d, &token);
+    new_token_labelled(d, &token, &env);
     std::fs::write(&pin_file, "0000-wrong").unwrap();
-    let out = crate::ops::run_node(&["check", "--config", config.to_str().unwrap()], &[]);
+    let out = crate::ops::run_node(&["check", "--config", config.to_str().unwrap()], &env);
     let said = crate::ops::text(&out);
     assert_eq!(out.status.code(), Some(1), "{said}");
     for setting in [
@@ -288,13 +340,13 @@ async fn a_login_with_every_rsa_key_inside_a_softhsm_token() {
     }
     let dir = TempDir::new("hsm-rsa");
     let d = dir.path();
-    let (token, pin_file) = new_token(d);
-    let mut keys = generate_in_token(&token, &pin_file, &d.join("keys"), true);
+    let (token, pin_file) = new_token(d, &[]);
+    let mut keys = generate_in_token(&token, &pin_file, &d.join("keys"), true, &[]);
     let sim = Sim::start_trusting(d, &keys.saml_signing.1);
 
     // XB encrypts with RSA-OAEP SHA-256 / MGF1-SHA-256, which SoftHSM 2.6's own OAEP cannot
     // do: the login ends in an error for the e-service (never a code) and the node stays up.
-    let (gw, _) = start_gateway(d, &sim, keys.clone(), true, "gw-rsa-token-oaep");
+    let (gw, _) = start_gateway(d, &sim, keys.clone(), true, "gw-rsa-token-oaep", &[]);
     wait_ready(&gw).await;
     let (url, _, _) = authorize_url(&gw.url, "openid", &[]);
     let r = login_flow(&Browser::new().unwrap(), &url, "XB").await;
@@ -310,7 +362,7 @@ async fn a_login_with_every_rsa_key_inside_a_softhsm_token() {
     // operation and the login completes, ID token signed RS256 in the token.
     let enc = &mut keys.saml_encryption[0].0;
     *enc = enc.replacen(" }", ", rsa_oaep = \"raw\" }", 1);
-    let (gw, _) = start_gateway(d, &sim, keys, true, "gw-rsa");
+    let (gw, _) = start_gateway(d, &sim, keys, true, "gw-rsa", &[]);
     wait_ready(&gw).await;
     let claims = login(&gw, "XB", CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256).await;
     assert_eq!(claims["eidas_country"], "XB");

@@ -240,7 +240,10 @@ async fn keys_switch_at_their_times_and_reload_without_a_restart() {
     // published; the next ID-token key is in the JWKS.
     let m = metadata(&gw.url).await;
     assert_eq!((m.signing, m.encryption), (2, 3), "{}", m.text);
-    assert!(m.text.contains(&cert_b64(&new_signing)));
+    // Both signing certificates are published; the old key signs (its certificate is in the
+    // metadata's own signature too).
+    assert_eq!(m.text.matches(&cert_b64(&old_signing)).count(), 2);
+    assert_eq!(m.text.matches(&cert_b64(&new_signing)).count(), 1);
     assert_eq!(jwks_kids(&gw.url).await, ["new-es256", "old-es256"]);
     assert_eq!(login_kid(&gw).await, "old-es256");
     assert!(
@@ -267,8 +270,9 @@ async fn keys_switch_at_their_times_and_reload_without_a_restart() {
         async || jwks_kids(&gw_url).await == ["new-es256"] && metadata(&gw_url).await.signing == 1,
     )
     .await;
+    // The new key signs the metadata (and the AuthnRequests: the same key in force).
     let m = metadata(&gw.url).await;
-    assert!(m.text.contains(&cert_b64(&new_signing)));
+    assert_eq!(m.text.matches(&cert_b64(&new_signing)).count(), 2);
     assert!(!m.text.contains(&cert_b64(&old_signing)));
 
     // SIGHUP with a login in flight: a next RS256 key appears in the JWKS, the login completes.
