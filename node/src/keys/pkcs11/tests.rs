@@ -31,6 +31,13 @@ fn token() -> Option<String> {
     TOKEN.get_or_init(new_token).clone()
 }
 
+/// The tests share one token and run one at a time: SoftHSM 2.6 has failed a `C_CreateObject`
+/// (CKR_GENERAL_ERROR) while another thread of the process used the same token.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 fn new_token() -> Option<String> {
     if std::env::var_os("SOFTHSM2_CONF").is_none() || !std::path::Path::new(MODULE).exists() {
         assert!(
@@ -110,6 +117,7 @@ fn new_token() -> Option<String> {
 
 #[test]
 fn ec_and_rsa_keys_in_a_softhsm_token_sign_decrypt_and_agree_as_openssl_checks() {
+    let _serial = serial();
     let Some(label) = token() else {
         return;
     };
@@ -182,6 +190,7 @@ fn ec_and_rsa_keys_in_a_softhsm_token_sign_decrypt_and_agree_as_openssl_checks()
 
 #[test]
 fn raw_oaep_decrypts_sha256_the_token_cannot_and_refuses_tampering() {
+    let _serial = serial();
     let Some(label) = token() else {
         return;
     };
@@ -218,6 +227,7 @@ fn raw_oaep_decrypts_sha256_the_token_cannot_and_refuses_tampering() {
 #[test]
 fn imported_and_generated_keys_work_and_a_bounded_pool_serves_many_threads() {
     use super::provision::{Kind, Token, Usage};
+    let _serial = serial();
     let Some(label) = token() else {
         return;
     };
