@@ -286,6 +286,38 @@ async fn a_login_with_every_ec_key_inside_a_softhsm_token() {
     let claims = login(&gw, "XA", CoreJwsSigningAlgorithm::EcdsaP256Sha256).await;
     assert_eq!(claims["eidas_country"], "XA");
 
+    // `keys import` moves a file key into the token (allowed only its use) and never reuses a
+    // label.
+    let pin = pin_file.to_str().unwrap();
+    let import = |label: &str| {
+        crate::ops::run_node(
+            &[
+                "keys",
+                "import",
+                "--module",
+                MODULE,
+                "--token",
+                &token,
+                "--pin-file",
+                pin,
+                "--key-file",
+                crate::harness::keys()
+                    .join("gateway/oidc-signing.key")
+                    .to_str()
+                    .unwrap(),
+                "--label",
+                label,
+                "--usage",
+                "sign",
+            ],
+            &env,
+        )
+    };
+    let out = import("imported-es256");
+    assert!(out.status.success(), "{}", crate::ops::text(&out));
+    let out = import("imported-es256");
+    assert_eq!(out.status.code(), Some(1), "{}", crate::ops::text(&out));
+    assert!(crate::ops::text(&out).contains("already has an object labelled"));
     // A missing module, an absent token, and a key the token does not allow its use (the
     // signing key as a decryption key: no CKA_DERIVE) are clear problems too.
     let toml = std::fs::read_to_string(&config).unwrap();
