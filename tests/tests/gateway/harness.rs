@@ -560,10 +560,18 @@ pub async fn redeem(token_endpoint: &str, code: &str, verifier: &str) -> serde_j
 }
 
 /// A free loopback port (bound and released: only for processes that cannot take port 0).
+/// A port free now, for a listener a child process binds later. Taken below the kernel's
+/// ephemeral range (32768–60999 on Linux), which it hands to outgoing connections: a port from
+/// there can be taken by any test's HTTP or Redis client before the child binds it.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    static NEXT: std::sync::atomic::AtomicU16 = std::sync::atomic::AtomicU16::new(0);
+    // Spread over 20000–31999 by process, so two test processes rarely probe the same ports.
+    let offset = (std::process::id() % 600) * 20;
+    loop {
+        let n = u32::from(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        let port = 20_000 + u16::try_from((offset + n) % 12_000).unwrap_or(0);
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
