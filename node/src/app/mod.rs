@@ -697,6 +697,8 @@ pub async fn build_with(
     if let Err(e) = crate::saml::schema::ensure() {
         problems.push(p(e.to_string()));
     }
+    // Every language's catalog parsed once now, not on a citizen's first page.
+    web::i18n::ensure();
     // Every key with its schedule; the SP and ID-token keys of this instant from them.
     let now = clock.now();
     let our = our_keys(s).map_err(|e| problems.extend(e)).ok();

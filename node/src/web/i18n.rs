@@ -7,45 +7,284 @@
 use axum::http::HeaderMap;
 use serde::Deserialize;
 
-/// One language we have texts for.
+/// One language we have texts for: its Project Fluent file (`web/locales/<tag>.ftl`), whose
+/// header names the language in itself (`# endonym:`) and says whether a native speaker has
+/// reviewed it (`# review-status:`).
 #[derive(Debug)]
 pub struct Catalog {
     /// BCP 47 primary language subtag.
     pub tag: &'static str,
     /// Other primary subtags that mean this language to us (`no`, `nn` → `nb`).
     pub aliases: &'static [&'static str],
-    /// Its name in itself, for the language switcher.
-    pub endonym: &'static str,
-    pub texts: &'static Texts,
+    /// The Fluent source.
+    pub source: &'static str,
+    /// Parsed on first use ([`ensure`] at start-up).
+    loaded: std::sync::OnceLock<Loaded>,
 }
 
-/// Every language, in discovery (`ui_locales_supported`) and switcher order.
-pub static CATALOGS: [Catalog; 4] = [
+/// Every official EU language, plus Norwegian (bokmål) and Icelandic; English first (the
+/// fallback), then by tag. Discovery's `ui_locales_supported` and the switcher use this order.
+pub static CATALOGS: [Catalog; 26] = [
     Catalog {
         tag: "en",
         aliases: &[],
-        endonym: "English",
-        texts: &EN,
+        loaded: std::sync::OnceLock::new(),
+        source: include_str!("locales/en.ftl"),
     },
     Catalog {
-        tag: "sv",
+        tag: "bg",
         aliases: &[],
-        endonym: "Svenska",
-        texts: &SV,
+        loaded: std::sync::OnceLock::new(),
+        source: include_str!("locales/bg.ftl"),
     },
     Catalog {
-        tag: "nb",
-        aliases: &["no", "nn"],
-        endonym: "Norsk (bokmål)",
-        texts: &NB,
+        tag: "cs",
+        aliases: &[],
+        loaded: std::sync::OnceLock::new(),
+        source: include_str!("locales/cs.ftl"),
     },
     Catalog {
         tag: "da",
         aliases: &[],
-        endonym: "Dansk",
-        texts: &DA,
+        loaded: std::sync::OnceLock::new(),
+        source: include_str!("locales/da.ftl"),
+    },
+    Catalog {
+        tag: "de",
+        aliases: &[],
+        loaded: std::sync::OnceLock::new(),
+        source: include_str!("locales/de.ftl"),
+    },
+    Catalog {
+        tag: "el",
+        aliases: &[],
+        loaded: std::sync::OnceLock::new(),
+        source: include_str!("locales/el.ftl"),
+    },
+    Catalog {
+        tag: "es",
+        aliases: &[],
+        loaded: std::sync::OnceLock::new(),
+        source: include_str!("locales/es.ftl"),
+    },
+    Catalog {
+        tag: "et",
+        aliases: &[],
+        loaded: std::sync::OnceLock::new(),
+        source: include_str!("locales/et.ftl"),
+    },
+    Catalog {
+        tag: "fi",
+        aliases: &[],
+        loaded: std::sync::OnceLock::new(),
+        source: include_str!("locales/fi.ftl"),
+    },
+    Catalog {
+        tag: "fr",
+        aliases: &[],
+        loaded: std::sync::OnceLock::new(),
+        source: include_str!("locales/fr.ftl"),
+    },
+    Catalog {
+        tag: "ga",
+        aliases: &[],
+        loaded: std::sync::OnceLock::new(),
+        source: include_str!("locales/ga.ftl"),
+    },
+    Catalog {
+        tag: "hr",
+        aliases: &[],
+        loaded: std::sync::OnceLock::new(),
+        source: include_str!("locales/hr.ftl"),
+    },
+    Catalog {
+        tag: "hu",
+        aliases: &[],
+        loaded: std::sync::OnceLock::new(),
+        source: include_str!("locales/hu.ftl"),
+    },
+    Catalog {
+        tag: "is",
+        aliases: &[],
+        loaded: std::sync::OnceLock::new(),
+        source: include_str!("locales/is.ftl"),
+    },
+    Catalog {
+        tag: "it",
+        aliases: &[],
+        loaded: std::sync::OnceLock::new(),
+        source: include_str!("locales/it.ftl"),
+    },
+    Catalog {
+        tag: "lt",
+        aliases: &[],
+        loaded: std::sync::OnceLock::new(),
+        source: include_str!("locales/lt.ftl"),
+    },
+    Catalog {
+        tag: "lv",
+        aliases: &[],
+        loaded: std::sync::OnceLock::new(),
+        source: include_str!("locales/lv.ftl"),
+    },
+    Catalog {
+        tag: "mt",
+        aliases: &[],
+        loaded: std::sync::OnceLock::new(),
+        source: include_str!("locales/mt.ftl"),
+    },
+    Catalog {
+        tag: "nb",
+        aliases: &["no", "nn"],
+        loaded: std::sync::OnceLock::new(),
+        source: include_str!("locales/nb.ftl"),
+    },
+    Catalog {
+        tag: "nl",
+        aliases: &[],
+        loaded: std::sync::OnceLock::new(),
+        source: include_str!("locales/nl.ftl"),
+    },
+    Catalog {
+        tag: "pl",
+        aliases: &[],
+        loaded: std::sync::OnceLock::new(),
+        source: include_str!("locales/pl.ftl"),
+    },
+    Catalog {
+        tag: "pt",
+        aliases: &[],
+        loaded: std::sync::OnceLock::new(),
+        source: include_str!("locales/pt.ftl"),
+    },
+    Catalog {
+        tag: "ro",
+        aliases: &[],
+        loaded: std::sync::OnceLock::new(),
+        source: include_str!("locales/ro.ftl"),
+    },
+    Catalog {
+        tag: "sk",
+        aliases: &[],
+        loaded: std::sync::OnceLock::new(),
+        source: include_str!("locales/sk.ftl"),
+    },
+    Catalog {
+        tag: "sl",
+        aliases: &[],
+        loaded: std::sync::OnceLock::new(),
+        source: include_str!("locales/sl.ftl"),
+    },
+    Catalog {
+        tag: "sv",
+        aliases: &[],
+        loaded: std::sync::OnceLock::new(),
+        source: include_str!("locales/sv.ftl"),
     },
 ];
+
+/// A catalog, loaded: its texts (formatted once), header facts, and the bundle for messages
+/// formatted per request (plurals).
+pub struct Loaded {
+    endonym: &'static str,
+    review: &'static str,
+    texts: Texts,
+    bundle: FluentBundle<FluentResource>,
+}
+
+impl std::fmt::Debug for Loaded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Loaded({})", self.endonym)
+    }
+}
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::FluentResource;
+
+/// Parses every catalog now, so the first page does not pay for it.
+pub fn ensure() {
+    for l in Locale::all() {
+        let _ = l.loaded();
+    }
+}
+
+/// A header line `# key: value` of a Fluent file.
+fn header(source: &'static str, key: &str) -> Option<&'static str> {
+    source
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .find_map(|l| l.strip_prefix("# ")?.strip_prefix(key)?.strip_prefix(':'))
+        .map(str::trim)
+}
+
+fn bundle(c: &Catalog) -> FluentBundle<FluentResource> {
+    let lang: unic_langid::LanguageIdentifier = c.tag.parse().unwrap_or_default();
+    let mut b = FluentBundle::new_concurrent(vec![lang]);
+    // Our pages are HTML with `lang`; Unicode isolation marks around placeables would only
+    // show up in titles and copied text.
+    b.set_use_isolating(false);
+    // A file with syntax errors still yields the messages that parsed; the catalog test
+    // refuses any error, and a missing message falls back to English.
+    let resource = FluentResource::try_new(c.source.to_owned()).unwrap_or_else(|(r, _)| r);
+    let _ = b.add_resource(resource);
+    b
+}
+
+/// `id` formatted with `args`, if the bundle has it.
+fn format(
+    b: &FluentBundle<FluentResource>,
+    id: &str,
+    args: Option<&fluent_bundle::FluentArgs>,
+) -> Option<String> {
+    let pattern = b.get_message(id)?.value()?;
+    let mut errors = Vec::new();
+    let text = b.format_pattern(pattern, args, &mut errors);
+    errors.is_empty().then(|| text.into_owned())
+}
+
+fn load(c: &Catalog) -> Loaded {
+    let b = bundle(c);
+    // English for what a catalog lacks (the catalog test makes that never happen).
+    let english = CATALOGS.first().filter(|e| e.tag != c.tag).map(bundle);
+    let mut args = fluent_bundle::FluentArgs::new();
+    // Our own marker, replaced (HTML-escaped) by the page.
+    args.set("service", "{service}");
+    let text = |id: &str| -> &'static str {
+        let s = format(&b, id, Some(&args))
+            .or_else(|| english.as_ref().and_then(|e| format(e, id, Some(&args))))
+            .unwrap_or_else(|| id.to_owned());
+        Box::leak(s.into_boxed_str())
+    };
+    let texts = Texts {
+        site: text("site"),
+        language: text("language"),
+        choose_title: text("choose-title"),
+        choose_intro: text("choose-intro"),
+        countries_legend: text("countries-legend"),
+        test_mark: text("test-mark"),
+        degraded_notice: text("degraded-notice"),
+        cancel: text("cancel"),
+        no_countries: text("no-countries"),
+        redirect_title: text("redirect-title"),
+        redirect_body: text("redirect-body"),
+        continue_: text("continue"),
+        error_title: text("error-title"),
+        err_expired: text("err-expired"),
+        err_bad_request: text("err-bad-request"),
+        err_unavailable: text("err-unavailable"),
+        err_other_browser: text("err-other-browser"),
+        err_country: text("err-country"),
+        err_rejected: text("err-rejected"),
+        reference_intro: text("reference-intro"),
+        not_found: text("not-found"),
+    };
+    Loaded {
+        endonym: header(c.source, "endonym").unwrap_or(c.tag),
+        review: header(c.source, "review-status").unwrap_or("unreviewed"),
+        texts,
+        bundle: b,
+    }
+}
 
 /// A language we have texts for: a reference into [`CATALOGS`].
 #[derive(Clone, Copy)]
@@ -87,12 +326,30 @@ impl Locale {
         self.0.tag
     }
 
+    fn loaded(self) -> &'static Loaded {
+        self.0.loaded.get_or_init(|| load(self.0))
+    }
+
+    /// The language's name in itself, for the language menu.
     pub fn endonym(self) -> &'static str {
-        self.0.endonym
+        self.loaded().endonym
+    }
+
+    /// `reviewed` when a native speaker has checked the catalog, else `unreviewed`.
+    pub fn review_status(self) -> &'static str {
+        self.loaded().review
     }
 
     pub fn texts(self) -> &'static Texts {
-        self.0.texts
+        &self.loaded().texts
+    }
+
+    /// "3 countries", with this language's plural rules.
+    pub fn countries_count(self, n: usize) -> String {
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set("count", n);
+        format(&self.loaded().bundle, "countries-count", Some(&args))
+            .unwrap_or_else(|| n.to_string())
     }
 
     /// First supported of a space-separated `ui_locales` list (OIDC Core §3.1.2.1).
@@ -225,102 +482,6 @@ pub struct Texts {
     pub not_found: &'static str,
 }
 
-static EN: Texts = Texts {
-    site: "European eID login",
-    language: "Language",
-    choose_title: "Choose your country",
-    choose_intro: "{service} asks you to log in with the electronic identification (eID) of your country.",
-    countries_legend: "Countries that can provide this login",
-    test_mark: "test country",
-    degraded_notice: "— this country's login service is having problems right now",
-    cancel: "Cancel and return to the service",
-    no_countries: "No country can currently provide the login this service requires.",
-    redirect_title: "Continuing to your country's login",
-    redirect_body: "You are being sent to the login service of your country. If nothing happens, press Continue.",
-    continue_: "Continue",
-    error_title: "The login could not be completed",
-    err_expired: "Your login session has expired or was already used. Return to the e-service and start again.",
-    err_bad_request: "The login request was not valid. Return to the e-service and try again.",
-    err_unavailable: "The service is temporarily unavailable. Please try again in a few minutes.",
-    err_other_browser: "This login was started in another browser, or your browser blocked our cookie. Start again from the e-service in this browser.",
-    err_country: "The chosen country is not available at the moment.",
-    err_rejected: "The answer from your country's login service could not be accepted.",
-    reference_intro: "If the problem persists, contact the e-service and quote this reference:",
-    not_found: "This page does not exist.",
-};
-
-static SV: Texts = Texts {
-    site: "Europeisk e-legitimering",
-    language: "Språk",
-    choose_title: "Välj ditt land",
-    choose_intro: "{service} ber dig logga in med ditt lands elektroniska identifiering (e-legitimation).",
-    countries_legend: "Länder som kan erbjuda denna inloggning",
-    test_mark: "testland",
-    degraded_notice: "— landets inloggningstjänst har problem just nu",
-    cancel: "Avbryt och återvänd till tjänsten",
-    no_countries: "Inget land kan just nu erbjuda den inloggning som tjänsten kräver.",
-    redirect_title: "Du skickas vidare till ditt lands inloggning",
-    redirect_body: "Du skickas till inloggningstjänsten i ditt land. Om inget händer, tryck på Fortsätt.",
-    continue_: "Fortsätt",
-    error_title: "Inloggningen kunde inte slutföras",
-    err_expired: "Din inloggningssession har gått ut eller har redan använts. Gå tillbaka till e-tjänsten och börja om.",
-    err_bad_request: "Inloggningsbegäran var inte giltig. Gå tillbaka till e-tjänsten och försök igen.",
-    err_unavailable: "Tjänsten är tillfälligt otillgänglig. Försök igen om några minuter.",
-    err_other_browser: "Inloggningen påbörjades i en annan webbläsare, eller så blockerade webbläsaren vår cookie. Börja om från e-tjänsten i den här webbläsaren.",
-    err_country: "Det valda landet är inte tillgängligt just nu.",
-    err_rejected: "Svaret från ditt lands inloggningstjänst kunde inte godtas.",
-    reference_intro: "Om problemet kvarstår, kontakta e-tjänsten och ange denna referens:",
-    not_found: "Sidan finns inte.",
-};
-
-static NB: Texts = Texts {
-    site: "Europeisk eID-innlogging",
-    language: "Språk",
-    choose_title: "Velg ditt land",
-    choose_intro: "{service} ber deg logge inn med den elektroniske identifikasjonen (eID) fra ditt land.",
-    countries_legend: "Land som kan tilby denne innloggingen",
-    test_mark: "testland",
-    degraded_notice: "— landets innloggingstjeneste har problemer akkurat nå",
-    cancel: "Avbryt og gå tilbake til tjenesten",
-    no_countries: "Ingen land kan for øyeblikket tilby innloggingen denne tjenesten krever.",
-    redirect_title: "Du sendes videre til innloggingen i ditt land",
-    redirect_body: "Du sendes til innloggingstjenesten i ditt land. Hvis ingenting skjer, trykk Fortsett.",
-    continue_: "Fortsett",
-    error_title: "Innloggingen kunne ikke fullføres",
-    err_expired: "Innloggingsøkten din er utløpt eller allerede brukt. Gå tilbake til e-tjenesten og start på nytt.",
-    err_bad_request: "Innloggingsforespørselen var ikke gyldig. Gå tilbake til e-tjenesten og prøv igjen.",
-    err_unavailable: "Tjenesten er midlertidig utilgjengelig. Prøv igjen om noen minutter.",
-    err_other_browser: "Innloggingen ble startet i en annen nettleser, eller nettleseren blokkerte informasjonskapselen vår. Start på nytt fra e-tjenesten i denne nettleseren.",
-    err_country: "Det valgte landet er ikke tilgjengelig akkurat nå.",
-    err_rejected: "Svaret fra innloggingstjenesten i ditt land kunne ikke godtas.",
-    reference_intro: "Hvis problemet vedvarer, kontakt e-tjenesten og oppgi denne referansen:",
-    not_found: "Siden finnes ikke.",
-};
-
-static DA: Texts = Texts {
-    site: "Europæisk eID-login",
-    language: "Sprog",
-    choose_title: "Vælg dit land",
-    choose_intro: "{service} beder dig logge ind med dit lands elektroniske identifikation (eID).",
-    countries_legend: "Lande, der kan tilbyde dette login",
-    test_mark: "testland",
-    degraded_notice: "— landets login-tjeneste har problemer lige nu",
-    cancel: "Annuller og vend tilbage til tjenesten",
-    no_countries: "Intet land kan i øjeblikket tilbyde det login, som tjenesten kræver.",
-    redirect_title: "Du sendes videre til dit lands login",
-    redirect_body: "Du sendes til login-tjenesten i dit land. Hvis der ikke sker noget, så tryk på Fortsæt.",
-    continue_: "Fortsæt",
-    error_title: "Login kunne ikke gennemføres",
-    err_expired: "Din login-session er udløbet eller allerede brugt. Gå tilbage til den digitale tjeneste og start forfra.",
-    err_bad_request: "Login-anmodningen var ikke gyldig. Gå tilbage til den digitale tjeneste og prøv igen.",
-    err_unavailable: "Tjenesten er midlertidigt utilgængelig. Prøv igen om et par minutter.",
-    err_other_browser: "Login blev startet i en anden browser, eller din browser blokerede vores cookie. Start forfra fra den digitale tjeneste i denne browser.",
-    err_country: "Det valgte land er ikke tilgængeligt lige nu.",
-    err_rejected: "Svaret fra dit lands login-tjeneste kunne ikke godkendes.",
-    reference_intro: "Hvis problemet fortsætter, så kontakt den digitale tjeneste og oplys denne reference:",
-    not_found: "Siden findes ikke.",
-};
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -328,7 +489,7 @@ mod tests {
     #[test]
     fn accept_language_picks_the_best_supported_by_q() {
         assert_eq!(
-            Locale::from_accept_language("de-DE,de;q=0.9,sv;q=0.8,en;q=0.7"),
+            Locale::from_accept_language("ja-JP,ja;q=0.9,sv;q=0.8,en;q=0.7"),
             Locale::parse("sv")
         );
         assert_eq!(
@@ -336,36 +497,191 @@ mod tests {
             Locale::parse("da")
         );
         assert_eq!(Locale::from_accept_language("nn-NO"), Locale::parse("nb"));
-        assert_eq!(Locale::from_accept_language("fr, sv;q=0"), None);
+        assert_eq!(Locale::from_accept_language("zh, sv;q=0"), None);
         assert_eq!(Locale::from_accept_language(";;;,q=,"), None);
     }
 
     #[test]
     fn ui_locales_take_the_first_supported() {
         assert_eq!(
-            Locale::from_ui_locales("fi sv-FI en".split(' ')),
+            Locale::from_ui_locales("ja sv-FI en".split(' ')),
             Locale::parse("sv")
         );
-        assert_eq!(Locale::from_ui_locales(["de"]), None);
+        assert_eq!(Locale::from_ui_locales(["ja"]), None);
+        assert_eq!(
+            Locale::from_ui_locales(["el-GR"]).map(Locale::tag),
+            Some("el")
+        );
+    }
+
+    /// Message ids and the variables each uses, from a Fluent source (syntax errors fail).
+    fn messages(
+        tag: &str,
+        source: &str,
+    ) -> std::collections::BTreeMap<String, (String, Vec<String>)> {
+        use fluent_syntax::ast;
+        let resource = fluent_syntax::parser::parse(source)
+            .unwrap_or_else(|(_, errors)| panic!("{tag}.ftl does not parse: {errors:?}"));
+        let mut out = std::collections::BTreeMap::new();
+        for entry in resource.body {
+            if let ast::Entry::Message(m) = entry {
+                let mut vars = Vec::new();
+                let mut text = String::new();
+                let mut stack: Vec<&ast::Pattern<&str>> = m.value.iter().collect();
+                while let Some(p) = stack.pop() {
+                    for e in &p.elements {
+                        match e {
+                            ast::PatternElement::TextElement { value } => text.push_str(value),
+                            ast::PatternElement::Placeable { expression } => match expression {
+                                ast::Expression::Inline(
+                                    ast::InlineExpression::VariableReference { id },
+                                ) => vars.push(id.name.to_owned()),
+                                ast::Expression::Select { selector, variants } => {
+                                    if let ast::InlineExpression::VariableReference { id } =
+                                        selector
+                                    {
+                                        vars.push(id.name.to_owned());
+                                    }
+                                    stack.extend(variants.iter().map(|v| &v.value));
+                                }
+                                other => panic!("{tag}: unexpected expression {other:?}"),
+                            },
+                        }
+                    }
+                }
+                vars.sort();
+                vars.dedup();
+                out.insert(m.id.name.to_owned(), (text, vars));
+            }
+        }
+        out
     }
 
     #[test]
-    fn every_language_has_every_text() {
-        for l in Locale::all() {
-            let t = l.texts();
-            assert!(t.choose_intro.contains("{service}"), "{l:?}");
-            for s in [
-                t.site,
-                t.choose_title,
-                t.cancel,
-                t.error_title,
-                t.err_expired,
-            ] {
-                assert!(!s.is_empty());
+    fn every_catalog_has_every_message_with_the_same_placeholders_and_no_english_left() {
+        let english = messages("en", CATALOGS[0].source);
+        assert!(english.len() >= 22, "{english:?}");
+        // Words that only English would use in these messages.
+        let english_words = [" the ", " your ", " please ", " could not ", " and "];
+        for c in &CATALOGS {
+            let m = messages(c.tag, c.source);
+            let ids: Vec<&String> = m.keys().collect();
+            let en_ids: Vec<&String> = english.keys().collect();
+            assert_eq!(ids, en_ids, "{}.ftl: messages differ from en.ftl", c.tag);
+            for (id, (text, vars)) in &m {
+                let (en_text, en_vars) = &english[id];
+                assert_eq!(vars, en_vars, "{}.ftl {id}: placeholders", c.tag);
+                if c.tag != "en" {
+                    assert_ne!(text, en_text, "{}.ftl {id}: still English", c.tag);
+                    let lower = format!(" {} ", text.to_lowercase());
+                    for w in english_words {
+                        assert!(
+                            !lower.contains(w),
+                            "{}.ftl {id}: English word {w:?} in {text:?}",
+                            c.tag
+                        );
+                    }
+                }
+            }
+            // The header: which language, its name in itself, and whether it was reviewed.
+            assert_eq!(header(c.source, "language"), Some(c.tag));
+            assert!(
+                header(c.source, "endonym").is_some_and(|e| !e.is_empty()),
+                "{}",
+                c.tag
+            );
+            assert!(
+                matches!(
+                    header(c.source, "review-status"),
+                    Some("reviewed" | "unreviewed")
+                ),
+                "{}.ftl: review-status",
+                c.tag
+            );
+            // Formatting works and keeps our `{service}` marker.
+            let l = Locale::parse(c.tag).unwrap_or(Locale::EN);
+            assert_eq!(l.tag(), c.tag);
+            assert!(l.texts().choose_intro.contains("{service}"), "{}", c.tag);
+            assert!(!l.texts().site.is_empty());
+        }
+    }
+
+    #[test]
+    fn plural_variants_are_the_languages_own_categories() {
+        use intl_pluralrules::{PluralRuleType, PluralRules};
+        for c in &CATALOGS {
+            let lang: unic_langid::LanguageIdentifier = c.tag.parse().unwrap_or_default();
+            let rules = PluralRules::create(lang, PluralRuleType::CARDINAL)
+                .unwrap_or_else(|e| panic!("{}: no plural rules: {e}", c.tag));
+            // The categories counts of things reach (integers), and those decimals reach too
+            // (a variant for one of those is valid, if never used for a count).
+            let name = |k: intl_pluralrules::PluralCategory| format!("{k:?}").to_lowercase();
+            let mut categories: Vec<String> = (0..=1000u32)
+                .chain([10_000, 100_000, 1_000_000, 2_000_000])
+                .filter_map(|n| rules.select(n).ok().map(name))
+                .collect();
+            categories.sort();
+            categories.dedup();
+            let mut valid = categories.clone();
+            for d in ["0.5", "1.5", "2.5", "5.5", "0.1", "1.0", "2.0", "11.5"] {
+                if let Ok(k) = rules.select(d) {
+                    valid.push(name(k));
+                }
+            }
+            let resource =
+                fluent_syntax::parser::parse(c.source).unwrap_or_else(|_| panic!("{}", c.tag));
+            for entry in &resource.body {
+                let fluent_syntax::ast::Entry::Message(m) = entry else {
+                    continue;
+                };
+                for e in m.value.iter().flat_map(|p| p.elements.iter()) {
+                    if let fluent_syntax::ast::PatternElement::Placeable {
+                        expression: fluent_syntax::ast::Expression::Select { variants, .. },
+                    } = e
+                    {
+                        let keys: Vec<String> = variants
+                            .iter()
+                            .map(|v| match &v.key {
+                                fluent_syntax::ast::VariantKey::Identifier { name } => {
+                                    (*name).to_owned()
+                                }
+                                fluent_syntax::ast::VariantKey::NumberLiteral { value } => {
+                                    (*value).to_owned()
+                                }
+                            })
+                            .collect();
+                        for k in &keys {
+                            assert!(
+                                valid.contains(k) || k.parse::<f64>().is_ok(),
+                                "{}.ftl {}: [{k}] is not a plural category of this language ({categories:?})",
+                                c.tag,
+                                m.id.name
+                            );
+                        }
+                        for cat in &categories {
+                            assert!(
+                                keys.contains(cat),
+                                "{}.ftl {}: no variant for the category {cat}",
+                                c.tag,
+                                m.id.name
+                            );
+                        }
+                    }
+                }
+            }
+            // Every count formats, and shows the number.
+            let l = Locale::parse(c.tag).unwrap_or(Locale::EN);
+            for n in [0, 1, 2, 3, 4, 5, 11, 12, 21, 22, 25, 100, 101, 1_000_000] {
+                let s = l.countries_count(n);
+                assert!(s.contains(&n.to_string()), "{}: {n} → {s:?}", c.tag);
             }
         }
-        let sv = Locale::parse("sv").unwrap_or(Locale::EN);
-        assert_ne!(sv.texts().cancel, Locale::EN.texts().cancel);
+        assert_eq!(Locale::EN.countries_count(1), "1 country");
+        assert_eq!(Locale::EN.countries_count(3), "3 countries");
+        let pl = Locale::parse("pl").unwrap_or(Locale::EN);
+        assert_eq!(pl.countries_count(2), "2 kraje");
+        assert_eq!(pl.countries_count(5), "5 krajów");
+        assert_eq!(pl.countries_count(22), "22 kraje");
     }
 
     #[test]
@@ -392,7 +708,7 @@ mod tests {
             axum::http::HeaderValue::from_static("sv"),
         );
         assert_eq!(loc.negotiate(Some("nb"), Some(&["en"]), &h).tag(), "nb");
-        assert_eq!(loc.negotiate(None, Some(&["fi", "en"]), &h).tag(), "en");
+        assert_eq!(loc.negotiate(None, Some(&["ja", "en"]), &h).tag(), "en");
         assert_eq!(loc.negotiate(None, None, &h).tag(), "sv");
         assert_eq!(loc.negotiate(None, None, &HeaderMap::new()).tag(), "da");
     }

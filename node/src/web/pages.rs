@@ -112,11 +112,12 @@ pub fn choose_country(locale: Locale, flow: &str, service: &str, offers: &[Offer
         body.push_str(&format!(
             "<form method=\"post\" action=\"{action}\"><input type=\"hidden\" name=\"flow\" value=\"{flow}\">\
              <input type=\"hidden\" name=\"lang\" value=\"{lang}\">\
-             <fieldset><legend>{legend}</legend><ul class=\"countries\">",
+             <fieldset><legend>{legend}</legend><p class=\"count\">{count}</p><ul class=\"countries\">",
             action = super::LOGIN_PATH,
             flow = esc(flow),
             lang = locale.tag(),
             legend = esc(t.countries_legend),
+            count = esc(&locale.countries_count(offers.len())),
         ));
         for o in offers {
             let mut mark = if o.test {

@@ -565,11 +565,13 @@ pub async fn redeem(token_endpoint: &str, code: &str, verifier: &str) -> serde_j
 /// there can be taken by any test's HTTP or Redis client before the child binds it.
 pub fn free_port() -> u16 {
     static NEXT: std::sync::atomic::AtomicU16 = std::sync::atomic::AtomicU16::new(0);
-    // Spread over 20000–31999 by process, so two test processes rarely probe the same ports.
-    let offset = (std::process::id() % 600) * 20;
+    // 12000–21999, spread by process so two test processes rarely probe the same ports. A
+    // Redis Cluster node also takes its port + 10000 (22000–31999): outside this range, and
+    // below the ephemeral one too.
+    let offset = (std::process::id() % 500) * 20;
     loop {
         let n = u32::from(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
-        let port = 20_000 + u16::try_from((offset + n) % 12_000).unwrap_or(0);
+        let port = 12_000 + u16::try_from((offset + n) % 10_000).unwrap_or(0);
         if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
             return port;
         }

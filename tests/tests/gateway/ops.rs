@@ -173,7 +173,9 @@ async fn error_and_country_pages_follow_the_citizens_language() {
         ),
         ("da", "da", "Login kunne ikke gennemføres"),
         ("nb", "nb-NO,nb;q=0.9", "Innloggingen kunne ikke fullføres"),
-        ("en", "fr, en;q=0.5", "The login could not be completed"),
+        ("fr", "fr-BE, en;q=0.5", "La connexion n’a pas pu aboutir"),
+        ("el", "el", "Η σύνδεση δεν ήταν δυνατό να ολοκληρωθεί"),
+        ("en", "ja, en;q=0.5", "The login could not be completed"),
     ] {
         let (status, body) = get_with_language(&unknown, header).await;
         assert_eq!(status, 400, "{lang}: {body}");

@@ -1,0 +1,33 @@
+# language: cs
+# endonym: Čeština
+# review-status: unreviewed
+# Machine translation from en.ftl (2026-12-02); not yet checked by a native speaker.
+
+site = Evropské přihlášení pomocí eID
+language = Jazyk
+choose-title = Vyberte svou zemi
+choose-intro = { $service } vás žádá o přihlášení elektronickou identifikací (eID) vaší země.
+countries-legend = Země, které mohou toto přihlášení poskytnout
+countries-count =
+    { $count ->
+        [one] { $count } země
+        [few] { $count } země
+        [many] { $count } země
+       *[other] { $count } zemí
+    }
+test-mark = testovací země
+degraded-notice = – přihlašovací služba této země má momentálně potíže
+cancel = Zrušit a vrátit se ke službě
+no-countries = Žádná země nyní nemůže poskytnout přihlášení, které tato služba vyžaduje.
+redirect-title = Pokračování k přihlášení ve vaší zemi
+redirect-body = Budete přesměrováni na přihlašovací službu vaší země. Pokud se nic nestane, stiskněte Pokračovat.
+continue = Pokračovat
+error-title = Přihlášení nebylo možné dokončit
+err-expired = Vaše přihlašovací relace vypršela nebo již byla použita. Vraťte se k elektronické službě a začněte znovu.
+err-bad-request = Žádost o přihlášení nebyla platná. Vraťte se k elektronické službě a zkuste to znovu.
+err-unavailable = Služba je dočasně nedostupná. Zkuste to prosím znovu za několik minut.
+err-other-browser = Toto přihlášení bylo zahájeno v jiném prohlížeči, nebo váš prohlížeč zablokoval náš soubor cookie. Začněte znovu z elektronické služby v tomto prohlížeči.
+err-country = Zvolená země není momentálně dostupná.
+err-rejected = Odpověď přihlašovací služby vaší země nebylo možné přijmout.
+reference-intro = Pokud problém přetrvává, kontaktujte elektronickou službu a uveďte tento kód:
+not-found = Tato stránka neexistuje.

@@ -1,0 +1,31 @@
+# language: da
+# endonym: Dansk
+# review-status: unreviewed
+# Written with the first release (2026-11) from en; not yet checked by a native speaker.
+
+site = Europæisk eID-login
+language = Sprog
+choose-title = Vælg dit land
+choose-intro = { $service } beder dig logge ind med dit lands elektroniske identifikation (eID).
+countries-legend = Lande, der kan tilbyde dette login
+countries-count =
+    { $count ->
+        [one] { $count } land
+       *[other] { $count } lande
+    }
+test-mark = testland
+degraded-notice = — landets login-tjeneste har problemer lige nu
+cancel = Annuller og vend tilbage til tjenesten
+no-countries = Intet land kan i øjeblikket tilbyde det login, som tjenesten kræver.
+redirect-title = Du sendes videre til dit lands login
+redirect-body = Du sendes til login-tjenesten i dit land. Hvis der ikke sker noget, så tryk på Fortsæt.
+continue = Fortsæt
+error-title = Login kunne ikke gennemføres
+err-expired = Din login-session er udløbet eller allerede brugt. Gå tilbage til den digitale tjeneste og start forfra.
+err-bad-request = Login-anmodningen var ikke gyldig. Gå tilbage til den digitale tjeneste og prøv igen.
+err-unavailable = Tjenesten er midlertidigt utilgængelig. Prøv igen om et par minutter.
+err-other-browser = Login blev startet i en anden browser, eller din browser blokerede vores cookie. Start forfra fra den digitale tjeneste i denne browser.
+err-country = Det valgte land er ikke tilgængeligt lige nu.
+err-rejected = Svaret fra dit lands login-tjeneste kunne ikke godkendes.
+reference-intro = Hvis problemet fortsætter, så kontakt den digitale tjeneste og oplys denne reference:
+not-found = Siden findes ikke.

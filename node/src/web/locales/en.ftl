@@ -1,0 +1,31 @@
+# language: en
+# endonym: English
+# review-status: reviewed
+# The source language.
+
+site = European eID login
+language = Language
+choose-title = Choose your country
+choose-intro = { $service } asks you to log in with the electronic identification (eID) of your country.
+countries-legend = Countries that can provide this login
+countries-count =
+    { $count ->
+        [one] { $count } country
+       *[other] { $count } countries
+    }
+test-mark = test country
+degraded-notice = — this country's login service is having problems right now
+cancel = Cancel and return to the service
+no-countries = No country can currently provide the login this service requires.
+redirect-title = Continuing to your country's login
+redirect-body = You are being sent to the login service of your country. If nothing happens, press Continue.
+continue = Continue
+error-title = The login could not be completed
+err-expired = Your login session has expired or was already used. Return to the e-service and start again.
+err-bad-request = The login request was not valid. Return to the e-service and try again.
+err-unavailable = The service is temporarily unavailable. Please try again in a few minutes.
+err-other-browser = This login was started in another browser, or your browser blocked our cookie. Start again from the e-service in this browser.
+err-country = The chosen country is not available at the moment.
+err-rejected = The answer from your country's login service could not be accepted.
+reference-intro = If the problem persists, contact the e-service and quote this reference:
+not-found = This page does not exist.

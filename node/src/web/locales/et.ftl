@@ -1,0 +1,31 @@
+# language: et
+# endonym: Eesti
+# review-status: unreviewed
+# Machine translation from en.ftl (2026-12-02); not yet checked by a native speaker.
+
+site = Euroopa eID-sisselogimine
+language = Keel
+choose-title = Valige oma riik
+choose-intro = { $service } palub teil sisse logida oma riigi elektroonilise identimisega (eID).
+countries-legend = Riigid, mis saavad seda sisselogimist pakkuda
+countries-count =
+    { $count ->
+        [one] { $count } riik
+       *[other] { $count } riiki
+    }
+test-mark = testriik
+degraded-notice = – selle riigi sisselogimisteenusel on praegu probleeme
+cancel = Tühista ja naase teenuse juurde
+no-countries = Ükski riik ei saa praegu pakkuda sisselogimist, mida see teenus nõuab.
+redirect-title = Edasi teie riigi sisselogimisse
+redirect-body = Teid suunatakse teie riigi sisselogimisteenusesse. Kui midagi ei juhtu, vajutage Jätka.
+continue = Jätka
+error-title = Sisselogimist ei õnnestunud lõpule viia
+err-expired = Teie sisselogimisseanss on aegunud või juba kasutatud. Naaske e-teenuse juurde ja alustage uuesti.
+err-bad-request = Sisselogimispäring ei olnud kehtiv. Naaske e-teenuse juurde ja proovige uuesti.
+err-unavailable = Teenus on ajutiselt kättesaamatu. Proovige mõne minuti pärast uuesti.
+err-other-browser = See sisselogimine alustati teises brauseris või teie brauser blokeeris meie küpsise. Alustage selles brauseris uuesti e-teenusest.
+err-country = Valitud riik ei ole praegu saadaval.
+err-rejected = Teie riigi sisselogimisteenuse vastust ei saanud aktsepteerida.
+reference-intro = Kui probleem püsib, võtke ühendust e-teenusega ja esitage see viide:
+not-found = Seda lehte ei ole olemas.

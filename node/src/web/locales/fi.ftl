@@ -1,0 +1,31 @@
+# language: fi
+# endonym: Suomi
+# review-status: unreviewed
+# Machine translation from en.ftl (2026-12-02); not yet checked by a native speaker.
+
+site = Eurooppalainen eID-tunnistautuminen
+language = Kieli
+choose-title = Valitse maasi
+choose-intro = { $service } pyytää sinua tunnistautumaan maasi sähköisellä tunnistuksella (eID).
+countries-legend = Maat, jotka voivat tarjota tämän tunnistautumisen
+countries-count =
+    { $count ->
+        [one] { $count } maa
+       *[other] { $count } maata
+    }
+test-mark = testimaa
+degraded-notice = – tämän maan tunnistuspalvelussa on parhaillaan ongelmia
+cancel = Peruuta ja palaa palveluun
+no-countries = Mikään maa ei tällä hetkellä voi tarjota tunnistautumista, jota tämä palvelu edellyttää.
+redirect-title = Siirrytään maasi tunnistautumiseen
+redirect-body = Sinut ohjataan maasi tunnistuspalveluun. Jos mitään ei tapahdu, paina Jatka.
+continue = Jatka
+error-title = Tunnistautumista ei voitu viedä loppuun
+err-expired = Tunnistautumisistuntosi on vanhentunut tai jo käytetty. Palaa verkkopalveluun ja aloita alusta.
+err-bad-request = Tunnistautumispyyntö ei ollut kelvollinen. Palaa verkkopalveluun ja yritä uudelleen.
+err-unavailable = Palvelu ei ole tilapäisesti käytettävissä. Yritä uudelleen muutaman minuutin kuluttua.
+err-other-browser = Tämä tunnistautuminen aloitettiin toisessa selaimessa, tai selaimesi esti evästeemme. Aloita alusta verkkopalvelusta tässä selaimessa.
+err-country = Valittu maa ei ole tällä hetkellä käytettävissä.
+err-rejected = Maasi tunnistuspalvelun vastausta ei voitu hyväksyä.
+reference-intro = Jos ongelma jatkuu, ota yhteyttä verkkopalveluun ja ilmoita tämä viite:
+not-found = Tätä sivua ei ole olemassa.

@@ -1,0 +1,31 @@
+# language: fr
+# endonym: Français
+# review-status: unreviewed
+# Machine translation from en.ftl (2026-12-02); not yet checked by a native speaker.
+
+site = Connexion eID européenne
+language = Langue
+choose-title = Choisissez votre pays
+choose-intro = { $service } vous demande de vous connecter avec l’identification électronique (eID) de votre pays.
+countries-legend = Pays pouvant fournir cette connexion
+countries-count =
+    { $count ->
+        [one] { $count } pays
+       *[other] { $count } pays
+    }
+test-mark = pays de test
+degraded-notice = — le service de connexion de ce pays rencontre actuellement des problèmes
+cancel = Annuler et revenir au service
+no-countries = Aucun pays ne peut actuellement fournir la connexion exigée par ce service.
+redirect-title = Redirection vers la connexion de votre pays
+redirect-body = Vous êtes redirigé vers le service de connexion de votre pays. Si rien ne se passe, appuyez sur Continuer.
+continue = Continuer
+error-title = La connexion n’a pas pu aboutir
+err-expired = Votre session de connexion a expiré ou a déjà été utilisée. Revenez au service en ligne et recommencez.
+err-bad-request = La demande de connexion n’était pas valide. Revenez au service en ligne et réessayez.
+err-unavailable = Le service est temporairement indisponible. Veuillez réessayer dans quelques minutes.
+err-other-browser = Cette connexion a été commencée dans un autre navigateur, ou votre navigateur a bloqué notre cookie. Recommencez depuis le service en ligne dans ce navigateur.
+err-country = Le pays choisi n’est pas disponible pour le moment.
+err-rejected = La réponse du service de connexion de votre pays n’a pas pu être acceptée.
+reference-intro = Si le problème persiste, contactez le service en ligne et indiquez cette référence :
+not-found = Cette page n’existe pas.

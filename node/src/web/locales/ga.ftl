@@ -1,0 +1,34 @@
+# language: ga
+# endonym: Gaeilge
+# review-status: unreviewed
+# Machine translation from en.ftl (2026-12-02); not yet checked by a native speaker.
+
+site = Logáil isteach Eorpach le eID
+language = Teanga
+choose-title = Roghnaigh do thír
+choose-intro = Iarrann { $service } ort logáil isteach le sainaithint leictreonach (eID) do thíre.
+countries-legend = Tíortha ar féidir leo an logáil isteach seo a sholáthar
+countries-count =
+    { $count ->
+        [one] { $count } tír
+        [two] { $count } thír
+        [few] { $count } thír
+        [many] { $count } dtír
+       *[other] { $count } tír
+    }
+test-mark = tír thástála
+degraded-notice = — tá fadhbanna ag seirbhís logála isteach na tíre seo faoi láthair
+cancel = Cealaigh agus fill ar an tseirbhís
+no-countries = Níl aon tír in ann an logáil isteach a theastaíonn ón tseirbhís seo a sholáthar faoi láthair.
+redirect-title = Ag leanúint ar aghaidh chuig logáil isteach do thíre
+redirect-body = Táthar do do sheoladh chuig seirbhís logála isteach do thíre. Mura dtarlaíonn aon rud, brúigh Lean ar aghaidh.
+continue = Lean ar aghaidh
+error-title = Níorbh fhéidir an logáil isteach a chríochnú
+err-expired = Tá do sheisiún logála isteach imithe in éag nó úsáideadh cheana é. Fill ar an r-sheirbhís agus tosaigh arís.
+err-bad-request = Ní raibh an t-iarratas logála isteach bailí. Fill ar an r-sheirbhís agus bain triail eile as.
+err-unavailable = Níl an tseirbhís ar fáil go sealadach. Bain triail eile as i gceann cúpla nóiméad.
+err-other-browser = Cuireadh tús leis an logáil isteach seo i mbrabhsálaí eile, nó chuir do bhrabhsálaí bac ar ár bhfianán. Tosaigh arís ón r-sheirbhís sa bhrabhsálaí seo.
+err-country = Níl an tír a roghnaíodh ar fáil faoi láthair.
+err-rejected = Níorbh fhéidir glacadh leis an bhfreagra ó sheirbhís logála isteach do thíre.
+reference-intro = Má leanann an fhadhb, déan teagmháil leis an r-sheirbhís agus luaigh an tagairt seo:
+not-found = Níl an leathanach seo ann.

@@ -1,0 +1,31 @@
+# language: hu
+# endonym: Magyar
+# review-status: unreviewed
+# Machine translation from en.ftl (2026-12-02); not yet checked by a native speaker.
+
+site = Európai eID-bejelentkezés
+language = Nyelv
+choose-title = Válassza ki az országát
+choose-intro = { $service } arra kéri, hogy jelentkezzen be országa elektronikus azonosításával (eID).
+countries-legend = Országok, amelyek biztosítani tudják ezt a bejelentkezést
+countries-count =
+    { $count ->
+        [one] { $count } ország
+       *[other] { $count } ország
+    }
+test-mark = tesztország
+degraded-notice = – ennek az országnak a bejelentkezési szolgáltatása jelenleg hibásan működik
+cancel = Mégse, vissza a szolgáltatáshoz
+no-countries = Jelenleg egyetlen ország sem tudja biztosítani a szolgáltatás által megkövetelt bejelentkezést.
+redirect-title = Továbblépés az országa bejelentkezéséhez
+redirect-body = Átirányítjuk országa bejelentkezési szolgáltatásához. Ha semmi sem történik, nyomja meg a Tovább gombot.
+continue = Tovább
+error-title = A bejelentkezést nem sikerült befejezni
+err-expired = A bejelentkezési munkamenet lejárt vagy már felhasználták. Térjen vissza az e-szolgáltatáshoz, és kezdje újra.
+err-bad-request = A bejelentkezési kérés érvénytelen volt. Térjen vissza az e-szolgáltatáshoz, és próbálja újra.
+err-unavailable = A szolgáltatás átmenetileg nem érhető el. Néhány perc múlva próbálja újra.
+err-other-browser = Ez a bejelentkezés egy másik böngészőben indult, vagy a böngészője letiltotta a sütinket. Kezdje újra az e-szolgáltatásból ebben a böngészőben.
+err-country = A választott ország jelenleg nem érhető el.
+err-rejected = Az országa bejelentkezési szolgáltatásától kapott választ nem lehetett elfogadni.
+reference-intro = Ha a probléma továbbra is fennáll, forduljon az e-szolgáltatáshoz, és adja meg ezt az azonosítót:
+not-found = Ez az oldal nem létezik.

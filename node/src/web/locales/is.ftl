@@ -1,0 +1,31 @@
+# language: is
+# endonym: Íslenska
+# review-status: unreviewed
+# Machine translation from en.ftl (2026-12-02); not yet checked by a native speaker.
+
+site = Evrópsk eID-innskráning
+language = Tungumál
+choose-title = Veldu landið þitt
+choose-intro = { $service } biður þig að skrá þig inn með rafrænni auðkenningu (eID) landsins þíns.
+countries-legend = Lönd sem geta veitt þessa innskráningu
+countries-count =
+    { $count ->
+        [one] { $count } land
+       *[other] { $count } lönd
+    }
+test-mark = prófunarland
+degraded-notice = – innskráningarþjónusta þessa lands á í vandræðum núna
+cancel = Hætta við og fara aftur í þjónustuna
+no-countries = Ekkert land getur sem stendur veitt þá innskráningu sem þessi þjónusta krefst.
+redirect-title = Áfram í innskráningu landsins þíns
+redirect-body = Verið er að senda þig í innskráningarþjónustu landsins þíns. Ef ekkert gerist skaltu ýta á Áfram.
+continue = Áfram
+error-title = Ekki tókst að ljúka innskráningunni
+err-expired = Innskráningarlotan þín er útrunnin eða þegar notuð. Farðu aftur í rafrænu þjónustuna og byrjaðu upp á nýtt.
+err-bad-request = Innskráningarbeiðnin var ekki gild. Farðu aftur í rafrænu þjónustuna og reyndu aftur.
+err-unavailable = Þjónustan er tímabundið ekki tiltæk. Reyndu aftur eftir nokkrar mínútur.
+err-other-browser = Þessi innskráning hófst í öðrum vafra, eða vafrinn þinn lokaði á vafrakökuna okkar. Byrjaðu upp á nýtt í rafrænu þjónustunni í þessum vafra.
+err-country = Valið land er ekki tiltækt eins og er.
+err-rejected = Ekki var hægt að samþykkja svarið frá innskráningarþjónustu landsins þíns.
+reference-intro = Ef vandinn heldur áfram skaltu hafa samband við rafrænu þjónustuna og gefa upp þessa tilvísun:
+not-found = Þessi síða er ekki til.

@@ -1,0 +1,31 @@
+# language: it
+# endonym: Italiano
+# review-status: unreviewed
+# Machine translation from en.ftl (2026-12-02); not yet checked by a native speaker.
+
+site = Accesso europeo con eID
+language = Lingua
+choose-title = Scegli il tuo paese
+choose-intro = { $service } ti chiede di accedere con l’identificazione elettronica (eID) del tuo paese.
+countries-legend = Paesi che possono fornire questo accesso
+countries-count =
+    { $count ->
+        [one] { $count } paese
+       *[other] { $count } paesi
+    }
+test-mark = paese di prova
+degraded-notice = — il servizio di accesso di questo paese ha problemi in questo momento
+cancel = Annulla e torna al servizio
+no-countries = Al momento nessun paese può fornire l’accesso richiesto da questo servizio.
+redirect-title = Prosegui verso l’accesso del tuo paese
+redirect-body = Stai per essere inviato al servizio di accesso del tuo paese. Se non succede nulla, premi Continua.
+continue = Continua
+error-title = Non è stato possibile completare l’accesso
+err-expired = La sessione di accesso è scaduta o è già stata usata. Torna al servizio online e ricomincia.
+err-bad-request = La richiesta di accesso non era valida. Torna al servizio online e riprova.
+err-unavailable = Il servizio è temporaneamente non disponibile. Riprova tra qualche minuto.
+err-other-browser = Questo accesso è stato avviato in un altro browser, oppure il tuo browser ha bloccato il nostro cookie. Ricomincia dal servizio online in questo browser.
+err-country = Il paese scelto non è disponibile al momento.
+err-rejected = Non è stato possibile accettare la risposta del servizio di accesso del tuo paese.
+reference-intro = Se il problema persiste, contatta il servizio online e indica questo riferimento:
+not-found = Questa pagina non esiste.

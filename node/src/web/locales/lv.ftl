@@ -1,0 +1,32 @@
+# language: lv
+# endonym: Latviešu
+# review-status: unreviewed
+# Machine translation from en.ftl (2026-12-02); not yet checked by a native speaker.
+
+site = Eiropas eID pieteikšanās
+language = Valoda
+choose-title = Izvēlieties savu valsti
+choose-intro = { $service } lūdz jūs pieteikties ar savas valsts elektronisko identifikāciju (eID).
+countries-legend = Valstis, kas var nodrošināt šo pieteikšanos
+countries-count =
+    { $count ->
+        [zero] { $count } valstu
+        [one] { $count } valsts
+       *[other] { $count } valstis
+    }
+test-mark = testa valsts
+degraded-notice = – šīs valsts pieteikšanās pakalpojumam pašlaik ir problēmas
+cancel = Atcelt un atgriezties pakalpojumā
+no-countries = Pašlaik neviena valsts nevar nodrošināt šim pakalpojumam nepieciešamo pieteikšanos.
+redirect-title = Pāreja uz jūsu valsts pieteikšanos
+redirect-body = Jūs tiekat novirzīts uz savas valsts pieteikšanās pakalpojumu. Ja nekas nenotiek, nospiediet Turpināt.
+continue = Turpināt
+error-title = Pieteikšanos neizdevās pabeigt
+err-expired = Jūsu pieteikšanās sesija ir beigusies vai jau izmantota. Atgriezieties e-pakalpojumā un sāciet no jauna.
+err-bad-request = Pieteikšanās pieprasījums nebija derīgs. Atgriezieties e-pakalpojumā un mēģiniet vēlreiz.
+err-unavailable = Pakalpojums īslaicīgi nav pieejams. Lūdzu, mēģiniet vēlreiz pēc dažām minūtēm.
+err-other-browser = Šī pieteikšanās tika sākta citā pārlūkprogrammā, vai jūsu pārlūkprogramma bloķēja mūsu sīkdatni. Sāciet no jauna e-pakalpojumā šajā pārlūkprogrammā.
+err-country = Izvēlētā valsts pašlaik nav pieejama.
+err-rejected = Jūsu valsts pieteikšanās pakalpojuma atbildi nevarēja pieņemt.
+reference-intro = Ja problēma atkārtojas, sazinieties ar e-pakalpojumu un norādiet šo atsauci:
+not-found = Šāda lapa nepastāv.

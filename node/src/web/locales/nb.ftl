@@ -1,0 +1,31 @@
+# language: nb
+# endonym: Norsk (bokmål)
+# review-status: unreviewed
+# Written with the first release (2026-11) from en; not yet checked by a native speaker.
+
+site = Europeisk eID-innlogging
+language = Språk
+choose-title = Velg ditt land
+choose-intro = { $service } ber deg logge inn med den elektroniske identifikasjonen (eID) fra ditt land.
+countries-legend = Land som kan tilby denne innloggingen
+countries-count =
+    { $count ->
+        [one] { $count } land
+       *[other] { $count } land
+    }
+test-mark = testland
+degraded-notice = — landets innloggingstjeneste har problemer akkurat nå
+cancel = Avbryt og gå tilbake til tjenesten
+no-countries = Ingen land kan for øyeblikket tilby innloggingen denne tjenesten krever.
+redirect-title = Du sendes videre til innloggingen i ditt land
+redirect-body = Du sendes til innloggingstjenesten i ditt land. Hvis ingenting skjer, trykk Fortsett.
+continue = Fortsett
+error-title = Innloggingen kunne ikke fullføres
+err-expired = Innloggingsøkten din er utløpt eller allerede brukt. Gå tilbake til e-tjenesten og start på nytt.
+err-bad-request = Innloggingsforespørselen var ikke gyldig. Gå tilbake til e-tjenesten og prøv igjen.
+err-unavailable = Tjenesten er midlertidig utilgjengelig. Prøv igjen om noen minutter.
+err-other-browser = Innloggingen ble startet i en annen nettleser, eller nettleseren blokkerte informasjonskapselen vår. Start på nytt fra e-tjenesten i denne nettleseren.
+err-country = Det valgte landet er ikke tilgjengelig akkurat nå.
+err-rejected = Svaret fra innloggingstjenesten i ditt land kunne ikke godtas.
+reference-intro = Hvis problemet vedvarer, kontakt e-tjenesten og oppgi denne referansen:
+not-found = Siden finnes ikke.

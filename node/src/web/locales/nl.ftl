@@ -1,0 +1,31 @@
+# language: nl
+# endonym: Nederlands
+# review-status: unreviewed
+# Machine translation from en.ftl (2026-12-02); not yet checked by a native speaker.
+
+site = Europese eID-aanmelding
+language = Taal
+choose-title = Kies uw land
+choose-intro = { $service } vraagt u in te loggen met de elektronische identificatie (eID) van uw land.
+countries-legend = Landen die deze aanmelding kunnen leveren
+countries-count =
+    { $count ->
+        [one] { $count } land
+       *[other] { $count } landen
+    }
+test-mark = testland
+degraded-notice = — de aanmelddienst van dit land heeft op dit moment problemen
+cancel = Annuleren en terug naar de dienst
+no-countries = Op dit moment kan geen enkel land de aanmelding leveren die deze dienst vereist.
+redirect-title = Verder naar de aanmelding van uw land
+redirect-body = U wordt doorgestuurd naar de aanmelddienst van uw land. Als er niets gebeurt, druk dan op Doorgaan.
+continue = Doorgaan
+error-title = De aanmelding kon niet worden voltooid
+err-expired = Uw aanmeldsessie is verlopen of al gebruikt. Ga terug naar de e-dienst en begin opnieuw.
+err-bad-request = Het aanmeldverzoek was niet geldig. Ga terug naar de e-dienst en probeer het opnieuw.
+err-unavailable = De dienst is tijdelijk niet beschikbaar. Probeer het over enkele minuten opnieuw.
+err-other-browser = Deze aanmelding is in een andere browser gestart, of uw browser heeft onze cookie geblokkeerd. Begin in deze browser opnieuw bij de e-dienst.
+err-country = Het gekozen land is op dit moment niet beschikbaar.
+err-rejected = Het antwoord van de aanmelddienst van uw land kon niet worden geaccepteerd.
+reference-intro = Neem bij aanhoudende problemen contact op met de e-dienst en vermeld deze referentie:
+not-found = Deze pagina bestaat niet.

@@ -1,0 +1,33 @@
+# language: pl
+# endonym: Polski
+# review-status: unreviewed
+# Machine translation from en.ftl (2026-12-02); not yet checked by a native speaker.
+
+site = Europejskie logowanie eID
+language = Język
+choose-title = Wybierz swój kraj
+choose-intro = { $service } prosi o zalogowanie się za pomocą identyfikacji elektronicznej (eID) Twojego kraju.
+countries-legend = Kraje, które mogą zapewnić to logowanie
+countries-count =
+    { $count ->
+        [one] { $count } kraj
+        [few] { $count } kraje
+        [many] { $count } krajów
+       *[other] { $count } kraju
+    }
+test-mark = kraj testowy
+degraded-notice = — usługa logowania tego kraju ma obecnie problemy
+cancel = Anuluj i wróć do usługi
+no-countries = Obecnie żaden kraj nie może zapewnić logowania wymaganego przez tę usługę.
+redirect-title = Przejście do logowania w Twoim kraju
+redirect-body = Trwa przekierowanie do usługi logowania Twojego kraju. Jeśli nic się nie dzieje, naciśnij Dalej.
+continue = Dalej
+error-title = Nie udało się dokończyć logowania
+err-expired = Sesja logowania wygasła lub została już wykorzystana. Wróć do e-usługi i zacznij od nowa.
+err-bad-request = Żądanie logowania było nieprawidłowe. Wróć do e-usługi i spróbuj ponownie.
+err-unavailable = Usługa jest chwilowo niedostępna. Spróbuj ponownie za kilka minut.
+err-other-browser = To logowanie rozpoczęto w innej przeglądarce albo Twoja przeglądarka zablokowała nasz plik cookie. Zacznij od nowa z e-usługi w tej przeglądarce.
+err-country = Wybrany kraj jest w tej chwili niedostępny.
+err-rejected = Nie można było zaakceptować odpowiedzi usługi logowania Twojego kraju.
+reference-intro = Jeśli problem będzie się powtarzał, skontaktuj się z e-usługą i podaj ten numer referencyjny:
+not-found = Ta strona nie istnieje.

@@ -1,0 +1,31 @@
+# language: pt
+# endonym: Português
+# review-status: unreviewed
+# Machine translation from en.ftl (2026-12-02); not yet checked by a native speaker.
+
+site = Autenticação europeia com eID
+language = Idioma
+choose-title = Escolha o seu país
+choose-intro = { $service } pede-lhe que se autentique com a identificação eletrónica (eID) do seu país.
+countries-legend = Países que podem fornecer esta autenticação
+countries-count =
+    { $count ->
+        [one] { $count } país
+       *[other] { $count } países
+    }
+test-mark = país de teste
+degraded-notice = — o serviço de autenticação deste país está com problemas neste momento
+cancel = Cancelar e voltar ao serviço
+no-countries = Neste momento, nenhum país pode fornecer a autenticação exigida por este serviço.
+redirect-title = A continuar para a autenticação do seu país
+redirect-body = Está a ser enviado para o serviço de autenticação do seu país. Se nada acontecer, prima Continuar.
+continue = Continuar
+error-title = Não foi possível concluir a autenticação
+err-expired = A sua sessão de autenticação expirou ou já foi utilizada. Volte ao serviço eletrónico e comece de novo.
+err-bad-request = O pedido de autenticação não era válido. Volte ao serviço eletrónico e tente novamente.
+err-unavailable = O serviço está temporariamente indisponível. Tente novamente dentro de alguns minutos.
+err-other-browser = Esta autenticação foi iniciada noutro navegador, ou o seu navegador bloqueou o nosso cookie. Comece de novo a partir do serviço eletrónico neste navegador.
+err-country = O país escolhido não está disponível de momento.
+err-rejected = Não foi possível aceitar a resposta do serviço de autenticação do seu país.
+reference-intro = Se o problema persistir, contacte o serviço eletrónico e indique esta referência:
+not-found = Esta página não existe.

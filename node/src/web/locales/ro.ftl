@@ -1,0 +1,32 @@
+# language: ro
+# endonym: Română
+# review-status: unreviewed
+# Machine translation from en.ftl (2026-12-02); not yet checked by a native speaker.
+
+site = Autentificare europeană cu eID
+language = Limba
+choose-title = Alegeți țara dumneavoastră
+choose-intro = { $service } vă cere să vă autentificați cu identificarea electronică (eID) a țării dumneavoastră.
+countries-legend = Țări care pot oferi această autentificare
+countries-count =
+    { $count ->
+        [one] { $count } țară
+        [few] { $count } țări
+       *[other] { $count } de țări
+    }
+test-mark = țară de test
+degraded-notice = — serviciul de autentificare al acestei țări are probleme în acest moment
+cancel = Anulați și reveniți la serviciu
+no-countries = În prezent, nicio țară nu poate oferi autentificarea cerută de acest serviciu.
+redirect-title = Continuare către autentificarea din țara dumneavoastră
+redirect-body = Sunteți redirecționat către serviciul de autentificare al țării dumneavoastră. Dacă nu se întâmplă nimic, apăsați Continuați.
+continue = Continuați
+error-title = Autentificarea nu a putut fi finalizată
+err-expired = Sesiunea de autentificare a expirat sau a fost deja folosită. Reveniți la serviciul electronic și începeți din nou.
+err-bad-request = Cererea de autentificare nu a fost validă. Reveniți la serviciul electronic și încercați din nou.
+err-unavailable = Serviciul este temporar indisponibil. Încercați din nou peste câteva minute.
+err-other-browser = Această autentificare a fost începută în alt browser sau browserul dumneavoastră a blocat cookie-ul nostru. Începeți din nou de la serviciul electronic în acest browser.
+err-country = Țara aleasă nu este disponibilă în acest moment.
+err-rejected = Răspunsul serviciului de autentificare al țării dumneavoastră nu a putut fi acceptat.
+reference-intro = Dacă problema persistă, contactați serviciul electronic și indicați această referință:
+not-found = Această pagină nu există.

@@ -1,0 +1,33 @@
+# language: sk
+# endonym: Slovenčina
+# review-status: unreviewed
+# Machine translation from en.ftl (2026-12-02); not yet checked by a native speaker.
+
+site = Európske prihlásenie pomocou eID
+language = Jazyk
+choose-title = Vyberte svoju krajinu
+choose-intro = { $service } vás žiada o prihlásenie elektronickou identifikáciou (eID) vašej krajiny.
+countries-legend = Krajiny, ktoré môžu poskytnúť toto prihlásenie
+countries-count =
+    { $count ->
+        [one] { $count } krajina
+        [few] { $count } krajiny
+        [many] { $count } krajiny
+       *[other] { $count } krajín
+    }
+test-mark = testovacia krajina
+degraded-notice = – prihlasovacia služba tejto krajiny má momentálne problémy
+cancel = Zrušiť a vrátiť sa k službe
+no-countries = Žiadna krajina momentálne nemôže poskytnúť prihlásenie, ktoré táto služba vyžaduje.
+redirect-title = Pokračovanie na prihlásenie vo vašej krajine
+redirect-body = Presmerúvame vás na prihlasovaciu službu vašej krajiny. Ak sa nič nestane, stlačte Pokračovať.
+continue = Pokračovať
+error-title = Prihlásenie sa nepodarilo dokončiť
+err-expired = Vaša prihlasovacia relácia vypršala alebo už bola použitá. Vráťte sa k elektronickej službe a začnite znova.
+err-bad-request = Žiadosť o prihlásenie nebola platná. Vráťte sa k elektronickej službe a skúste to znova.
+err-unavailable = Služba je dočasne nedostupná. Skúste to znova o niekoľko minút.
+err-other-browser = Toto prihlásenie sa začalo v inom prehliadači alebo váš prehliadač zablokoval náš súbor cookie. Začnite znova z elektronickej služby v tomto prehliadači.
+err-country = Zvolená krajina momentálne nie je dostupná.
+err-rejected = Odpoveď prihlasovacej služby vašej krajiny nebolo možné prijať.
+reference-intro = Ak problém pretrváva, kontaktujte elektronickú službu a uveďte tento kód:
+not-found = Táto stránka neexistuje.

@@ -1,0 +1,33 @@
+# language: sl
+# endonym: Slovenščina
+# review-status: unreviewed
+# Machine translation from en.ftl (2026-12-02); not yet checked by a native speaker.
+
+site = Evropska prijava z eID
+language = Jezik
+choose-title = Izberite svojo državo
+choose-intro = { $service } vas prosi, da se prijavite z elektronsko identifikacijo (eID) svoje države.
+countries-legend = Države, ki lahko zagotovijo to prijavo
+countries-count =
+    { $count ->
+        [one] { $count } država
+        [two] { $count } državi
+        [few] { $count } države
+       *[other] { $count } držav
+    }
+test-mark = testna država
+degraded-notice = – prijavna storitev te države ima trenutno težave
+cancel = Prekliči in se vrni na storitev
+no-countries = Trenutno nobena država ne more zagotoviti prijave, ki jo zahteva ta storitev.
+redirect-title = Nadaljevanje na prijavo v vaši državi
+redirect-body = Preusmerjamo vas na prijavno storitev vaše države. Če se nič ne zgodi, pritisnite Nadaljuj.
+continue = Nadaljuj
+error-title = Prijave ni bilo mogoče dokončati
+err-expired = Vaša prijavna seja je potekla ali je bila že uporabljena. Vrnite se na e-storitev in začnite znova.
+err-bad-request = Zahteva za prijavo ni bila veljavna. Vrnite se na e-storitev in poskusite znova.
+err-unavailable = Storitev začasno ni na voljo. Poskusite znova čez nekaj minut.
+err-other-browser = Ta prijava se je začela v drugem brskalniku ali pa je vaš brskalnik blokiral naš piškotek. Začnite znova z e-storitve v tem brskalniku.
+err-country = Izbrana država trenutno ni na voljo.
+err-rejected = Odgovora prijavne storitve vaše države ni bilo mogoče sprejeti.
+reference-intro = Če težava ne izgine, se obrnite na e-storitev in navedite to referenco:
+not-found = Ta stran ne obstaja.

@@ -1,0 +1,31 @@
+# language: sv
+# endonym: Svenska
+# review-status: unreviewed
+# Written with the first release (2026-11) from en; not yet checked by a native speaker.
+
+site = Europeisk e-legitimering
+language = Språk
+choose-title = Välj ditt land
+choose-intro = { $service } ber dig logga in med ditt lands elektroniska identifiering (e-legitimation).
+countries-legend = Länder som kan erbjuda denna inloggning
+countries-count =
+    { $count ->
+        [one] { $count } land
+       *[other] { $count } länder
+    }
+test-mark = testland
+degraded-notice = — landets inloggningstjänst har problem just nu
+cancel = Avbryt och återvänd till tjänsten
+no-countries = Inget land kan just nu erbjuda den inloggning som tjänsten kräver.
+redirect-title = Du skickas vidare till ditt lands inloggning
+redirect-body = Du skickas till inloggningstjänsten i ditt land. Om inget händer, tryck på Fortsätt.
+continue = Fortsätt
+error-title = Inloggningen kunde inte slutföras
+err-expired = Din inloggningssession har gått ut eller har redan använts. Gå tillbaka till e-tjänsten och börja om.
+err-bad-request = Inloggningsbegäran var inte giltig. Gå tillbaka till e-tjänsten och försök igen.
+err-unavailable = Tjänsten är tillfälligt otillgänglig. Försök igen om några minuter.
+err-other-browser = Inloggningen påbörjades i en annan webbläsare, eller så blockerade webbläsaren vår cookie. Börja om från e-tjänsten i den här webbläsaren.
+err-country = Det valda landet är inte tillgängligt just nu.
+err-rejected = Svaret från ditt lands inloggningstjänst kunde inte godtas.
+reference-intro = Om problemet kvarstår, kontakta e-tjänsten och ange denna referens:
+not-found = Sidan finns inte.
