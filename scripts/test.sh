@@ -15,6 +15,8 @@ command -v redis-sentinel >/dev/null || need+=(redis-sentinel)
 command -v redis-cli >/dev/null || need+=(redis-tools)
 # PKCS#11 keys (node/src/keys/pkcs11), tested against SoftHSM2.
 command -v softhsm2-util >/dev/null || need+=(softhsm2)
+# Unicode CLDR, for the provenance test of the vendored country names (node/src/country_names.tsv).
+[ -d /usr/share/unicode/cldr/common/main ] || need+=(unicode-cldr-core)
 command -v xmlsec1 >/dev/null || need+=(xmlsec1)
 # The Debian originals of the vendored OASIS/W3C schemas (node/schemas), for the provenance test.
 [ -d /usr/share/xml/opensaml ] || need+=(opensaml-schemas)

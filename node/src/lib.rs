@@ -21,6 +21,7 @@ pub mod audit;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod country_names;
 pub mod cpu;
 pub mod events;
 pub mod hex;

@@ -699,6 +699,7 @@ pub async fn build_with(
     }
     // Every language's catalog parsed once now, not on a citizen's first page.
     web::i18n::ensure();
+    crate::country_names::ensure();
     // Every key with its schedule; the SP and ID-token keys of this instant from them.
     let now = clock.now();
     let our = our_keys(s).map_err(|e| problems.extend(e)).ok();

@@ -818,7 +818,8 @@ impl TrustStore {
                 test: c.source.test,
             })
             .collect();
-        offers.sort_by(|a, b| a.name.cmp(&b.name));
+        // By name as a reader of the page's language expects (accents, Ö after Z in Swedish).
+        crate::country_names::sort_by_name(locale, &mut offers, |o| &o.name);
         offers
     }
 

@@ -189,12 +189,16 @@ impl Source {
         self.min_loa.map_or(requested, |floor| floor.max(requested))
     }
 
+    /// The country's name in `locale`: the configured one, else CLDR's (`EL` is Greece), else
+    /// the configured English one, else CLDR's English one, else the code.
     pub fn name(&self, locale: &str) -> String {
         self.names
             .get(locale)
-            .or_else(|| self.names.get("en"))
-            .cloned()
-            .unwrap_or_else(|| self.code.clone())
+            .map(String::as_str)
+            .or_else(|| crate::country_names::name(&self.code, locale))
+            .or_else(|| self.names.get("en").map(String::as_str))
+            .or_else(|| crate::country_names::name(&self.code, "en"))
+            .map_or_else(|| self.code.clone(), str::to_owned)
     }
 }
 

@@ -84,6 +84,32 @@ fn plain_http_metadata_is_refused_except_on_loopback() {
     assert!(Source::from_settings(&s.trust, &|p| s.path(p)).is_ok());
 }
 
+#[test]
+fn country_names_come_from_cldr_unless_configured_and_el_is_greece() {
+    let cert = ee_cert_pem();
+    let s = settings(&format!(
+        "[[trust.countries]]\ncode = \"EL\"\nmetadata = \"https://eidas.example.gr/metadata\"\n\
+         signer_cert_paths = [\"{c}\"]\n\
+         [[trust.countries]]\ncode = \"AT\"\nmetadata = \"https://eidas.example.at/metadata\"\n\
+         signer_cert_paths = [\"{c}\"]\nnames = {{ en = \"Republic of Austria\", de = \"Republik Österreich\" }}\n\
+         [[trust.countries]]\ncode = \"XA\"\nmetadata = \"https://eidas.example/xa\"\n\
+         signer_cert_paths = [\"{c}\"]\n",
+        c = cert.display()
+    ))
+    .unwrap();
+    let sources = Source::from_settings(&s.trust, &|p| s.path(p)).unwrap();
+    let (el, at, xa) = (&sources[0], &sources[1], &sources[2]);
+    assert_eq!(el.name("en"), "Greece");
+    assert_eq!(el.name("el"), "Ελλάδα");
+    assert_eq!(el.name("fr"), "Grèce");
+    // Configured names win in their language; CLDR's in the others, before configured English.
+    assert_eq!(at.name("de"), "Republik Österreich");
+    assert_eq!(at.name("en"), "Republic of Austria");
+    assert_eq!(at.name("sv"), "Österrike");
+    // A test country (user-assigned code) has no CLDR name: the code.
+    assert_eq!(xa.name("de"), "XA");
+}
+
 #[tokio::test]
 async fn failing_countries_are_not_offered_and_the_operator_sees_why() {
     let cert = ee_cert_pem();
