@@ -44,6 +44,24 @@ pub fn ensure() {
     let _ = collator("en");
 }
 
+/// `text` for matching what a citizen types: decomposed (NFD), without combining marks, lower
+/// case, so "osterreich" finds "Österreich" and "cesko" finds "Česko".
+pub fn fold(text: &str) -> String {
+    icu_normalizer::DecomposingNormalizerBorrowed::new_nfd()
+        .normalize(text)
+        .chars()
+        .filter(|c| !matches!(*c as u32, 0x300..=0x36F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Whether a country named `name` with `code` matches the filter `query` (folded substring of
+/// the name, or the code itself).
+pub fn matches(name: &str, code: &str, query: &str) -> bool {
+    let q = fold(query.trim());
+    q.is_empty() || fold(name).contains(&q) || code.eq_ignore_ascii_case(query.trim())
+}
+
 type Collator = icu_collator::CollatorBorrowed<'static>;
 
 /// The collator of `language` (root collation when ICU has none for it), made once.
@@ -122,6 +140,17 @@ mod tests {
             sorted("fr", &["ES", "EE", "DK", "FI"]),
             ["Danemark", "Espagne", "Estonie", "Finlande"]
         );
+    }
+
+    #[test]
+    fn the_filter_ignores_case_and_accents_and_knows_codes() {
+        assert!(matches("Österreich", "AT", "osterr"));
+        assert!(matches("Česko", "CZ", "CES"));
+        assert!(matches("Ελλάδα", "EL", "ελλ"));
+        assert!(matches("Ελλάδα", "EL", "el"));
+        assert!(matches("Sverige", "SE", "  "));
+        assert!(!matches("Sverige", "SE", "norge"));
+        assert!(!matches("Sverige", "SE", "s e"));
     }
 
     /// Provenance: the vendored table is what the script makes from the CLDR installed here

@@ -71,6 +71,20 @@ try {
     const countries = page.locator("ul.countries button");
     assert.equal(await countries.count(), 2, "both test countries offered");
     await shot(page, "02-country-selection-en");
+    // The filter narrows the list as one types (filter.js), ignoring case and accents, and says
+    // so when nothing matches; emptied, every country is back.
+    const filter = page.getByLabel("Find your country");
+    await filter.fill("testland b");
+    assert.equal(await page.locator("ul.countries li:not([hidden])").count(), 1, "filter narrows");
+    assert.ok(await page.getByRole("button", { name: /Testland B/ }).isVisible());
+    assert.ok(!(await page.getByRole("button", { name: /Testland A/ }).isVisible()));
+    await filter.fill("atlantis");
+    assert.ok(await page.getByText("No country matches your search.").isVisible());
+    await filter.fill("");
+    assert.equal(await page.locator("ul.countries li:not([hidden])").count(), 2, "filter emptied");
+    // Help for a missing country opens without leaving the page.
+    await page.getByText("My country is not in the list").click();
+    assert.ok(await page.getByText(/temporarily withdrawn/).isVisible());
     await page.getByRole("button", { name: /Testland A/ }).click();
     // The auto-submitting form carries us to the simulated foreign login at once.
     await page.waitForURL(/127\.0\.0\.1:8081\/xa\/sso/);

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::error::{AppError, Cause};
@@ -53,6 +53,42 @@ fn form_action(redirect_uri: &str) -> String {
 pub(super) struct FlowQuery {
     flow: String,
     lang: Option<String>,
+    /// The country filter (a GET form on the page).
+    q: Option<String>,
+}
+
+/// The cookie remembering the citizen's country on this device, set only when they tick the
+/// consent box on the country page, removed by "Forget my country". Its value is a country
+/// code, nothing personal; it lives a year.
+const COUNTRY_COOKIE: &str = "eidas_country";
+
+/// The remembered country code, if the cookie is present and well-formed.
+fn remembered_country(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == COUNTRY_COOKIE)
+        .map(|(_, v)| v.to_owned())
+        .filter(|v| v.len() == 2 && v.bytes().all(|b| b.is_ascii_uppercase()))
+}
+
+fn country_cookie(value: Option<&str>, secure: bool) -> Option<axum::http::HeaderValue> {
+    let cookie = match value {
+        Some(cc) => format!(
+            "{COUNTRY_COOKIE}={cc}; Path={}; Max-Age=31536000; HttpOnly; SameSite=Lax{}",
+            super::LOGIN_PATH,
+            if secure { "; Secure" } else { "" }
+        ),
+        None => format!(
+            "{COUNTRY_COOKIE}=; Path={}; Max-Age=0; HttpOnly; SameSite=Lax{}",
+            super::LOGIN_PATH,
+            if secure { "; Secure" } else { "" }
+        ),
+    };
+    axum::http::HeaderValue::from_str(&cookie).ok()
 }
 
 /// `GET /login?flow=…`: the choice page, or straight on when the client pre-selected a country.
@@ -73,7 +109,30 @@ pub(super) async fn choose(
     if offers.is_empty() {
         tracing::warn!(client_id = %ctx.client.client_id, min_loa = ?ctx.request.min_loa, "no country can serve the request");
     }
-    let html = pages::choose_country(ctx.locale, &q.flow, &ctx.client.display_name, &offers);
+    // The remembered country, if this request can use it, comes first.
+    let remembered = remembered_country(&headers)
+        .and_then(|cc| offers.iter().position(|o| o.code == cc))
+        .map(|i| {
+            let o = offers.remove(i);
+            offers.insert(0, o.clone());
+            o
+        });
+    let query =
+        q.q.as_deref()
+            .map(|q| q.chars().take(64).collect::<String>());
+    if let Some(query) = query.as_deref() {
+        offers.retain(|o| crate::country_names::matches(&o.name, &o.code, query));
+    }
+    let html = pages::choose_country(
+        ctx.locale,
+        &q.flow,
+        &ctx.client.display_name,
+        &offers,
+        pages::ChoiceView {
+            query: query.as_deref(),
+            remembered: remembered.as_ref(),
+        },
+    );
     Ok(pages::html_response(
         StatusCode::OK,
         html,
@@ -86,6 +145,8 @@ pub(super) struct ChosenForm {
     flow: String,
     country: String,
     lang: Option<String>,
+    /// `1`: the citizen consented to remembering the country on this device.
+    remember: Option<String>,
 }
 
 /// `POST /login`: the citizen chose.
@@ -111,5 +172,45 @@ pub(super) async fn chosen(
             Cause::msg("chosen country is not offered for this request"),
         ));
     }
-    start(&s, &ctx, Choice::Country(f.country)).await
+    let remember = f.remember.as_deref() == Some("1");
+    let cc = f.country.clone();
+    let mut response = start(&s, &ctx, Choice::Country(f.country)).await?;
+    if remember {
+        if let Some(v) = country_cookie(Some(&cc), s.login.secure_cookies) {
+            response
+                .headers_mut()
+                .append(axum::http::header::SET_COOKIE, v);
+        }
+    }
+    Ok(response)
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct ForgetForm {
+    flow: String,
+    lang: Option<String>,
+}
+
+/// `POST /login/forget`: the remembered country is removed; back to the country page.
+pub(super) async fn forget(
+    State(s): State<Arc<WebState>>,
+    headers: HeaderMap,
+    f: Result<Form<ForgetForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    let Form(f) = f.map_err(|e| bad_input(&s, &headers, e))?;
+    // Only for a flow of this browser (the same checks as the page itself).
+    let ctx = FlowContext::load(&s, &f.flow, f.lang.as_deref(), &headers).await?;
+    let location = format!(
+        "{}?flow={}&lang={}",
+        super::LOGIN_PATH,
+        url::form_urlencoded::byte_serialize(f.flow.as_bytes()).collect::<String>(),
+        ctx.locale.tag()
+    );
+    let mut response = axum::response::Redirect::to(&location).into_response();
+    if let Some(v) = country_cookie(None, s.login.secure_cookies) {
+        response
+            .headers_mut()
+            .append(axum::http::header::SET_COOKIE, v);
+    }
+    Ok(response)
 }

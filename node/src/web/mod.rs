@@ -43,6 +43,7 @@ pub use self::saml::{SamlPath, SamlTimes, SAML_ACS_PATH, SAML_METADATA_PATH};
 
 pub const LOGIN_PATH: &str = "/login";
 pub const CANCEL_PATH: &str = "/login/cancel";
+pub const FORGET_PATH: &str = "/login/forget";
 pub const RESUME_PATH: &str = "/resume";
 
 /// Settings of the login steps every way in shares.
@@ -127,6 +128,7 @@ pub fn router(state: Arc<WebState>) -> Router {
     let gateway = Router::new()
         .route(LOGIN_PATH, get(choose::choose).post(choose::chosen))
         .route(CANCEL_PATH, post(flow::cancel))
+        .route(FORGET_PATH, post(choose::forget))
         .route(RESUME_PATH, get(flow::resume))
         .merge(saml::routes())
         .route("/readyz", get(readyz))
@@ -157,6 +159,7 @@ pub fn router(state: Arc<WebState>) -> Router {
         )
         .route("/static/style.css", get(style))
         .route("/static/autosubmit.js", get(script))
+        .route("/static/filter.js", get(filter_script))
         .route_layer(axum::middleware::from_fn_with_state(
             state.observer.clone(),
             observe::observe,
@@ -252,6 +255,10 @@ fn static_file(body: &'static str, content_type: &'static str) -> Response {
 
 async fn style() -> Response {
     static_file(pages::STYLE_CSS, "text/css; charset=utf-8")
+}
+
+async fn filter_script() -> Response {
+    static_file(pages::FILTER_JS, "text/javascript; charset=utf-8")
 }
 
 async fn script() -> Response {

@@ -10,6 +10,7 @@ use crate::trust::Offer;
 
 pub const STYLE_CSS: &str = include_str!("static/style.css");
 pub const AUTOSUBMIT_JS: &str = include_str!("static/autosubmit.js");
+pub const FILTER_JS: &str = include_str!("static/filter.js");
 
 /// HTML text and attribute escaping (both contexts; we always quote attributes with `"`).
 pub fn esc(s: &str) -> String {
@@ -98,24 +99,75 @@ pub fn html_response(status: StatusCode, html: String, form_action: &str) -> Res
     r
 }
 
-/// The country selection page (eidas-requirements §5). First form: the choice (hidden `flow`,
-/// one submit button per country); second form: cancel.
-pub fn choose_country(locale: Locale, flow: &str, service: &str, offers: &[Offer]) -> String {
+/// What the country page shows beyond the offers.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ChoiceView<'a> {
+    /// The filter typed (GET `q`): the offers were narrowed by it.
+    pub query: Option<&'a str>,
+    /// The country remembered on this device (its cookie), when it is among the offers.
+    pub remembered: Option<&'a Offer>,
+}
+
+/// The country selection page (eidas-requirements §5): the filter (a GET form, narrowed live by
+/// `filter.js` when scripts run), the remembered country with a way to forget it, the choice
+/// (one submit button per country, and the consent to remember it), help for a missing country,
+/// and cancel.
+pub fn choose_country(
+    locale: Locale,
+    flow: &str,
+    service: &str,
+    offers: &[Offer],
+    view: ChoiceView<'_>,
+) -> String {
     let t: &Texts = locale.texts();
     let mut body = format!(
         "<p>{}</p>",
         esc(t.choose_intro).replace("{service}", &format!("<strong>{}</strong>", esc(service)))
     );
-    if offers.is_empty() {
+    let hidden = format!(
+        "<input type=\"hidden\" name=\"flow\" value=\"{}\"><input type=\"hidden\" name=\"lang\" value=\"{}\">",
+        esc(flow),
+        locale.tag()
+    );
+    if let Some(r) = view.remembered {
+        body.push_str(&format!(
+            "<div class=\"remembered\"><p>{} <strong>{}</strong></p>\
+             <form method=\"post\" action=\"{action}\">{hidden}\
+             <button type=\"submit\" class=\"secondary\">{}</button></form></div>",
+            esc(t.remembered),
+            esc(&r.name),
+            esc(t.forget),
+            action = super::FORGET_PATH,
+        ));
+    }
+    body.push_str(&format!(
+        "<form method=\"get\" action=\"{action}\" role=\"search\" class=\"filter\">{hidden}\
+         <label for=\"q\">{label}</label> <input id=\"q\" name=\"q\" type=\"search\" value=\"{q}\" autocomplete=\"off\"> \
+         <button type=\"submit\">{button}</button></form>",
+        action = super::LOGIN_PATH,
+        label = esc(t.filter_label),
+        q = esc(view.query.unwrap_or("")),
+        button = esc(t.filter_button),
+    ));
+    let all = format!(
+        "{}?flow={}&amp;lang={}",
+        super::LOGIN_PATH,
+        esc(flow),
+        locale.tag()
+    );
+    if offers.is_empty() && view.query.is_some_and(|q| !q.trim().is_empty()) {
+        body.push_str(&format!(
+            "<p role=\"status\">{}</p><p><a href=\"{all}\">{}</a></p>",
+            esc(t.filter_none),
+            esc(t.filter_all)
+        ));
+    } else if offers.is_empty() {
         body.push_str(&format!("<p role=\"alert\">{}</p>", esc(t.no_countries)));
     } else {
         body.push_str(&format!(
-            "<form method=\"post\" action=\"{action}\"><input type=\"hidden\" name=\"flow\" value=\"{flow}\">\
-             <input type=\"hidden\" name=\"lang\" value=\"{lang}\">\
+            "<form method=\"post\" action=\"{action}\">{hidden}\
              <fieldset><legend>{legend}</legend><p class=\"count\">{count}</p><ul class=\"countries\">",
             action = super::LOGIN_PATH,
-            flow = esc(flow),
-            lang = locale.tag(),
             legend = esc(t.countries_legend),
             count = esc(&locale.countries_count(offers.len())),
         ));
@@ -133,16 +185,28 @@ pub fn choose_country(locale: Locale, flow: &str, service: &str, offers: &[Offer
                 ));
             }
             body.push_str(&format!(
-                "<li><button type=\"submit\" name=\"country\" value=\"{code}\">{name}{mark}</button></li>",
+                "<li data-code=\"{code}\"><button type=\"submit\" name=\"country\" value=\"{code}\">{name}{mark}</button></li>",
                 code = esc(&o.code),
                 name = esc(&o.name),
             ));
         }
-        body.push_str("</ul></fieldset></form>");
+        body.push_str(&format!(
+            "</ul><p class=\"filter-none\" role=\"status\" hidden>{none}</p>\
+             <p class=\"remember\"><input type=\"checkbox\" id=\"remember\" name=\"remember\" value=\"1\"> \
+             <label for=\"remember\">{remember}</label></p></fieldset></form>",
+            none = esc(t.filter_none),
+            remember = esc(t.remember),
+        ));
     }
     body.push_str(&format!(
+        "<details class=\"missing\"><summary>{}</summary><p>{}</p></details>",
+        esc(t.missing_title),
+        esc(t.missing_body)
+    ));
+    body.push_str(&format!(
         "<form method=\"post\" action=\"{action}\"><input type=\"hidden\" name=\"flow\" value=\"{flow}\">\
-         <button type=\"submit\" class=\"secondary\">{cancel}</button></form>",
+         <button type=\"submit\" class=\"secondary\">{cancel}</button></form>\
+         <script src=\"/static/filter.js\"></script>",
         action = super::CANCEL_PATH,
         flow = esc(flow),
         cancel = esc(t.cancel),
@@ -254,6 +318,7 @@ mod tests {
             "f1",
             "<script>x</script>",
             &offers,
+            ChoiceView::default(),
         );
         assert!(html.contains("<html lang=\"sv\">"));
         assert!(html.contains("&lt;script&gt;x&lt;/script&gt;"));
@@ -263,6 +328,57 @@ mod tests {
         assert!(!html.contains("<script>x"));
         assert!(html.contains("name=\"country\" value=\"XA\">Testland &lt;A&gt; <span class=\"test\">(testland)</span>"));
         assert!(html.contains("Välj ditt land"));
+        // The filter is a GET form (works without scripts); consent to remember is unticked;
+        // help for a missing country opens without scripts.
+        assert!(html.contains("<form method=\"get\" action=\"/login\" role=\"search\""));
+        assert!(html.contains("name=\"remember\" value=\"1\">"));
+        assert!(!html.contains("checked"));
+        assert!(html.contains(
+            "<details class=\"missing\"><summary>Mitt land finns inte i listan</summary>"
+        ));
+        assert!(!html.contains("class=\"remembered\""));
+    }
+
+    #[test]
+    fn country_page_shows_the_remembered_country_and_an_empty_filter_result() {
+        let se = Offer {
+            code: "SE".into(),
+            name: "Sverige".into(),
+            test: false,
+            degraded: false,
+        };
+        let html = choose_country(
+            Locale::EN,
+            "f1",
+            "Tax",
+            std::slice::from_ref(&se),
+            ChoiceView {
+                query: Some("sv"),
+                remembered: Some(&se),
+            },
+        );
+        assert!(
+            html.contains("Your country is remembered on this device: <strong>Sverige</strong>")
+        );
+        assert!(html.contains("action=\"/login/forget\""));
+        assert!(
+            html.contains("value=\"sv\""),
+            "the filter keeps what was typed"
+        );
+        let html = choose_country(
+            Locale::EN,
+            "f1",
+            "Tax",
+            &[],
+            ChoiceView {
+                query: Some("zz<"),
+                remembered: None,
+            },
+        );
+        assert!(html.contains("No country matches your search."));
+        assert!(html.contains("href=\"/login?flow=f1&amp;lang=en\">Show all countries</a>"));
+        assert!(html.contains("value=\"zz&lt;\""));
+        assert!(!html.contains("No country can currently provide"));
     }
 
     #[test]

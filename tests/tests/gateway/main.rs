@@ -11,6 +11,7 @@
     clippy::indexing_slicing
 )]
 
+mod citizen;
 mod denial;
 mod deploy;
 mod harness;
