@@ -6,10 +6,15 @@
 //  2. Swedish, JavaScript off: the country page in Swedish, the POST forms submitted by their
 //     visible buttons, the citizen cancels abroad → the e-service gets access_denied.
 //  3. Danish error page for an unknown flow, with its reference.
+//  4. Keyboard only: the whole login with Tab and Enter, the focus visible on our pages.
+//  5. Accessibility: axe-core (WCAG 2.1 A and AA rules) on every gateway page (country page,
+//     the form that sends the citizen abroad, the error page, "not found") in five languages at
+//     a 320 px wide viewport, none may report a violation, and no page may scroll sideways.
 // Exits non-zero on the first failed expectation.
 import { chromium } from "playwright-core";
 import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import assert from "node:assert/strict";
 
@@ -19,6 +24,20 @@ const shots = process.env.SCREENSHOT_DIR ?? join(root, "target/screenshots");
 const RP = "http://127.0.0.1:8082";
 const GW = "http://127.0.0.1:8080";
 mkdirSync(shots, { recursive: true });
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+// axe-core on the page as it is: zero WCAG 2.1 A/AA violations, and no sideways scrolling.
+async function axeCheck(page, label) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
+  const found = result.violations.map((v) =>
+    `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  assert.deepEqual(found, [], `${label}: axe-core violations`);
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(wide <= 0, `${label}: scrolls sideways by ${wide}px`);
+}
 
 const demo = spawn(bin, ["demo"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
 let demoExited = false;
@@ -140,6 +159,70 @@ try {
     const ref = await page.locator("code.reference").innerText();
     assert.match(ref, /^[0-9a-f]{16}$/);
     await shot(page, "08-error-da");
+    await ctx.close();
+  }
+  // 4. Keyboard only, through the whole login: Tab to each control, Enter to use it; every
+  //    control of ours that gets the focus shows it.
+  {
+    const ctx = await browser.newContext({ locale: "en-GB" });
+    const page = await ctx.newPage();
+    const tabTo = async (name, ours) => {
+      for (let i = 0; i < 80; i++) {
+        await page.keyboard.press("Tab");
+        const f = await page.evaluate(() => {
+          const el = document.activeElement;
+          const st = el ? getComputedStyle(el) : null;
+          return el ? { text: (el.innerText || el.value || "").trim(), outline: st.outlineStyle, width: st.outlineWidth } : null;
+        });
+        if (ours && f) assert.ok(f.outline !== "none" && f.width !== "0px", `visible focus on "${f.text}"`);
+        if (f && name.test(f.text)) return;
+      }
+      throw new Error(`no control ${name} reachable with Tab on ${page.url()}`);
+    };
+    await page.goto(`${RP}/`);
+    await tabTo(/Log in with your European eID/, false);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/127\.0\.0\.1:8080\/login\?flow=/);
+    await tabTo(/Testland A/, true);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/127\.0\.0\.1:8081\/xa\/sso/);
+    await tabTo(/^Log in$/, false);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/127\.0\.0\.1:8082\/callback/);
+    await page.getByRole("heading", { name: "You are logged in" }).waitFor();
+    await ctx.close();
+  }
+
+  // 5. Accessibility in five languages at 320 px (axe is injected, so the page's CSP is
+  //    bypassed in this context only; the autosubmit script is held back so the form that sends
+  //    the citizen abroad can be checked as it shows).
+  for (const lang of ["en", "de", "el", "pl", "ga"]) {
+    const ctx = await browser.newContext({
+      locale: lang, bypassCSP: true, viewport: { width: 320, height: 640 },
+    });
+    const page = await ctx.newPage();
+    await page.route("**/static/autosubmit.js", (r) => r.abort());
+    await page.goto(`${RP}/`);
+    await page.getByRole("button", { name: "Log in with your European eID" }).click();
+    await page.waitForURL(/127\.0\.0\.1:8080\/login\?flow=/);
+    const flow = new URL(page.url()).searchParams.get("flow");
+    await page.goto(`${GW}/login?flow=${flow}&lang=${lang}`);
+    await checkPage(page, lang);
+    await axeCheck(page, `country page (${lang})`);
+    await page.locator("details.missing summary").click();
+    await axeCheck(page, `country page with help open (${lang})`);
+    await shot(page, `09-country-selection-320px-${lang}`);
+    await page.locator("ul.countries button").first().click();
+    await page.waitForURL(/127\.0\.0\.1:8080\/login$/);
+    await checkPage(page, lang);
+    await axeCheck(page, `sending abroad (${lang})`);
+    const resp = await page.goto(`${GW}/login?flow=unknown-flow&lang=${lang}`);
+    assert.equal(resp.status(), 400);
+    await checkPage(page, lang);
+    await axeCheck(page, `error page (${lang})`);
+    await shot(page, `10-error-320px-${lang}`);
+    await page.goto(`${GW}/no-such-page?lang=${lang}`);
+    await axeCheck(page, `not found (${lang})`);
     await ctx.close();
   }
   console.log(`browser test passed; screenshots in ${shots}`);

@@ -190,6 +190,7 @@ pub struct Loaded {
     review: &'static str,
     texts: Texts,
     bundle: FluentBundle<FluentResource>,
+    counts: std::sync::OnceLock<Vec<String>>,
 }
 
 impl std::fmt::Debug for Loaded {
@@ -228,6 +229,15 @@ fn bundle(c: &Catalog) -> FluentBundle<FluentResource> {
     let resource = FluentResource::try_new(c.source.to_owned()).unwrap_or_else(|(r, _)| r);
     let _ = b.add_resource(resource);
     b
+}
+
+/// Counts of countries formatted once per language (a country page lists at most a few dozen).
+const COUNTS_CACHED: usize = 64;
+
+fn count_text(b: &FluentBundle<FluentResource>, n: usize) -> String {
+    let mut args = fluent_bundle::FluentArgs::new();
+    args.set("count", n);
+    format(b, "countries-count", Some(&args)).unwrap_or_else(|| n.to_string())
 }
 
 /// `id` formatted with `args`, if the bundle has it.
@@ -292,6 +302,7 @@ fn load(c: &Catalog) -> Loaded {
         review: header(c.source, "review-status").unwrap_or("unreviewed"),
         texts,
         bundle: b,
+        counts: std::sync::OnceLock::new(),
     }
 }
 
@@ -353,12 +364,22 @@ impl Locale {
         &self.loaded().texts
     }
 
-    /// "3 countries", with this language's plural rules.
-    pub fn countries_count(self, n: usize) -> String {
-        let mut args = fluent_bundle::FluentArgs::new();
-        args.set("count", n);
-        format(&self.loaded().bundle, "countries-count", Some(&args))
-            .unwrap_or_else(|| n.to_string())
+    /// "3 countries", with this language's plural rules (formatted once per count up to
+    /// [`COUNTS_CACHED`], then per call).
+    pub fn countries_count(self, n: usize) -> std::borrow::Cow<'static, str> {
+        let loaded = self.loaded();
+        if let Some(s) = loaded
+            .counts
+            .get_or_init(|| {
+                (0..COUNTS_CACHED)
+                    .map(|i| count_text(&loaded.bundle, i))
+                    .collect()
+            })
+            .get(n)
+        {
+            return std::borrow::Cow::Borrowed(s.as_str());
+        }
+        std::borrow::Cow::Owned(count_text(&loaded.bundle, n))
     }
 
     /// First supported of a space-separated `ui_locales` list (OIDC Core §3.1.2.1).

@@ -47,30 +47,56 @@ fn layout(locale: Locale, title: &str, switcher: Option<&str>, body: &str) -> St
 
 /// Links to the same page in each other language (`base` already has a query string).
 fn language_switcher(current: Locale, base: &str) -> String {
-    let t = current.texts();
-    let mut s = format!(
-        "<nav aria-label=\"{}\"><ul class=\"languages\">",
-        esc(t.language)
+    // The menu of each language, made once: the links' fixed parts, between which the page's
+    // own (escaped) address goes. 26 languages on every page should cost a few copies.
+    static MENUS: std::sync::OnceLock<Vec<(&'static str, Vec<String>)>> =
+        std::sync::OnceLock::new();
+    let menus = MENUS.get_or_init(|| {
+        Locale::all()
+            .map(|cur| {
+                let mut parts = vec![format!(
+                    "<nav aria-label=\"{}\"><ul class=\"languages\">",
+                    esc(cur.texts().language)
+                )];
+                for l in Locale::all() {
+                    let last = parts.last_mut().map_or_else(String::new, std::mem::take);
+                    if l == cur {
+                        let _ = parts.pop();
+                        parts.push(format!(
+                            "{last}<li><span aria-current=\"true\" lang=\"{}\">{}</span></li>",
+                            l.tag(),
+                            esc(l.endonym())
+                        ));
+                    } else {
+                        let _ = parts.pop();
+                        parts.push(format!("{last}<li><a href=\""));
+                        parts.push(format!(
+                            "&amp;lang={t}\" lang=\"{t}\" hreflang=\"{t}\">{}</a></li>",
+                            esc(l.endonym()),
+                            t = l.tag()
+                        ));
+                    }
+                }
+                if let Some(last) = parts.last_mut() {
+                    last.push_str("</ul></nav>");
+                }
+                (cur.tag(), parts)
+            })
+            .collect()
+    });
+    let Some((_, parts)) = menus.iter().find(|(tag, _)| *tag == current.tag()) else {
+        return String::new();
+    };
+    let base = esc(base);
+    let mut s = String::with_capacity(
+        parts.iter().map(String::len).sum::<usize>() + base.len() * parts.len(),
     );
-    for l in Locale::all() {
-        if l == current {
-            s.push_str(&format!(
-                "<li><span aria-current=\"true\" lang=\"{}\">{}</span></li>",
-                l.tag(),
-                esc(l.endonym())
-            ));
-        } else {
-            s.push_str(&format!(
-                "<li><a href=\"{}&amp;lang={}\" lang=\"{}\" hreflang=\"{}\">{}</a></li>",
-                esc(base),
-                l.tag(),
-                l.tag(),
-                l.tag(),
-                esc(l.endonym())
-            ));
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            s.push_str(&base);
         }
+        s.push_str(part);
     }
-    s.push_str("</ul></nav>");
     s
 }
 
@@ -379,6 +405,39 @@ mod tests {
         assert!(html.contains("href=\"/login?flow=f1&amp;lang=en\">Show all countries</a>"));
         assert!(html.contains("value=\"zz&lt;\""));
         assert!(!html.contains("No country can currently provide"));
+    }
+
+    #[test]
+    fn the_language_menu_links_every_other_language_from_this_page() {
+        for current in Locale::all() {
+            let base = "/login?flow=a&b\"";
+            // What the cached menu must equal: every language, the current one unlinked.
+            let mut want = format!(
+                "<nav aria-label=\"{}\"><ul class=\"languages\">",
+                esc(current.texts().language)
+            );
+            for l in Locale::all() {
+                if l == current {
+                    want.push_str(&format!(
+                        "<li><span aria-current=\"true\" lang=\"{}\">{}</span></li>",
+                        l.tag(),
+                        esc(l.endonym())
+                    ));
+                } else {
+                    want.push_str(&format!(
+                        "<li><a href=\"{}&amp;lang={t}\" lang=\"{t}\" hreflang=\"{t}\">{}</a></li>",
+                        esc(base),
+                        esc(l.endonym()),
+                        t = l.tag()
+                    ));
+                }
+            }
+            want.push_str("</ul></nav>");
+            assert_eq!(language_switcher(current, base), want, "{current:?}");
+        }
+        let menu = language_switcher(Locale::EN, "/x?flow=1");
+        assert_eq!(menu.matches("<li>").count(), 26);
+        assert!(menu.contains("hreflang=\"el\">Ελληνικά</a>"));
     }
 
     #[test]
