@@ -700,6 +700,13 @@ pub async fn build_with(
     // Every language's catalog parsed once now, not on a citizen's first page.
     web::i18n::ensure();
     crate::country_names::ensure();
+    // The operator's branding, checked now; pages use it from here on.
+    if let Some(dir) = &s.ui.theme_dir {
+        match web::theme::load(&s.path(dir)) {
+            Ok(theme) => web::theme::install(theme),
+            Err(e) => problems.extend(e.into_iter().map(p)),
+        }
+    }
     // Every key with its schedule; the SP and ID-token keys of this instant from them.
     let now = clock.now();
     let our = our_keys(s).map_err(|e| problems.extend(e)).ok();

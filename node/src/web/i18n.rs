@@ -296,6 +296,8 @@ fn load(c: &Catalog) -> Loaded {
         forget: text("forget"),
         missing_title: text("missing-title"),
         missing_body: text("missing-body"),
+        support_link: text("support-link"),
+        privacy_link: text("privacy-link"),
     };
     Loaded {
         endonym: header(c.source, "endonym").unwrap_or(c.tag),
@@ -471,6 +473,10 @@ pub struct UiSettings {
     /// Used when neither `ui_locales` nor the browser names a language we have.
     #[serde(default = "default_locale")]
     pub default_locale: String,
+    /// The operator's branding: a directory with `theme.toml` (service name, colours, support
+    /// and privacy links) and the files it names (logo, extra stylesheet). See `web::theme`.
+    #[serde(default)]
+    pub theme_dir: Option<std::path::PathBuf>,
 }
 
 fn default_locale() -> String {
@@ -481,6 +487,7 @@ impl Default for UiSettings {
     fn default() -> Self {
         UiSettings {
             default_locale: default_locale(),
+            theme_dir: None,
         }
     }
 }
@@ -520,6 +527,9 @@ pub struct Texts {
     pub forget: &'static str,
     pub missing_title: &'static str,
     pub missing_body: &'static str,
+    /// Footer links of a theme.
+    pub support_link: &'static str,
+    pub privacy_link: &'static str,
 }
 
 #[cfg(test)]
@@ -600,7 +610,7 @@ mod tests {
     #[test]
     fn every_catalog_has_every_message_with_the_same_placeholders_and_no_english_left() {
         let english = messages("en", CATALOGS[0].source);
-        assert!(english.len() >= 31, "{english:?}");
+        assert!(english.len() >= 33, "{english:?}");
         // Words that only English would use in these messages.
         let english_words = [" the ", " your ", " please ", " could not ", " and "];
         for c in &CATALOGS {

@@ -37,6 +37,7 @@ pub mod observe;
 mod oidc;
 pub mod pages;
 pub mod saml;
+pub mod theme;
 
 pub use self::oidc::{oidc_router, see_other, OidcState};
 pub use self::saml::{SamlPath, SamlTimes, SAML_ACS_PATH, SAML_METADATA_PATH};
@@ -160,6 +161,9 @@ pub fn router(state: Arc<WebState>) -> Router {
         .route("/static/style.css", get(style))
         .route("/static/autosubmit.js", get(script))
         .route("/static/filter.js", get(filter_script))
+        .route("/theme/colors.css", get(theme_colors))
+        .route("/theme/extra.css", get(theme_stylesheet))
+        .route("/theme/logo", get(theme_logo))
         .route_layer(axum::middleware::from_fn_with_state(
             state.observer.clone(),
             observe::observe,
@@ -255,6 +259,55 @@ fn static_file(body: &'static str, content_type: &'static str) -> Response {
 
 async fn style() -> Response {
     static_file(pages::STYLE_CSS, "text/css; charset=utf-8")
+}
+
+/// A theme file, or 404 when the theme has none.
+fn theme_file(file: Option<(Vec<u8>, &'static str)>) -> Response {
+    match file {
+        Some((body, content_type)) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=3600"),
+                ),
+                (
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ),
+                // An SVG logo opened on its own may not run anything.
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(
+                        "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+                    ),
+                ),
+            ],
+            body,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn theme_colors() -> Response {
+    theme_file(
+        theme::current()
+            .and_then(|t| t.colors_css.clone())
+            .map(|c| (c.into_bytes(), "text/css; charset=utf-8")),
+    )
+}
+
+async fn theme_stylesheet() -> Response {
+    theme_file(
+        theme::current()
+            .and_then(|t| t.stylesheet.clone())
+            .map(|c| (c.into_bytes(), "text/css; charset=utf-8")),
+    )
+}
+
+async fn theme_logo() -> Response {
+    theme_file(theme::current().and_then(|t| t.logo.clone()))
 }
 
 async fn filter_script() -> Response {

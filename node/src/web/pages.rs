@@ -33,15 +33,51 @@ fn layout(locale: Locale, title: &str, switcher: Option<&str>, body: &str) -> St
     let nav = switcher
         .map(|base| language_switcher(locale, base))
         .unwrap_or_default();
+    // The operator's theme (`web::theme`): its name, logo, colours, stylesheet and links.
+    let theme = super::theme::current();
+    let site = theme
+        .and_then(|th| th.service_name(locale.tag()))
+        .unwrap_or(t.site);
+    let mut head = String::new();
+    let mut logo = "";
+    let mut footer = String::new();
+    if let Some(th) = theme {
+        if th.colors_css.is_some() {
+            head.push_str("<link rel=\"stylesheet\" href=\"/theme/colors.css\">");
+        }
+        if th.stylesheet.is_some() {
+            head.push_str("<link rel=\"stylesheet\" href=\"/theme/extra.css\">");
+        }
+        if th.logo.is_some() {
+            // Decorative: the service name follows as text.
+            logo = "<img class=\"logo\" src=\"/theme/logo\" alt=\"\">";
+        }
+        let links: Vec<String> = [
+            (&th.support_url, t.support_link),
+            (&th.privacy_url, t.privacy_link),
+        ]
+        .into_iter()
+        .filter_map(|(url, label)| {
+            url.as_ref()
+                .map(|u| format!("<li><a href=\"{}\">{}</a></li>", esc(u), esc(label)))
+        })
+        .collect();
+        if !links.is_empty() {
+            footer = format!(
+                "<footer><ul class=\"links\">{}</ul></footer>",
+                links.concat()
+            );
+        }
+    }
     format!(
         "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} – {site}</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>\
-         <body><header><p class=\"site\">{site}</p>{nav}</header>\
-         <main id=\"main\"><h1>{title}</h1>{body}</main></body></html>",
+         <title>{title} – {site}</title><link rel=\"stylesheet\" href=\"/static/style.css\">{head}</head>\
+         <body><header><p class=\"site\">{logo}{site}</p>{nav}</header>\
+         <main id=\"main\"><h1>{title}</h1>{body}</main>{footer}</body></html>",
         lang = locale.tag(),
         title = esc(title),
-        site = esc(t.site),
+        site = esc(site),
     )
 }
 

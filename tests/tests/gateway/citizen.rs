@@ -214,3 +214,113 @@ async fn the_country_page_filters_remembers_with_consent_and_forgets() {
     let html = c.page(&flow, "en", None, "eidas_country=SE").await;
     assert!(!html.contains("class=\"remembered\""), "{html}");
 }
+
+/// Issue 14 item 5: the operator's theme, from a directory, without recompiling: name, logo,
+/// colours, extra stylesheet and footer links, with the CSP as strict as without a theme; a
+/// theme that would weaken a page is a `check` problem.
+#[tokio::test]
+async fn a_theme_brands_every_page_and_keeps_the_csp() {
+    let dir = TempDir::new("theme");
+    let d = dir.path();
+    let theme = d.join("theme");
+    std::fs::create_dir_all(&theme).unwrap();
+    std::fs::write(
+        theme.join("theme.toml"),
+        "service_name = { en = \"Testland eID gateway\", de = \"Testland eID-Zugang\" }\n\
+         accent = \"#006633\"\naccent_text = \"#ffffff\"\nlogo = \"logo.svg\"\n\
+         stylesheet = \"extra.css\"\nsupport_url = \"https://help.example/eid\"\n\
+         privacy_url = \"https://help.example/privacy\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        theme.join("logo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>",
+    )
+    .unwrap();
+    std::fs::write(
+        theme.join("extra.css"),
+        "header { border-bottom: 4px solid #fc0; }",
+    )
+    .unwrap();
+    let sim = Sim::start(d);
+    let mut cfg = GwConfig::new(sim.url());
+    cfg.extra_clients
+        .push_str("\n[ui]\ntheme_dir = \"theme\"\n");
+    let gw = Gateway::start(d, &cfg, "gateway");
+    gw.wait_ready().await;
+
+    let mut c = Citizen::new(gw.url());
+    let flow = c.start("de").await;
+    let r = c
+        .client
+        .get(format!("{}/login?flow={flow}&lang=de", gw.url()))
+        .header("cookie", c.cookie(""))
+        .send()
+        .await
+        .unwrap();
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("style-src 'self'")
+            && csp.contains("script-src 'self'")
+            && csp.contains("img-src 'self'"),
+        "{csp}"
+    );
+    let html = r.text().await.unwrap();
+    for expect in [
+        "<title>Wählen Sie Ihr Land – Testland eID-Zugang</title>",
+        "<link rel=\"stylesheet\" href=\"/theme/colors.css\"><link rel=\"stylesheet\" href=\"/theme/extra.css\">",
+        "<img class=\"logo\" src=\"/theme/logo\" alt=\"\">Testland eID-Zugang",
+        "<a href=\"https://help.example/eid\">Hilfe und Support</a>",
+        "<a href=\"https://help.example/privacy\">Datenschutz</a>",
+    ] {
+        assert!(html.contains(expect), "{expect} in {html}");
+    }
+    // The error page too, in English, with the English name.
+    let r = reqwest::get(format!("{}/login?flow=unknown&lang=en", gw.url()))
+        .await
+        .unwrap();
+    assert!(r.text().await.unwrap().contains("Testland eID gateway"));
+    // The files, from our origin.
+    let get = |path: &str| {
+        let url = format!("{}{path}", gw.url());
+        async move { reqwest::get(url).await.unwrap() }
+    };
+    let colors = get("/theme/colors.css").await;
+    assert_eq!(colors.headers()["content-type"], "text/css; charset=utf-8");
+    assert_eq!(
+        colors.text().await.unwrap(),
+        ":root { --accent: #006633; --accent-text: #ffffff; }\n"
+    );
+    let logo = get("/theme/logo").await;
+    assert_eq!(logo.headers()["content-type"], "image/svg+xml");
+    assert!(logo.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("sandbox"));
+    assert!(get("/theme/extra.css")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("#fc0"));
+
+    // A theme with a script link and unreadable contrast is refused by `check`.
+    std::fs::write(
+        theme.join("theme.toml"),
+        "accent = \"#dddddd\"\nsupport_url = \"javascript:alert(1)\"\n",
+    )
+    .unwrap();
+    let out = crate::ops::run_node(
+        &["check", "--config", gw.config_path.to_str().unwrap()],
+        &[],
+    );
+    let said = crate::ops::text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("support_url") && said.contains("contrast"),
+        "{said}"
+    );
+}

@@ -38,3 +38,5 @@ remembered = Teie riik on selles seadmes meeles:
 forget = Unusta minu riik
 missing-title = Minu riiki ei ole loendis
 missing-body = Riik võib selle e-teenuse jaoks puududa, sest see ei ole veel ühendatud, sest selle eID ei suuda pakkuda teenusele vajalikku usaldusväärsuse taset või andmeid, või sest selle sisselogimisteenus on ajutiselt peatatud. Naaske e-teenuse juurde, et leida muu viis sisse logida.
+support-link = Abi ja tugi
+privacy-link = Privaatsus

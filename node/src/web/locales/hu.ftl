@@ -38,3 +38,5 @@ remembered = Az országát ez az eszköz megjegyezte:
 forget = Országom elfelejtése
 missing-title = Az országom nincs a listában
 missing-body = Egy ország azért hiányozhat ennél az e-szolgáltatásnál, mert még nincs csatlakoztatva, mert az eID-je nem tudja biztosítani a szolgáltatáshoz szükséges megbízhatósági szintet vagy adatokat, vagy mert a bejelentkezési szolgáltatását átmenetileg visszavonták. Térjen vissza az e-szolgáltatáshoz, hogy más bejelentkezési módot találjon.
+support-link = Súgó és támogatás
+privacy-link = Adatvédelem

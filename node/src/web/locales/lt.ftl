@@ -40,3 +40,5 @@ remembered = Jūsų šalis įsiminta šiame įrenginyje:
 forget = Pamiršti mano šalį
 missing-title = Mano šalies nėra sąraše
 missing-body = Šalies šiai e. paslaugai gali trūkti, nes ji dar neprijungta, nes jos eID negali suteikti paslaugai reikalingo patikimumo lygio ar duomenų, arba nes jos prisijungimo paslauga laikinai atšaukta. Grįžkite į e. paslaugą ir raskite kitą prisijungimo būdą.
+support-link = Pagalba ir palaikymas
+privacy-link = Privatumas

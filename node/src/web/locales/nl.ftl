@@ -38,3 +38,5 @@ remembered = Uw land is onthouden op dit apparaat:
 forget = Mijn land vergeten
 missing-title = Mijn land staat niet in de lijst
 missing-body = Een land kan ontbreken voor deze e-dienst omdat het nog niet is aangesloten, omdat zijn eID het betrouwbaarheidsniveau of de gegevens die deze dienst nodig heeft niet kan leveren, of omdat zijn aanmelddienst tijdelijk is ingetrokken. Ga terug naar de e-dienst om een andere manier te vinden om in te loggen.
+support-link = Hulp en ondersteuning
+privacy-link = Privacyverklaring
