@@ -29,7 +29,7 @@ async fn deny_abroad_and_cancel_on_the_country_page_give_access_denied_with_stat
     }
     w.sim.control(json!({"deny": false})).await;
 
-    // The gateway's Cancel button: the second form of the country page.
+    // The gateway's Cancel button: the country page's form that posts to /login/cancel.
     let b = Browser::new().unwrap();
     let (url, state, _) = authorize_url(w.gw.url(), "openid", &[]);
     let End::Page(page) = drive(&b, &url, "XA", at_country_page).await else {
@@ -39,9 +39,9 @@ async fn deny_abroad_and_cancel_on_the_country_page_give_access_denied_with_stat
     let second = page
         .body
         .split("<form")
-        .nth(2)
+        .find(|f| f.contains("action=\"/login/cancel\""))
         .map(|f| format!("<form{f}"))
-        .expect("a second form");
+        .expect("a cancel form");
     let cancel = parse_post_form(&second).expect("cancel form");
     assert_eq!(cancel.action, "/login/cancel");
     assert!(cancel.field("flow").is_some());
