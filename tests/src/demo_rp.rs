@@ -19,7 +19,7 @@ use openidconnect::{
     PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
 };
 
-use crate::html::{error_page, escape, page};
+use crate::html::{escape, page};
 
 const COOKIE: &str = "demo_rp_session";
 const SESSION_TTL: Duration = Duration::from_secs(15 * 60);
@@ -107,11 +107,11 @@ async fn login(State(st): State<RpState>, Query(q): Query<HashMap<String, String
         Ok(m) => m,
         Err(e) => {
             tracing::error!(error = %e, "discovery failed");
-            return error_page(StatusCode::BAD_GATEWAY, "The login service is unavailable.");
+            return rp_error(StatusCode::BAD_GATEWAY, "The login service is unavailable.");
         }
     };
     let Ok(redirect) = RedirectUrl::new(st.cfg.redirect_uri()) else {
-        return error_page(
+        return rp_error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "Bad redirect URI configured.",
         );
@@ -144,7 +144,7 @@ async fn login(State(st): State<RpState>, Query(q): Query<HashMap<String, String
     }
     let (url, csrf, nonce) = req.url();
     let Some(sid) = random_handle() else {
-        return error_page(StatusCode::INTERNAL_SERVER_ERROR, "Try again.");
+        return rp_error(StatusCode::INTERNAL_SERVER_ERROR, "Try again.");
     };
     if let Ok(mut s) = st.sessions.lock() {
         s.retain(|_, v| v.at.elapsed() < SESSION_TTL);
@@ -195,13 +195,13 @@ async fn callback(
     // Single use: the session is taken, so a replayed callback finds nothing.
     let sess = session_id(&headers).and_then(|sid| st.sessions.lock().ok()?.remove(&sid));
     let Some(sess) = sess.filter(|s| s.at.elapsed() < SESSION_TTL) else {
-        return error_page(
+        return rp_error(
             StatusCode::BAD_REQUEST,
             "No login in progress (or it expired). Start again.",
         );
     };
     if q.get("state") != Some(&sess.csrf) {
-        return error_page(
+        return rp_error(
             StatusCode::BAD_REQUEST,
             "The state parameter does not match.",
         );
@@ -209,20 +209,20 @@ async fn callback(
     if let Some(err) = q.get("error") {
         let desc = q.get("error_description").map(String::as_str).unwrap_or("");
         let body = format!(
-            "<h1>Login did not succeed</h1>\n<p>The gateway answered <code>{}</code>.</p>\n<p>{}</p>\n<p><a href=\"/\">Back</a></p>",
+            "<h1>Login did not succeed</h1>\n<p>The gateway answered <code>{}</code>.</p>\n<p>{}</p>\n<p><a href=\"/\">Start again</a></p>",
             escape(err),
             escape(desc)
         );
         return page(StatusCode::OK, "Login did not succeed", &body);
     }
     let Some(code) = q.get("code") else {
-        return error_page(StatusCode::BAD_REQUEST, "No code in the answer.");
+        return rp_error(StatusCode::BAD_REQUEST, "No code in the answer.");
     };
     match redeem(&st, &sess, code).await {
         Ok(claims) => page(StatusCode::OK, "Logged in", &claims_page(&claims)),
         Err(e) => {
             tracing::warn!(error = %e, "code redemption or ID token verification failed");
-            error_page(
+            rp_error(
                 StatusCode::BAD_GATEWAY,
                 "The ID token could not be verified.",
             )
@@ -271,14 +271,56 @@ async fn redeem(
     serde_json::from_slice(&bytes).map_err(|e| e.to_string())
 }
 
-/// The claims as an HTML table (escaped; nested values shown as JSON).
+/// An error page of the demo e-service: what went wrong, and always the way to start again.
+fn rp_error(status: StatusCode, message: &str) -> Response {
+    page(
+        status,
+        "Error",
+        &format!(
+            "<h1>Error</h1>\n<p>{}</p>\n<p><a href=\"/\">Start again</a></p>",
+            escape(message)
+        ),
+    )
+}
+
+/// A country code as its English CLDR name with the code (`Greece (EL)`); a test country's
+/// code alone.
+fn country(code: &str) -> String {
+    eidas_node::country_names::name(code, "en")
+        .map_or_else(|| code.to_owned(), |n| format!("{n} ({code})"))
+}
+
+/// A claim's value as a person reads it: times as UTC dates, countries by name, nested values
+/// as JSON.
+fn shown(key: &str, v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match (key, v) {
+        ("exp" | "iat" | "auth_time" | "nbf", Value::Number(n)) => n
+            .as_i64()
+            .and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok())
+            .and_then(|t| {
+                t.format(time::macros::format_description!(
+                    "[year]-[month]-[day] [hour]:[minute]:[second] UTC"
+                ))
+                .ok()
+            })
+            .unwrap_or_else(|| n.to_string()),
+        ("eidas_country", Value::String(s)) => country(s),
+        ("nationalities", Value::Array(a)) => a
+            .iter()
+            .map(|c| c.as_str().map_or_else(|| c.to_string(), country))
+            .collect::<Vec<_>>()
+            .join(", "),
+        (_, Value::String(s)) => s.clone(),
+        (_, other) => other.to_string(),
+    }
+}
+
+/// The claims as an HTML table (escaped; dates and countries readable, nested values as JSON).
 pub fn claims_page(claims: &serde_json::Map<String, serde_json::Value>) -> String {
     let mut b = String::from("<h1>You are logged in</h1>\n<p>The gateway vouched for these claims (ID token verified):</p>\n<table>\n<thead><tr><th scope=\"col\">Claim</th><th scope=\"col\">Value</th></tr></thead>\n<tbody>\n");
     for (k, v) in claims {
-        let shown = match v {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
+        let shown = shown(k, v);
         b.push_str(&format!(
             "<tr><th scope=\"row\">{}</th><td>{}</td></tr>\n",
             escape(k),
@@ -287,4 +329,26 @@ pub fn claims_page(claims: &serde_json::Map<String, serde_json::Value>) -> Strin
     }
     b.push_str("</tbody>\n</table>\n<p><a href=\"/\">Start again</a></p>");
     b
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn claims_show_dates_as_dates_and_countries_by_name() {
+        let claims: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+            r#"{"exp": 1796198400, "eidas_country": "EL", "nationalities": ["SE", "XA"],
+                "birthdate": "1985-03-25", "given_name": "<Ελένη>"}"#,
+        )
+        .unwrap();
+        let html = claims_page(&claims);
+        assert!(html.contains("<td>2026-12-02 08:00:00 UTC</td>"), "{html}");
+        assert!(html.contains("<td>Greece (EL)</td>"));
+        assert!(html.contains("<td>Sweden (SE), XA</td>"));
+        assert!(html.contains("<td>1985-03-25</td>"));
+        assert!(html.contains("&lt;Ελένη&gt;"));
+        assert!(html.contains("<a href=\"/\">Start again</a>"));
+    }
 }

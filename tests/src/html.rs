@@ -28,7 +28,9 @@ h1{font-size:1.7rem;line-height:1.2}\
 fieldset{border:1px solid #bbb;border-radius:.25rem;margin:1rem 0;padding:.5rem 1rem}\
 fieldset div,form>div{margin:.5rem 0}\
 button{font:inherit;min-height:2.5rem;padding:.5rem 1rem;border:2px solid #5a2d82;border-radius:.25rem;background:#5a2d82;color:#fff;cursor:pointer;margin-right:.5rem}\
-button:focus-visible,a:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}\
+button.secondary{background:#fff;color:#5a2d82}\
+details{margin:1rem 0}summary{cursor:pointer;color:#5a2d82}\
+button:focus-visible,a:focus-visible,input:focus-visible,select:focus-visible,summary:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}\
 select{font:inherit;padding:.25rem}\
 table{border-collapse:collapse;margin:1rem 0;width:100%}\
 th,td{border-bottom:1px solid #ddd;padding:.4rem .6rem;text-align:left;vertical-align:top}\

@@ -49,7 +49,8 @@ pub(crate) fn picker(
             if *l == req.min_loa() { " selected" } else { "" }
         ));
     }
-    b.push_str(&format!("</select></div>\n<div><label for=\"fault\">Fault injection (for testers)</label> <select id=\"fault\" name=\"fault\">\n<option value=\"none\"{}>none</option>\n", if fault.is_none() { " selected" } else { "" }));
+    // Faults are for testers: folded away unless one is preset.
+    b.push_str(&format!("</select></div>\n<details{}><summary>Fault injection (for testers)</summary>\n<div><label for=\"fault\">Fault</label> <select id=\"fault\" name=\"fault\">\n<option value=\"none\"{}>none</option>\n", if fault.is_some() { " open" } else { "" }, if fault.is_none() { " selected" } else { "" }));
     for f in Fault::ALL {
         b.push_str(&format!(
             "<option value=\"{0}\"{1}>{0}</option>\n",
@@ -57,7 +58,7 @@ pub(crate) fn picker(
             if Some(*f) == fault { " selected" } else { "" }
         ));
     }
-    b.push_str("</select></div>\n<div><button type=\"submit\" name=\"action\" value=\"login\">Log in</button> <button type=\"submit\" name=\"action\" value=\"cancel\">Cancel (deny consent)</button></div>\n</form>");
+    b.push_str("</select></div>\n</details>\n<div><button type=\"submit\" name=\"action\" value=\"login\">Log in</button> <button type=\"submit\" name=\"action\" value=\"cancel\" class=\"secondary\">Cancel (deny consent)</button></div>\n</form>");
     b
 }
 
