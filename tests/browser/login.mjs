@@ -9,7 +9,8 @@
 //  4. Keyboard only: the whole login with Tab and Enter, the focus visible on our pages.
 //  5. Accessibility: axe-core (WCAG 2.1 A and AA rules) on every gateway page (country page,
 //     the form that sends the citizen abroad, the error page, "not found") in five languages at
-//     a 320 px wide viewport, none may report a violation, and no page may scroll sideways.
+//     a 320 px wide viewport, none may report a violation, and no page may scroll sideways
+//     (nor the country page at 200 % zoom).
 // Exits non-zero on the first failed expectation.
 import { chromium } from "playwright-core";
 import { spawn } from "node:child_process";
@@ -209,6 +210,11 @@ try {
     await page.goto(`${GW}/login?flow=${flow}&lang=${lang}`);
     await checkPage(page, lang);
     await axeCheck(page, `country page (${lang})`);
+    // 200 % zoom of a 1280 px window lays the page out 640 px wide: nothing may scroll sideways.
+    await page.setViewportSize({ width: 640, height: 480 });
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(wide <= 0, `country page (${lang}) at 200 % zoom scrolls sideways by ${wide}px`);
+    await page.setViewportSize({ width: 320, height: 640 });
     await page.locator("details.missing summary").click();
     await axeCheck(page, `country page with help open (${lang})`);
     await shot(page, `09-country-selection-320px-${lang}`);
