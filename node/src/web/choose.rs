@@ -170,11 +170,15 @@ pub(super) async fn chosen(
             ErrorKind::CountryUnavailable,
             ctx.locale,
             Cause::msg("chosen country is not offered for this request"),
-        ));
+        )
+        .with_back(&f.flow, form_action(&ctx.request.redirect_uri)));
     }
     let remember = f.remember.as_deref() == Some("1");
     let cc = f.country.clone();
-    let mut response = start(&s, &ctx, Choice::Country(f.country)).await?;
+    // A failure here (our keys, the store) leaves the login intact: offer the way back.
+    let mut response = start(&s, &ctx, Choice::Country(f.country))
+        .await
+        .map_err(|e| e.with_back(&f.flow, form_action(&ctx.request.redirect_uri)))?;
     if remember {
         if let Some(v) = country_cookie(Some(&cc), s.login.secure_cookies) {
             response

@@ -28,7 +28,17 @@ pub enum AppError {
         kind: ErrorKind,
         locale: Locale,
         cause: Cause,
+        /// When the login and its e-service are known: the flow to cancel from the page (the
+        /// e-service then hears `access_denied`), and the CSP `form-action` that allows it.
+        back: Option<Back>,
     },
+}
+
+/// The way back to the e-service from an error page.
+#[derive(Debug)]
+pub struct Back {
+    pub flow: String,
+    pub form_action: String,
 }
 
 /// The private cause of a page error, logged under the correlation id and never shown.
@@ -50,6 +60,28 @@ impl AppError {
             kind,
             locale,
             cause,
+            back: None,
+        }
+    }
+
+    /// The same error, with a way back to the e-service of `flow` on its page.
+    pub fn with_back(self, flow: &str, form_action: String) -> Self {
+        match self {
+            AppError::Page {
+                kind,
+                locale,
+                cause,
+                ..
+            } if kind != ErrorKind::Expired => AppError::Page {
+                kind,
+                locale,
+                cause,
+                back: Some(Back {
+                    flow: flow.to_owned(),
+                    form_action,
+                }),
+            },
+            other => other,
         }
     }
 
@@ -130,6 +162,7 @@ impl IntoResponse for AppError {
                 kind,
                 locale,
                 cause,
+                back,
             } => {
                 let mut chain = cause.0.to_string();
                 let mut source = cause.0.source();
@@ -146,7 +179,13 @@ impl IntoResponse for AppError {
                 } else {
                     tracing::info!(correlation_id = %id, kind = ?kind, cause = %chain, "login step refused");
                 }
-                html_response(kind.status(), error_page(locale, kind, &id), "'none'")
+                let flow = back.as_ref().map(|b| b.flow.as_str());
+                let form_action = back.as_ref().map_or("'none'", |b| b.form_action.as_str());
+                html_response(
+                    kind.status(),
+                    error_page(locale, kind, &id, flow),
+                    form_action,
+                )
             }
         }
     }

@@ -298,6 +298,7 @@ fn load(c: &Catalog) -> Loaded {
         missing_body: text("missing-body"),
         support_link: text("support-link"),
         privacy_link: text("privacy-link"),
+        back_to_service: text("back-to-service"),
     };
     Loaded {
         endonym: header(c.source, "endonym").unwrap_or(c.tag),
@@ -530,6 +531,8 @@ pub struct Texts {
     /// Footer links of a theme.
     pub support_link: &'static str,
     pub privacy_link: &'static str,
+    /// On an error page when the e-service is known: back to it (it hears `access_denied`).
+    pub back_to_service: &'static str,
 }
 
 #[cfg(test)]
@@ -610,7 +613,7 @@ mod tests {
     #[test]
     fn every_catalog_has_every_message_with_the_same_placeholders_and_no_english_left() {
         let english = messages("en", CATALOGS[0].source);
-        assert!(english.len() >= 33, "{english:?}");
+        assert!(english.len() >= 34, "{english:?}");
         // Words that only English would use in these messages.
         let english_words = [" the ", " your ", " please ", " could not ", " and "];
         for c in &CATALOGS {

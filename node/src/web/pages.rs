@@ -335,15 +335,30 @@ impl ErrorKind {
     }
 }
 
-/// The error page, with the correlation id operators find in the logs.
-pub fn error_page(locale: Locale, kind: ErrorKind, correlation_id: &str) -> String {
+/// The error page, with the correlation id operators find in the logs, and, when the login's
+/// e-service is known (`flow`), the way back to it.
+pub fn error_page(
+    locale: Locale,
+    kind: ErrorKind,
+    correlation_id: &str,
+    flow: Option<&str>,
+) -> String {
     let t = locale.texts();
-    let body = format!(
+    let mut body = format!(
         "<p role=\"alert\">{}</p><p>{} <code class=\"reference\">{}</code></p>",
         esc(kind.text(t)),
         esc(t.reference_intro),
         esc(correlation_id)
     );
+    if let Some(flow) = flow {
+        body.push_str(&format!(
+            "<form method=\"post\" action=\"{}\"><input type=\"hidden\" name=\"flow\" value=\"{}\">\
+             <button type=\"submit\">{}</button></form>",
+            super::CANCEL_PATH,
+            esc(flow),
+            esc(t.back_to_service)
+        ));
+    }
     layout(locale, t.error_title, None, &body)
 }
 

@@ -85,6 +85,15 @@ impl Citizen {
         r.text().await.unwrap()
     }
 
+    async fn page_response(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.gw))
+            .header("cookie", self.cookie(""))
+            .send()
+            .await
+            .unwrap()
+    }
+
     async fn post(&self, path: &str, form: &[(&str, &str)], extra: &str) -> reqwest::Response {
         self.client
             .post(format!("{}{path}", self.gw))
@@ -323,4 +332,53 @@ async fn a_theme_brands_every_page_and_keeps_the_csp() {
         said.contains("support_url") && said.contains("contrast"),
         "{said}"
     );
+}
+
+/// Issue 14 item 4 (first part): an error page of a login whose e-service is known offers the
+/// way back to it, in the citizen's language; the e-service then hears `access_denied` with its
+/// state. The page's CSP lets that one form reach the e-service, nothing else.
+#[tokio::test]
+async fn an_error_page_of_a_known_login_leads_back_to_the_e_service() {
+    let w = World::start("back").await;
+    let mut c = Citizen::new(w.gw.url());
+    let flow = c.start("fr").await;
+    // A country this login cannot use (tampered form): the page says so, with the way back.
+    let r = c
+        .post(
+            "/login",
+            &[("flow", &flow), ("lang", "fr"), ("country", "SE")],
+            "",
+        )
+        .await;
+    assert_eq!(r.status(), 503);
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("form-action 'self' http://127.0.0.1:9;"),
+        "{csp}"
+    );
+    let html = r.text().await.unwrap();
+    assert!(html.contains("<html lang=\"fr\""), "{html}");
+    assert!(html.contains("Le pays choisi n’est pas disponible pour le moment."));
+    assert!(
+        html.contains("<button type=\"submit\">Revenir au service en ligne</button>"),
+        "{html}"
+    );
+    assert!(html.contains(&format!("name=\"flow\" value=\"{flow}\"")));
+    // The way back: the e-service gets access_denied and its state.
+    let r = c.post("/login/cancel", &[("flow", &flow)], "").await;
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(to.starts_with("http://127.0.0.1:9/cb?"), "{to}");
+    assert_eq!(query_param(&to, "error").as_deref(), Some("access_denied"));
+    assert!(query_param(&to, "state").is_some());
+    // An unknown flow has no e-service to go back to: no form, and the CSP allows none.
+    let r = c.page_response("/login?flow=no-such-flow&lang=fr").await;
+    assert!(r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("form-action 'none'"));
+    assert!(!r.text().await.unwrap().contains("/login/cancel"));
 }

@@ -42,3 +42,4 @@ missing-title = Moje země není v seznamu
 missing-body = Země může pro tuto elektronickou službu chybět, protože ještě není připojena, protože její eID nemůže poskytnout úroveň záruky nebo údaje, které služba potřebuje, nebo protože její přihlašovací služba je dočasně stažena. Vraťte se k elektronické službě a najděte jiný způsob přihlášení.
 support-link = Nápověda a podpora
 privacy-link = Ochrana soukromí
+back-to-service = Zpět k elektronické službě

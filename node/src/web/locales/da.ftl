@@ -40,3 +40,4 @@ missing-title = Mit land er ikke på listen
 missing-body = Et land kan mangle for denne digitale tjeneste, fordi det endnu ikke er tilsluttet, fordi dets eID ikke kan give det sikringsniveau eller de oplysninger, tjenesten har brug for, eller fordi dets login-tjeneste midlertidigt er trukket tilbage. Gå tilbage til den digitale tjeneste for at finde en anden måde at logge ind på.
 support-link = Hjælp og support
 privacy-link = Privatliv
+back-to-service = Tilbage til den digitale tjeneste

@@ -40,3 +40,4 @@ missing-title = Mein Land ist nicht in der Liste
 missing-body = Ein Land kann für diesen Online-Dienst fehlen, weil es noch nicht angebunden ist, weil seine eID das Vertrauensniveau oder die Daten nicht liefern kann, die der Dienst benötigt, oder weil sein Anmeldedienst vorübergehend zurückgezogen ist. Kehren Sie zum Online-Dienst zurück, um einen anderen Weg der Anmeldung zu finden.
 support-link = Hilfe und Support
 privacy-link = Datenschutz
+back-to-service = Zurück zum Online-Dienst

@@ -40,3 +40,4 @@ missing-title = My country is not in the list
 missing-body = A country can be missing for this e-service because it is not connected yet, because its eID cannot provide the level of assurance or the data this e-service needs, or because its login service is temporarily withdrawn. Go back to the e-service to find another way to log in.
 support-link = Help and support
 privacy-link = Privacy
+back-to-service = Return to the e-service

@@ -40,3 +40,4 @@ missing-title = Mi país no está en la lista
 missing-body = Un país puede faltar para este servicio electrónico porque aún no está conectado, porque su eID no puede ofrecer el nivel de seguridad o los datos que necesita este servicio, o porque su servicio de acceso está retirado temporalmente. Vuelva al servicio electrónico para encontrar otra forma de acceder.
 support-link = Ayuda y soporte
 privacy-link = Privacidad
+back-to-service = Volver al servicio electrónico

@@ -40,3 +40,4 @@ missing-title = Minu riiki ei ole loendis
 missing-body = Riik võib selle e-teenuse jaoks puududa, sest see ei ole veel ühendatud, sest selle eID ei suuda pakkuda teenusele vajalikku usaldusväärsuse taset või andmeid, või sest selle sisselogimisteenus on ajutiselt peatatud. Naaske e-teenuse juurde, et leida muu viis sisse logida.
 support-link = Abi ja tugi
 privacy-link = Privaatsus
+back-to-service = Tagasi e-teenuse juurde

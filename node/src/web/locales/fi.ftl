@@ -40,3 +40,4 @@ missing-title = Maatani ei ole luettelossa
 missing-body = Maa voi puuttua tästä verkkopalvelusta, koska sitä ei ole vielä liitetty, koska sen eID ei pysty tarjoamaan palvelun edellyttämää varmuustasoa tai tietoja, tai koska sen tunnistuspalvelu on tilapäisesti poistettu käytöstä. Palaa verkkopalveluun löytääksesi toisen tavan tunnistautua.
 support-link = Ohjeet ja tuki
 privacy-link = Tietosuoja
+back-to-service = Palaa verkkopalveluun

@@ -40,3 +40,4 @@ missing-title = Mon pays n’est pas dans la liste
 missing-body = Un pays peut manquer pour ce service en ligne parce qu’il n’est pas encore raccordé, parce que son eID ne peut pas fournir le niveau de garantie ou les données dont ce service a besoin, ou parce que son service de connexion est temporairement retiré. Revenez au service en ligne pour trouver un autre moyen de vous connecter.
 support-link = Aide et assistance
 privacy-link = Confidentialité
+back-to-service = Revenir au service en ligne

@@ -43,3 +43,4 @@ missing-title = Níl mo thír sa liosta
 missing-body = D’fhéadfadh tír a bheith in easnamh don r-sheirbhís seo mar nach bhfuil sí ceangailte fós, mar nach féidir lena eID an leibhéal dearbhaithe nó na sonraí a theastaíonn ón tseirbhís a sholáthar, nó mar go bhfuil a seirbhís logála isteach tarraingthe siar go sealadach. Fill ar an r-sheirbhís chun bealach eile logála isteach a aimsiú.
 support-link = Cabhair agus tacaíocht
 privacy-link = Príobháideachas
+back-to-service = Fill ar an r-sheirbhís

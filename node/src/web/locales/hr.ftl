@@ -41,3 +41,4 @@ missing-title = Moje zemlje nema na popisu
 missing-body = Zemlja može nedostajati za ovu e-uslugu jer još nije povezana, jer njezin eID ne može pružiti razinu jamstva ili podatke koje usluga treba ili jer je njezina usluga prijave privremeno povučena. Vratite se na e-uslugu kako biste pronašli drugi način prijave.
 support-link = Pomoć i podrška
 privacy-link = Privatnost
+back-to-service = Natrag na e-uslugu

@@ -40,3 +40,4 @@ missing-title = Az országom nincs a listában
 missing-body = Egy ország azért hiányozhat ennél az e-szolgáltatásnál, mert még nincs csatlakoztatva, mert az eID-je nem tudja biztosítani a szolgáltatáshoz szükséges megbízhatósági szintet vagy adatokat, vagy mert a bejelentkezési szolgáltatását átmenetileg visszavonták. Térjen vissza az e-szolgáltatáshoz, hogy más bejelentkezési módot találjon.
 support-link = Súgó és támogatás
 privacy-link = Adatvédelem
+back-to-service = Vissza az e-szolgáltatáshoz

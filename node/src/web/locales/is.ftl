@@ -40,3 +40,4 @@ missing-title = Landið mitt er ekki á listanum
 missing-body = Land getur vantað fyrir þessa rafrænu þjónustu vegna þess að það er ekki enn tengt, vegna þess að eID þess getur ekki veitt það traustsstig eða þau gögn sem þjónustan þarf, eða vegna þess að innskráningarþjónusta þess hefur tímabundið verið tekin úr notkun. Farðu aftur í rafrænu þjónustuna til að finna aðra leið til að skrá þig inn.
 support-link = Hjálp og aðstoð
 privacy-link = Persónuvernd
+back-to-service = Aftur í rafrænu þjónustuna

@@ -40,3 +40,4 @@ missing-title = Il mio paese non è nell’elenco
 missing-body = Un paese può mancare per questo servizio online perché non è ancora collegato, perché la sua eID non può fornire il livello di garanzia o i dati di cui il servizio ha bisogno, oppure perché il suo servizio di accesso è temporaneamente sospeso. Torna al servizio online per trovare un altro modo di accedere.
 support-link = Aiuto e assistenza
 privacy-link = Privacy e dati personali
+back-to-service = Torna al servizio online

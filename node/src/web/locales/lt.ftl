@@ -42,3 +42,4 @@ missing-title = Mano šalies nėra sąraše
 missing-body = Šalies šiai e. paslaugai gali trūkti, nes ji dar neprijungta, nes jos eID negali suteikti paslaugai reikalingo patikimumo lygio ar duomenų, arba nes jos prisijungimo paslauga laikinai atšaukta. Grįžkite į e. paslaugą ir raskite kitą prisijungimo būdą.
 support-link = Pagalba ir palaikymas
 privacy-link = Privatumas
+back-to-service = Grįžti į e. paslaugą

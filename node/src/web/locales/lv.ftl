@@ -41,3 +41,4 @@ missing-title = Manas valsts nav sarakstā
 missing-body = Valsts šim e-pakalpojumam var nebūt pieejama, jo tā vēl nav pievienota, jo tās eID nevar nodrošināt pakalpojumam vajadzīgo uzticamības līmeni vai datus, vai arī jo tās pieteikšanās pakalpojums ir īslaicīgi atsaukts. Atgriezieties e-pakalpojumā, lai atrastu citu pieteikšanās veidu.
 support-link = Palīdzība un atbalsts
 privacy-link = Privātums
+back-to-service = Atgriezties e-pakalpojumā

@@ -42,3 +42,4 @@ missing-title = Il-pajjiż tiegħi mhux fil-lista
 missing-body = Pajjiż jista' jkun nieqes għal dan is-servizz elettroniku għax għadu mhux konness, għax l-eID tiegħu ma jistax jipprovdi l-livell ta' assigurazzjoni jew id-dejta li jeħtieġ is-servizz, jew għax is-servizz tal-login tiegħu huwa rtirat temporanjament. Irritorna għas-servizz elettroniku biex issib mod ieħor kif tidħol.
 support-link = Għajnuna u appoġġ
 privacy-link = Privatezza
+back-to-service = Irritorna għas-servizz elettroniku

@@ -40,3 +40,4 @@ missing-title = Landet mitt står ikke på listen
 missing-body = Et land kan mangle for denne e-tjenesten fordi det ikke er tilkoblet ennå, fordi eID-en ikke kan gi sikkerhetsnivået eller opplysningene e-tjenesten trenger, eller fordi innloggingstjenesten er midlertidig trukket tilbake. Gå tilbake til e-tjenesten for å finne en annen måte å logge inn på.
 support-link = Hjelp og brukerstøtte
 privacy-link = Personvern
+back-to-service = Tilbake til e-tjenesten

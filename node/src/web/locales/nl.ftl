@@ -40,3 +40,4 @@ missing-title = Mijn land staat niet in de lijst
 missing-body = Een land kan ontbreken voor deze e-dienst omdat het nog niet is aangesloten, omdat zijn eID het betrouwbaarheidsniveau of de gegevens die deze dienst nodig heeft niet kan leveren, of omdat zijn aanmelddienst tijdelijk is ingetrokken. Ga terug naar de e-dienst om een andere manier te vinden om in te loggen.
 support-link = Hulp en ondersteuning
 privacy-link = Privacyverklaring
+back-to-service = Terug naar de e-dienst

@@ -42,3 +42,4 @@ missing-title = Mojego kraju nie ma na liście
 missing-body = Kraju może brakować dla tej e-usługi, ponieważ nie jest jeszcze podłączony, ponieważ jego eID nie zapewnia poziomu bezpieczeństwa lub danych wymaganych przez tę usługę albo ponieważ jego usługa logowania jest czasowo wycofana. Wróć do e-usługi, aby znaleźć inny sposób logowania.
 support-link = Pomoc i wsparcie
 privacy-link = Prywatność
+back-to-service = Wróć do e-usługi

@@ -40,3 +40,4 @@ missing-title = O meu país não está na lista
 missing-body = Um país pode não aparecer para este serviço eletrónico porque ainda não está ligado, porque a sua eID não consegue fornecer o nível de garantia ou os dados de que o serviço precisa, ou porque o seu serviço de autenticação está temporariamente retirado. Volte ao serviço eletrónico para encontrar outra forma de se autenticar.
 support-link = Ajuda e apoio
 privacy-link = Privacidade
+back-to-service = Voltar ao serviço eletrónico

@@ -41,3 +41,4 @@ missing-title = Țara mea nu este în listă
 missing-body = O țară poate lipsi pentru acest serviciu electronic deoarece nu este încă conectată, deoarece eID-ul său nu poate oferi nivelul de asigurare sau datele de care are nevoie serviciul, sau deoarece serviciul său de autentificare este retras temporar. Reveniți la serviciul electronic pentru a găsi o altă modalitate de autentificare.
 support-link = Ajutor și asistență
 privacy-link = Confidențialitate
+back-to-service = Înapoi la serviciul electronic

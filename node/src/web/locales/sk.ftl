@@ -42,3 +42,4 @@ missing-title = Moja krajina nie je v zozname
 missing-body = Krajina môže pre túto elektronickú službu chýbať, pretože ešte nie je pripojená, pretože jej eID nemôže poskytnúť úroveň zabezpečenia alebo údaje, ktoré služba potrebuje, alebo pretože jej prihlasovacia služba je dočasne stiahnutá. Vráťte sa k elektronickej službe a nájdite iný spôsob prihlásenia.
 support-link = Pomoc a podpora
 privacy-link = Ochrana súkromia
+back-to-service = Späť k elektronickej službe

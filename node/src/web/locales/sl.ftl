@@ -42,3 +42,4 @@ missing-title = Moje države ni na seznamu
 missing-body = Država lahko za to e-storitev manjka, ker še ni povezana, ker njena eID ne more zagotoviti ravni zanesljivosti ali podatkov, ki jih storitev potrebuje, ali ker je njena prijavna storitev začasno umaknjena. Vrnite se na e-storitev in poiščite drug način prijave.
 support-link = Pomoč in podpora
 privacy-link = Zasebnost
+back-to-service = Nazaj na e-storitev

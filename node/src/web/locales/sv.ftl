@@ -40,3 +40,4 @@ missing-title = Mitt land finns inte i listan
 missing-body = Ett land kan saknas för den här e-tjänsten för att det ännu inte är anslutet, för att dess e-legitimation inte kan ge den tillitsnivå eller de uppgifter som e-tjänsten behöver, eller för att dess inloggningstjänst tillfälligt är avstängd. Gå tillbaka till e-tjänsten för att hitta ett annat sätt att logga in.
 support-link = Hjälp och support
 privacy-link = Integritet
+back-to-service = Tillbaka till e-tjänsten
