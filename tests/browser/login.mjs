@@ -218,6 +218,15 @@ try {
     await page.locator("details.missing summary").click();
     await axeCheck(page, `country page with help open (${lang})`);
     await shot(page, `09-country-selection-320px-${lang}`);
+    // A country this login cannot use (a tampered choice): the error page with the way back.
+    await page.evaluate(() => { document.querySelector("ul.countries button").value = "ZZ"; });
+    await page.locator("ul.countries button").first().click();
+    await page.waitForURL(/127\.0\.0\.1:8080\/login$/);
+    await checkPage(page, lang);
+    assert.ok(await page.locator("form[action='/login/cancel'] button").isVisible(), "the way back");
+    await axeCheck(page, `error page with the way back (${lang})`);
+    await shot(page, `11-error-way-back-320px-${lang}`);
+    await page.goto(`${GW}/login?flow=${flow}&lang=${lang}`);
     await page.locator("ul.countries button").first().click();
     await page.waitForURL(/127\.0\.0\.1:8080\/login$/);
     await checkPage(page, lang);

@@ -242,12 +242,13 @@ fn write_secrets(out: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// TOML basic string contents for a path.
+/// TOML basic string contents: a backslash or quote must be escaped.
+fn toml_str(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
 fn toml_path(p: &Path) -> String {
-    p.display()
-        .to_string()
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
+    toml_str(&p.display().to_string())
 }
 
 /// `keys generate --pkcs11`: the four private keys generated inside the token, the SAML
@@ -340,7 +341,7 @@ fn generate_in_token(o: &GenerateOptions) -> anyhow::Result<()> {
         format!(
             "pkcs11 = {{ module = \"{}\", token = \"{}\", key = \"{prefix}-{name}\", pin_file = \"{}\" }}",
             toml_path(&module),
-            token.replace('\\', "\\\\").replace('"', "\\\""),
+            toml_str(&token),
             toml_path(&pin_file)
         )
     };
@@ -380,14 +381,7 @@ pub fn config_excerpt(out: &Path, kid: &str) -> anyhow::Result<String> {
     let dir = out
         .canonicalize()
         .with_context(|| format!("resolving {}", out.display()))?;
-    let p = |name: &str| {
-        // TOML basic strings: a backslash or quote in the path must be escaped.
-        dir.join(name)
-            .display()
-            .to_string()
-            .replace('\\', "\\\\")
-            .replace('"', "\\\"")
-    };
+    let p = |name: &str| toml_path(&dir.join(name));
     Ok(format!(
         "[saml]\nsigning = {{ key_path = \"{sk}\", cert_path = \"{sc}\" }}\n\
          encryption = [{{ key_path = \"{ek}\", cert_path = \"{ec}\" }}]\n\n\
@@ -497,14 +491,8 @@ mod tests {
 
 #[derive(Debug, clap::Args)]
 pub struct StatusOptions {
-    /// TOML config file; `EIDAS_NODE__SECTION__KEY` variables override it.
-    #[arg(
-        long,
-        short,
-        env = "EIDAS_NODE_CONFIG",
-        default_value = "eidas-node.toml"
-    )]
-    pub config: PathBuf,
+    #[command(flatten)]
+    pub config: super::ConfigPath,
     /// The table as JSON.
     #[arg(long)]
     pub json: bool,
@@ -571,14 +559,8 @@ pub fn status(o: &StatusOptions) -> anyhow::Result<u8> {
 
 #[derive(Debug, clap::Args)]
 pub struct PlanOptions {
-    /// TOML config file; `EIDAS_NODE__SECTION__KEY` variables override it.
-    #[arg(
-        long,
-        short,
-        env = "EIDAS_NODE_CONFIG",
-        default_value = "eidas-node.toml"
-    )]
-    pub config: PathBuf,
+    #[command(flatten)]
+    pub config: super::ConfigPath,
     /// When the new keys will be published (RFC 3339; default: ten minutes from now).
     #[arg(long)]
     pub from: Option<String>,

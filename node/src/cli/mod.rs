@@ -37,28 +37,38 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// `--config` / `-c` / `EIDAS_NODE_CONFIG`: the one way every command names its config file.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ConfigPath {
+    /// TOML config file; `EIDAS_NODE__SECTION__KEY` variables override it.
+    #[arg(
+        long = "config",
+        short = 'c',
+        value_name = "FILE",
+        env = "EIDAS_NODE_CONFIG",
+        default_value = "eidas-node.toml"
+    )]
+    pub path: PathBuf,
+}
+
+impl std::ops::Deref for ConfigPath {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.path
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the gateway.
     Serve {
-        /// TOML config file; `EIDAS_NODE__SECTION__KEY` variables override it.
-        #[arg(
-            long,
-            short,
-            env = "EIDAS_NODE_CONFIG",
-            default_value = "eidas-node.toml"
-        )]
-        config: PathBuf,
+        #[command(flatten)]
+        config: ConfigPath,
     },
     /// Validate config, keys, trust configuration and Redis reachability; exit 1 on any problem.
     Check {
-        #[arg(
-            long,
-            short,
-            env = "EIDAS_NODE_CONFIG",
-            default_value = "eidas-node.toml"
-        )]
-        config: PathBuf,
+        #[command(flatten)]
+        config: ConfigPath,
     },
     /// Key management.
     Keys {
@@ -116,9 +126,10 @@ pub enum AuditCommand {
 pub enum KeysCommand {
     /// Fresh signing and encryption keys and certificates; never overwrites a file.
     Generate(keys::GenerateOptions),
-    /// Every key of ours in the configuration: its use and state, fingerprint or key id,
-    /// algorithm and expiry; warnings for certificates expiring within
-    /// `saml.expiry_warning_days` (exit 2), problems loading a key (exit 1).
+    /// Every key of ours in the configuration: its use, state and timeline (active from, retire
+    /// at, gone at), fingerprint or key id, algorithm and expiry; warnings for unsafe schedules
+    /// and certificates expiring within `saml.expiry_warning_days` (exit 2), problems loading a
+    /// key (exit 1).
     Status(keys::StatusOptions),
     /// Imports a PEM private key into a PKCS#11 token (to move a file key into an HSM).
     Import(keys::ImportOptions),

@@ -11,13 +11,8 @@ use serde_json::Value;
 
 #[derive(Debug, clap::Args)]
 pub struct StatusOptions {
-    #[arg(
-        long,
-        short,
-        env = "EIDAS_NODE_CONFIG",
-        default_value = "eidas-node.toml"
-    )]
-    pub config: std::path::PathBuf,
+    #[command(flatten)]
+    pub config: super::ConfigPath,
     /// The admin API's base URL; default `http://{admin.listen}`.
     #[arg(long)]
     pub admin_url: Option<String>,

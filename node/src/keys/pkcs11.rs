@@ -18,7 +18,8 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Condvar, Mutex, OnceLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
@@ -96,6 +97,8 @@ impl Pkcs11Settings {
 /// A private key object in a token, found by its `CKA_LABEL`.
 pub struct Pkcs11Key {
     module: PathBuf,
+    /// The module's generation counter (see [`reinitialize`]).
+    module_generation: Arc<AtomicU64>,
     token: String,
     pin: AuthPin,
     label: String,
@@ -156,7 +159,8 @@ fn session_lost(e: &P11Error) -> bool {
 /// initialization per process); `generation` counts re-initializations.
 struct Module {
     pkcs11: Pkcs11,
-    generation: u64,
+    /// Shared with every key of the module, so a key reads it without the registry's lock.
+    generation: Arc<AtomicU64>,
     reinitialized: Option<Instant>,
 }
 
@@ -175,23 +179,24 @@ fn initialize(pkcs11: &Pkcs11) -> Result<(), Error> {
     }
 }
 
-/// `module`, loaded and initialized once per process, and its current generation.
-fn module(path: &Path) -> Result<(Pkcs11, u64), Error> {
+/// `module`, loaded and initialized once per process, and its generation counter.
+fn module(path: &Path) -> Result<(Pkcs11, Arc<AtomicU64>), Error> {
     let mut all = modules();
     if let Some(m) = all.get(path) {
-        return Ok((m.pkcs11.clone(), m.generation));
+        return Ok((m.pkcs11.clone(), m.generation.clone()));
     }
     let pkcs11 = Pkcs11::new(path).map_err(failed)?;
     initialize(&pkcs11)?;
+    let generation = Arc::new(AtomicU64::new(0));
     all.insert(
         path.to_owned(),
         Module {
             pkcs11: pkcs11.clone(),
-            generation: 0,
+            generation: generation.clone(),
             reinitialized: None,
         },
     );
-    Ok((pkcs11, 0))
+    Ok((pkcs11, generation))
 }
 
 /// Loads `module` (once per process; later calls share it).
@@ -207,7 +212,7 @@ fn reinitialize(path: &Path, seen: u64) {
     let Some(m) = all.get_mut(path) else {
         return;
     };
-    if m.generation != seen
+    if m.generation.load(Ordering::Acquire) != seen
         || m.reinitialized
             .is_some_and(|at| at.elapsed() < REINIT_EVERY)
     {
@@ -217,7 +222,7 @@ fn reinitialize(path: &Path, seen: u64) {
     m.reinitialized = Some(Instant::now());
     match initialize(&m.pkcs11) {
         Ok(()) => {
-            m.generation += 1;
+            m.generation.fetch_add(1, Ordering::AcqRel);
             tracing::warn!(module = %path.display(), "PKCS#11: token lost; library re-initialized");
         }
         Err(e) => {
@@ -264,7 +269,8 @@ impl Pkcs11Key {
         pin: &str,
         rw: bool,
     ) -> Result<Self, Error> {
-        let (pkcs11, generation) = module(module_path)?;
+        let (pkcs11, module_generation) = module(module_path)?;
+        let generation = module_generation.load(Ordering::Acquire);
         let slot = slot_by_label(&pkcs11, token_label)?;
         let pin = AuthPin::from(pin.to_owned());
         // The first session reads the public half and becomes the pool's first idle session.
@@ -273,6 +279,7 @@ impl Pkcs11Key {
         let allowed = read_allowed(&first, key_label).map_err(failed)?;
         Ok(Pkcs11Key {
             module: module_path.to_owned(),
+            module_generation,
             token: token_label.to_owned(),
             pin,
             label: key_label.to_owned(),
@@ -314,7 +321,7 @@ impl Pkcs11Key {
     /// An idle session, or a new one while fewer than `max_sessions` are open; else waits up to
     /// [`SESSION_WAIT`] for one to be returned. Returns the generation it belongs to.
     fn session(&self) -> Result<(Session, u64), NoSession> {
-        let (_, current) = module(&self.module).map_err(NoSession::Token)?;
+        let current = self.module_generation.load(Ordering::Acquire);
         let mut pool = self.pool();
         if pool.generation != current {
             // The library was initialized again: every session of ours is void, and the token
@@ -408,9 +415,7 @@ impl Pkcs11Key {
                 Err(NoSession::Token(e)) => {
                     // The token is not there (yet): initialize the library again, so that it
                     // looks for its tokens anew.
-                    if let Ok((_, generation)) = module(&self.module) {
-                        reinitialize(&self.module, generation);
-                    }
+                    reinitialize(&self.module, self.module_generation.load(Ordering::Acquire));
                     last = Some(e);
                     continue;
                 }

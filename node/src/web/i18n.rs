@@ -187,7 +187,6 @@ pub static CATALOGS: [Catalog; 26] = [
 /// formatted per request (plurals).
 pub struct Loaded {
     endonym: &'static str,
-    review: &'static str,
     texts: Texts,
     bundle: FluentBundle<FluentResource>,
     counts: std::sync::OnceLock<Vec<String>>,
@@ -302,7 +301,6 @@ fn load(c: &Catalog) -> Loaded {
     };
     Loaded {
         endonym: header(c.source, "endonym").unwrap_or(c.tag),
-        review: header(c.source, "review-status").unwrap_or("unreviewed"),
         texts,
         bundle: b,
         counts: std::sync::OnceLock::new(),
@@ -356,11 +354,6 @@ impl Locale {
     /// The language's name in itself, for the language menu.
     pub fn endonym(self) -> &'static str {
         self.loaded().endonym
-    }
-
-    /// `reviewed` when a native speaker has checked the catalog, else `unreviewed`.
-    pub fn review_status(self) -> &'static str {
-        self.loaded().review
     }
 
     pub fn texts(self) -> &'static Texts {
