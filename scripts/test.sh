@@ -65,6 +65,9 @@ export SOFTHSM2_CONF="$softhsm_dir/softhsm2.conf"
 # Node openid-client, another independent relying party (tests/oidc-rp-node), pinned by its lock file.
 (cd tests/oidc-rp-node && npm ci --no-audit --no-fund --silent)
 
+# A CI run builds once from clean: incremental caches would only cost disk.
+[ -z "${CI:-}" ] || export CARGO_INCREMENTAL=0
+
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
