@@ -4,13 +4,16 @@
 //  1. English, JavaScript on: e-service → country page → Testland A → foreign login (Greek
 //     identity) → back through the ACS → the e-service shows the verified claims.
 //  2. Swedish, JavaScript off: the country page in Swedish, the POST forms submitted by their
-//     visible buttons, the citizen cancels abroad → the e-service gets access_denied.
-//  3. Danish error page for an unknown flow, with its reference.
+//     visible buttons, the test country's page in Swedish, the citizen cancels abroad → our page
+//     says so in Swedish → "Return to the e-service" → the e-service gets access_denied.
+//  3. Danish error page for an unknown flow, with its reference and the copy button.
 //  4. Keyboard only: the whole login with Tab and Enter, the focus visible on our pages.
 //  5. Accessibility: axe-core (WCAG 2.1 A and AA rules) on every gateway page (country page,
-//     the form that sends the citizen abroad, the error page, "not found") in five languages at
-//     a 320 px wide viewport, none may report a violation, and no page may scroll sideways
-//     (nor the country page at 200 % zoom).
+//     the form that sends the citizen abroad, the error pages, the page after a cancel abroad,
+//     "not found") in five languages at a 320 px wide viewport, none may report a violation, and
+//     no page may scroll sideways (nor the country page at 200 % zoom).
+//  6. The same with the example operator theme (`demo --theme deploy/theme-example`): logo,
+//     colours, extra stylesheet, footer links and the support contact on the error page.
 // Exits non-zero on the first failed expectation.
 import { chromium } from "playwright-core";
 import { spawn } from "node:child_process";
@@ -40,9 +43,26 @@ async function axeCheck(page, label) {
   assert.ok(wide <= 0, `${label}: scrolls sideways by ${wide}px`);
 }
 
-const demo = spawn(bin, ["demo"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+let demo;
 let demoExited = false;
-demo.on("exit", () => { demoExited = true; });
+function startDemo(args) {
+  demoExited = false;
+  demo = spawn(bin, ["demo", ...args], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  demo.on("exit", () => { demoExited = true; });
+}
+async function stopDemo() {
+  if (demoExited) return;
+  const exited = new Promise((r) => demo.once("exit", r));
+  demo.kill("SIGTERM");
+  await exited;
+  // The helpers (simulated country, demo e-service) die with it; wait for their ports.
+  for (let i = 0; i < 100; i++) {
+    try { await fetch(`${RP}/`); } catch { return; }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("the demo e-service did not stop");
+}
+startDemo([]);
 
 async function waitReady() {
   for (let i = 0; i < 150; i++) {
@@ -140,25 +160,46 @@ try {
     await shot(page, "06-post-form-without-javascript-sv");
     await page.getByRole("button", { name: "Fortsätt" }).click();
     await page.waitForURL(/127\.0\.0\.1:8081\/xb\/sso/);
-    await page.getByRole("button", { name: "Cancel (deny consent)" }).click();
-    await page.getByRole("button", { name: "Continue" }).click();
+    // The test country speaks the citizen's language too.
+    assert.equal(await page.getAttribute("html", "lang"), "sv");
+    await shot(page, "06b-foreign-login-sv");
+    await page.getByRole("button", { name: "Avbryt (neka samtycke)" }).click();
+    await page.getByRole("button", { name: "Fortsätt" }).click();
+    // Back at the gateway: what happened, what to try, and the ways on.
+    await page.waitForURL(/127\.0\.0\.1:8080\/resume\?r=/);
+    await checkPage(page, "sv");
+    await page.getByRole("heading", { name: "Inloggningen avbröts" }).waitFor();
+    assert.ok(await page.getByRole("link", { name: "Försök igen" }).isVisible());
+    await shot(page, "07-cancelled-abroad-sv");
+    // Reloading shows the same page.
+    await page.reload();
+    await page.getByRole("heading", { name: "Inloggningen avbröts" }).waitFor();
+    await page.getByRole("button", { name: "Tillbaka till e-tjänsten" }).click();
     await page.waitForURL(/127\.0\.0\.1:8082\/callback/);
     await page.getByRole("heading", { name: "Login did not succeed" }).waitFor();
     assert.ok((await page.innerText("body")).includes("access_denied"));
-    await shot(page, "07-cancelled-abroad");
+    await shot(page, "07b-cancelled-eservice");
+    // Back to our page after the login ended: it says the session has ended, no dead end.
+    await page.goBack();
+    await page.getByRole("heading", { name: "Din inloggningssession har avslutats" }).waitFor();
     await ctx.close();
   }
 
   // 3. Danish error page with a reference for an unknown flow.
   {
     const ctx = await browser.newContext({ locale: "da-DK" });
+    await ctx.grantPermissions(["clipboard-read", "clipboard-write"], { origin: GW });
     const page = await ctx.newPage();
     const resp = await page.goto(`${GW}/login?flow=unknown-flow`);
     assert.equal(resp.status(), 400);
     await checkPage(page, "da");
-    await page.getByRole("heading", { name: "Login kunne ikke gennemføres" }).waitFor();
+    await page.getByRole("heading", { name: "Din login-session er udløbet" }).waitFor();
     const ref = await page.locator("code.reference").innerText();
     assert.match(ref, /^[0-9a-f]{16}$/);
+    // The reference is copied with one press (copy.js; without scripts the button stays hidden).
+    await page.getByRole("button", { name: "Kopiér reference" }).click();
+    await page.getByText("Referencen er kopieret").waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), ref);
     await shot(page, "08-error-da");
     await ctx.close();
   }
@@ -231,6 +272,18 @@ try {
     await page.waitForURL(/127\.0\.0\.1:8080\/login$/);
     await checkPage(page, lang);
     await axeCheck(page, `sending abroad (${lang})`);
+    // Abroad (the test country in the same language), cancelled: our page says so.
+    await page.locator("#autosubmit button").click();
+    await page.waitForURL(/127\.0\.0\.1:8081\/x[ab]\/sso/);
+    assert.equal(await page.getAttribute("html", "lang"), lang, "the test country's language");
+    await shot(page, `13-foreign-login-320px-${lang}`);
+    await page.locator("button[value=cancel]").click();
+    await page.locator("form button[type=submit]").click();
+    await page.waitForURL(/127\.0\.0\.1:8080\/resume\?r=/);
+    await checkPage(page, lang);
+    assert.ok(await page.locator("form[action='/login/cancel'] button").isVisible(), "the way back");
+    await axeCheck(page, `cancelled abroad (${lang})`);
+    await shot(page, `12-cancelled-320px-${lang}`);
     const resp = await page.goto(`${GW}/login?flow=unknown-flow&lang=${lang}`);
     assert.equal(resp.status(), 400);
     await checkPage(page, lang);
@@ -240,11 +293,37 @@ try {
     await axeCheck(page, `not found (${lang})`);
     await ctx.close();
   }
+  // 6. The example operator theme: branded pages stay free of violations, at 320 px too.
+  await stopDemo();
+  startDemo(["--theme", "deploy/theme-example"]);
+  await waitReady();
+  for (const lang of ["en", "de"]) {
+    const ctx = await browser.newContext({
+      locale: lang, bypassCSP: true, viewport: { width: 320, height: 640 },
+    });
+    const page = await ctx.newPage();
+    await page.goto(`${RP}/`);
+    await page.getByRole("button", { name: "Log in with your European eID" }).click();
+    await page.waitForURL(/127\.0\.0\.1:8080\/login\?flow=/);
+    await checkPage(page, lang);
+    const site = lang === "de" ? "eID-Zugang der Republik Testland" : "Republic of Testland eID gateway";
+    assert.ok((await page.locator("header .site").innerText()).includes(site), "the theme's name");
+    assert.ok(await page.locator("header img.logo").isVisible(), "the theme's logo");
+    assert.equal(await page.locator("header").evaluate((h) => getComputedStyle(h).backgroundColor),
+      "rgb(0, 89, 79)", "the theme's accent");
+    await axeCheck(page, `themed country page (${lang})`);
+    await shot(page, `14-themed-country-320px-${lang}`);
+    await page.goto(`${GW}/login?flow=unknown-flow&lang=${lang}`);
+    assert.ok(await page.locator("p.support a[href^='mailto:']").isVisible(), "support contact");
+    await axeCheck(page, `themed error page (${lang})`);
+    await shot(page, `15-themed-error-320px-${lang}`);
+    await ctx.close();
+  }
   console.log(`browser test passed; screenshots in ${shots}`);
 } catch (e) {
   console.error(`browser test FAILED: ${e.stack ?? e}`);
   process.exitCode = 1;
 } finally {
   if (browser) await browser.close();
-  demo.kill("SIGTERM");
+  if (demo && !demoExited) demo.kill("SIGTERM");
 }

@@ -114,8 +114,14 @@ pub fn unescape(s: &str) -> String {
 
 /// A complete HTML page with our headers (CSP, no caching: pages carry one-time messages).
 pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    page_in("en", status, title, body)
+}
+
+/// [`page`] in the language `lang` (a BCP 47 tag).
+pub fn page_in(lang: &str, status: StatusCode, title: &str, body: &str) -> Response {
     let html = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><link rel=\"stylesheet\" href=\"/static/testbed.css\"></head><body>\n<main>\n{}\n</main>\n</body></html>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><link rel=\"stylesheet\" href=\"/static/testbed.css\"></head><body>\n<main>\n{}\n</main>\n</body></html>\n",
+        escape(lang),
         escape(title),
         body
     );
@@ -133,8 +139,31 @@ pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
     r
 }
 
+/// The words of an auto-submitting page, in one language.
+pub struct PostWords<'a> {
+    pub lang: &'a str,
+    pub title: &'a str,
+    pub note: &'a str,
+    pub button: &'a str,
+}
+
 /// An auto-submitting POST form page (works without JavaScript: the button is visible).
 pub fn auto_post_page(title: &str, action: &str, fields: &[(&str, &str)]) -> Response {
+    auto_post_page_in(
+        &PostWords {
+            lang: "en",
+            title,
+            note: "If you are not redirected automatically, press Continue.",
+            button: "Continue",
+        },
+        action,
+        fields,
+    )
+}
+
+/// [`auto_post_page`] in the citizen's language.
+pub fn auto_post_page_in(words: &PostWords<'_>, action: &str, fields: &[(&str, &str)]) -> Response {
+    let title = words.title;
     let mut body = format!(
         "<h1>{}</h1>\n<form method=\"post\" action=\"{}\">\n",
         escape(title),
@@ -147,9 +176,13 @@ pub fn auto_post_page(title: &str, action: &str, fields: &[(&str, &str)]) -> Res
             escape(v)
         ));
     }
-    body.push_str("<p>If you are not redirected automatically, press Continue.</p>\n<button type=\"submit\">Continue</button>\n</form>\n");
+    body.push_str(&format!(
+        "<p>{}</p>\n<button type=\"submit\">{}</button>\n</form>\n",
+        escape(words.note),
+        escape(words.button)
+    ));
     body.push_str(&format!("<script src=\"{AUTOSUBMIT_PATH}\"></script>"));
-    page(StatusCode::OK, title, &body)
+    page_in(words.lang, StatusCode::OK, title, &body)
 }
 
 /// Serves [`AUTOSUBMIT_JS`].

@@ -447,8 +447,8 @@ async fn the_admin_api_is_on_its_own_listener_behind_a_token() {
 }
 
 /// When every CPU slot stays busy longer than `server.cpu_wait_seconds`, the answer from abroad is
-/// not checked and the flow ends at the e-service with `temporarily_unavailable` (the RelayState
-/// is spent either way), not on a dead-end page.
+/// not checked: the citizen is told, and their way back ends the flow at the e-service with
+/// `temporarily_unavailable` (the RelayState is spent either way), never a dead end.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_busy_node_ends_the_flow_with_temporarily_unavailable() {
     let w = world_with(|cfg| cfg.server_extra = "cpu_wait_seconds = 1".into()).await;
@@ -509,7 +509,14 @@ async fn a_busy_node_ends_the_flow_with_temporarily_unavailable() {
     assert_eq!(acs.status, 303, "{}", acs.body);
     let resume = acs.location.clone().unwrap();
     assert!(resume.contains("/resume?r="), "{resume}");
-    let back = w.browser.get(&resume).await.unwrap();
+    // The citizen reads that the service is busy, then returns to the e-service.
+    let page = w.browser.get(&resume).await.unwrap();
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page
+        .body
+        .contains("<h1>Service temporarily unavailable</h1>"));
+    let form = eidas_testbed::browser::parse_post_form(&page.body).expect("the way back");
+    let back = w.browser.submit(&page.url, &form, &[]).await.unwrap();
     let to_rp = back.location.clone().unwrap();
     assert!(
         to_rp.starts_with(&format!("{}/callback?", w.rp_base)),

@@ -365,7 +365,8 @@ const FAULTS: &[(Fault, &str)] = &[
     (Fault::PersonIdentifierOtherCountry, "country_mismatch"),
     (Fault::MissingMandatoryAttribute, "missing_attribute"),
     (Fault::UnrequestedRepresentative, "unrequested_attribute"),
-    (Fault::StatusAuthnFailed, "denied"),
+    (Fault::StatusAuthnFailed, "authn_failed"),
+    (Fault::StatusResponderFailure, "peer_failure"),
     // The previous response, answering the previous request: InResponseTo does not match.
     (Fault::Replay, "in_response_to_mismatch"),
 ];
@@ -576,6 +577,34 @@ async fn picker_page_offers_identities_loas_and_faults_and_answers_once() {
         "LoA below the request offered"
     );
     assert!(page.contains("Cancel (deny consent)"));
+    assert!(page.contains("<html lang=\"en\">"));
+    // In the citizen's language (their browser's), the company identity offered directly to a
+    // legal-person request.
+    let legal = bed.request(&ps, PersonType::LegalPerson, LoaLevel::Substantial);
+    let polish = bed
+        .browser
+        .client()
+        .post(&legal.form.action)
+        .header("Accept-Language", "pl-PL,pl;q=0.9,en;q=0.5")
+        .form(&[
+            ("SAMLRequest", legal.form.saml_request.as_str()),
+            ("RelayState", legal.form.relay_state.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(polish.contains("<html lang=\"pl\">"), "{polish}");
+    for expect in [
+        "E-usługa prosi o firmę (osobę prawną) z poziomem zapewnienia co najmniej <em>substantial</em>.",
+        "<legend>Tożsamość testowa</legend>",
+        "value=\"legal\" checked> <label for=\"identity-0\">Testland Widgets Ltd",
+        ">Anuluj (odmów zgody)</button>",
+    ] {
+        assert!(polish.contains(expect), "{expect} in {polish}");
+    }
     let form = parse_post_form(&page).unwrap();
     assert_eq!(form.action, "/xa/respond");
     let action = format!("{}/xa/respond", bed.sim_url);

@@ -21,6 +21,9 @@ pub struct DemoOptions {
     /// State store; default in memory.
     #[arg(long, env = "REDIS_URL")]
     pub redis_url: Option<String>,
+    /// An operator theme directory, to see the pages branded (`deploy/theme-example`).
+    #[arg(long)]
+    pub theme: Option<PathBuf>,
 }
 
 const SIM_ADDR: &str = "127.0.0.1:8081";
@@ -70,6 +73,9 @@ pub async fn run(o: &DemoOptions) -> anyhow::Result<()> {
     let mut settings = super::load(&gateway_config)?;
     if let Some(url) = &o.redis_url {
         settings.store.redis_url = Some(url.clone().into());
+    }
+    if let Some(theme) = &o.theme {
+        settings.ui.theme_dir = Some(std::path::absolute(theme).context("the theme directory")?);
     }
     let secret = std::fs::read_to_string(&o.client_secret_file)
         .with_context(|| format!("reading {}", o.client_secret_file.display()))?;

@@ -131,8 +131,12 @@ pub enum Error {
     Replay,
 
     // status (§2 step 5)
-    #[error("the citizen cancelled or was denied at the Proxy-Service ({0})")]
+    /// `RequestDenied`: the citizen cancelled or refused consent at the Proxy-Service (§2 step 5).
+    #[error("the citizen cancelled or refused consent at the Proxy-Service ({0})")]
     Denied(String),
+    /// `AuthnFailed`: the citizen's own eID did not authenticate them (§2 step 5).
+    #[error("authentication failed at the Proxy-Service ({0})")]
+    AuthnFailed(String),
     #[error("the Proxy-Service reported a failure ({0})")]
     PeerFailure(String),
 
@@ -214,6 +218,7 @@ impl Error {
             CountryMismatch { .. } => "country_mismatch",
             Replay => "replay",
             Denied(_) => "denied",
+            AuthnFailed(_) => "authn_failed",
             PeerFailure(_) => "peer_failure",
             MetadataExpired => "metadata_expired",
             UntrustedSigner(_) => "untrusted_signer",

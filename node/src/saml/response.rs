@@ -214,8 +214,8 @@ fn check_issue_instant(
     Ok(())
 }
 
-/// Non-success: RequestDenied/AuthnFailed are the citizen's cancel or denial; the rest a peer
-/// failure. Any assertion in a failure response is ignored (§2 step 5, §5 "Errors").
+/// Non-success: RequestDenied is the citizen's cancel or refusal of consent, AuthnFailed their eID
+/// not authenticating them; the rest a peer failure. Any assertion in a failure response is ignored (§2 step 5, §5 "Errors").
 fn check_status(root: Node) -> Result<()> {
     let status = xml::only_child(root, ns::SAMLP, "Status")?;
     let code = xml::only_child(status, ns::SAMLP, "StatusCode")?;
@@ -232,8 +232,10 @@ fn check_status(root: Node) -> Result<()> {
     } else {
         format!("{}/{}", short(top), short(sub))
     };
-    if sub.ends_with(":RequestDenied") || sub.ends_with(":AuthnFailed") {
+    if sub.ends_with(":RequestDenied") {
         Err(Error::Denied(label))
+    } else if sub.ends_with(":AuthnFailed") {
+        Err(Error::AuthnFailed(label))
     } else {
         Err(Error::PeerFailure(label))
     }

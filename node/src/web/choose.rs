@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::error::{AppError, Cause};
-use super::flow::{bad_input, FlowContext};
+use super::flow::{bad_input, form_action, FlowContext};
 use super::pages::{self, ErrorKind};
 use super::{saml, WebState};
 use crate::trust::Offer;
@@ -36,17 +36,6 @@ fn offers(s: &WebState, ctx: &FlowContext) -> Vec<Offer> {
         ctx.request.person_type,
         ctx.locale.tag(),
     )
-}
-
-/// Origins a form on our pages may post to (CSP `form-action`; it also governs the redirect
-/// that follows the post, so the client's redirect_uri origin is included for cancel).
-fn form_action(redirect_uri: &str) -> String {
-    match url::Url::parse(redirect_uri) {
-        Ok(u) if u.origin().is_tuple() => format!("'self' {}", u.origin().ascii_serialization()),
-        // A custom-scheme redirect_uri (native app) has no tuple origin: allow its scheme.
-        Ok(u) => format!("'self' {}:", u.scheme()),
-        Err(_) => "'self'".into(),
-    }
 }
 
 #[derive(Debug, Deserialize)]

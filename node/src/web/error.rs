@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::i18n::Locale;
-use super::pages::{error_page, html_response, ErrorKind};
+use super::pages::{error_page, html_response, ErrorKind, Ways};
 use crate::oidc::{self, ErrorCode};
 
 #[derive(Debug)]
@@ -179,11 +179,14 @@ impl IntoResponse for AppError {
                 } else {
                     tracing::info!(correlation_id = %id, kind = ?kind, cause = %chain, "login step refused");
                 }
-                let flow = back.as_ref().map(|b| b.flow.as_str());
+                let ways = Ways {
+                    flow: back.as_ref().map(|b| b.flow.as_str()),
+                    ..Ways::default()
+                };
                 let form_action = back.as_ref().map_or("'none'", |b| b.form_action.as_str());
                 html_response(
                     kind.status(),
-                    error_page(locale, kind, &id, flow),
+                    error_page(locale, kind, &id, ways),
                     form_action,
                 )
             }

@@ -1,7 +1,8 @@
 //! The method-neutral part of a login: loading the parked authorization with its client and the
 //! browser that started it ([`FlowContext`]), the citizen's language, the [`Outcome`] every way in
 //! ends with, [`finish`] (park the outcome, 303 to `/resume`), the same-site `resume` step that
-//! checks the browser binding and ends the OIDC flow, and `cancel`.
+//! checks the browser binding and ends the OIDC flow with an identity or shows the citizen what
+//! went wrong (with the ways on: back to the e-service, or try again), and `cancel`.
 //!
 //! A way in (today `saml`) starts from a [`FlowContext`], keeps a [`FlowHandle`] with its own
 //! state while the citizen is away, and calls [`finish`] when they come back. It never touches the
@@ -18,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::binding;
 use super::error::{AppError, Cause};
 use super::i18n::Locale;
-use super::pages::ErrorKind;
+use super::pages::{self, ErrorKind, Ways};
 use super::{see_other, WebState, RESUME_PATH};
 use crate::events::{LoginEvent, Stage};
 use crate::identity::VerifiedIdentity;
@@ -133,12 +134,34 @@ pub(super) struct FlowHandle {
     pub locale: Locale,
 }
 
-/// How a way in ended, as the resume step needs it.
+/// Origins a form on our pages may post to (CSP `form-action`; it also governs the redirect
+/// that follows the post, so the client's redirect_uri origin is included for cancel).
+pub(super) fn form_action(redirect_uri: &str) -> String {
+    match url::Url::parse(redirect_uri) {
+        Ok(u) if u.origin().is_tuple() => format!("'self' {}", u.origin().ascii_serialization()),
+        // A custom-scheme redirect_uri (native app) has no tuple origin: allow its scheme.
+        Ok(u) => format!("'self' {}:", u.scheme()),
+        Err(_) => "'self'".into(),
+    }
+}
+
+/// How a way in ended, as the resume step needs it. Every failure carries the reference of the
+/// request whose log lines tell what happened (the citizen sees it; support searches for it).
 #[derive(Debug, Serialize, Deserialize)]
 pub(super) enum Outcome {
     Identity(Box<VerifiedIdentity>),
-    /// The citizen cancelled or was refused where they authenticated (eidas-requirements §5 →
+    /// The citizen cancelled or refused consent where they authenticated (eidas-requirements §2
+    /// step 5 `RequestDenied`, §5 → `access_denied`).
+    Cancelled {
+        reference: String,
+    },
+    /// Their eID did not authenticate them there (§2 step 5 `AuthnFailed`, §5 →
     /// `access_denied`).
+    Refused {
+        reference: String,
+    },
+    /// A cancel parked by a node of the previous release (before `Cancelled` had a reference):
+    /// read during a rolling deploy, never written.
     Denied,
     /// The other side reported a failure (§5 → `server_error`, our choice).
     PeerFailure {
@@ -207,9 +230,57 @@ pub(super) fn take_record<T: serde::de::DeserializeOwned>(
     serde_json::from_slice(&bytes).map_err(|e| unavailable(locale, e))
 }
 
+impl Outcome {
+    /// What the e-service hears when the citizen returns to it after this failure (the client
+    /// learns only the class of failure and our reference, never the details).
+    fn error(&self) -> Option<(ErrorCode, String)> {
+        Some(match self {
+            Outcome::Identity(_) => return None,
+            Outcome::Cancelled { .. } | Outcome::Denied => (
+                ErrorCode::AccessDenied,
+                "authentication abroad was cancelled or consent refused".to_owned(),
+            ),
+            Outcome::Refused { reference } => (
+                ErrorCode::AccessDenied,
+                format!("authentication abroad failed (reference {reference})"),
+            ),
+            Outcome::PeerFailure { reference } => (
+                ErrorCode::ServerError,
+                format!("the foreign eIDAS node reported a failure (reference {reference})"),
+            ),
+            Outcome::Unavailable { reference } => (
+                ErrorCode::TemporarilyUnavailable,
+                format!("the service is busy, please try again (reference {reference})"),
+            ),
+            Outcome::Rejected { reference } => (
+                ErrorCode::AccessDenied,
+                format!(
+                    "the authentication response from abroad was rejected (reference {reference})"
+                ),
+            ),
+        })
+    }
+
+    /// The page the citizen sees for this failure, and the reference on it.
+    fn page(&self) -> Option<(ErrorKind, Option<&str>)> {
+        Some(match self {
+            Outcome::Identity(_) => return None,
+            Outcome::Cancelled { reference } => (ErrorKind::Cancelled, Some(reference)),
+            Outcome::Denied => (ErrorKind::Cancelled, None),
+            Outcome::Refused { reference } => (ErrorKind::Refused, Some(reference)),
+            Outcome::PeerFailure { reference } | Outcome::Rejected { reference } => {
+                (ErrorKind::CountryFailed, Some(reference))
+            }
+            Outcome::Unavailable { reference } => (ErrorKind::Unavailable, Some(reference)),
+        })
+    }
+}
+
 #[derive(Debug, Deserialize)]
 pub(super) struct ResumeQuery {
     r: String,
+    /// A language chosen on the outcome page (its language menu links back here).
+    lang: Option<String>,
 }
 
 /// `GET /resume?r=…`: same-site, so the `SameSite=Lax` binding cookie is present again.
@@ -239,46 +310,70 @@ pub(super) async fn resume(
             Cause::msg("browser binding mismatch at resume"),
         ));
     }
-    let p = &s.provider;
-    let location = match result.outcome {
-        Outcome::Identity(identity) => p.complete_authorization(&result.flow_id, *identity).await,
-        Outcome::Denied => {
-            p.fail_authorization(
-                &result.flow_id,
-                ErrorCode::AccessDenied,
-                "authentication abroad was cancelled or denied",
-            )
-            .await
+    match result.outcome {
+        Outcome::Identity(identity) => {
+            let location = s
+                .provider
+                .complete_authorization(&result.flow_id, *identity)
+                .await
+                .map_err(|e| AppError::oidc_page(e, locale))?;
+            see_other(&location)
         }
-        Outcome::PeerFailure { reference } => {
-            p.fail_authorization(
-                &result.flow_id,
-                ErrorCode::ServerError,
-                &format!("the foreign eIDAS node reported a failure (reference {reference})"),
-            )
-            .await
-        }
-        Outcome::Unavailable { reference } => {
-            p.fail_authorization(
-                &result.flow_id,
-                ErrorCode::TemporarilyUnavailable,
-                &format!("the service is busy, please try again (reference {reference})"),
-            )
-            .await
-        }
-        Outcome::Rejected { reference } => {
-            p.fail_authorization(
-                &result.flow_id,
-                ErrorCode::AccessDenied,
-                &format!(
-                    "the authentication response from abroad was rejected (reference {reference})"
-                ),
-            )
-            .await
+        outcome => {
+            let result = LoginResult { outcome, ..result };
+            outcome_page(&s, &q.r, result, q.lang.as_deref()).await
         }
     }
-    .map_err(|e| AppError::oidc_page(e, locale))?;
-    see_other(&location)
+}
+
+/// A login that failed abroad (or could not be checked): the citizen reads what happened and
+/// what to try, and chooses the way on (issue 14 item 4): "Return to the e-service" (`cancel`
+/// with this outcome, so the e-service hears the fitting error) or "Try again" (back to the
+/// choice: the OIDC flow is still open). The outcome stays parked under the same handle for the
+/// rest of the login's life, so a reload, Back, or a change of language shows this page again.
+async fn outcome_page(
+    s: &WebState,
+    handle: &str,
+    result: LoginResult,
+    lang: Option<&str>,
+) -> Result<Response, AppError> {
+    let locale = lang.and_then(Locale::parse).unwrap_or(result.locale);
+    let (kind, reference) = result.outcome.page().ok_or_else(|| {
+        AppError::page(
+            ErrorKind::Unavailable,
+            locale,
+            Cause::msg("an identity has no outcome page"),
+        )
+    })?;
+    // The login must still be open for either way on; if it ended (expired, or the citizen
+    // already returned in another tab), say so.
+    let request = s
+        .provider
+        .pending_authorization(&result.flow_id)
+        .await
+        .map_err(|e| AppError::oidc_page(e, locale))?;
+    let bytes = serde_json::to_vec(&result).map_err(|e| unavailable(locale, e))?;
+    s.store
+        .put_result(handle, &bytes, s.login.pending_ttl)
+        .await
+        .map_err(|e| unavailable(locale, e))?;
+    let reference = reference.map_or_else(super::error::correlation_id, str::to_owned);
+    let here = format!("{RESUME_PATH}?r={handle}");
+    let html = pages::error_page(
+        locale,
+        kind,
+        &reference,
+        Ways {
+            flow: Some(&result.flow_id),
+            outcome: Some(handle),
+            here: Some(&here),
+        },
+    );
+    Ok(pages::html_response(
+        axum::http::StatusCode::OK,
+        html,
+        &form_action(&request.redirect_uri),
+    ))
 }
 
 /// Ends the flow at the client with `code` before the citizen left (a way in could not start):
@@ -300,9 +395,12 @@ pub(super) async fn fail_early(
 #[derive(Debug, Deserialize)]
 pub(super) struct CancelForm {
     flow: String,
+    /// From an outcome page: the parked failure the e-service should hear about.
+    r: Option<String>,
 }
 
-/// `POST /login/cancel`: back to the e-service with `access_denied` and its `state`.
+/// `POST /login/cancel`: back to the e-service with its `state` and `access_denied`, or, from
+/// an outcome page, the error that fits what happened abroad.
 pub(super) async fn cancel(
     State(s): State<Arc<WebState>>,
     headers: HeaderMap,
@@ -310,16 +408,43 @@ pub(super) async fn cancel(
 ) -> Result<Response, AppError> {
     let Form(f) = f.map_err(|e| bad_input(&s, &headers, e))?;
     let ctx = FlowContext::load(&s, &f.flow, None, &headers).await?;
-    s.events.emit(&LoginEvent::Cancelled {
-        client_id: ctx.client.client_id.clone(),
-    });
+    // Only an outcome of this very login and browser counts; a missing one (expired, already
+    // used) falls back to a plain cancel, and another login's is put back untouched.
+    let mut parked = None;
+    if let Some(r) = f.r.as_deref() {
+        let taken = s
+            .store
+            .take_result(r)
+            .await
+            .map_err(|e| unavailable(ctx.locale, e))?;
+        if let Some(bytes) = taken {
+            match serde_json::from_slice::<LoginResult>(&bytes) {
+                Ok(p) if p.flow_id == f.flow && p.browser == binding::fingerprint(&ctx.browser) => {
+                    parked = p.outcome.error();
+                }
+                _ => s
+                    .store
+                    .put_result(r, &bytes, s.login.pending_ttl)
+                    .await
+                    .map_err(|e| unavailable(ctx.locale, e))?,
+            }
+        }
+    }
+    let (code, description) = match parked {
+        Some(error) => error,
+        None => {
+            s.events.emit(&LoginEvent::Cancelled {
+                client_id: ctx.client.client_id.clone(),
+            });
+            (
+                ErrorCode::AccessDenied,
+                "the citizen cancelled the login".to_owned(),
+            )
+        }
+    };
     let location = s
         .provider
-        .fail_authorization(
-            &f.flow,
-            ErrorCode::AccessDenied,
-            "the citizen cancelled the login",
-        )
+        .fail_authorization(&f.flow, code, &description)
         .await
         .map_err(|e| AppError::oidc_page(e, ctx.locale))?;
     see_other(&location)

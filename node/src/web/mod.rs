@@ -161,6 +161,7 @@ pub fn router(state: Arc<WebState>) -> Router {
         .route("/static/style.css", get(style))
         .route("/static/autosubmit.js", get(script))
         .route("/static/filter.js", get(filter_script))
+        .route("/static/copy.js", get(copy_script))
         .route("/theme/colors.css", get(theme_colors))
         .route("/theme/extra.css", get(theme_stylesheet))
         .route("/theme/logo", get(theme_logo))
@@ -312,6 +313,10 @@ async fn theme_logo() -> Response {
 
 async fn filter_script() -> Response {
     static_file(pages::FILTER_JS, "text/javascript; charset=utf-8")
+}
+
+async fn copy_script() -> Response {
+    static_file(pages::COPY_JS, "text/javascript; charset=utf-8")
 }
 
 async fn script() -> Response {

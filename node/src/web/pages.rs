@@ -11,6 +11,7 @@ use crate::trust::Offer;
 pub const STYLE_CSS: &str = include_str!("static/style.css");
 pub const AUTOSUBMIT_JS: &str = include_str!("static/autosubmit.js");
 pub const FILTER_JS: &str = include_str!("static/filter.js");
+pub const COPY_JS: &str = include_str!("static/copy.js");
 
 /// HTML text and attribute escaping (both contexts; we always quote attributes with `"`).
 pub fn esc(s: &str) -> String {
@@ -300,15 +301,24 @@ pub fn post_form(locale: Locale, action: &str, fields: &[(&str, &str)]) -> Strin
     layout(locale, t.redirect_title, None, &body)
 }
 
-/// What went wrong, in words the citizen can act on.
+/// What went wrong, in words the citizen can act on: each kind has its own heading, says what
+/// happened and what to try (issue 14 item 4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
+    /// The login took too long, or the step was already used (a reload, Back, a second tab).
     Expired,
     BadRequest,
+    /// Our service (its store, keys or CPU) cannot serve the login now.
     Unavailable,
     OtherBrowser,
+    /// The chosen country cannot be used for this login (before leaving).
     CountryUnavailable,
-    Rejected,
+    /// The citizen cancelled or refused consent at their country's eID service.
+    Cancelled,
+    /// Their country's eID service did not authenticate them.
+    Refused,
+    /// Their country's service reported a failure, or its answer failed our checks.
+    CountryFailed,
     NotFound,
 }
 
@@ -322,44 +332,104 @@ impl ErrorKind {
         }
     }
 
-    fn text(self, t: &Texts) -> &'static str {
+    /// The heading and the explanation.
+    fn texts(self, t: &Texts) -> (&'static str, &'static str) {
         match self {
-            ErrorKind::Expired => t.err_expired,
-            ErrorKind::BadRequest => t.err_bad_request,
-            ErrorKind::Unavailable => t.err_unavailable,
-            ErrorKind::OtherBrowser => t.err_other_browser,
-            ErrorKind::CountryUnavailable => t.err_country,
-            ErrorKind::Rejected => t.err_rejected,
-            ErrorKind::NotFound => t.not_found,
+            ErrorKind::Expired => (t.title_expired, t.err_expired),
+            ErrorKind::BadRequest => (t.title_bad_request, t.err_bad_request),
+            ErrorKind::Unavailable => (t.title_unavailable, t.err_unavailable),
+            ErrorKind::OtherBrowser => (t.title_other_browser, t.err_other_browser),
+            ErrorKind::CountryUnavailable => (t.title_country_unavailable, t.err_country),
+            ErrorKind::Cancelled => (t.title_cancelled, t.err_cancelled),
+            ErrorKind::Refused => (t.title_refused, t.err_refused),
+            ErrorKind::CountryFailed => (t.title_country_failed, t.err_country_failed),
+            ErrorKind::NotFound => (t.title_not_found, t.not_found),
         }
     }
 }
 
-/// The error page, with the correlation id operators find in the logs, and, when the login's
-/// e-service is known (`flow`), the way back to it.
-pub fn error_page(
-    locale: Locale,
-    kind: ErrorKind,
-    correlation_id: &str,
-    flow: Option<&str>,
-) -> String {
+/// Where an error page leads, when the login and its e-service are known.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Ways<'a> {
+    /// The open login: "Return to the e-service" ends it there, "Try again" goes back to the
+    /// choice.
+    pub flow: Option<&'a str>,
+    /// The parked outcome whose error the e-service should hear on return (`/login/cancel r`).
+    pub outcome: Option<&'a str>,
+    /// The page's own address, for the language menu (it must show the same page again).
+    pub here: Option<&'a str>,
+}
+
+/// The error page: what happened and what to try, the ways on (back to the e-service, try
+/// again), the reference operators find in the logs (selectable, with a copy button when scripts
+/// run), and the operator's support contact.
+pub fn error_page(locale: Locale, kind: ErrorKind, correlation_id: &str, ways: Ways<'_>) -> String {
     let t = locale.texts();
-    let mut body = format!(
-        "<p role=\"alert\">{}</p><p>{} <code class=\"reference\">{}</code></p>",
-        esc(kind.text(t)),
-        esc(t.reference_intro),
-        esc(correlation_id)
-    );
-    if let Some(flow) = flow {
+    let (title, text) = kind.texts(t);
+    let mut body = format!("<p role=\"alert\">{}</p>", esc(text));
+    if let Some(flow) = ways.flow {
+        let outcome = ways
+            .outcome
+            .map(|r| format!("<input type=\"hidden\" name=\"r\" value=\"{}\">", esc(r)))
+            .unwrap_or_default();
         body.push_str(&format!(
-            "<form method=\"post\" action=\"{}\"><input type=\"hidden\" name=\"flow\" value=\"{}\">\
-             <button type=\"submit\">{}</button></form>",
-            super::CANCEL_PATH,
-            esc(flow),
-            esc(t.back_to_service)
+            "<div class=\"actions\"><form method=\"post\" action=\"{cancel}\">\
+             <input type=\"hidden\" name=\"flow\" value=\"{flow}\">{outcome}\
+             <button type=\"submit\">{back}</button></form>\
+             <a class=\"button secondary\" href=\"{login}?flow={flow}&amp;lang={lang}\">{again}</a></div>",
+            cancel = super::CANCEL_PATH,
+            login = super::LOGIN_PATH,
+            flow = esc(flow),
+            lang = locale.tag(),
+            back = esc(t.back_to_service),
+            again = esc(t.try_again),
         ));
     }
-    layout(locale, t.error_title, None, &body)
+    body.push_str(&format!(
+        "<p>{} <code class=\"reference\" id=\"reference\">{}</code> \
+         <button type=\"button\" class=\"secondary copy\" data-copy=\"reference\" hidden>{}</button> \
+         <span class=\"copied\" role=\"status\" data-text=\"{}\"></span></p>",
+        esc(t.reference_intro),
+        esc(correlation_id),
+        esc(t.copy_reference),
+        esc(t.copied),
+    ));
+    if let Some(contact) = super::theme::current().and_then(|th| support_contact(th, t)) {
+        body.push_str(&contact);
+    }
+    body.push_str("<script src=\"/static/copy.js\"></script>");
+    layout(locale, title, ways.here, &body)
+}
+
+/// The operator's support contact (theme `support_email`, `support_phone`, `support_url`).
+fn support_contact(th: &super::theme::Theme, t: &Texts) -> Option<String> {
+    let mut ways = Vec::new();
+    if let Some(mail) = &th.support_email {
+        ways.push(format!("<a href=\"mailto:{0}\">{0}</a>", esc(mail)));
+    }
+    if let Some(phone) = &th.support_phone {
+        // International form: the trunk prefix written "(0)" is not dialled from abroad.
+        let dial: String = phone
+            .replace("(0)", "")
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect();
+        ways.push(format!("<a href=\"tel:{}\">{}</a>", esc(&dial), esc(phone)));
+    }
+    if let Some(url) = &th.support_url {
+        ways.push(format!(
+            "<a href=\"{}\">{}</a>",
+            esc(url),
+            esc(t.support_link)
+        ));
+    }
+    (!ways.is_empty()).then(|| {
+        format!(
+            "<p class=\"support\">{} {}</p>",
+            esc(t.support_intro),
+            ways.join(" · ")
+        )
+    })
 }
 
 #[cfg(test)]
@@ -489,6 +559,55 @@ mod tests {
         let menu = language_switcher(Locale::EN, "/x?flow=1");
         assert_eq!(menu.matches("<li>").count(), 26);
         assert!(menu.contains("hreflang=\"el\">Ελληνικά</a>"));
+    }
+
+    #[test]
+    fn error_pages_have_their_own_heading_the_reference_and_the_ways_on() {
+        let pl = Locale::parse("pl").unwrap();
+        // Without a known login: heading, explanation, reference, no form.
+        let html = error_page(pl, ErrorKind::Expired, "ref<1>", Ways::default());
+        assert!(
+            html.contains("<h1>Twoja sesja logowania wygasła</h1>"),
+            "{html}"
+        );
+        assert!(html.contains("<code class=\"reference\" id=\"reference\">ref&lt;1&gt;</code>"));
+        assert!(html.contains("data-copy=\"reference\" hidden>Kopiuj numer referencyjny</button>"));
+        assert!(!html.contains("<form"));
+        assert!(
+            !html.contains("<nav"),
+            "no language menu without the page's address"
+        );
+        // A failure abroad: both ways on, the parked outcome, the language menu back here.
+        let html = error_page(
+            Locale::EN,
+            ErrorKind::Refused,
+            "abc",
+            Ways {
+                flow: Some("f\"1"),
+                outcome: Some("h1"),
+                here: Some("/resume?r=h1"),
+            },
+        );
+        assert!(html.contains("<h1>Your identity could not be confirmed</h1>"));
+        assert!(html.contains("<input type=\"hidden\" name=\"flow\" value=\"f&quot;1\"><input type=\"hidden\" name=\"r\" value=\"h1\">"));
+        assert!(html.contains("<button type=\"submit\">Return to the e-service</button>"));
+        assert!(html.contains("href=\"/login?flow=f&quot;1&amp;lang=en\">Try again</a>"));
+        assert!(html.contains("href=\"/resume?r=h1&amp;lang=de\""));
+        // Every kind has a heading and a text of its own.
+        let kinds = [
+            ErrorKind::Expired,
+            ErrorKind::BadRequest,
+            ErrorKind::Unavailable,
+            ErrorKind::OtherBrowser,
+            ErrorKind::CountryUnavailable,
+            ErrorKind::Cancelled,
+            ErrorKind::Refused,
+            ErrorKind::CountryFailed,
+            ErrorKind::NotFound,
+        ];
+        let texts: std::collections::BTreeSet<_> =
+            kinds.iter().map(|k| k.texts(Locale::EN.texts())).collect();
+        assert_eq!(texts.len(), kinds.len());
     }
 
     #[test]

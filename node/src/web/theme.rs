@@ -9,6 +9,8 @@
 //! stylesheet = "extra.css"  # served after ours, same origin (the CSP stays strict)
 //! support_url = "https://eid.example.ee/help"
 //! privacy_url = "https://eid.example.ee/privacy"
+//! support_email = "eidas-help@ria.example.ee"   # shown on every error page with the
+//! support_phone = "+372 600 0000"               # reference, and support_url, if set
 //! ```
 //!
 //! Everything is read and checked at start-up (`check` reports problems), kept in memory and
@@ -37,6 +39,10 @@ struct ThemeFile {
     support_url: Option<String>,
     #[serde(default)]
     privacy_url: Option<String>,
+    #[serde(default)]
+    support_email: Option<String>,
+    #[serde(default)]
+    support_phone: Option<String>,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -53,6 +59,9 @@ pub struct Theme {
     names: BTreeMap<String, String>,
     pub support_url: Option<String>,
     pub privacy_url: Option<String>,
+    /// The operator's support contact on error pages.
+    pub support_email: Option<String>,
+    pub support_phone: Option<String>,
     /// The logo's bytes and content type.
     pub logo: Option<(Vec<u8>, &'static str)>,
     /// The generated colours (`/theme/colors.css`), if any colour is set.
@@ -118,6 +127,35 @@ fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
     };
     let (x, y) = (lum(a), lum(b));
     (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+/// A plain mail address (it becomes a `mailto:` link): one `@`, no spaces, quotes or markup.
+fn email(value: &str) -> Result<String, String> {
+    let ok = value.len() <= 254
+        && value.split('@').count() == 2
+        && value.split('@').all(|p| !p.is_empty())
+        && value
+            .chars()
+            .all(|c| c.is_alphanumeric() || "@.-_+".contains(c));
+    if ok {
+        Ok(value.to_owned())
+    } else {
+        Err(format!("support_email = {value:?} is not a mail address"))
+    }
+}
+
+/// A phone number as people write it (it becomes a `tel:` link of its digits).
+fn phone(value: &str) -> Result<String, String> {
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    let ok = (5..=20).contains(&digits)
+        && value
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-()/.".contains(c));
+    if ok {
+        Ok(value.to_owned())
+    } else {
+        Err(format!("support_phone = {value:?} is not a phone number"))
+    }
 }
 
 fn link(value: &str, what: &str) -> Result<String, String> {
@@ -200,6 +238,21 @@ pub fn load(dir: &Path) -> Result<Theme, Vec<String>> {
             }
         }
     }
+    for (value, slot, check) in [
+        (
+            &file.support_email,
+            &mut theme.support_email,
+            email as fn(&str) -> Result<String, String>,
+        ),
+        (&file.support_phone, &mut theme.support_phone, phone),
+    ] {
+        if let Some(v) = value {
+            match check(v) {
+                Ok(v) => *slot = Some(v),
+                Err(e) => problems.push(at(&e)),
+            }
+        }
+    }
     // Files must sit in the theme directory itself.
     let inside = |name: &str| -> Result<std::path::PathBuf, String> {
         let p = Path::new(name);
@@ -265,7 +318,8 @@ mod tests {
                 "service_name = { en = \"Estonian Connector\", et = \"Eesti konnektor\" }\n\
                  accent = \"#0072ce\"\naccent_text = \"#fff\"\nlogo = \"logo.svg\"\n\
                  stylesheet = \"extra.css\"\nsupport_url = \"https://eid.example.ee/help\"\n\
-                 privacy_url = \"https://eid.example.ee/privacy\"\n",
+                 privacy_url = \"https://eid.example.ee/privacy\"\n\
+                 support_email = \"help@eid.example.ee\"\nsupport_phone = \"+372 600 0000\"\n",
             ),
             ("logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
             ("extra.css", "header { border-bottom: 4px solid #fc0; }"),
@@ -283,6 +337,8 @@ mod tests {
             t.support_url.as_deref(),
             Some("https://eid.example.ee/help")
         );
+        assert_eq!(t.support_email.as_deref(), Some("help@eid.example.ee"));
+        assert_eq!(t.support_phone.as_deref(), Some("+372 600 0000"));
     }
 
     #[test]
@@ -291,7 +347,8 @@ mod tests {
             "theme.toml",
             "accent = \"red; } body { display: none\"\nsupport_url = \"javascript:alert(1)\"\n\
              privacy_url = \"http://evil.example/\"\nlogo = \"../../etc/passwd.svg\"\n\
-             stylesheet = \"absent.css\"\n",
+             stylesheet = \"absent.css\"\nsupport_email = \"x@y\\\" onclick=\\\"z\"\n\
+             support_phone = \"call us\"\n",
         )]);
         let problems = load(&d).unwrap_err().join("\n");
         for expect in [
@@ -300,6 +357,8 @@ mod tests {
             "privacy_url",
             "must be a file name in the theme directory",
             "stylesheet absent.css",
+            "is not a mail address",
+            "support_phone = \"call us\" is not a phone number",
         ] {
             assert!(problems.contains(expect), "{expect} in {problems}");
         }

@@ -46,7 +46,7 @@ async fn authorize_shows_error_page_for_unknown_client_or_unregistered_redirect_
             loc, None,
             "must never redirect to an unvalidated redirect_uri"
         );
-        assert!(body.contains("<code class=\"reference\">"), "{body}");
+        assert!(body.contains("<code class=\"reference\""), "{body}");
     }
 }
 

@@ -55,6 +55,8 @@ eidas_node::enum_with_all! {
         UnrequestedRepresentative,
         /// §2 step 5: status Responder / AuthnFailed.
         StatusAuthnFailed,
+        /// §2 step 5: status Responder with no sub-status: the country's service failed.
+        StatusResponderFailure,
         /// §2 step 13: the previously sent response (of this country) sent again.
         Replay,
     }
@@ -86,6 +88,7 @@ impl Fault {
             MissingMandatoryAttribute => "missing-mandatory-attribute",
             UnrequestedRepresentative => "unrequested-representative",
             StatusAuthnFailed => "status-authn-failed",
+            StatusResponderFailure => "status-responder-failure",
             Replay => "replay",
         }
     }

@@ -13,9 +13,10 @@ use eidas_node::identity::LoaLevel;
 use time::OffsetDateTime;
 
 use super::connector::{self, Rejection};
+use super::i18n::{self, SimTexts};
 use super::respond::{self, AnswerChoice, Pending};
 use super::{pages, AutoControl, Fault, SimState};
-use crate::html::{auto_post_page, error_page, page};
+use crate::html::{auto_post_page_in, error_page, page, page_in, PostWords};
 
 /// A picker page is answerable this long.
 const PENDING_TTL: Duration = Duration::from_secs(15 * 60);
@@ -109,8 +110,10 @@ pub(crate) async fn service_list(State(state): State<SimState>) -> Response {
 pub(crate) async fn sso(
     State(state): State<SimState>,
     Path(cc): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let t = i18n::negotiate(&headers);
     let Some(country) = state.country(&cc) else {
         return not_found();
     };
@@ -157,24 +160,25 @@ pub(crate) async fn sso(
             fault: c.fault,
             deny: c.deny,
         };
-        return answer(&state, &pending, &choice);
+        return answer(&state, t, &pending, &choice);
     }
     let handle = match eidas_node::saml::authn_request::random_relay_state() {
         Ok(h) => h,
         Err(_) => return error_page(StatusCode::INTERNAL_SERVER_ERROR, "Try again."),
     };
-    let body = pages::picker(country, &handle, &pending.request, state.control().fault);
+    let body = pages::picker(t, country, &handle, &pending.request, state.control().fault);
     if let Ok(mut p) = state.inner.pending.lock() {
         p.retain(|_, (at, _)| at.elapsed() < PENDING_TTL);
         p.insert(handle, (Instant::now(), pending));
     }
-    page(StatusCode::OK, &country.name, &body)
+    page_in(t.tag, StatusCode::OK, &country.name, &body)
 }
 
 #[tracing::instrument(skip_all, fields(country = %cc))]
 pub(crate) async fn respond(
     State(state): State<SimState>,
     Path(cc): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let f = form(&body);
@@ -211,10 +215,10 @@ pub(crate) async fn respond(
         fault,
         deny: field(&f, "action") == Some("cancel"),
     };
-    answer(&state, &pending, &choice)
+    answer(&state, i18n::negotiate(&headers), &pending, &choice)
 }
 
-fn answer(state: &SimState, pending: &Pending, choice: &AnswerChoice) -> Response {
+fn answer(state: &SimState, t: &SimTexts, pending: &Pending, choice: &AnswerChoice) -> Response {
     match respond::build_answer(state, pending, choice) {
         Ok(b64) => {
             tracing::info!(
@@ -227,8 +231,13 @@ fn answer(state: &SimState, pending: &Pending, choice: &AnswerChoice) -> Respons
             if let Some(rs) = &pending.relay_state {
                 fields.push(("RelayState", rs.as_str()));
             }
-            auto_post_page(
-                "Returning to your e-service",
+            auto_post_page_in(
+                &PostWords {
+                    lang: t.tag,
+                    title: t.returning,
+                    note: t.note,
+                    button: t.continue_,
+                },
                 &pending.connector.acs_url,
                 &fields,
             )

@@ -9,6 +9,7 @@ mod config;
 pub mod connector;
 mod fault;
 mod handlers;
+pub mod i18n;
 pub mod identities;
 mod idp_metadata;
 mod pages;

@@ -3,6 +3,7 @@
 use eidas_node::identity::LoaLevel;
 
 use super::connector::ParsedRequest;
+use super::i18n::SimTexts;
 use super::identities::IDENTITIES;
 use super::{Country, Fault};
 use crate::html::escape;
@@ -11,20 +12,26 @@ use crate::html::escape;
 /// preselected: the one `/control` set, so a tool driving this page (the metrics screenshot's load
 /// run) can make the country fail.
 pub(crate) fn picker(
+    t: &SimTexts,
     country: &Country,
     handle: &str,
     req: &ParsedRequest,
     fault: Option<Fault>,
 ) -> String {
     let cc = country.code.to_ascii_lowercase();
+    let asks = match req.person_type {
+        eidas_node::identity::PersonType::NaturalPerson => t.asks_natural,
+        eidas_node::identity::PersonType::LegalPerson => t.asks_legal,
+    };
     let mut b = format!(
-        "<h1>{name}</h1>\n<p><strong>This is a TEST country of the eIDAS test bed. Never enter real personal data.</strong></p>\n<p>The e-service asks for a {kind} with at least level of assurance <em>{loa}</em>.</p>\n<form method=\"post\" action=\"/{cc}/respond\">\n<input type=\"hidden\" name=\"handle\" value=\"{handle}\">\n<fieldset><legend>Test identity</legend>\n",
+        "<h1>{name}</h1>\n<p><strong>{warning}</strong></p>\n<p>{asks}</p>\n<form method=\"post\" action=\"/{cc}/respond\">\n<input type=\"hidden\" name=\"handle\" value=\"{handle}\">\n<fieldset><legend>{identity}</legend>\n",
         name = escape(&country.name),
-        kind = match req.person_type {
-            eidas_node::identity::PersonType::NaturalPerson => "natural person",
-            eidas_node::identity::PersonType::LegalPerson => "legal person",
-        },
-        loa = req.min_loa().as_str(),
+        warning = escape(t.warning),
+        asks = escape(asks).replace(
+            "{loa}",
+            &format!("<em>{}</em>", req.min_loa().as_str())
+        ),
+        identity = escape(t.identity),
         handle = escape(handle),
     );
     let mut first = true;
@@ -41,7 +48,10 @@ pub(crate) fn picker(
         ));
         first = false;
     }
-    b.push_str("</fieldset>\n<div><label for=\"loa\">Level of assurance</label> <select id=\"loa\" name=\"loa\">\n");
+    b.push_str(&format!(
+        "</fieldset>\n<div><label for=\"loa\">{}</label> <select id=\"loa\" name=\"loa\">\n",
+        escape(t.loa)
+    ));
     for l in country.loas.iter().filter(|l| **l >= req.min_loa()) {
         b.push_str(&format!(
             "<option value=\"{0}\"{1}>{0}</option>\n",
@@ -50,7 +60,7 @@ pub(crate) fn picker(
         ));
     }
     // Faults are for testers: folded away unless one is preset.
-    b.push_str(&format!("</select></div>\n<details{}><summary>Fault injection (for testers)</summary>\n<div><label for=\"fault\">Fault</label> <select id=\"fault\" name=\"fault\">\n<option value=\"none\"{}>none</option>\n", if fault.is_some() { " open" } else { "" }, if fault.is_none() { " selected" } else { "" }));
+    b.push_str(&format!("</select></div>\n<details{}><summary>{}</summary>\n<div><label for=\"fault\">{}</label> <select id=\"fault\" name=\"fault\">\n<option value=\"none\"{}>none</option>\n", if fault.is_some() { " open" } else { "" }, escape(t.faults), escape(t.fault), if fault.is_none() { " selected" } else { "" }));
     for f in Fault::ALL {
         b.push_str(&format!(
             "<option value=\"{0}\"{1}>{0}</option>\n",
@@ -58,7 +68,7 @@ pub(crate) fn picker(
             if Some(*f) == fault { " selected" } else { "" }
         ));
     }
-    b.push_str("</select></div>\n</details>\n<div><button type=\"submit\" name=\"action\" value=\"login\">Log in</button> <button type=\"submit\" name=\"action\" value=\"cancel\" class=\"secondary\">Cancel (deny consent)</button></div>\n</form>");
+    b.push_str(&format!("</select></div>\n</details>\n<div><button type=\"submit\" name=\"action\" value=\"login\">{}</button> <button type=\"submit\" name=\"action\" value=\"cancel\" class=\"secondary\">{}</button></div>\n</form>", escape(t.login), escape(t.cancel)));
     b
 }
 

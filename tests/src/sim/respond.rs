@@ -286,6 +286,9 @@ fn apply_spec_fault<'a>(
                 Some(format!("{STATUS}AuthnFailed")),
             ));
         }
+        Fault::StatusResponderFailure => {
+            spec.status = Some((format!("{STATUS}Responder"), None));
+        }
         Fault::XswWrapped
         | Fault::EvilAssertionBeside
         | Fault::TwoAssertions

@@ -238,7 +238,8 @@ async fn a_theme_brands_every_page_and_keeps_the_csp() {
         "service_name = { en = \"Testland eID gateway\", de = \"Testland eID-Zugang\" }\n\
          accent = \"#006633\"\naccent_text = \"#ffffff\"\nlogo = \"logo.svg\"\n\
          stylesheet = \"extra.css\"\nsupport_url = \"https://help.example/eid\"\n\
-         privacy_url = \"https://help.example/privacy\"\n",
+         privacy_url = \"https://help.example/privacy\"\n\
+         support_email = \"eid-help@testland.example\"\nsupport_phone = \"+99 (0)12 345 678\"\n",
     )
     .unwrap();
     std::fs::write(
@@ -287,11 +288,21 @@ async fn a_theme_brands_every_page_and_keeps_the_csp() {
     ] {
         assert!(html.contains(expect), "{expect} in {html}");
     }
-    // The error page too, in English, with the English name.
+    // The error page too, in English, with the English name and the support contact.
     let r = reqwest::get(format!("{}/login?flow=unknown&lang=en", gw.url()))
         .await
         .unwrap();
-    assert!(r.text().await.unwrap().contains("Testland eID gateway"));
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Testland eID gateway"));
+    assert!(
+        html.contains(
+            "<p class=\"support\">Help is available from: \
+             <a href=\"mailto:eid-help@testland.example\">eid-help@testland.example</a> · \
+             <a href=\"tel:+9912345678\">+99 (0)12 345 678</a> · \
+             <a href=\"https://help.example/eid\">Help and support</a></p>"
+        ),
+        "{html}"
+    );
     // The files, from our origin.
     let get = |path: &str| {
         let url = format!("{}{path}", gw.url());

@@ -532,7 +532,7 @@ pub fn at_country_page(h: &Hop) -> bool {
 pub fn assert_error_page(h: &Hop, what: &str) {
     assert!(h.status >= 400, "{what}: status {} {}", h.status, h.body);
     assert!(
-        h.body.contains("<code class=\"reference\">"),
+        h.body.contains("<code class=\"reference\""),
         "{what}: no reference in {}",
         h.body
     );

@@ -276,7 +276,7 @@ async fn a_login_with_every_ec_key_inside_a_softhsm_token() {
     // The AuthnRequest cannot be signed: the citizen gets our error page (503), no code.
     let said = format!("{r:?}");
     assert!(
-        said.contains("status: 503") && said.contains("The login could not be completed"),
+        said.contains("status: 503") && said.contains("Service temporarily unavailable"),
         "{said}"
     );
     assert!(!gw.stderr().contains("panicked"), "{}", gw.stderr());

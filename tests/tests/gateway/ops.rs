@@ -169,13 +169,17 @@ async fn error_and_country_pages_follow_the_citizens_language() {
         (
             "sv",
             "sv-SE,sv;q=0.9,en;q=0.5",
-            "Inloggningen kunde inte slutföras",
+            "Din inloggningssession har avslutats",
         ),
-        ("da", "da", "Login kunne ikke gennemføres"),
-        ("nb", "nb-NO,nb;q=0.9", "Innloggingen kunne ikke fullføres"),
-        ("fr", "fr-BE, en;q=0.5", "La connexion n’a pas pu aboutir"),
-        ("el", "el", "Η σύνδεση δεν ήταν δυνατό να ολοκληρωθεί"),
-        ("en", "ja, en;q=0.5", "The login could not be completed"),
+        ("da", "da", "Din login-session er udløbet"),
+        ("nb", "nb-NO,nb;q=0.9", "Innloggingsøkten din er avsluttet"),
+        (
+            "fr",
+            "fr-BE, en;q=0.5",
+            "Votre session de connexion a pris fin",
+        ),
+        ("el", "el", "Η συνεδρία σύνδεσής σας έληξε"),
+        ("en", "ja, en;q=0.5", "Your login session has ended"),
     ] {
         let (status, body) = get_with_language(&unknown, header).await;
         assert_eq!(status, 400, "{lang}: {body}");
@@ -184,10 +188,7 @@ async fn error_and_country_pages_follow_the_citizens_language() {
             "{lang}: {body}"
         );
         assert!(body.contains(title), "{lang}: {body}");
-        assert!(
-            body.contains("<code class=\"reference\">"),
-            "{lang}: {body}"
-        );
+        assert!(body.contains("<code class=\"reference\""), "{lang}: {body}");
     }
 
     // ui_locales on /authorize wins over Accept-Language on the country page.

@@ -80,7 +80,11 @@ pub(super) async fn consume(
             match e {
                 crate::saml::Error::Denied(_) => {
                     s.events.emit(&LoginEvent::Denied { method, country });
-                    Outcome::Denied
+                    Outcome::Cancelled { reference }
+                }
+                crate::saml::Error::AuthnFailed(_) => {
+                    s.events.emit(&LoginEvent::Denied { method, country });
+                    Outcome::Refused { reference }
                 }
                 crate::saml::Error::PeerFailure(_) => {
                     s.events.emit(&LoginEvent::PeerFailure { method, country });
