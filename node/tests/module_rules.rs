@@ -124,6 +124,7 @@ fn protocol_free_modules_stay_protocol_free() {
     for m in [
         "store",
         "keys",
+        "jose",
         "identity.rs",
         "clock.rs",
         "cpu.rs",
@@ -134,6 +135,27 @@ fn protocol_free_modules_stay_protocol_free() {
         assert_none(m, &protocols, &[]);
     }
     assert_none("keys", &["axum", "crate::store"], &[]);
+}
+
+/// The wallet core (issue 15) is a protocol core like SAML and OIDC: it knows neither of them,
+/// nor HTTP, the store or the wiring; the web layer joins it to the OIDC flow.
+#[test]
+fn the_wallet_core_knows_no_other_protocol_http_or_store() {
+    assert_none(
+        "wallet",
+        &[
+            "crate::saml",
+            "crate::oidc",
+            "crate::web",
+            "crate::trust",
+            "crate::store",
+            "crate::config",
+            "crate::app",
+            "axum",
+        ],
+        &[],
+    );
+    assert_none("jose", &["crate::wallet", "axum"], &[]);
 }
 
 #[test]

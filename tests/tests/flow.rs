@@ -544,7 +544,7 @@ async fn a_busy_node_ends_the_flow_with_temporarily_unavailable() {
 #[tokio::test]
 async fn keys_change_without_a_restart() {
     use base64::Engine;
-    use eidas_node::oidc::jose::Alg;
+    use eidas_node::jose::Alg;
     use eidas_node::oidc::{KeySet, KeyStatus, SigningKey as JwtKey};
     let w = world().await;
     let web = &w._gw.state.web;

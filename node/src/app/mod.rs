@@ -18,7 +18,7 @@ use secrecy::ExposeSecret;
 use crate::admin::AdminTokens;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{hex_decode, Settings};
-use crate::oidc::jose::Alg;
+use crate::jose::Alg;
 use crate::oidc::{ClientRegistry, KeySet, Provider, ProviderConfig, SigningKey as JwtKey};
 use crate::saml::keys::{KeyPair, SigningKey};
 use crate::saml::sp::ServiceProvider;
@@ -118,7 +118,7 @@ pub fn warnings(s: &Settings, state: &AppState) -> Vec<Problem> {
         .provider
         .keys
         .snapshot()
-        .current(crate::oidc::jose::Alg::RS256)
+        .current(crate::jose::Alg::RS256)
         .is_some();
     if !rs256 {
         // OpenID Connect Discovery §3: id_token_signing_alg_values_supported MUST include RS256.

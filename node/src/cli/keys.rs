@@ -424,7 +424,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(pair.key.public_key().id(), openssl::pkey::Id::EC);
-        use crate::oidc::jose::Alg;
+        use crate::jose::Alg;
         use crate::oidc::jwks::{KeyStatus, SigningKey};
         let pem = |f: &str| std::fs::read(dir.join(f)).unwrap();
         SigningKey::from_pem(

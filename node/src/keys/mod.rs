@@ -220,6 +220,29 @@ impl std::fmt::Debug for Secret {
     }
 }
 
+/// The single-step key derivation of NIST SP 800-56A §5.8.2.1 ("ConcatKDF"): `len` bytes of
+/// H(counter ‖ Z ‖ OtherInfo) for counter = 1, 2, … . XML-Enc 1.1 ECDH-ES (its OtherInfo from
+/// `ConcatKDFParams`) and JWE ECDH-ES (RFC 7518 §4.6.2) both derive their keys with it.
+pub fn concat_kdf(
+    md: MessageDigest,
+    z: &[u8],
+    other_info: &[u8],
+    len: usize,
+) -> Result<Vec<u8>, openssl::error::ErrorStack> {
+    let mut out = Vec::with_capacity(len + md.size());
+    let mut counter: u32 = 1;
+    while out.len() < len {
+        let mut h = openssl::hash::Hasher::new(md)?;
+        h.update(&counter.to_be_bytes())?;
+        h.update(z)?;
+        h.update(other_info)?;
+        out.extend_from_slice(&h.finish()?);
+        counter = counter.wrapping_add(1);
+    }
+    out.truncate(len);
+    Ok(out)
+}
+
 /// A private key that never hands out its private half.
 pub trait PrivateKey: Send + Sync + std::fmt::Debug {
     /// The public half: to match certificates, choose algorithms and publish.

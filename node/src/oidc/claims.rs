@@ -356,7 +356,7 @@ pub fn pairwise_subject(
     signer.update(sector.as_bytes())?;
     signer.update(&[0])?;
     signer.update(identifier.as_bytes())?;
-    Ok(super::jose::b64(&signer.sign_to_vec()?))
+    Ok(crate::jose::b64(&signer.sign_to_vec()?))
 }
 
 #[cfg(test)]

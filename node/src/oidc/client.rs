@@ -8,8 +8,8 @@ use serde::Deserialize;
 use url::Url;
 
 use super::claims::{fixed_scopes, parse_attribute_scope, SCOPE_LEGAL_PERSON, SCOPE_OPENID};
-use super::jose::{Alg, Jwk, JwkSet};
 use crate::identity::{ClientId, CountryCode, LoaLevel, PersonType, SpType};
+use crate::jose::{Alg, Jwk, JwkSet};
 
 /// One `[[clients]]` entry as written in the config file.
 #[derive(Debug, Clone, Deserialize)]

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use std::sync::Arc;
 
-use super::jose::{b64, sign, Alg};
+use crate::jose::{b64, sign, Alg};
 use crate::keys::{FileKey, PrivateKey};
 
 /// Where a key is in a rotation: published ahead (`Next`), signing (`Current`), or still
@@ -254,8 +254,8 @@ impl KeySet {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
-    use super::super::jose::{JwkSet, UnverifiedJws};
     use super::*;
+    use crate::jose::{JwkSet, UnverifiedJws};
 
     fn verify_against_own_jwks(set: &KeySet, alg: Alg) {
         let jwt = set.sign_jwt(alg, &json!({"sub": "x"})).unwrap();

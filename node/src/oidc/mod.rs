@@ -23,7 +23,6 @@ pub mod client;
 mod completion;
 pub mod discovery;
 mod error;
-pub mod jose;
 pub mod jwks;
 pub mod request_object;
 pub mod settings;
@@ -143,7 +142,7 @@ impl Provider {
 pub(crate) fn random_handle() -> Result<String, Error> {
     let mut b = [0u8; 32];
     openssl::rand::rand_bytes(&mut b)?;
-    Ok(jose::b64(&b))
+    Ok(crate::jose::b64(&b))
 }
 
 /// Constant-time equality (a secret or a PKCE challenge against its expected value).

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::authorize::{validate_client_and_redirect, validate_request};
-use super::jose::UnverifiedJws;
 use super::{random_handle, Client, Error, Provider};
+use crate::jose::UnverifiedJws;
 
 /// RFC 9126 §2.2: the `request_uri` we hand out is this URN plus a random handle.
 pub const REQUEST_URI_PREFIX: &str = "urn:ietf:params:oauth:request_uri:";

@@ -12,9 +12,9 @@ use time::OffsetDateTime;
 use super::authorize::AuthorizationRequest;
 use super::claims::{identity_claims, pairwise_subject};
 use super::client::{AuthMethod, SubjectType};
-use super::jose::{b64, UnverifiedJws};
 use super::{ct_eq, random_handle, Client, Error, Provider, PAR_PATH, TOKEN_PATH};
 use crate::identity::{SubjectPolicy, VerifiedIdentity};
+use crate::jose::{b64, UnverifiedJws};
 
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 /// Longest client assertion lifetime we accept (RFC 7523 §3 lets us bound `exp`).

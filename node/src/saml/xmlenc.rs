@@ -279,18 +279,7 @@ fn decode_hex(s: &str) -> Option<Vec<u8>> {
 }
 
 fn concat_kdf(hash: Hash, z: &[u8], other_info: &[u8], len: usize) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(len + 64);
-    let mut counter: u32 = 1;
-    while out.len() < len {
-        let mut input = Vec::with_capacity(4 + z.len() + other_info.len());
-        input.extend_from_slice(&counter.to_be_bytes());
-        input.extend_from_slice(z);
-        input.extend_from_slice(other_info);
-        out.extend(hash.digest(&input)?);
-        counter = counter.checked_add(1).ok_or(Error::DecryptionFailed)?;
-    }
-    out.truncate(len);
-    Ok(out)
+    crate::keys::concat_kdf(hash.md(), z, other_info, len).map_err(|_| Error::DecryptionFailed)
 }
 
 /// The originator's ephemeral public key (this is the one key a message may carry: it is

@@ -62,7 +62,7 @@ pub fn set_cookie(response: &mut Response, id: &str, secure: bool) {
 pub fn new_browser_id() -> Option<String> {
     let mut b = [0u8; 32];
     openssl::rand::rand_bytes(&mut b).ok()?;
-    Some(crate::oidc::jose::b64(&b))
+    Some(crate::jose::b64(&b))
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@
 use serde_json::{json, Value};
 
 use eidas_node::identity::{Subject, VerifiedIdentity};
-use eidas_node::oidc::jose::{Alg, JwkSet, UnverifiedJws};
+use eidas_node::jose::{Alg, JwkSet, UnverifiedJws};
 
 use crate::helpers::*;
 

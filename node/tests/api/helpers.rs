@@ -11,7 +11,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use eidas_node::clock::Clock;
 use eidas_node::identity::*;
-use eidas_node::oidc::jose::Alg;
+use eidas_node::jose::Alg;
 use eidas_node::oidc::{
     ClientRegistry, ClientSettings, ErrorCode, KeySet, KeyStatus, Provider, ProviderConfig,
     SigningKey,

@@ -77,3 +77,92 @@ pub fn proxy_service() -> eidas_node::saml::metadata::ProxyService {
         notes: vec![],
     }
 }
+
+pub fn p256() -> openssl::pkey::PKey<openssl::pkey::Private> {
+    openssl::pkey::PKey::from_ec_key(
+        openssl::ec::EcKey::generate(
+            &openssl::ec::EcGroup::from_curve_name(openssl::nid::Nid::X9_62_PRIME256V1).unwrap(),
+        )
+        .unwrap(),
+    )
+    .unwrap()
+}
+
+fn name(cn: &str) -> openssl::x509::X509Name {
+    let mut n = openssl::x509::X509Name::builder().unwrap();
+    n.append_entry_by_text("CN", cn).unwrap();
+    n.build()
+}
+
+/// A certificate for `key` named `cn`, by `issuer` (self-signed when none), valid `from..until`
+/// days around now.
+pub fn cert(
+    key: &openssl::pkey::PKey<openssl::pkey::Private>,
+    cn: &str,
+    issuer: Option<(
+        &openssl::pkey::PKey<openssl::pkey::Private>,
+        &openssl::x509::X509,
+    )>,
+    ca: bool,
+    from: i64,
+    until: i64,
+) -> openssl::x509::X509 {
+    let mut b = openssl::x509::X509::builder().unwrap();
+    b.set_version(2).unwrap();
+    b.set_subject_name(&name(cn)).unwrap();
+    b.set_pubkey(key).unwrap();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    b.set_not_before(&openssl::asn1::Asn1Time::from_unix(now + from * 86_400).unwrap())
+        .unwrap();
+    b.set_not_after(&openssl::asn1::Asn1Time::from_unix(now + until * 86_400).unwrap())
+        .unwrap();
+    let serial = openssl::bn::BigNum::from_u32(rand_u32())
+        .unwrap()
+        .to_asn1_integer()
+        .unwrap();
+    b.set_serial_number(&serial).unwrap();
+    if ca {
+        b.append_extension(
+            openssl::x509::extension::BasicConstraints::new()
+                .critical()
+                .ca()
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+        b.append_extension(
+            openssl::x509::extension::KeyUsage::new()
+                .critical()
+                .key_cert_sign()
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+    } else {
+        b.append_extension(
+            openssl::x509::extension::KeyUsage::new()
+                .critical()
+                .digital_signature()
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+    }
+    match issuer {
+        Some((ik, ic)) => {
+            b.set_issuer_name(ic.subject_name()).unwrap();
+            b.sign(ik, openssl::hash::MessageDigest::sha256()).unwrap();
+        }
+        None => {
+            b.set_issuer_name(&name(cn)).unwrap();
+            b.sign(key, openssl::hash::MessageDigest::sha256()).unwrap();
+        }
+    }
+    b.build()
+}
+
+fn rand_u32() -> u32 {
+    let mut b = [0u8; 4];
+    openssl::rand::rand_bytes(&mut b).unwrap();
+    u32::from_be_bytes(b) | 1
+}

@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 use super::*;
+use crate::jose::Alg;
 use crate::keys::schedule::parse_time;
-use crate::oidc::jose::Alg;
 
 fn pair(cn: &str, days: u32) -> KeyPair {
     let key = crate::cli::keys::new_key(false).unwrap();

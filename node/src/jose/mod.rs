@@ -1,5 +1,9 @@
-//! Compact JWS (RFC 7515) signing and verification over OpenSSL, for ES256, PS256 and RS256 only.
-//! Small on purpose: `alg` comes from our own allow-list, never `none`, never HMAC.
+//! JOSE over OpenSSL: compact JWS (RFC 7515) signing and verification for ES256, PS256 and RS256
+//! only, shared by the OpenID Connect provider and the wallet verifier; `jwe` decrypts the
+//! wallet's ECDH-ES answers. Small on purpose: `alg` comes from our own allow-list, never `none`,
+//! never HMAC.
+
+pub mod jwe;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
@@ -194,6 +198,18 @@ impl<'a> UnverifiedJws<'a> {
             signature: B64.decode(s).ok()?,
             payload: B64.decode(p).ok()?,
         })
+    }
+
+    /// Verifies against `key` (established by the caller, e.g. from a validated certificate) and
+    /// returns the payload bytes.
+    pub fn verify_with_key(&self, key: &PKey<Public>) -> Option<&[u8]> {
+        verify(
+            self.alg,
+            key,
+            self.signing_input.as_bytes(),
+            &self.signature,
+        )
+        .then_some(self.payload.as_slice())
     }
 
     /// Verifies against the keys of `set` that fit the header (`kid` when given) and returns the

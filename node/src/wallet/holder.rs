@@ -1,0 +1,145 @@
+//! The PID provider's and the wallet's side of SD-JWT VC (RFC 9901 §4, §4.3): issuing a PID whose
+//! claims are selectively disclosable, and presenting it with a key binding JWT. For the
+//! simulated wallet and the tests; the gateway itself never issues. A fault is made by editing
+//! what these return.
+
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD as B64};
+use base64::Engine;
+use openssl::pkey::{PKey, Public};
+use openssl::x509::X509;
+use serde_json::{json, Map, Value};
+
+use super::sdjwt::digest;
+use super::Error;
+use crate::jose::{self, jwe, Alg};
+use crate::keys::PrivateKey;
+
+fn ours(e: impl std::fmt::Display) -> Error {
+    Error::Ours(e.to_string())
+}
+
+fn salt() -> Result<String, Error> {
+    let mut b = [0u8; 16];
+    openssl::rand::rand_bytes(&mut b).map_err(ours)?;
+    Ok(B64.encode(b))
+}
+
+/// A compact ES256 JWS of `payload` with `header`.
+pub fn sign_jws(header: &Value, payload: &Value, key: &dyn PrivateKey) -> Result<String, Error> {
+    let input = format!(
+        "{}.{}",
+        B64.encode(header.to_string()),
+        B64.encode(payload.to_string())
+    );
+    let sig = jose::sign(Alg::ES256, key, input.as_bytes()).map_err(ours)?;
+    Ok(format!("{input}.{}", B64.encode(sig)))
+}
+
+/// The public JWK of a P-256 key.
+pub fn p256_jwk(key: &PKey<Public>) -> Result<Value, Error> {
+    let (x, y) = jwe::p256_coordinates(key).map_err(ours)?;
+    Ok(json!({"kty": "EC", "crv": "P-256", "x": x, "y": y}))
+}
+
+/// The `x5c` header value of a chain (leaf first).
+pub fn x5c(chain: &[X509]) -> Result<Value, Error> {
+    chain
+        .iter()
+        .map(|c| c.to_der().map(|d| Value::String(STANDARD.encode(d))))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Value::Array)
+        .map_err(ours)
+}
+
+/// Issues an SD-JWT VC: `claims` signed by `issuer_key` (whose certificate chain is `chain`),
+/// bound to `holder`. The top-level members named in `disclosable` become disclosures; so does
+/// each element of the arrays named in `elements` (the array itself stays plain). Two decoy
+/// digests are added. Returns `<issuer JWT>~<disclosure>~…~`.
+pub fn issue(
+    claims: &Map<String, Value>,
+    disclosable: &[&str],
+    elements: &[&str],
+    issuer_key: &dyn PrivateKey,
+    chain: &[X509],
+    holder: &PKey<Public>,
+) -> Result<String, Error> {
+    let mut payload = Map::new();
+    let mut sd = Vec::new();
+    let mut disclosures = Vec::new();
+    for (name, value) in claims {
+        if disclosable.contains(&name.as_str()) {
+            let d = B64.encode(json!([salt()?, name, value]).to_string());
+            sd.push(Value::String(digest(&d)));
+            disclosures.push(d);
+        } else if let (true, Value::Array(items)) = (elements.contains(&name.as_str()), value) {
+            let mut hidden = Vec::new();
+            for item in items {
+                let d = B64.encode(json!([salt()?, item]).to_string());
+                hidden.push(json!({"...": digest(&d)}));
+                disclosures.push(d);
+            }
+            payload.insert(name.clone(), Value::Array(hidden));
+        } else {
+            payload.insert(name.clone(), value.clone());
+        }
+    }
+    for _ in 0..2 {
+        sd.push(Value::String(digest(&salt()?)));
+    }
+    sd.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+    payload.insert("_sd".into(), Value::Array(sd));
+    payload.insert("_sd_alg".into(), "sha-256".into());
+    payload.insert("cnf".into(), json!({"jwk": p256_jwk(holder)?}));
+    let header = json!({"alg": "ES256", "typ": "dc+sd-jwt", "x5c": x5c(chain)?});
+    let jwt = sign_jws(&header, &Value::Object(payload), issuer_key)?;
+    let mut out = jwt;
+    out.push('~');
+    for d in disclosures {
+        out.push_str(&d);
+        out.push('~');
+    }
+    Ok(out)
+}
+
+/// The decoded JSON of a disclosure (`[salt, name, value]` or `[salt, value]`).
+pub fn decode_disclosure(d: &str) -> Option<Value> {
+    serde_json::from_slice(&B64.decode(d).ok()?).ok()
+}
+
+/// Presents `issued` with the disclosures `keep` accepts, and a key binding JWT signed by
+/// `holder_key` for `aud` and `nonce` at `iat`.
+pub fn present(
+    issued: &str,
+    keep: &dyn Fn(&Value) -> bool,
+    holder_key: &dyn PrivateKey,
+    aud: &str,
+    nonce: &str,
+    iat: i64,
+) -> Result<String, Error> {
+    let mut parts = issued.split('~');
+    let jwt = parts.next().ok_or(Error::Malformed("sd-jwt"))?;
+    let mut presented = format!("{jwt}~");
+    for d in parts.filter(|d| !d.is_empty()) {
+        if decode_disclosure(d).is_some_and(|v| keep(&v)) {
+            presented.push_str(d);
+            presented.push('~');
+        }
+    }
+    let kb = key_binding(&presented, holder_key, aud, nonce, iat)?;
+    Ok(format!("{presented}{kb}"))
+}
+
+/// The key binding JWT for `presented` (everything up to and including its last `~`).
+pub fn key_binding(
+    presented: &str,
+    holder_key: &dyn PrivateKey,
+    aud: &str,
+    nonce: &str,
+    iat: i64,
+) -> Result<String, Error> {
+    sign_jws(
+        &json!({"alg": "ES256", "typ": "kb+jwt"}),
+        &json!({"iat": iat, "aud": aud, "nonce": nonce, "sd_hash": digest(presented)}),
+        holder_key,
+    )
+}
