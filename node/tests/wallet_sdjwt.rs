@@ -187,6 +187,7 @@ fn a_pid_presentation_verifies_with_what_was_disclosed() {
     assert_eq!(
         v.issuer
             .unwrap()
+            .leaf
             .subject_name()
             .entries()
             .next()
@@ -416,4 +417,87 @@ fn garbage_never_panics() {
     ] {
         assert!(w.verify(junk).is_err(), "{junk:?}");
     }
+}
+
+/// Revocation: the status list token the credential names is verified (its issuer's chain,
+/// `typ`, `sub` = the uri, not expired) before a status is read; a revoked or suspended PID is
+/// not valid.
+#[test]
+fn a_status_list_token_is_verified_before_it_is_read() {
+    use eidas_node::wallet::status::{self, Status};
+    let w = World::new();
+    let uri = "https://pid.testland.example/status/1";
+    let now = OffsetDateTime::now_utc();
+    let token = |uri: &str, iat: i64| {
+        holder::status_list_token(uri, &[0, 1, 2, 0], 2, &w.issuer, &w.chain, iat, 300).unwrap()
+    };
+    let anchors = std::slice::from_ref(&w.anchor);
+    let list = status::verify_token(&token(uri, now.unix_timestamp()), uri, anchors, now).unwrap();
+    assert_eq!(list.ttl, Some(300));
+    assert_eq!(
+        (0..4).map(|i| list.status(i).unwrap()).collect::<Vec<_>>(),
+        [
+            Status::Valid,
+            Status::Invalid,
+            Status::Suspended,
+            Status::Valid
+        ]
+    );
+    let err = |r: Result<status::StatusList, Error>| r.unwrap_err();
+    // Another list's token; expired; an untrusted signer; tampered; the wrong typ.
+    assert_eq!(
+        err(status::verify_token(
+            &token(
+                "https://pid.testland.example/status/2",
+                now.unix_timestamp()
+            ),
+            uri,
+            anchors,
+            now
+        )),
+        Error::StatusListInvalid("sub is not the credential's uri")
+    );
+    assert_eq!(
+        err(status::verify_token(
+            &token(uri, now.unix_timestamp() - 2 * 86_400),
+            uri,
+            anchors,
+            now
+        )),
+        Error::StatusListInvalid("expired")
+    );
+    let stranger = World::new();
+    let foreign = holder::status_list_token(
+        uri,
+        &[0],
+        1,
+        &stranger.issuer,
+        &stranger.chain,
+        now.unix_timestamp(),
+        60,
+    )
+    .unwrap();
+    assert_eq!(
+        err(status::verify_token(&foreign, uri, anchors, now)).code(),
+        "untrusted_issuer"
+    );
+    let good = token(uri, now.unix_timestamp());
+    let mut parts: Vec<String> = good.split('.').map(str::to_owned).collect();
+    let mut p: Value = serde_json::from_slice(&B64.decode(&parts[1]).unwrap()).unwrap();
+    p["status_list"]["lst"] = json!(status::encode_list(&[0, 0, 0, 0], 2));
+    parts[1] = B64.encode(p.to_string());
+    assert_eq!(
+        err(status::verify_token(&parts.join("."), uri, anchors, now)),
+        Error::StatusListInvalid("signature")
+    );
+    let jwt = holder::sign_jws(
+        &json!({"alg": "ES256", "typ": "JWT", "x5c": holder::x5c(&w.chain).unwrap()}),
+        &p,
+        &w.issuer,
+    )
+    .unwrap();
+    assert_eq!(
+        err(status::verify_token(&jwt, uri, anchors, now)),
+        Error::StatusListInvalid("typ")
+    );
 }

@@ -41,8 +41,14 @@ pub enum Error {
     KeyBindingMissing,
     #[error("key binding JWT invalid: {0}")]
     KeyBindingInvalid(&'static str),
+    #[error("PID attribute invalid: {0}")]
+    PidInvalid(&'static str),
     #[error("status reference invalid")]
     StatusInvalid,
+    #[error("status list invalid: {0}")]
+    StatusListInvalid(&'static str),
+    #[error("credential revoked or suspended")]
+    Revoked,
     #[error("our request could not be made: {0}")]
     Ours(String),
 }
@@ -71,7 +77,10 @@ impl Error {
             HolderKeyMissing => "holder_key_missing",
             KeyBindingMissing => "key_binding_missing",
             KeyBindingInvalid(_) => "key_binding_invalid",
+            PidInvalid(_) => "pid_invalid",
             StatusInvalid => "status_invalid",
+            StatusListInvalid(_) => "status_list_invalid",
+            Revoked => "revoked",
             Ours(_) => "ours",
         }
     }

@@ -143,3 +143,27 @@ pub fn key_binding(
         holder_key,
     )
 }
+
+/// A status list token for `uri` (draft-ietf-oauth-status-list §5.1) holding `statuses` at
+/// `bits` each, signed by `key` whose chain is `chain`.
+pub fn status_list_token(
+    uri: &str,
+    statuses: &[u8],
+    bits: u8,
+    key: &dyn PrivateKey,
+    chain: &[X509],
+    iat: i64,
+    ttl: i64,
+) -> Result<String, Error> {
+    sign_jws(
+        &json!({"alg": "ES256", "typ": "statuslist+jwt", "x5c": x5c(chain)?}),
+        &json!({
+            "sub": uri,
+            "iat": iat,
+            "exp": iat + 86_400,
+            "ttl": ttl,
+            "status_list": {"bits": bits, "lst": super::status::encode_list(statuses, bits)},
+        }),
+        key,
+    )
+}

@@ -7,15 +7,19 @@
 //! - [`request`]: our client identifier (`x509_hash`), the DCQL query for the PID, and the signed
 //!   request object (JAR) with a fresh encryption key per request;
 //! - [`response`]: the wallet's `direct_post.jwt` answer, decrypted and unpacked;
+//! - [`pid`]: the verified claims read into a [`pid::Pid`], and the `sub` policy;
 //! - [`sdjwt`]: an SD-JWT VC presentation verified, fail closed, in the order of the specs;
+//! - [`status`]: revocation through the Token Status List a credential names;
 //! - [`x5c`]: certificate chains to the configured PID-provider trust anchors;
 //! - [`holder`]: the PID provider's and the wallet's side, for the simulated wallet and tests.
 
 pub mod error;
 pub mod holder;
+pub mod pid;
 pub mod request;
 pub mod response;
 pub mod sdjwt;
+pub mod status;
 pub mod x5c;
 
 pub use error::Error;

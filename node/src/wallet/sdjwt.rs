@@ -55,8 +55,8 @@ pub struct StatusRef {
 pub struct Verified {
     /// The processed payload: disclosed claims in place, `_sd` and `_sd_alg` gone.
     pub claims: Map<String, Value>,
-    /// The issuer's certificate (the leaf of the validated chain; none when the key was given).
-    pub issuer: Option<X509>,
+    /// The issuer's validated chain (none when the key was given).
+    pub issuer: Option<x5c::Validated>,
     pub status: Option<StatusRef>,
 }
 
@@ -91,12 +91,13 @@ pub fn verify(presentation: &str, anchors: &[X509], e: &Expect<'_>) -> Result<Ve
         "issuer JWT header",
     )?;
     let chain = x5c::parse(header.get("x5c").ok_or(Error::Malformed("no x5c"))?)?;
-    let leaf = x5c::validate(&chain, anchors, e.now)?;
-    let key = leaf
+    let validated = x5c::validate(&chain, anchors, e.now)?;
+    let key = validated
+        .leaf
         .public_key()
         .map_err(|_| Error::UntrustedIssuer("issuer key".into()))?;
     let mut v = verify_with_issuer_key(presentation, &key, e)?;
-    v.issuer = Some(leaf);
+    v.issuer = Some(validated);
     Ok(v)
 }
 

@@ -28,10 +28,18 @@ pub fn parse(x5c: &serde_json::Value) -> Result<Vec<X509>, Error> {
         .collect()
 }
 
-/// The leaf of `chain` if it leads to one of `anchors` at `now` (an anchor may be a root or an
-/// intermediate CA). A chain whose leaf is self-signed is refused (HAIP 1.0 §5: the anchor is
-/// never in `x5c`).
-pub fn validate(chain: &[X509], anchors: &[X509], now: OffsetDateTime) -> Result<X509, Error> {
+/// A chain validated to an anchor.
+#[derive(Debug, Clone)]
+pub struct Validated {
+    pub leaf: X509,
+    /// The configured anchor the path ends at (which PID provider, which country).
+    pub anchor: X509,
+}
+
+/// `chain` if it leads to one of `anchors` at `now` (an anchor may be a root or an intermediate
+/// CA). A chain whose leaf is self-signed is refused (HAIP 1.0 §5: the anchor is never in
+/// `x5c`).
+pub fn validate(chain: &[X509], anchors: &[X509], now: OffsetDateTime) -> Result<Validated, Error> {
     let (leaf, rest) = chain.split_first().ok_or(Error::Malformed("x5c length"))?;
     let untrusted = |e: openssl::error::ErrorStack| Error::UntrustedIssuer(e.to_string());
     // Signed by its own key: self-signed, whatever its names say.
@@ -55,14 +63,20 @@ pub fn validate(chain: &[X509], anchors: &[X509], now: OffsetDateTime) -> Result
         stack.push(c.clone()).map_err(untrusted)?;
     }
     let mut ctx = X509StoreContext::new().map_err(untrusted)?;
-    let (ok, why) = ctx
+    let (ok, why, top) = ctx
         .init(&store, leaf, &stack, |c| {
-            Ok((c.verify_cert()?, c.error().error_string().to_owned()))
+            let ok = c.verify_cert()?;
+            let top = c
+                .chain()
+                .and_then(|s| s.iter().last().map(|x| x.to_owned()));
+            Ok((ok, c.error().error_string().to_owned(), top))
         })
         .map_err(untrusted)?;
-    if ok {
-        Ok(leaf.clone())
-    } else {
-        Err(Error::UntrustedIssuer(why))
+    match (ok, top) {
+        (true, Some(anchor)) => Ok(Validated {
+            leaf: leaf.clone(),
+            anchor,
+        }),
+        _ => Err(Error::UntrustedIssuer(why)),
     }
 }
