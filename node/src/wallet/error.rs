@@ -41,6 +41,8 @@ pub enum Error {
     KeyBindingMissing,
     #[error("key binding JWT invalid: {0}")]
     KeyBindingInvalid(&'static str),
+    #[error("mdoc invalid: {0}")]
+    MdocInvalid(&'static str),
     #[error("PID attribute invalid: {0}")]
     PidInvalid(&'static str),
     #[error("status reference invalid")]
@@ -77,6 +79,7 @@ impl Error {
             HolderKeyMissing => "holder_key_missing",
             KeyBindingMissing => "key_binding_missing",
             KeyBindingInvalid(_) => "key_binding_invalid",
+            MdocInvalid(_) => "mdoc_invalid",
             PidInvalid(_) => "pid_invalid",
             StatusInvalid => "status_invalid",
             StatusListInvalid(_) => "status_list_invalid",

@@ -5,6 +5,7 @@
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD as B64};
 use base64::Engine;
+use openssl::hash::MessageDigest;
 use openssl::pkey::{PKey, Public};
 use openssl::x509::X509;
 use serde_json::{json, Map, Value};
@@ -166,4 +167,202 @@ pub fn status_list_token(
         }),
         key,
     )
+}
+
+/// An issued mdoc PID: the signed items (each `#6.24(IssuerSignedItem)`) and `issuerAuth`.
+#[derive(Debug, Clone)]
+pub struct IssuedMdoc {
+    pub items: Vec<(String, ciborium::Value)>,
+    pub issuer_auth: ciborium::Value,
+}
+
+fn cbor_bytes(v: &ciborium::Value) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::new();
+    ciborium::into_writer(v, &mut out).map_err(ours)?;
+    Ok(out)
+}
+
+fn cbor_map(entries: Vec<(&str, ciborium::Value)>) -> ciborium::Value {
+    ciborium::Value::Map(
+        entries
+            .into_iter()
+            .map(|(k, v)| (ciborium::Value::Text(k.to_owned()), v))
+            .collect(),
+    )
+}
+
+fn tag24(bytes: Vec<u8>) -> ciborium::Value {
+    ciborium::Value::Tag(24, Box::new(ciborium::Value::Bytes(bytes)))
+}
+
+fn tdate(t: i64) -> Result<ciborium::Value, Error> {
+    let s = time::OffsetDateTime::from_unix_timestamp(t)
+        .map_err(ours)?
+        .format(&time::format_description::well_known::Rfc3339)
+        .map_err(ours)?;
+    Ok(ciborium::Value::Tag(0, Box::new(ciborium::Value::Text(s))))
+}
+
+/// ES256 over COSE `tbs`, as the raw r‖s COSE wants.
+fn cose_sign(key: &dyn PrivateKey, tbs: &[u8]) -> Result<Vec<u8>, Error> {
+    jose::sign(Alg::ES256, key, tbs).map_err(ours)
+}
+
+fn es256_header() -> coset::Header {
+    coset::HeaderBuilder::new()
+        .algorithm(coset::iana::Algorithm::ES256)
+        .build()
+}
+
+/// Issues a PID mdoc (ISO 18013-5 `IssuerSigned`) with `elements` in the PID namespace, valid
+/// `from..until` (Unix seconds), bound to `device`, with an optional status list reference.
+pub fn issue_mdoc(
+    elements: &[(&str, ciborium::Value)],
+    issuer_key: &dyn PrivateKey,
+    chain: &[X509],
+    device: &PKey<Public>,
+    from: i64,
+    until: i64,
+    status: Option<(u64, &str)>,
+) -> Result<IssuedMdoc, Error> {
+    use ciborium::Value as C;
+    let mut items = Vec::new();
+    let mut digests = Vec::new();
+    for (i, (name, value)) in elements.iter().enumerate() {
+        let mut random = [0u8; 16];
+        openssl::rand::rand_bytes(&mut random).map_err(ours)?;
+        let item = cbor_map(vec![
+            ("digestID", C::Integer(i.into())),
+            ("random", C::Bytes(random.to_vec())),
+            ("elementIdentifier", C::Text((*name).to_owned())),
+            ("elementValue", value.clone()),
+        ]);
+        let tagged = tag24(cbor_bytes(&item)?);
+        let digest = openssl::hash::hash(MessageDigest::sha256(), &cbor_bytes(&tagged)?)
+            .map_err(ours)?
+            .to_vec();
+        digests.push((C::Integer(i.into()), C::Bytes(digest)));
+        items.push(((*name).to_owned(), tagged));
+    }
+    let (x, y) = jwe::p256_coordinates(device).map_err(ours)?;
+    let coord = |s: &str| B64.decode(s).map(C::Bytes).map_err(ours);
+    let device_key = C::Map(vec![
+        (C::Integer(1.into()), C::Integer(2.into())),
+        (C::Integer((-1).into()), C::Integer(1.into())),
+        (C::Integer((-2).into()), coord(&x)?),
+        (C::Integer((-3).into()), coord(&y)?),
+    ]);
+    let mut mso = vec![
+        ("version", C::Text("1.0".into())),
+        ("digestAlgorithm", C::Text("SHA-256".into())),
+        (
+            "valueDigests",
+            cbor_map(vec![(super::PID_DOCTYPE, C::Map(digests))]),
+        ),
+        ("deviceKeyInfo", cbor_map(vec![("deviceKey", device_key)])),
+        ("docType", C::Text(super::PID_DOCTYPE.into())),
+        (
+            "validityInfo",
+            cbor_map(vec![
+                ("signed", tdate(from)?),
+                ("validFrom", tdate(from)?),
+                ("validUntil", tdate(until)?),
+            ]),
+        ),
+    ];
+    if let Some((idx, uri)) = status {
+        mso.push((
+            "status",
+            cbor_map(vec![(
+                "status_list",
+                cbor_map(vec![
+                    ("idx", C::Integer(idx.into())),
+                    ("uri", C::Text(uri.to_owned())),
+                ]),
+            )]),
+        ));
+    }
+    let payload = cbor_bytes(&tag24(cbor_bytes(&cbor_map(mso))?))?;
+    let x5chain = match chain {
+        [one] => C::Bytes(one.to_der().map_err(ours)?),
+        many => C::Array(
+            many.iter()
+                .map(|c| c.to_der().map(C::Bytes))
+                .collect::<Result<_, _>>()
+                .map_err(ours)?,
+        ),
+    };
+    let mut sign1 = coset::CoseSign1Builder::new()
+        .protected(es256_header())
+        .unprotected(coset::HeaderBuilder::new().value(33, x5chain).build())
+        .payload(payload)
+        .build();
+    sign1.signature = cose_sign(issuer_key, &sign1.tbs_data(&[]))?;
+    Ok(IssuedMdoc {
+        items,
+        issuer_auth: coset::AsCborValue::to_cbor_value(sign1).map_err(ours)?,
+    })
+}
+
+/// Presents `issued` (the items `keep` accepts) as a base64url `DeviceResponse`, the device
+/// signature made by `device_key` over the session transcript of the request `e` describes.
+pub fn present_mdoc(
+    issued: &IssuedMdoc,
+    keep: &dyn Fn(&str) -> bool,
+    device_key: &dyn PrivateKey,
+    e: &super::mdoc::Expect<'_>,
+) -> Result<String, Error> {
+    use ciborium::Value as C;
+    let items: Vec<C> = issued
+        .items
+        .iter()
+        .filter(|(name, _)| keep(name))
+        .map(|(_, v)| v.clone())
+        .collect();
+    let device_namespaces = tag24(cbor_bytes(&C::Map(Vec::new()))?);
+    let transcript = super::mdoc::session_transcript(e)?;
+    let signed = super::mdoc::device_authentication_bytes(
+        &transcript,
+        super::PID_DOCTYPE,
+        &device_namespaces,
+    )?;
+    let mut device_signature = coset::CoseSign1Builder::new()
+        .protected(es256_header())
+        .build();
+    device_signature.signature = cose_sign(
+        device_key,
+        &device_signature.tbs_detached_data(&signed, &[]),
+    )?;
+    let doc = cbor_map(vec![
+        ("docType", C::Text(super::PID_DOCTYPE.into())),
+        (
+            "issuerSigned",
+            cbor_map(vec![
+                (
+                    "nameSpaces",
+                    cbor_map(vec![(super::PID_DOCTYPE, C::Array(items))]),
+                ),
+                ("issuerAuth", issued.issuer_auth.clone()),
+            ]),
+        ),
+        (
+            "deviceSigned",
+            cbor_map(vec![
+                ("nameSpaces", device_namespaces),
+                (
+                    "deviceAuth",
+                    cbor_map(vec![(
+                        "deviceSignature",
+                        coset::AsCborValue::to_cbor_value(device_signature).map_err(ours)?,
+                    )]),
+                ),
+            ]),
+        ),
+    ]);
+    let response = cbor_map(vec![
+        ("version", C::Text("1.0".into())),
+        ("documents", C::Array(vec![doc])),
+        ("status", C::Integer(0.into())),
+    ]);
+    Ok(B64.encode(cbor_bytes(&response)?))
 }

@@ -7,6 +7,8 @@
 //! - [`request`]: our client identifier (`x509_hash`), the DCQL query for the PID, and the signed
 //!   request object (JAR) with a fresh encryption key per request;
 //! - [`response`]: the wallet's `direct_post.jwt` answer, decrypted and unpacked;
+//! - [`mdoc`]: an ISO 18013-5 mdoc `DeviceResponse` verified, bound to the request by the
+//!   OpenID4VP session transcript;
 //! - [`pid`]: the verified claims read into a [`pid::Pid`], and the `sub` policy;
 //! - [`sdjwt`]: an SD-JWT VC presentation verified, fail closed, in the order of the specs;
 //! - [`status`]: revocation through the Token Status List a credential names;
@@ -15,6 +17,7 @@
 
 pub mod error;
 pub mod holder;
+pub mod mdoc;
 pub mod pid;
 pub mod request;
 pub mod response;
