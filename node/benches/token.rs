@@ -45,6 +45,7 @@ fn identity() -> VerifiedIdentity {
             phone_number: None,
             email_address: None,
         }),
+        wallet: None,
     }
 }
 

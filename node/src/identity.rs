@@ -283,6 +283,8 @@ pub enum LoginMethod {
     /// Through the citizen's country's eIDAS node (SAML).
     #[default]
     Eidas,
+    /// With the PID of the citizen's EU Digital Identity Wallet (OpenID4VP).
+    Wallet,
 }
 
 impl LoginMethod {
@@ -290,6 +292,7 @@ impl LoginMethod {
     pub fn amr(self) -> &'static str {
         match self {
             LoginMethod::Eidas => "eidas",
+            LoginMethod::Wallet => "eudi_wallet",
         }
     }
 }
@@ -301,6 +304,26 @@ pub enum SubjectPolicy<'a> {
     /// eidas-requirements §2 step 11): `sub` itself for public clients, the input of the
     /// pairwise hash for the others.
     Persistent(&'a str),
+    /// A value of this login only (a wallet PID without `personal_administrative_number`:
+    /// `wallet::pid` explains why): `sub` itself for every client, and the ID token says so.
+    Transient(&'a str),
+}
+
+/// Where a PID was born (PID Rulebook §2.2 `birth_place`: at least one member).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlaceOfBirth {
+    pub country: Option<String>,
+    pub region: Option<String>,
+    pub locality: Option<String>,
+}
+
+/// What a wallet PID adds to a natural person, in its own shape.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WalletDetails {
+    /// The subject is transient (no persistent identifier in the PID).
+    pub transient_subject: bool,
+    pub place_of_birth: Option<PlaceOfBirth>,
+    pub nationalities: Vec<String>,
 }
 
 /// An identity that passed every check of its way in (for eIDAS: eidas-requirements §2).
@@ -315,6 +338,10 @@ pub struct VerifiedIdentity {
     #[serde(with = "time::serde::rfc3339")]
     pub authn_instant: OffsetDateTime,
     pub subject: Subject,
+    /// For a wallet login: the PID's own details. Absent in state written before the field
+    /// existed, and for eIDAS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wallet: Option<WalletDetails>,
 }
 
 impl VerifiedIdentity {
@@ -326,9 +353,13 @@ impl VerifiedIdentity {
         }
     }
 
-    /// How to derive `sub`: every subject today carries a persistent eIDAS identifier.
+    /// How to derive `sub`: a persistent identifier, unless a wallet PID had none.
     pub fn subject_policy(&self) -> SubjectPolicy<'_> {
-        SubjectPolicy::Persistent(self.eidas_identifier())
+        if self.wallet.as_ref().is_some_and(|w| w.transient_subject) {
+            SubjectPolicy::Transient(self.eidas_identifier())
+        } else {
+            SubjectPolicy::Persistent(self.eidas_identifier())
+        }
     }
 }
 

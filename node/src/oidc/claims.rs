@@ -138,6 +138,9 @@ pub const CLAIMS_SUPPORTED: &[&str] = &[
     "eidas_lei",
     "eidas_eori",
     "eidas_seed",
+    "place_of_birth",
+    "nationalities",
+    "eidas_subject_type",
     "eidas_sic",
 ];
 
@@ -154,9 +157,37 @@ pub fn identity_claims(
     c.insert("eidas_country".into(), json!(identity.country));
     c.insert("acr".into(), json!(identity.loa.uri()));
     c.insert("amr".into(), json!([identity.method.amr()]));
+    let transient = identity
+        .wallet
+        .as_ref()
+        .is_some_and(|w| w.transient_subject);
+    if transient {
+        // `sub` is of this login only (wallet::pid's policy): say so.
+        c.insert("eidas_subject_type".into(), json!("transient"));
+    }
+    if let Some(w) = &identity.wallet {
+        use OptionalAttribute as A;
+        if let (true, Some(p)) = (attributes.contains(&A::PlaceOfBirth), &w.place_of_birth) {
+            // OpenID Connect for Identity Assurance §4.1 `place_of_birth`.
+            let mut place = Map::new();
+            for (k, v) in [
+                ("country", &p.country),
+                ("region", &p.region),
+                ("locality", &p.locality),
+            ] {
+                if let Some(v) = v {
+                    place.insert(k.into(), json!(v));
+                }
+            }
+            c.insert("place_of_birth".into(), Value::Object(place));
+        }
+        if attributes.contains(&A::Nationality) && !w.nationalities.is_empty() {
+            c.insert("nationalities".into(), json!(w.nationalities));
+        }
+    }
     match &identity.subject {
         Subject::Natural(p) => {
-            if include_raw_identifier {
+            if include_raw_identifier && !transient {
                 c.insert("eidas_person_identifier".into(), json!(p.person_identifier));
             }
             put_script(
@@ -397,6 +428,7 @@ pub(crate) mod tests {
                 phone_number: None,
                 email_address: None,
             }),
+            wallet: None,
         }
     }
 
@@ -430,6 +462,48 @@ pub(crate) mod tests {
         assert_eq!(c["eidas_place_of_birth"], "Athens");
         assert!(!c.contains_key("gender"));
         assert!(!c.contains_key("eidas_person_identifier"));
+    }
+
+    /// A wallet PID (issue 15 item 3): the same claim schema, `amr` telling the way in apart,
+    /// the PID's place of birth and nationalities in their OpenID Connect for Identity Assurance
+    /// shapes when asked for, and a transient subject said as such, without the raw identifier.
+    #[test]
+    fn a_wallet_identity_has_the_same_schema_and_says_a_transient_subject() {
+        let mut id = greek_identity();
+        id.method = crate::identity::LoginMethod::Wallet;
+        id.wallet = Some(crate::identity::WalletDetails {
+            transient_subject: false,
+            place_of_birth: Some(crate::identity::PlaceOfBirth {
+                country: Some("GR".into()),
+                region: None,
+                locality: Some("Athens".into()),
+            }),
+            nationalities: vec!["GR".into(), "CY".into()],
+        });
+        let all = [
+            OptionalAttribute::PlaceOfBirth,
+            OptionalAttribute::Nationality,
+        ];
+        let c = identity_claims(&id, &all, true);
+        assert_eq!(c["amr"], json!(["eudi_wallet"]));
+        assert_eq!(c["acr"], "http://eidas.europa.eu/LoA/high");
+        assert_eq!(
+            c["place_of_birth"],
+            json!({"country": "GR", "locality": "Athens"})
+        );
+        assert_eq!(c["nationalities"], json!(["GR", "CY"]));
+        assert_eq!(c["eidas_person_identifier"], "EL/EE/123456");
+        assert!(!c.contains_key("eidas_subject_type"));
+        let c = identity_claims(&id, &[], true);
+        assert!(!c.contains_key("place_of_birth") && !c.contains_key("nationalities"));
+        id.wallet.as_mut().unwrap().transient_subject = true;
+        let c = identity_claims(&id, &[], true);
+        assert_eq!(c["eidas_subject_type"], "transient");
+        assert!(!c.contains_key("eidas_person_identifier"));
+        assert!(matches!(
+            id.subject_policy(),
+            crate::identity::SubjectPolicy::Transient("EL/EE/123456")
+        ));
     }
 
     #[test]

@@ -328,7 +328,11 @@ impl Provider {
         client: &Client,
         identity: &VerifiedIdentity,
     ) -> Result<String, Error> {
-        let SubjectPolicy::Persistent(id) = identity.subject_policy();
+        let id = match identity.subject_policy() {
+            // Fresh for this login: nothing to correlate, for any client.
+            SubjectPolicy::Transient(id) => return Ok(id.to_owned()),
+            SubjectPolicy::Persistent(id) => id,
+        };
         match client.subject_type {
             SubjectType::Public => Ok(id.to_owned()),
             SubjectType::Pairwise => {

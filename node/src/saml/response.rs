@@ -342,6 +342,7 @@ fn check_assertion(
         loa,
         authn_instant,
         subject,
+        wallet: None,
     };
     let country = check_identifier_country(identity.eidas_identifier(), requested, ctx)?;
     Ok(CheckedAssertion {

@@ -23,16 +23,14 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use time::OffsetDateTime;
 
 use super::Error;
-
-/// Where a PID was born (PID Rulebook §2.2 `birth_place`: at least one member).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlaceOfBirth {
-    pub country: Option<String>,
-    pub region: Option<String>,
-    pub locality: Option<String>,
-}
+pub use crate::identity::PlaceOfBirth;
+use crate::identity::{
+    Loa, LoaLevel, LoginMethod, NaturalPerson, ScriptValue, Subject, VerifiedIdentity,
+    WalletDetails,
+};
 
 /// The PID attributes the gateway passes on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,6 +152,55 @@ impl Pid {
             None => PidSubject::Transient,
         }
     }
+
+    /// The identity the OIDC side issues tokens for: level of assurance high (a PID is issued
+    /// at high, PID Rulebook §1), the `sub` policy above (a transient subject is a fresh
+    /// 128-bit random value, `{CC}/PID-TRANSIENT/{hex}`), the PID's own place of birth and
+    /// nationalities beside the eIDAS-shaped fields.
+    pub fn into_identity(self, authn_instant: OffsetDateTime) -> Result<VerifiedIdentity, Error> {
+        let (identifier, transient) = match self.subject() {
+            PidSubject::Persistent(id) => (id, false),
+            PidSubject::Transient => {
+                let mut r = [0u8; 16];
+                openssl::rand::rand_bytes(&mut r).map_err(|e| Error::Ours(e.to_string()))?;
+                (
+                    format!(
+                        "{}/PID-TRANSIENT/{}",
+                        self.issuing_country,
+                        crate::hex::encode(&r)
+                    ),
+                    true,
+                )
+            }
+        };
+        Ok(VerifiedIdentity {
+            method: LoginMethod::Wallet,
+            country: self.issuing_country,
+            loa: Loa::notified(LoaLevel::High),
+            authn_instant,
+            subject: Subject::Natural(NaturalPerson {
+                person_identifier: identifier,
+                family_name: ScriptValue::latin(self.family_name),
+                given_name: ScriptValue::latin(self.given_name),
+                date_of_birth: self.birthdate,
+                birth_name: None,
+                place_of_birth: None,
+                current_address: None,
+                gender: None,
+                nationality: None,
+                country_of_birth: None,
+                country_of_residence: None,
+                town_of_birth: None,
+                phone_number: None,
+                email_address: None,
+            }),
+            wallet: Some(WalletDetails {
+                transient_subject: transient,
+                place_of_birth: self.place_of_birth,
+                nationalities: self.nationalities,
+            }),
+        })
+    }
 }
 
 /// How a format names the claims that differ (PID Rulebook §3.1 vs §4.1).
@@ -220,6 +267,41 @@ mod tests {
             Pid::from_claims(&m, Names::MDOC, "XW").unwrap(),
             Pid::from_claims(&claims(), Names::SD_JWT, "XW").unwrap()
         );
+    }
+
+    #[test]
+    fn a_pid_becomes_a_wallet_identity_at_high_with_its_subject_policy() {
+        let at = time::macros::datetime!(2026-12-02 10:00 UTC);
+        let id = Pid::from_claims(&claims(), Names::SD_JWT, "XW")
+            .unwrap()
+            .into_identity(at)
+            .unwrap();
+        assert_eq!(id.method, LoginMethod::Wallet);
+        assert_eq!(id.loa.uri(), "http://eidas.europa.eu/LoA/high");
+        assert_eq!(id.country, "XW");
+        assert_eq!(id.eidas_identifier(), "XW/PID/XW-0002");
+        assert!(matches!(
+            id.subject_policy(),
+            crate::identity::SubjectPolicy::Persistent("XW/PID/XW-0002")
+        ));
+        assert_eq!(id.wallet.as_ref().unwrap().nationalities, ["GR", "CY"]);
+        let mut c = claims();
+        c.remove("personal_administrative_number");
+        let pid = Pid::from_claims(&c, Names::SD_JWT, "XW").unwrap();
+        let (a, b) = (
+            pid.clone().into_identity(at).unwrap(),
+            pid.into_identity(at).unwrap(),
+        );
+        assert!(a.eidas_identifier().starts_with("XW/PID-TRANSIENT/"));
+        assert_ne!(
+            a.eidas_identifier(),
+            b.eidas_identifier(),
+            "fresh per login"
+        );
+        assert!(matches!(
+            a.subject_policy(),
+            crate::identity::SubjectPolicy::Transient(_)
+        ));
     }
 
     #[test]

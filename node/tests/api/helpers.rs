@@ -85,6 +85,7 @@ pub fn test_identity() -> VerifiedIdentity {
             phone_number: None,
             email_address: None,
         }),
+        wallet: None,
     }
 }
 
