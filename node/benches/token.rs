@@ -71,6 +71,7 @@ fn provider() -> Provider {
         subject_type: Default::default(),
         sector_identifier: None,
         id_token_signed_response_alg: None,
+        wallet: false,
     };
     let keys = KeySet::new(vec![SigningKey::generate_es256(KeyStatus::Current).unwrap()]).unwrap();
     let clients = ClientRegistry::from_settings(&[settings], &keys.algorithms()).unwrap();

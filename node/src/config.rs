@@ -60,6 +60,9 @@ pub struct Settings {
     pub rate_limits: crate::web::limits::RateLimitSettings,
     #[serde(default)]
     pub audit: crate::audit::AuditSettings,
+    /// The EU Digital Identity Wallet way in; absent: not offered.
+    #[serde(default)]
+    pub wallet: Option<crate::wallet::settings::WalletSettings>,
     /// Directory the config file was read from (relative paths resolve against it).
     #[serde(skip)]
     pub base_dir: PathBuf,

@@ -178,6 +178,7 @@ fn config_only_loads_and_names_nothing_but_section_types() {
             "crate::oidc::settings::",
             "crate::store::settings::",
             "crate::oidc::ClientSettings",
+            "crate::wallet::settings::",
         ],
     );
 }

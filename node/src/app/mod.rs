@@ -265,6 +265,124 @@ pub fn our_keys(s: &Settings) -> Result<rollover::OurKeys, Vec<Problem>> {
     }
 }
 
+/// The wallet way in from `[wallet]` (issue 15): our access certificate (an ES256 key, file or
+/// token) and its `x509_hash` client id, and the PID providers' anchors; every problem named.
+fn wallet_path(s: &Settings) -> Result<Option<web::wallet::WalletPath>, Vec<Problem>> {
+    let Some(w) = &s.wallet else {
+        return Ok(None);
+    };
+    let mut problems = Vec::new();
+    let certs = |path: &std::path::Path, what: &str| {
+        std::fs::read(s.path(path))
+            .map_err(|e| e.to_string())
+            .and_then(|pem| openssl::x509::X509::stack_from_pem(&pem).map_err(|e| e.to_string()))
+            .and_then(|c| {
+                if c.is_empty() {
+                    Err("no certificate".to_owned())
+                } else {
+                    Ok(c)
+                }
+            })
+            .map_err(|e| p(format!("{what} {}: {e}", s.path(path).display())))
+    };
+    let chain = certs(&w.cert_path, "wallet.cert_path")
+        .map_err(|e| problems.push(e))
+        .ok();
+    let key: Option<Arc<dyn crate::keys::PrivateKey>> = match (&w.key_path, &w.pkcs11) {
+        (Some(path), None) => std::fs::read(s.path(path))
+            .map_err(|e| e.to_string())
+            .and_then(|pem| crate::keys::FileKey::from_pem(&pem).map_err(|e| e.to_string()))
+            .map(|k| Arc::new(k) as Arc<dyn crate::keys::PrivateKey>)
+            .map_err(|e| {
+                problems.push(p(format!(
+                    "wallet.key_path {}: {e}",
+                    s.path(path).display()
+                )))
+            })
+            .ok(),
+        (None, Some(token)) => token
+            .open()
+            .and_then(|k| {
+                crate::keys::PrivateKey::permits(&k, crate::keys::Purpose::Sign)?;
+                Ok(k)
+            })
+            .map(|k| Arc::new(k) as Arc<dyn crate::keys::PrivateKey>)
+            .map_err(|e| problems.push(p(format!("wallet.pkcs11: {e}"))))
+            .ok(),
+        _ => {
+            problems.push(p("wallet: give exactly one of key_path and pkcs11"));
+            None
+        }
+    };
+    let mut client_id = String::new();
+    if let (Some(chain), Some(key)) = (&chain, &key) {
+        let leaf_key = chain.first().and_then(|c| c.public_key().ok());
+        if !leaf_key.is_some_and(|pk| pk.public_eq(key.public_key())) {
+            problems.push(p(
+                "wallet: the key is not the one of the first certificate in cert_path",
+            ));
+        }
+        let p256 = key
+            .public_key()
+            .ec_key()
+            .ok()
+            .and_then(|k| k.group().curve_name())
+            == Some(openssl::nid::Nid::X9_62_PRIME256V1);
+        if !p256 {
+            problems.push(p(
+                "wallet: the access key must be EC P-256 (ES256, HAIP 1.0 §7)",
+            ));
+        }
+        if let Some(leaf) = chain.first() {
+            match crate::wallet::request::client_id(leaf) {
+                Ok(id) => client_id = id,
+                Err(e) => problems.push(p(format!("wallet: {e}"))),
+            }
+        }
+    }
+    let mut providers = Vec::new();
+    if w.providers.is_empty() {
+        problems.push(p("wallet.providers: name at least one PID provider"));
+    }
+    for (i, pr) in w.providers.iter().enumerate() {
+        let mut anchors = Vec::new();
+        for a in &pr.anchor_cert_paths {
+            match certs(a, &format!("wallet.providers[{i}].anchor_cert_paths")) {
+                Ok(c) => anchors.extend(c),
+                Err(e) => problems.push(e),
+            }
+        }
+        if pr.anchor_cert_paths.is_empty() {
+            problems.push(p(format!(
+                "wallet.providers[{i}].anchor_cert_paths: name at least one anchor"
+            )));
+        }
+        providers.push(web::wallet::Provider {
+            country: pr.country.to_string(),
+            anchors,
+        });
+    }
+    let statuses = web::wallet::StatusLists::new(time::Duration::seconds(
+        i64::try_from(w.status_grace_seconds).unwrap_or(3600),
+    ))
+    .map_err(|e| problems.push(p(format!("wallet: {e}"))))
+    .ok();
+    match (problems.is_empty(), chain, key, statuses) {
+        (true, Some(chain), Some(key), Some(statuses)) => Ok(Some(web::wallet::WalletPath {
+            key,
+            chain,
+            client_id,
+            providers,
+            scheme: w.scheme.clone(),
+            kb_max_age: time::Duration::seconds(
+                i64::try_from(w.key_binding_max_age_seconds).unwrap_or(300),
+            ),
+            statuses,
+        })),
+        _ => Err(problems),
+    }
+}
+
 /// Our SAML identity and every SAML key from `[saml]`, with their schedules.
 pub fn saml_keys(s: &Settings) -> Result<rollover::SamlKeys, Vec<Problem>> {
     let mut problems = Vec::new();
@@ -867,6 +985,7 @@ pub async fn build_with(
         SamlPath::new(sp, info, times),
     );
     web.health = country_health.clone();
+    web.wallet = wallet_path(s)?.map(Arc::new);
     if !web::limits::is_off(&s.rate_limits) {
         web.limits = Some(Arc::new(
             web::limits::RateLimiter::new(&s.rate_limits).map_err(|e| vec![p(e)])?,

@@ -8,6 +8,7 @@ use url::Url;
 use super::claims::{
     attribute_name, parse_attribute_scope, parse_country_scope, standard_scope_attribute,
     ATTRIBUTE_SCOPE_PREFIX, EIDAS_SCOPE_PREFIX, SCOPE_LEGAL_PERSON, SCOPE_OPENID, SCOPE_PROFILE,
+    SCOPE_WALLET,
 };
 use super::request_object::ResolvedRequest;
 use super::{random_handle, Client, Error, Provider};
@@ -31,6 +32,10 @@ pub struct AuthorizationRequest {
     pub min_loa: LoaLevel,
     /// Pre-selected by `eidas:country:xx`; otherwise the citizen chooses.
     pub country: Option<String>,
+    /// The EU Digital Identity Wallet pre-selected by `eidas:wallet`. Absent in state written
+    /// before the field existed.
+    #[serde(default)]
+    pub wallet: bool,
     pub person_type: PersonType,
     pub optional_attributes: Vec<OptionalAttribute>,
     pub ui_locales: Vec<String>,
@@ -179,6 +184,7 @@ pub fn validate_request(
         code_challenge,
         min_loa: requested_loa.map_or(client.min_loa, |l| l.max(client.min_loa)),
         country: scope.country,
+        wallet: scope.wallet,
         person_type: scope.person_type,
         optional_attributes: scope.attributes,
         ui_locales: words(single(params, "ui_locales", 256)?),
@@ -221,6 +227,7 @@ fn validate_pkce(params: &[(String, String)]) -> Result<String, Error> {
 struct ScopeRequest {
     scopes: Vec<String>,
     country: Option<String>,
+    wallet: bool,
     person_type: PersonType,
     attributes: Vec<OptionalAttribute>,
 }
@@ -249,9 +256,18 @@ fn validate_scopes(client: &Client, scope: &str) -> Result<ScopeRequest, Error> 
     };
     let mut scopes = Vec::new();
     let mut country = None;
+    let mut wallet = false;
     let mut attributes = Vec::new();
     for s in &requested {
-        if let Some(cc) = parse_country_scope(s) {
+        if s == SCOPE_WALLET {
+            // The EU Digital Identity Wallet pre-selected: only for a client registered for it,
+            // and a natural person (the PID is one).
+            if !client.wallet || person_type != PersonType::NaturalPerson {
+                return Err(not_allowed(s));
+            }
+            wallet = true;
+            scopes.push(s.clone());
+        } else if let Some(cc) = parse_country_scope(s) {
             if country.is_some() {
                 return Err(not_allowed(s));
             }
@@ -289,9 +305,13 @@ fn validate_scopes(client: &Client, scope: &str) -> Result<ScopeRequest, Error> 
     }
     attributes.sort_by_key(|a| attribute_name(*a));
     attributes.dedup();
+    if wallet && country.is_some() {
+        return Err(not_allowed(SCOPE_WALLET));
+    }
     Ok(ScopeRequest {
         scopes,
         country,
+        wallet,
         person_type,
         attributes,
     })

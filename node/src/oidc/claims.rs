@@ -16,6 +16,8 @@ pub const SCOPE_PROFILE: &str = "profile";
 pub const EIDAS_SCOPE_PREFIX: &str = "eidas:";
 /// Requests a legal person (its mandatory data set) instead of a natural person.
 pub const SCOPE_LEGAL_PERSON: &str = "eidas:legal_person";
+/// Pre-selects the EU Digital Identity Wallet (a client registered with `wallet = true`).
+pub const SCOPE_WALLET: &str = "eidas:wallet";
 /// `eidas:country:xx` pre-selects the citizen's country (TARA convention; eidas-requirements §5).
 pub const COUNTRY_SCOPE_PREFIX: &str = "eidas:country:";
 /// `eidas:attribute:<name>` requests one optional eIDAS attribute.
@@ -89,7 +91,11 @@ pub fn parse_country_scope(scope: &str) -> Option<String> {
 
 /// Every scope except the per-country ones, for discovery and config validation.
 pub fn fixed_scopes() -> Vec<String> {
-    let mut v = vec![SCOPE_OPENID.to_owned(), SCOPE_LEGAL_PERSON.to_owned()];
+    let mut v = vec![
+        SCOPE_OPENID.to_owned(),
+        SCOPE_LEGAL_PERSON.to_owned(),
+        SCOPE_WALLET.to_owned(),
+    ];
     v.extend(
         ATTRIBUTES
             .iter()
@@ -532,6 +538,7 @@ pub(crate) mod tests {
             Some(OptionalAttribute::Lei)
         );
         assert_eq!(parse_attribute_scope("eidas:attribute:nope"), None);
-        assert_eq!(fixed_scopes().len(), 22);
+        assert_eq!(fixed_scopes().len(), 23);
+        assert!(fixed_scopes().contains(&SCOPE_WALLET.to_owned()));
     }
 }

@@ -48,6 +48,9 @@ pub struct ClientSettings {
     pub sector_identifier: Option<String>,
     #[serde(default)]
     pub id_token_signed_response_alg: Option<Alg>,
+    /// Offer the EU Digital Identity Wallet as a way in (the `[wallet]` section configures it).
+    #[serde(default)]
+    pub wallet: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -99,6 +102,8 @@ pub struct Client {
     pub subject_type: SubjectType,
     pub sector_identifier: String,
     pub id_token_alg: Alg,
+    /// The EU Digital Identity Wallet is offered to it.
+    pub wallet: bool,
 }
 
 impl Client {
@@ -256,6 +261,7 @@ fn validate_client(
         subject_type: s.subject_type,
         sector_identifier,
         id_token_alg,
+        wallet: s.wallet,
     })
 }
 

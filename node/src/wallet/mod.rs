@@ -22,6 +22,7 @@ pub mod pid;
 pub mod request;
 pub mod response;
 pub mod sdjwt;
+pub mod settings;
 pub mod status;
 pub mod x5c;
 

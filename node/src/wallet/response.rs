@@ -14,6 +14,25 @@ pub struct Answer {
     pub vp_token: Map<String, Value>,
 }
 
+/// The `kid` of the answer's JWE header (which of our requests' keys it is for), before
+/// anything is decrypted: a short token of URL-safe characters, or nothing.
+pub fn kid(response: &str) -> Option<String> {
+    use base64::Engine;
+    let header = response.split('.').next()?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(header)
+        .ok()?;
+    let v: Value = serde_json::from_slice(&bytes).ok()?;
+    v.get("kid")
+        .and_then(Value::as_str)
+        .filter(|k| {
+            k.len() <= 64
+                && k.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        .map(str::to_owned)
+}
+
 /// The `state` of an answer payload, before it is trusted (to find the request it belongs to).
 pub fn state_of(payload: &Value) -> Option<&str> {
     payload.get("state").and_then(Value::as_str)

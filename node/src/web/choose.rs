@@ -1,7 +1,8 @@
-//! The choice page (`GET /login`, `POST /login`): how the citizen will prove who they are. Today
-//! the one way in is their country's eIDAS node, so the page lists the countries that can serve
-//! the request; it is skipped when the client pre-selected a country. A choice is dispatched to
-//! its way in ([`Choice`]), which starts from the neutral [`FlowContext`].
+//! The choice page (`GET /login`, `POST /login`): how the citizen will prove who they are: the
+//! EU Digital Identity Wallet (first, when the client allows it and `[wallet]` is configured) or
+//! their country's eIDAS node (the countries that can serve the request). The page is skipped
+//! when the client pre-selected a country or the wallet. A choice is dispatched to its way in
+//! ([`Choice`]), which starts from the neutral [`FlowContext`].
 
 use std::sync::Arc;
 
@@ -14,19 +15,27 @@ use serde::Deserialize;
 use super::error::{AppError, Cause};
 use super::flow::{bad_input, form_action, FlowContext};
 use super::pages::{self, ErrorKind};
-use super::{saml, WebState};
+use super::{saml, wallet, WebState};
 use crate::trust::Offer;
 
-/// What the citizen may choose: a country (eIDAS). A second way in adds a variant here and its
-/// own module beside `saml`.
+/// What the citizen may choose: a country (eIDAS) or the wallet; each way in is a module.
 enum Choice {
     Country(String),
+    Wallet,
 }
 
 async fn start(s: &WebState, ctx: &FlowContext<'_>, choice: Choice) -> Result<Response, AppError> {
     match choice {
         Choice::Country(cc) => saml::start(s, ctx, &cc).await,
+        Choice::Wallet => wallet::start(s, ctx).await,
     }
+}
+
+/// Whether this login may use the wallet: configured, allowed to the client, a natural person.
+fn wallet_offered(s: &WebState, ctx: &FlowContext) -> bool {
+    s.wallet.is_some()
+        && ctx.client.wallet
+        && ctx.request.person_type == crate::identity::PersonType::NaturalPerson
 }
 
 fn offers(s: &WebState, ctx: &FlowContext) -> Vec<Offer> {
@@ -91,6 +100,9 @@ pub(super) async fn choose(
     if let Some(cc) = ctx.request.country.clone() {
         return start(&s, &ctx, Choice::Country(cc)).await;
     }
+    if ctx.request.wallet && wallet_offered(&s, &ctx) {
+        return start(&s, &ctx, Choice::Wallet).await;
+    }
     let mut offers = offers(&s, &ctx);
     for o in &mut offers {
         o.degraded = s.health.degraded(&o.code);
@@ -120,6 +132,7 @@ pub(super) async fn choose(
         pages::ChoiceView {
             query: query.as_deref(),
             remembered: remembered.as_ref(),
+            wallet: wallet_offered(&s, &ctx),
         },
     );
     Ok(pages::html_response(
@@ -132,7 +145,9 @@ pub(super) async fn choose(
 #[derive(Debug, Deserialize)]
 pub(super) struct ChosenForm {
     flow: String,
-    country: String,
+    /// A country; or, instead, `way` = `wallet`.
+    country: Option<String>,
+    way: Option<String>,
     lang: Option<String>,
     /// `1`: the citizen consented to remembering the country on this device.
     remember: Option<String>,
@@ -146,14 +161,28 @@ pub(super) async fn chosen(
 ) -> Result<Response, AppError> {
     let Form(f) = f.map_err(|e| bad_input(&s, &headers, e))?;
     let ctx = FlowContext::load(&s, &f.flow, f.lang.as_deref(), &headers).await?;
+    if f.way.as_deref() == Some("wallet") {
+        if ctx.request.country.is_some() || !wallet_offered(&s, &ctx) {
+            return Err(AppError::page(
+                ErrorKind::CountryUnavailable,
+                ctx.locale,
+                Cause::msg("the wallet is not offered for this request"),
+            )
+            .with_back(&f.flow, form_action(&ctx.request.redirect_uri)));
+        }
+        return start(&s, &ctx, Choice::Wallet)
+            .await
+            .map_err(|e| e.with_back(&f.flow, form_action(&ctx.request.redirect_uri)));
+    }
+    let country = f.country.clone().unwrap_or_default();
     // A country pre-selected by the client cannot be swapped; otherwise only what the page
     // offered may be chosen (eidas-requirements §5).
     if ctx
         .request
         .country
         .as_ref()
-        .is_some_and(|cc| *cc != f.country)
-        || !offers(&s, &ctx).iter().any(|o| o.code == f.country)
+        .is_some_and(|cc| *cc != country)
+        || !offers(&s, &ctx).iter().any(|o| o.code == country)
     {
         return Err(AppError::page(
             ErrorKind::CountryUnavailable,
@@ -163,9 +192,9 @@ pub(super) async fn chosen(
         .with_back(&f.flow, form_action(&ctx.request.redirect_uri)));
     }
     let remember = f.remember.as_deref() == Some("1");
-    let cc = f.country.clone();
+    let cc = country.clone();
     // A failure here (our keys, the store) leaves the login intact: offer the way back.
-    let mut response = start(&s, &ctx, Choice::Country(f.country))
+    let mut response = start(&s, &ctx, Choice::Country(country))
         .await
         .map_err(|e| e.with_back(&f.flow, form_action(&ctx.request.redirect_uri)))?;
     if remember {

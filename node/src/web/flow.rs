@@ -192,6 +192,18 @@ pub(super) async fn finish(
     flow: FlowHandle,
     outcome: Outcome,
 ) -> Result<Response, AppError> {
+    let handle = park(s, flow, outcome).await?;
+    see_other(&format!("{RESUME_PATH}?r={handle}"))
+}
+
+/// Parks `outcome` under a fresh single-use handle for `/resume` (where only the browser of
+/// `flow` can use it) and returns the handle: [`finish`] redirects the browser there; the
+/// wallet way in hands it to the wallet, which sends the browser.
+pub(super) async fn park(
+    s: &WebState,
+    flow: FlowHandle,
+    outcome: Outcome,
+) -> Result<String, AppError> {
     let locale = flow.locale;
     let result = LoginResult {
         flow_id: flow.flow_id,
@@ -207,7 +219,7 @@ pub(super) async fn finish(
         .put_result(&handle, &bytes, s.login.result_ttl)
         .await
         .map_err(|e| unavailable(locale, e))?;
-    see_other(&format!("{RESUME_PATH}?r={handle}"))
+    Ok(handle)
 }
 
 /// A single-use record from the store, decoded; a store failure is a 503 page, an absent record

@@ -298,6 +298,11 @@ fn load(c: &Catalog) -> Loaded {
         support_intro: text("support-intro"),
         copy_reference: text("copy-reference"),
         copied: text("copied"),
+        wallet_option: text("wallet-option"),
+        wallet_or: text("wallet-or"),
+        wallet_title: text("wallet-title"),
+        wallet_body: text("wallet-body"),
+        wallet_open: text("wallet-open"),
         reference_intro: text("reference-intro"),
         not_found: text("not-found"),
         filter_label: text("filter-label"),
@@ -541,6 +546,13 @@ pub struct Texts {
     pub copy_reference: &'static str,
     /// Announced when the reference was copied.
     pub copied: &'static str,
+    /// The EU Digital Identity Wallet: its name on the country page, the words before the
+    /// countries, and its page.
+    pub wallet_option: &'static str,
+    pub wallet_or: &'static str,
+    pub wallet_title: &'static str,
+    pub wallet_body: &'static str,
+    pub wallet_open: &'static str,
     pub reference_intro: &'static str,
     pub not_found: &'static str,
     pub filter_label: &'static str,

@@ -38,6 +38,7 @@ mod oidc;
 pub mod pages;
 pub mod saml;
 pub mod theme;
+pub mod wallet;
 
 pub use self::oidc::{oidc_router, see_other, OidcState};
 pub use self::saml::{SamlPath, SamlTimes, SAML_ACS_PATH, SAML_METADATA_PATH};
@@ -86,6 +87,8 @@ pub struct WebState {
     pub health: Arc<dyn health::HealthView>,
     /// Citizens abroad, to count those who never come back (`app` sweeps it).
     pub departures: Arc<departures::Departures>,
+    /// The EU Digital Identity Wallet way in (`[wallet]`); `None`: not offered.
+    pub wallet: Option<Arc<wallet::WalletPath>>,
 }
 
 impl std::fmt::Debug for WebState {
@@ -120,6 +123,7 @@ impl WebState {
             limits: None,
             health: Arc::new(health::NoHealth),
             departures: Arc::new(departures::Departures::default()),
+            wallet: None,
         }
     }
 }
@@ -132,6 +136,7 @@ pub fn router(state: Arc<WebState>) -> Router {
         .route(FORGET_PATH, post(choose::forget))
         .route(RESUME_PATH, get(flow::resume))
         .merge(saml::routes())
+        .merge(wallet::routes())
         .route("/readyz", get(readyz))
         .with_state(state.clone());
     let router = Router::new()

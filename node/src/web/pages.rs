@@ -169,6 +169,8 @@ pub struct ChoiceView<'a> {
     pub query: Option<&'a str>,
     /// The country remembered on this device (its cookie), when it is among the offers.
     pub remembered: Option<&'a Offer>,
+    /// The EU Digital Identity Wallet is offered to this login: first, before the countries.
+    pub wallet: bool,
 }
 
 /// The country selection page (eidas-requirements §5): the filter (a GET form, narrowed live by
@@ -192,6 +194,16 @@ pub fn choose_country(
         esc(flow),
         locale.tag()
     );
+    if view.wallet {
+        body.push_str(&format!(
+            "<form method=\"post\" action=\"{action}\" class=\"wallet\">{hidden}\
+             <button type=\"submit\" name=\"way\" value=\"wallet\">{option}</button></form>\
+             <p>{or}</p>",
+            action = super::LOGIN_PATH,
+            option = esc(t.wallet_option),
+            or = esc(t.wallet_or),
+        ));
+    }
     if let Some(r) = view.remembered {
         body.push_str(&format!(
             "<div class=\"remembered\"><p>{} <strong>{}</strong></p>\
@@ -276,6 +288,25 @@ pub fn choose_country(
     ));
     let base = format!("{}?flow={}", super::LOGIN_PATH, flow);
     layout(locale, t.choose_title, Some(&base), &body)
+}
+
+/// The page that opens the citizen's wallet on this device (HAIP 1.0 §5.1 same-device flow):
+/// the link is the wallet invocation (`haip-vp://?client_id=…&request_uri=…`); the wallet
+/// brings the browser back. Cancel stays possible.
+pub fn wallet_page(locale: Locale, link: &str, flow: &str) -> String {
+    let t = locale.texts();
+    let body = format!(
+        "<p>{body}</p><p><a class=\"button\" href=\"{link}\">{open}</a></p>\
+         <form method=\"post\" action=\"{cancel}\"><input type=\"hidden\" name=\"flow\" value=\"{flow}\">\
+         <button type=\"submit\" class=\"secondary\">{cancel_text}</button></form>",
+        body = esc(t.wallet_body),
+        link = esc(link),
+        open = esc(t.wallet_open),
+        cancel = super::CANCEL_PATH,
+        flow = esc(flow),
+        cancel_text = esc(t.cancel),
+    );
+    layout(locale, t.wallet_title, None, &body)
 }
 
 /// The auto-submitting HTTP-POST binding form (SAML Bindings §3.5.4): works without JavaScript
@@ -502,6 +533,7 @@ mod tests {
             ChoiceView {
                 query: Some("sv"),
                 remembered: Some(&se),
+                wallet: false,
             },
         );
         assert!(
@@ -520,6 +552,7 @@ mod tests {
             ChoiceView {
                 query: Some("zz<"),
                 remembered: None,
+                wallet: false,
             },
         );
         assert!(html.contains("No country matches your search."));

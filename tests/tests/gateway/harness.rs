@@ -269,6 +269,10 @@ pub struct GwConfig {
     pub listen: Option<String>,
     /// Appended verbatim to every `[[trust.countries]]` entry.
     pub country_extra: String,
+    /// Appended verbatim to the main client's `[[clients]]` entry.
+    pub client_extra: String,
+    /// Countries the main client accepts besides XA and XB (a wallet PID's issuing country).
+    pub client_countries: Vec<String>,
 }
 
 impl GwConfig {
@@ -294,6 +298,8 @@ impl GwConfig {
             drain_seconds: 0,
             listen: None,
             country_extra: String::new(),
+            client_extra: String::new(),
+            client_countries: Vec::new(),
         }
     }
 
@@ -334,6 +340,10 @@ impl GwConfig {
         ]
         .map(str::to_owned)
         .to_vec();
+        client.extra = self.client_extra.clone();
+        client
+            .countries
+            .extend(self.client_countries.iter().cloned());
         b.clients.push(client);
         b.extra = self.extra_clients.clone();
         b.trust_extra = self.trust_extra.clone();

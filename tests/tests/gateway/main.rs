@@ -24,3 +24,4 @@ mod rejection;
 mod relying_parties;
 mod rollover;
 mod trust_ops;
+mod wallet;

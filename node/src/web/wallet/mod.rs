@@ -1,0 +1,187 @@
+//! The EU Digital Identity Wallet way in (HTTP side of `crate::wallet`, issue 15), same-device
+//! flow (HAIP 1.0 §5.1): [`start`] parks the request (its nonce and fresh encryption key) and
+//! shows the citizen the link that opens their wallet; the wallet fetches the signed request
+//! object once (`GET /wallet/request/{id}`), answers at `POST /wallet/response`
+//! (`direct_post.jwt`), where the presentation is verified and the outcome parked by
+//! `flow::park`; the wallet then sends the browser to `/resume` with that handle, which only the
+//! browser that started the login can use (the response code bound to the session, HAIP 1.0 §5.1).
+//!
+//! Owns: [`WalletPath`] (our access certificate and key, the PID providers' anchors, the status
+//! list cache). Must not: complete or fail the OIDC flow itself, or verify protocol rules
+//! (that is `crate::wallet`'s).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::routing::{get, post};
+use axum::Router;
+use openssl::x509::X509;
+use time::OffsetDateTime;
+
+use super::WebState;
+use crate::keys::PrivateKey;
+use crate::wallet::sdjwt::StatusRef;
+use crate::wallet::status::{self, Status, StatusList};
+
+mod request;
+mod response;
+mod start;
+
+pub(super) use start::start;
+
+pub const WALLET_REQUEST_PATH: &str = "/wallet/request";
+pub const WALLET_RESPONSE_PATH: &str = "/wallet/response";
+
+/// PID providers of one issuing country.
+#[derive(Debug)]
+pub struct Provider {
+    pub country: String,
+    pub anchors: Vec<X509>,
+}
+
+/// What the wallet way in needs besides the shared state.
+pub struct WalletPath {
+    /// Our relying-party access certificate's key, and its chain (leaf first).
+    pub key: Arc<dyn PrivateKey>,
+    pub chain: Vec<X509>,
+    /// `x509_hash:…` of the leaf.
+    pub client_id: String,
+    pub providers: Vec<Provider>,
+    pub scheme: String,
+    pub kb_max_age: time::Duration,
+    pub statuses: StatusLists,
+}
+
+impl std::fmt::Debug for WalletPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WalletPath")
+    }
+}
+
+impl WalletPath {
+    /// Every provider's anchors.
+    pub fn anchors(&self) -> Vec<X509> {
+        self.providers
+            .iter()
+            .flat_map(|p| p.anchors.iter().cloned())
+            .collect()
+    }
+
+    /// The provider whose anchor `anchor` is.
+    pub fn provider_of(&self, anchor: &X509) -> Option<&Provider> {
+        let der = anchor.to_der().ok()?;
+        self.providers
+            .iter()
+            .find(|p| p.anchors.iter().any(|a| a.to_der().is_ok_and(|d| d == der)))
+    }
+}
+
+/// Token Status Lists fetched and cached by uri: kept until their `ttl` (5 minutes without one,
+/// one day at most), and, when a list cannot be fetched again, still used for `grace` after it
+/// was fetched; beyond that the credential is refused (fail closed).
+pub struct StatusLists {
+    http: reqwest::Client,
+    grace: time::Duration,
+    cache: Mutex<HashMap<String, Cached>>,
+}
+
+struct Cached {
+    list: Arc<StatusList>,
+    fetched: OffsetDateTime,
+    fresh_until: OffsetDateTime,
+}
+
+impl StatusLists {
+    pub fn new(grace: time::Duration) -> Result<Self, reqwest::Error> {
+        Ok(StatusLists {
+            http: reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(5))
+                .redirect(reqwest::redirect::Policy::limited(3))
+                .build()?,
+            grace,
+            cache: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn cached(&self, uri: &str) -> Option<(Arc<StatusList>, OffsetDateTime, OffsetDateTime)> {
+        self.cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(uri)
+            .map(|c| (c.list.clone(), c.fetched, c.fresh_until))
+    }
+
+    async fn fetch(
+        &self,
+        uri: &str,
+        anchors: &[X509],
+        now: OffsetDateTime,
+    ) -> Result<Arc<StatusList>, crate::wallet::Error> {
+        let unreachable = |_| crate::wallet::Error::StatusListInvalid("unreachable");
+        let body = self
+            .http
+            .get(uri)
+            .header("accept", "application/statuslist+jwt")
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .map_err(unreachable)?
+            .text()
+            .await
+            .map_err(unreachable)?;
+        let list = Arc::new(status::verify_token(body.trim(), uri, anchors, now)?);
+        let ttl = list.ttl.unwrap_or(300).clamp(10, 86_400);
+        let mut fresh_until = now + time::Duration::seconds(ttl);
+        if let Some(exp) = list
+            .exp
+            .and_then(|e| OffsetDateTime::from_unix_timestamp(e).ok())
+        {
+            fresh_until = fresh_until.min(exp);
+        }
+        self.cache.lock().unwrap_or_else(|p| p.into_inner()).insert(
+            uri.to_owned(),
+            Cached {
+                list: list.clone(),
+                fetched: now,
+                fresh_until,
+            },
+        );
+        Ok(list)
+    }
+
+    /// The credential's status: valid, or an error (revoked, suspended, or no list to tell).
+    pub async fn check(
+        &self,
+        r: &StatusRef,
+        anchors: &[X509],
+        now: OffsetDateTime,
+    ) -> Result<(), crate::wallet::Error> {
+        let list = match self.cached(&r.uri) {
+            Some((list, _, fresh_until)) if now < fresh_until => list,
+            cached => match self.fetch(&r.uri, anchors, now).await {
+                Ok(list) => list,
+                Err(e) => match cached {
+                    Some((list, fetched, _)) if now < fetched + self.grace => {
+                        tracing::warn!(uri = %r.uri, error = %e, "status list not refreshed; using the cached one within the grace period");
+                        list
+                    }
+                    _ => return Err(e),
+                },
+            },
+        };
+        match list.status(r.idx)? {
+            Status::Valid => Ok(()),
+            _ => Err(crate::wallet::Error::Revoked),
+        }
+    }
+}
+
+/// The wallet way in's own endpoints.
+pub(super) fn routes() -> Router<Arc<WebState>> {
+    Router::new()
+        .route(
+            &format!("{WALLET_REQUEST_PATH}/{{id}}"),
+            get(request::request_object),
+        )
+        .route(WALLET_RESPONSE_PATH, post(response::respond))
+}

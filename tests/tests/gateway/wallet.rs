@@ -1,0 +1,471 @@
+//! Issue 15, the wallet way in over HTTP against the real binary (same-device flow): the country
+//! page offers the EU Digital Identity Wallet first to a client registered for it; the wallet
+//! (played here with `eidas_node::wallet::holder`, as a wallet app would) fetches the signed
+//! request object once, checks it names us by our certificate's `x509_hash`, answers with a
+//! PID as SD-JWT VC or as mdoc, encrypted to the request's key; the browser it sends back gets a
+//! code, and the ID token carries the same claim schema with `amr` `eudi_wallet`. A wrong answer
+//! ends as an error, never a code; an answer is used once.
+
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD as B64};
+use base64::Engine;
+use eidas_node::jose::{jwe, Jwk, UnverifiedJws};
+use eidas_node::keys::{FileKey, PrivateKey};
+use eidas_node::wallet::{holder, mdoc, request, PID_VCT};
+use eidas_testbed::browser::{parse_post_form, Browser, Hop};
+use openssl::asn1::Asn1Time;
+use openssl::ec::{EcGroup, EcKey};
+use openssl::nid::Nid;
+use openssl::pkey::{PKey, Private};
+use openssl::x509::extension::BasicConstraints;
+use openssl::x509::{X509Name, X509};
+use serde_json::{json, Value};
+
+use crate::harness::*;
+use crate::login::verify_id_token;
+
+fn p256() -> PKey<Private> {
+    PKey::from_ec_key(
+        EcKey::generate(&EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap()).unwrap(),
+    )
+    .unwrap()
+}
+
+fn cert(key: &PKey<Private>, cn: &str, issuer: Option<(&PKey<Private>, &X509)>, ca: bool) -> X509 {
+    let mut name = X509Name::builder().unwrap();
+    name.append_entry_by_text("CN", cn).unwrap();
+    let name = name.build();
+    let mut b = X509::builder().unwrap();
+    b.set_version(2).unwrap();
+    b.set_subject_name(&name).unwrap();
+    b.set_pubkey(key).unwrap();
+    b.set_not_before(&Asn1Time::days_from_now(0).unwrap())
+        .unwrap();
+    b.set_not_after(&Asn1Time::days_from_now(30).unwrap())
+        .unwrap();
+    let serial =
+        openssl::bn::BigNum::from_u32(u32::try_from(rand_u64() >> 33).unwrap() | 1).unwrap();
+    b.set_serial_number(&serial.to_asn1_integer().unwrap())
+        .unwrap();
+    if ca {
+        b.append_extension(BasicConstraints::new().critical().ca().build().unwrap())
+            .unwrap();
+    }
+    match issuer {
+        Some((k, c)) => {
+            b.set_issuer_name(c.subject_name()).unwrap();
+            b.sign(k, openssl::hash::MessageDigest::sha256()).unwrap();
+        }
+        None => {
+            b.set_issuer_name(&name).unwrap();
+            b.sign(key, openssl::hash::MessageDigest::sha256()).unwrap();
+        }
+    }
+    b.build()
+}
+
+/// A gateway with `[wallet]` (our access certificate; PID providers of XW), its client allowed
+/// the wallet, and the PID provider and wallet keys.
+struct WalletWorld {
+    gw: Gateway,
+    _sim: Sim,
+    _dir: TempDir,
+    pid_key: FileKey,
+    pid_chain: Vec<X509>,
+    device: FileKey,
+}
+
+async fn world(tag: &str) -> WalletWorld {
+    let dir = TempDir::new(tag);
+    let d = dir.path();
+    let access_ca = p256();
+    let access_ca_cert = cert(&access_ca, "Access CA", None, true);
+    let access = p256();
+    let access_cert = cert(
+        &access,
+        "eidas-node wallet RP",
+        Some((&access_ca, &access_ca_cert)),
+        false,
+    );
+    let pid_ca = p256();
+    let pid_ca_cert = cert(&pid_ca, "Walletland PID CA", None, true);
+    let pid = p256();
+    let pid_cert = cert(
+        &pid,
+        "Walletland PID Provider",
+        Some((&pid_ca, &pid_ca_cert)),
+        false,
+    );
+    std::fs::write(
+        d.join("access.key"),
+        access.private_key_to_pem_pkcs8().unwrap(),
+    )
+    .unwrap();
+    std::fs::write(d.join("access.pem"), access_cert.to_pem().unwrap()).unwrap();
+    std::fs::write(d.join("pid-ca.pem"), pid_ca_cert.to_pem().unwrap()).unwrap();
+    let sim = Sim::start(d);
+    let mut cfg = GwConfig::new(sim.url());
+    cfg.client_extra = "wallet = true".into();
+    // The e-service's allowed countries bound the PID's issuing country too.
+    cfg.client_countries = vec!["XW".into()];
+    cfg.extra_clients = format!(
+        "\n[wallet]\nkey_path = \"{}\"\ncert_path = \"{}\"\n\n[[wallet.providers]]\ncountry = \"XW\"\nanchor_cert_paths = [\"{}\"]\n",
+        d.join("access.key").display(),
+        d.join("access.pem").display(),
+        d.join("pid-ca.pem").display()
+    );
+    let gw = Gateway::start(d, &cfg, "gateway");
+    gw.wait_ready().await;
+    WalletWorld {
+        gw,
+        _sim: sim,
+        _dir: dir,
+        pid_key: FileKey::new(pid).unwrap(),
+        pid_chain: vec![pid_cert],
+        device: FileKey::new(p256()).unwrap(),
+    }
+}
+
+/// What the wallet read from our request object.
+struct Asked {
+    client_id: String,
+    nonce: String,
+    state: String,
+    response_uri: String,
+    key: PKey<openssl::pkey::Public>,
+    kid: String,
+    dcql: Value,
+}
+
+/// Up to the wallet page, then the wallet fetches and checks our request object.
+async fn to_wallet(w: &WalletWorld, b: &Browser, scope: &str) -> (Asked, String, String, String) {
+    let (url, state, verifier) = authorize_url(w.gw.url(), scope, &[]);
+    let nonce = query_param(&url, "nonce").unwrap();
+    let mut hop = b.get(&url).await.unwrap();
+    while hop.is_redirect() {
+        hop = b.get(&hop.location.clone().unwrap()).await.unwrap();
+    }
+    // The country page offers the wallet first.
+    let wallet_at = hop
+        .body
+        .find("name=\"way\" value=\"wallet\"")
+        .expect("the wallet offered");
+    assert!(
+        wallet_at < hop.body.find("name=\"country\"").unwrap(),
+        "wallet before the countries"
+    );
+    assert!(hop.body.contains(">EU Digital Identity Wallet</button>"));
+    let form = parse_post_form(&hop.body).unwrap();
+    let page = b
+        .submit(&hop.url, &form, &[("way", "wallet")])
+        .await
+        .unwrap();
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page
+        .body
+        .contains("<h1>Log in with your EU Digital Identity Wallet</h1>"));
+    let link = page
+        .body
+        .split("href=\"")
+        .find(|s| s.starts_with("haip-vp://"))
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .replace("&amp;", "&");
+    let link = url::Url::parse(&link.replacen("haip-vp://", "haip-vp://wallet/", 1)).unwrap();
+    let param = |k: &str| {
+        link.query_pairs()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.into_owned())
+            .unwrap()
+    };
+    let (client_id, request_uri) = (param("client_id"), param("request_uri"));
+    // The request object: typ, x5c, signed by the certificate whose hash names us.
+    let r = reqwest::get(&request_uri).await.unwrap();
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/oauth-authz-req+jwt"
+    );
+    let jar = r.text().await.unwrap();
+    let header: Value =
+        serde_json::from_slice(&B64.decode(jar.split('.').next().unwrap()).unwrap()).unwrap();
+    assert_eq!(header["typ"], "oauth-authz-req+jwt");
+    let leaf =
+        X509::from_der(&STANDARD.decode(header["x5c"][0].as_str().unwrap()).unwrap()).unwrap();
+    assert_eq!(client_id, request::client_id(&leaf).unwrap());
+    let jws = UnverifiedJws::parse(&jar).unwrap();
+    let claims: Value =
+        serde_json::from_slice(jws.verify_with_key(&leaf.public_key().unwrap()).unwrap()).unwrap();
+    assert_eq!(claims["client_id"], json!(client_id));
+    assert_eq!(claims["response_mode"], "direct_post.jwt");
+    // Fetched once only.
+    assert_eq!(reqwest::get(&request_uri).await.unwrap().status(), 400);
+    let jwk: Jwk =
+        serde_json::from_value(claims["client_metadata"]["jwks"]["keys"][0].clone()).unwrap();
+    let asked = Asked {
+        client_id,
+        nonce: claims["nonce"].as_str().unwrap().into(),
+        state: claims["state"].as_str().unwrap().into(),
+        response_uri: claims["response_uri"].as_str().unwrap().into(),
+        key: jwk.to_public_key().unwrap(),
+        kid: jwk.kid.clone().unwrap(),
+        dcql: claims["dcql_query"].clone(),
+    };
+    (asked, state, verifier, nonce)
+}
+
+fn pid_claims() -> serde_json::Map<String, Value> {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    json!({
+        "iss": "https://pid.walletland.example",
+        "vct": PID_VCT,
+        "iat": now - 60,
+        "exp": now + 86_400,
+        "given_name": "Ewa",
+        "family_name": "Kowalska",
+        "birthdate": "1990-01-31",
+        "place_of_birth": {"locality": "Kraków", "country": "PL"},
+        "nationalities": ["PL"],
+        "issuing_country": "XW",
+        "personal_administrative_number": "XW-77",
+    })
+    .as_object()
+    .unwrap()
+    .clone()
+}
+
+/// The wallet's answer: `vp_token` encrypted to the request's key, posted to its response uri.
+async fn answer(a: &Asked, vp_token: Value) -> reqwest::Response {
+    let payload = json!({"vp_token": vp_token, "state": a.state});
+    let jwe = jwe::encrypt(
+        payload.to_string().as_bytes(),
+        &a.key,
+        &a.kid,
+        jwe::Enc::A256GCM,
+        None,
+    )
+    .unwrap();
+    reqwest::Client::new()
+        .post(&a.response_uri)
+        .form(&[("response", jwe.as_str())])
+        .send()
+        .await
+        .unwrap()
+}
+
+fn sd_jwt(w: &WalletWorld, a: &Asked, nonce: &str) -> Value {
+    let issued = holder::issue(
+        &pid_claims(),
+        &[
+            "given_name",
+            "family_name",
+            "birthdate",
+            "place_of_birth",
+            "issuing_country",
+            "personal_administrative_number",
+        ],
+        &["nationalities"],
+        &w.pid_key,
+        &w.pid_chain,
+        w.device.public_key(),
+    )
+    .unwrap();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let p = holder::present(&issued, &|_| true, &w.device, &a.client_id, nonce, now).unwrap();
+    json!({"pid_sd_jwt": [p]})
+}
+
+/// Back in the browser: the redirect the wallet was given leads to the e-service.
+async fn back(b: &Browser, redirect_uri: &str) -> Hop {
+    b.get(redirect_uri).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_login_with_the_wallet_sd_jwt_and_mdoc_gives_the_same_claims() {
+    let w = world("wallet-login").await;
+    // SD-JWT VC.
+    let b = Browser::new().unwrap();
+    let (a, state, verifier, nonce) =
+        to_wallet(&w, &b, "openid eidas:attribute:place_of_birth").await;
+    let paths: Vec<&Value> = a.dcql["credentials"][0]["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["path"][0])
+        .collect();
+    assert!(
+        paths.contains(&&json!("place_of_birth")) && !paths.contains(&&json!("nationalities")),
+        "{paths:?}"
+    );
+    let token = sd_jwt(&w, &a, &a.nonce);
+    let r = answer(&a, token.clone()).await;
+    assert_eq!(r.status(), 200, "{}", w.gw.proc.stderr());
+    let to: Value = r.json().await.unwrap();
+    let hop = back(&b, to["redirect_uri"].as_str().unwrap()).await;
+    assert_eq!(hop.status, 303, "{}", hop.body);
+    let to_rp = hop.location.unwrap();
+    assert!(to_rp.starts_with(REDIRECT), "{to_rp}");
+    assert_eq!(
+        query_param(&to_rp, "state").as_deref(),
+        Some(state.as_str())
+    );
+    assert!(query_param(&to_rp, "code").is_some(), "{to_rp}");
+    let tokens = redeem(
+        &format!("{}/token", w.gw.url()),
+        &query_param(&to_rp, "code").unwrap(),
+        &verifier,
+    )
+    .await;
+    let c = verify_id_token(w.gw.url(), tokens["id_token"].as_str().unwrap(), &nonce).await;
+    assert_eq!(c["amr"], json!(["eudi_wallet"]));
+    assert_eq!(c["acr"], "http://eidas.europa.eu/LoA/high");
+    assert_eq!(c["sub"], "XW/PID/XW-77");
+    assert_eq!(c["eidas_country"], "XW");
+    assert_eq!(
+        (
+            c["given_name"].as_str(),
+            c["family_name"].as_str(),
+            c["birthdate"].as_str()
+        ),
+        (Some("Ewa"), Some("Kowalska"), Some("1990-01-31"))
+    );
+    assert_eq!(
+        c["place_of_birth"],
+        json!({"locality": "Kraków", "country": "PL"})
+    );
+    assert!(c.get("nationalities").is_none(), "not asked for");
+    // The same answer again: the request is spent.
+    assert_eq!(answer(&a, token).await.status(), 400);
+
+    // mdoc.
+    let b = Browser::new().unwrap();
+    let (a, _, verifier, nonce) = to_wallet(&w, &b, "openid").await;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let issued = holder::issue_mdoc(
+        &[
+            ("family_name", ciborium::Value::Text("Kowalska".into())),
+            ("given_name", ciborium::Value::Text("Ewa".into())),
+            (
+                "birth_date",
+                ciborium::Value::Tag(1004, Box::new(ciborium::Value::Text("1990-01-31".into()))),
+            ),
+            ("issuing_country", ciborium::Value::Text("XW".into())),
+        ],
+        &w.pid_key,
+        &w.pid_chain,
+        w.device.public_key(),
+        now - 60,
+        now + 86_400,
+        None,
+    )
+    .unwrap();
+    let thumbprint = jwe::p256_thumbprint(&a.key).unwrap();
+    let e = mdoc::Expect {
+        client_id: &a.client_id,
+        nonce: &a.nonce,
+        jwk_thumbprint: &thumbprint,
+        response_uri: &a.response_uri,
+        now: time::OffsetDateTime::now_utc(),
+        skew: time::Duration::ZERO,
+    };
+    let p = holder::present_mdoc(&issued, &|_| true, &w.device, &e).unwrap();
+    let to: Value = answer(&a, json!({"pid_mdoc": [p]}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let to_rp = back(&b, to["redirect_uri"].as_str().unwrap())
+        .await
+        .location
+        .unwrap();
+    let tokens = redeem(
+        &format!("{}/token", w.gw.url()),
+        &query_param(&to_rp, "code").unwrap(),
+        &verifier,
+    )
+    .await;
+    let c = verify_id_token(w.gw.url(), tokens["id_token"].as_str().unwrap(), &nonce).await;
+    assert_eq!(c["amr"], json!(["eudi_wallet"]));
+    assert_eq!(c["birthdate"], "1990-01-31");
+    // No personal administrative number: a transient subject, said so.
+    assert_eq!(c["eidas_subject_type"], "transient");
+    assert!(c["sub"].as_str().unwrap().starts_with("XW/PID-TRANSIENT/"));
+}
+
+#[tokio::test]
+async fn a_wrong_answer_ends_as_an_error_never_a_code() {
+    let w = world("wallet-faults").await;
+    let b = Browser::new().unwrap();
+    let (a, state, _, _) = to_wallet(&w, &b, "openid").await;
+    // Bound to another nonce: the wallet still gets a redirect (the request is spent), the
+    // browser our page, the e-service an error.
+    let r = answer(&a, sd_jwt(&w, &a, "not-our-nonce")).await;
+    assert_eq!(r.status(), 200);
+    let to: Value = r.json().await.unwrap();
+    let page = back(&b, to["redirect_uri"].as_str().unwrap()).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("<code class=\"reference\""));
+    assert!(!page.body.contains("code="));
+    let form = parse_post_form(&page.body).unwrap();
+    let hop = b.submit(&page.url, &form, &[]).await.unwrap();
+    let to_rp = hop.location.unwrap();
+    assert_eq!(
+        query_param(&to_rp, "error").as_deref(),
+        Some("access_denied")
+    );
+    assert_eq!(
+        query_param(&to_rp, "state").as_deref(),
+        Some(state.as_str())
+    );
+    assert_eq!(query_param(&to_rp, "code"), None);
+    // An answer in another browser: the redirect is of no use there.
+    let b2 = Browser::new().unwrap();
+    let (a2, _, _, _) = to_wallet(&w, &b2, "openid").await;
+    let to: Value = answer(&a2, sd_jwt(&w, &a2, &a2.nonce))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let elsewhere = Browser::new()
+        .unwrap()
+        .get(to["redirect_uri"].as_str().unwrap())
+        .await
+        .unwrap();
+    assert_error_page(&elsewhere, "a wallet answer's redirect in another browser");
+    // Garbage and an unknown request: refused, nothing parked.
+    let r = reqwest::Client::new()
+        .post(&a.response_uri)
+        .form(&[("response", "a.b.c.d.e")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+}
+
+/// `eidas:wallet` pre-selects the wallet as `eidas:country:xx` pre-selects a country: no country
+/// page; asking for both is refused.
+#[tokio::test]
+async fn the_wallet_can_be_preselected_by_scope() {
+    let w = world("wallet-scope").await;
+    let b = Browser::new().unwrap();
+    let (url, _, _) = authorize_url(w.gw.url(), "openid eidas:wallet", &[]);
+    let mut hop = b.get(&url).await.unwrap();
+    while hop.is_redirect() {
+        hop = b.get(&hop.location.clone().unwrap()).await.unwrap();
+    }
+    assert_eq!(hop.status, 200);
+    assert!(
+        hop.body
+            .contains("<h1>Log in with your EU Digital Identity Wallet</h1>"),
+        "{}",
+        hop.body
+    );
+    assert!(hop
+        .body
+        .contains("href=\"haip-vp://?client_id=x509_hash%3A"));
+    let (url, _, _) = authorize_url(w.gw.url(), "openid eidas:wallet eidas:country:xa", &[]);
+    let to = b.get(&url).await.unwrap().location.unwrap();
+    assert_eq!(
+        query_param(&to, "error").as_deref(),
+        Some("invalid_scope"),
+        "{to}"
+    );
+}
