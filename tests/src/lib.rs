@@ -16,3 +16,4 @@ pub mod html;
 pub mod loadgen;
 pub mod server;
 pub mod sim;
+pub mod wallet_sim;

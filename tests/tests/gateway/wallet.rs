@@ -21,7 +21,7 @@ use openssl::x509::{X509Name, X509};
 use serde_json::{json, Value};
 
 use crate::harness::*;
-use crate::login::verify_id_token;
+use crate::login::{jwt_payload, verify_id_token};
 
 fn p256() -> PKey<Private> {
     PKey::from_ec_key(
@@ -468,4 +468,201 @@ async fn the_wallet_can_be_preselected_by_scope() {
         Some("invalid_scope"),
         "{to}"
     );
+}
+
+/// The simulated wallet (`eidas-sim-wallet --auto`) with a fresh TEST PID provider, and a
+/// gateway whose `[wallet]` opens it by its https-style link.
+struct SimWorld {
+    gw: Gateway,
+    wallet: Proc,
+    _sim: Sim,
+    _dir: TempDir,
+}
+
+async fn sim_world(tag: &str) -> SimWorld {
+    let dir = TempDir::new(tag);
+    let d = dir.path();
+    let anchor = d.join("pid-anchor.pem");
+    let wallet = spawn_listening(
+        std::path::Path::new(env!("CARGO_BIN_EXE_eidas-sim-wallet")),
+        &[
+            "--listen",
+            "127.0.0.1:0",
+            "--auto",
+            "--anchor-out",
+            anchor.to_str().unwrap(),
+        ],
+        &[],
+        d.join("sim-wallet.stderr"),
+    );
+    let access_ca = p256();
+    let access_ca_cert = cert(&access_ca, "Access CA", None, true);
+    let access = p256();
+    let access_cert = cert(
+        &access,
+        "eidas-node wallet RP",
+        Some((&access_ca, &access_ca_cert)),
+        false,
+    );
+    std::fs::write(
+        d.join("access.key"),
+        access.private_key_to_pem_pkcs8().unwrap(),
+    )
+    .unwrap();
+    std::fs::write(d.join("access.pem"), access_cert.to_pem().unwrap()).unwrap();
+    let sim = Sim::start(d);
+    let mut cfg = GwConfig::new(sim.url());
+    cfg.client_extra = "wallet = true".into();
+    cfg.client_countries = vec!["XW".into()];
+    cfg.extra_clients = format!(
+        "\n[wallet]\nkey_path = \"{}\"\ncert_path = \"{}\"\nscheme = \"{}/authorize\"\n\n[[wallet.providers]]\ncountry = \"XW\"\nanchor_cert_paths = [\"{}\"]\n",
+        d.join("access.key").display(),
+        d.join("access.pem").display(),
+        wallet.url,
+        anchor.display()
+    );
+    let gw = Gateway::start(d, &cfg, "gateway");
+    gw.wait_ready().await;
+    SimWorld {
+        gw,
+        wallet,
+        _sim: sim,
+        _dir: dir,
+    }
+}
+
+async fn control_wallet(w: &SimWorld, body: Value) {
+    let r = reqwest::Client::new()
+        .post(format!("{}/control", w.wallet.url))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+}
+
+/// A whole login through the simulated wallet: the final redirect to the e-service (unfetched),
+/// or the page the browser stopped on.
+async fn wallet_login(
+    w: &SimWorld,
+    b: &Browser,
+    scope: &str,
+) -> (Result<String, Hop>, String, String) {
+    let (url, state, verifier) = authorize_url(w.gw.url(), scope, &[]);
+    let nonce = query_param(&url, "nonce").unwrap();
+    let mut hop = b.get(&url).await.unwrap();
+    while hop.is_redirect() {
+        hop = b.get(&hop.location.clone().unwrap()).await.unwrap();
+    }
+    let link = hop
+        .body
+        .split("href=\"")
+        .find(|s| s.starts_with(&format!("{}/authorize", w.wallet.url)))
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_else(|| panic!("no wallet link in {}", hop.body))
+        .replace("&amp;", "&");
+    let mut hop = b.get(&link).await.unwrap();
+    for _ in 0..5 {
+        let Some(next) = hop.location.clone() else {
+            break;
+        };
+        if next.starts_with(REDIRECT) {
+            return (Ok(next), state, verifier);
+        }
+        hop = b.get(&next).await.unwrap();
+    }
+    let _ = nonce;
+    (Err(hop), state, verifier)
+}
+
+#[tokio::test]
+async fn the_simulated_wallet_logs_in_with_either_format_and_every_fault_ends_without_a_code() {
+    let w = sim_world("sim-wallet").await;
+    for (format, number) in [("sd-jwt", true), ("mdoc", true), ("sd-jwt", false)] {
+        control_wallet(
+            &w,
+            json!({"format": format, "fault": "none", "with_number": number}),
+        )
+        .await;
+        let b = Browser::new().unwrap();
+        let (end, state, verifier) =
+            wallet_login(&w, &b, "openid eidas:wallet eidas:attribute:place_of_birth").await;
+        let to_rp = end.unwrap_or_else(|h| panic!("{format}: stopped at {} {}", h.url, h.body));
+        assert_eq!(
+            query_param(&to_rp, "state").as_deref(),
+            Some(state.as_str())
+        );
+        let tokens = redeem(
+            &format!("{}/token", w.gw.url()),
+            &query_param(&to_rp, "code").unwrap(),
+            &verifier,
+        )
+        .await;
+        let c = jwt_payload(tokens["id_token"].as_str().unwrap());
+        assert_eq!(c["amr"], json!(["eudi_wallet"]), "{format}");
+        assert_eq!(c["family_name"], "Kowalska", "{format}");
+        assert_eq!(c["eidas_country"], "XW", "{format}");
+        if number {
+            assert_eq!(c["sub"], "XW/PID/XW-77", "{format}");
+        } else {
+            assert_eq!(c["eidas_subject_type"], "transient", "{format}");
+        }
+        if format == "sd-jwt" {
+            assert_eq!(c["place_of_birth"]["locality"], "Kraków");
+        }
+    }
+    // Every fault, in both formats: an error at the e-service or a page, never a code.
+    let mut outcomes = Vec::new();
+    for format in ["sd-jwt", "mdoc"] {
+        for fault in eidas_testbed::wallet_sim::WalletFault::ALL {
+            // An mdoc's device authentication carries no time: its freshness is the nonce's.
+            if format == "mdoc" && *fault == eidas_testbed::wallet_sim::WalletFault::StaleKeyBinding
+            {
+                continue;
+            }
+            if *fault == eidas_testbed::wallet_sim::WalletFault::Replay {
+                // Something to replay: a clean answer first.
+                control_wallet(
+                    &w,
+                    json!({"format": format, "fault": "none", "with_number": true}),
+                )
+                .await;
+                let (end, _, _) =
+                    wallet_login(&w, &Browser::new().unwrap(), "openid eidas:wallet").await;
+                assert!(end.is_ok_and(|u| query_param(&u, "code").is_some()));
+            }
+            control_wallet(&w, json!({"format": format, "fault": fault.as_str()})).await;
+            let b = Browser::new().unwrap();
+            let (end, state, _) = wallet_login(&w, &b, "openid eidas:wallet").await;
+            let what = format!("{format} {}", fault.as_str());
+            let result = match end {
+                Ok(u) => {
+                    assert_eq!(query_param(&u, "code"), None, "{what}: a code! {u}");
+                    format!("error={}", query_param(&u, "error").unwrap())
+                }
+                Err(page) => {
+                    assert!(!page.body.contains("code="), "{what}: {}", page.body);
+                    // Our outcome page: its way back gives the e-service an error with its state.
+                    if page.url.contains("/resume?r=") {
+                        let form = parse_post_form(&page.body).unwrap();
+                        let to = b
+                            .submit(&page.url, &form, &[])
+                            .await
+                            .unwrap()
+                            .location
+                            .unwrap();
+                        assert_eq!(query_param(&to, "code"), None, "{what}");
+                        assert_eq!(query_param(&to, "state").as_deref(), Some(state.as_str()));
+                        format!("page, then error={}", query_param(&to, "error").unwrap())
+                    } else {
+                        format!("stopped at {} ({})", page.url, page.status)
+                    }
+                }
+            };
+            outcomes.push(format!("{what}: {result}"));
+        }
+    }
+    control_wallet(&w, json!({"fault": "none", "format": "sd-jwt"})).await;
+    eprintln!("wallet faults:\n  {}", outcomes.join("\n  "));
+    assert!(!w.gw.proc.stderr().contains("panicked"));
 }
