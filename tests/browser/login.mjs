@@ -12,7 +12,10 @@
 //     the form that sends the citizen abroad, the error pages, the page after a cancel abroad,
 //     "not found") in five languages at a 320 px wide viewport, none may report a violation, and
 //     no page may scroll sideways (nor the country page at 200 % zoom).
-//  6. The same with the example operator theme (`demo --theme deploy/theme-example`): logo,
+//  6. The EU Digital Identity Wallet, same-device: the country page offers it first, its page
+//     opens the (simulated) wallet, which asks for consent and brings the citizen back; the
+//     e-service shows the claims with `amr` eudi_wallet.
+//  7. The same with the example operator theme (`demo --theme deploy/theme-example`): logo,
 //     colours, extra stylesheet, footer links and the support contact on the error page.
 // Exits non-zero on the first failed expectation.
 import { chromium } from "playwright-core";
@@ -259,6 +262,13 @@ try {
     await page.locator("details.missing summary").click();
     await axeCheck(page, `country page with help open (${lang})`);
     await shot(page, `09-country-selection-320px-${lang}`);
+    // The wallet's page (the wallet link is not followed here).
+    await page.locator("form.wallet button").click();
+    await page.waitForURL(/127\.0\.0\.1:8080\/login$/);
+    await checkPage(page, lang);
+    await axeCheck(page, `wallet page (${lang})`);
+    await shot(page, `16-wallet-320px-${lang}`);
+    await page.goto(`${GW}/login?flow=${flow}&lang=${lang}`);
     // A country this login cannot use (a tampered choice): the error page with the way back.
     await page.evaluate(() => { document.querySelector("ul.countries button").value = "ZZ"; });
     await page.locator("ul.countries button").first().click();
@@ -293,7 +303,32 @@ try {
     await axeCheck(page, `not found (${lang})`);
     await ctx.close();
   }
-  // 6. The example operator theme: branded pages stay free of violations, at 320 px too.
+  // 6. The EU Digital Identity Wallet, same-device, through the simulated wallet's consent page.
+  {
+    const ctx = await browser.newContext({ locale: "en-GB" });
+    const page = await ctx.newPage();
+    await page.goto(`${RP}/`);
+    await page.getByRole("button", { name: "Log in with your European eID" }).click();
+    await page.waitForURL(/127\.0\.0\.1:8080\/login\?flow=/);
+    await page.getByRole("button", { name: "EU Digital Identity Wallet" }).click();
+    await page.getByRole("heading", { name: "Log in with your EU Digital Identity Wallet" }).waitFor();
+    await shot(page, "17-wallet-en");
+    await page.getByRole("link", { name: "Open my wallet" }).click();
+    await page.waitForURL(/127\.0\.0\.1:8083\/authorize/);
+    await page.getByRole("heading", { name: "Share your PID?" }).waitFor();
+    await shot(page, "18-wallet-consent");
+    await page.getByRole("button", { name: "Share" }).click();
+    await page.waitForURL(/127\.0\.0\.1:8082\/callback/);
+    await page.getByRole("heading", { name: "You are logged in" }).waitFor();
+    const text = await page.locator("main, body").first().innerText();
+    for (const expected of ["eudi_wallet", "Kowalska", "1990-01-31", "XW/PID/XW-77"]) {
+      assert.ok(text.includes(expected), `wallet claims page shows ${expected}`);
+    }
+    await shot(page, "19-wallet-claims");
+    await ctx.close();
+  }
+
+  // 7. The example operator theme: branded pages stay free of violations, at 320 px too.
   await stopDemo();
   startDemo(["--theme", "deploy/theme-example"]);
   await waitReady();

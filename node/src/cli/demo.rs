@@ -1,7 +1,8 @@
 //! `eidas-node demo`: the gateway, a simulated foreign Proxy-Service hosting two TEST countries,
-//! and a demo e-service, all on loopback, with the example keys. In memory, or Redis when
-//! `REDIS_URL` is set. The two helpers are the workspace binaries `eidas-sim-country` and
-//! `eidas-demo-rp`, found next to this executable.
+//! a simulated EU Digital Identity Wallet, and a demo e-service, all on loopback, with the
+//! example keys. In memory, or Redis when `REDIS_URL` is set. The helpers are the workspace
+//! binaries `eidas-sim-country`, `eidas-sim-wallet` and `eidas-demo-rp`, found next to this
+//! executable.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -28,6 +29,7 @@ pub struct DemoOptions {
 
 const SIM_ADDR: &str = "127.0.0.1:8081";
 const RP_ADDR: &str = "127.0.0.1:8082";
+const WALLET_ADDR: &str = "127.0.0.1:8083";
 
 fn sibling(name: &str) -> anyhow::Result<PathBuf> {
     let exe = std::env::current_exe().context("locating this executable")?;
@@ -103,7 +105,32 @@ pub async fn run(o: &DemoOptions) -> anyhow::Result<()> {
         ],
         &[("DEMO_RP_CLIENT_SECRET", secret.trim())],
     )?;
+    // The simulated EU Digital Identity Wallet and its TEST PID provider (keys-example/sim).
+    let keys = o
+        .client_secret_file
+        .parent()
+        .and_then(Path::parent)
+        .map_or_else(|| PathBuf::from("keys-example"), Path::to_path_buf);
+    let key = |name: &str| keys.join("sim").join(name).to_string_lossy().into_owned();
+    let wallet_url = format!("http://{WALLET_ADDR}");
+    let _wallet = spawn(
+        &sibling("eidas-sim-wallet")?,
+        &[
+            "--listen",
+            WALLET_ADDR,
+            "--public-url",
+            &wallet_url,
+            "--pid-key",
+            &key("pid-issuer.key"),
+            "--pid-cert",
+            &key("pid-issuer.crt"),
+            "--anchor",
+            &key("pid-ca.crt"),
+        ],
+        &[],
+    )?;
     wait_healthy(&format!("http://{SIM_ADDR}/healthz")).await?;
+    wait_healthy(&format!("{wallet_url}/healthz")).await?;
     println!();
     println!(
         "  eidas-node demo is starting ({} store).",
@@ -116,6 +143,7 @@ pub async fn run(o: &DemoOptions) -> anyhow::Result<()> {
     println!("  Open the demo e-service:   {rp_url}/");
     println!("  Gateway (OIDC issuer):     {public}/.well-known/openid-configuration");
     println!("  Simulated countries:       http://{SIM_ADDR}/ (Testland A and B: TEST ONLY)");
+    println!("  Simulated wallet:          {wallet_url}/ (EU Digital Identity Wallet, Walletland PID: TEST ONLY)");
     let cfg = gateway_config.display();
     println!("  Trust (via the simulator's service list, changes held for review):");
     println!("    eidas-node trust status --config {cfg}");
