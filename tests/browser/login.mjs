@@ -13,8 +13,8 @@
 //     "not found") in five languages at a 320 px wide viewport, none may report a violation, and
 //     no page may scroll sideways (nor the country page at 200 % zoom).
 //  6. The EU Digital Identity Wallet, same-device: the country page offers it first, its page
-//     opens the (simulated) wallet, which asks for consent and brings the citizen back; the
-//     e-service shows the claims with `amr` eudi_wallet.
+//     (with the cross-device QR code, screenshot) opens the (simulated) wallet, which asks for
+//     consent and brings the citizen back; the e-service shows the claims with `amr` eudi_wallet.
 //  7. The same with the example operator theme (`demo --theme deploy/theme-example`): logo,
 //     colours, extra stylesheet, footer links and the support contact on the error page.
 // Exits non-zero on the first failed expectation.
@@ -264,7 +264,7 @@ try {
     await shot(page, `09-country-selection-320px-${lang}`);
     // The wallet's page (the wallet link is not followed here).
     await page.locator("form.wallet button").click();
-    await page.waitForURL(/127\.0\.0\.1:8080\/login$/);
+    await page.waitForURL(/127\.0\.0\.1:8080\/wallet\/wait\?/);
     await checkPage(page, lang);
     await axeCheck(page, `wallet page (${lang})`);
     await shot(page, `16-wallet-320px-${lang}`);
@@ -303,15 +303,19 @@ try {
     await axeCheck(page, `not found (${lang})`);
     await ctx.close();
   }
-  // 6. The EU Digital Identity Wallet, same-device, through the simulated wallet's consent page.
+  // 6. The EU Digital Identity Wallet, same-device, through the simulated wallet's consent page
+  //    (axe is injected: this context bypasses the page's CSP).
   {
-    const ctx = await browser.newContext({ locale: "en-GB" });
+    const ctx = await browser.newContext({ locale: "en-GB", bypassCSP: true });
     const page = await ctx.newPage();
     await page.goto(`${RP}/`);
     await page.getByRole("button", { name: "Log in with your European eID" }).click();
     await page.waitForURL(/127\.0\.0\.1:8080\/login\?flow=/);
     await page.getByRole("button", { name: "EU Digital Identity Wallet" }).click();
     await page.getByRole("heading", { name: "Log in with your EU Digital Identity Wallet" }).waitFor();
+    // The cross-device QR code, with its text alternative.
+    assert.ok(await page.getByRole("img", { name: "QR code for your wallet" }).isVisible(), "QR code");
+    await axeCheck(page, "wallet page with its QR code (en)");
     await shot(page, "17-wallet-en");
     await page.getByRole("link", { name: "Open my wallet" }).click();
     await page.waitForURL(/127\.0\.0\.1:8083\/authorize/);
@@ -325,6 +329,27 @@ try {
       assert.ok(text.includes(expected), `wallet claims page shows ${expected}`);
     }
     await shot(page, "19-wallet-claims");
+    // Cross device: the page waits (wallet.js polls) while a "phone" opens the QR code's link in
+    // the wallet simulator's scan form and shares; the waiting page then continues by itself.
+    await page.goto(`${RP}/`);
+    await page.getByRole("button", { name: "Log in with your European eID" }).click();
+    await page.getByRole("button", { name: "EU Digital Identity Wallet" }).click();
+    await page.getByRole("img", { name: "QR code for your wallet" }).waitFor();
+    const link = await page.getByRole("link", { name: "Link for your wallet on another device" }).getAttribute("href");
+    const phone = await browser.newContext({ locale: "en-GB" });
+    const p2 = await phone.newPage();
+    await p2.goto("http://127.0.0.1:8083/");
+    await p2.getByLabel(/Scanned link/).fill(link);
+    await p2.getByRole("button", { name: "Open" }).click();
+    await p2.getByRole("heading", { name: "Share your PID?" }).waitFor();
+    assert.ok((await p2.innerText("body")).includes("x509_hash:"), "the scanned request shows the verifier");
+    await shot(p2, "20-wallet-scanned-request");
+    await p2.getByRole("button", { name: "Share" }).click();
+    await p2.getByRole("heading", { name: "Answer sent" }).waitFor();
+    await phone.close();
+    await page.waitForURL(/127\.0\.0\.1:8082\/callback/, { timeout: 15000 });
+    await page.getByRole("heading", { name: "You are logged in" }).waitFor();
+    assert.ok((await page.innerText("body")).includes("eudi_wallet"), "cross-device login");
     await ctx.close();
   }
 

@@ -111,6 +111,8 @@ struct Inner {
     anchor: X509,
     device: FileKey,
     control: Mutex<Control>,
+    /// Requests shown on the consent page, by a random id.
+    pending: Mutex<std::collections::HashMap<String, Request>>,
     /// The last answer sent: (response uri, JWE), for [`WalletFault::Replay`].
     last: Mutex<Option<(String, String)>>,
     http: reqwest::Client,
@@ -202,6 +204,7 @@ impl WalletSim {
             anchor,
             device: FileKey::new(p256()?)?,
             control: Mutex::new(Control::default()),
+            pending: Mutex::new(std::collections::HashMap::new()),
             last: Mutex::new(None),
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
@@ -214,6 +217,7 @@ impl WalletSim {
             .route("/", get(index))
             .route("/authorize", get(authorize))
             .route("/authorize/share", post(share))
+            .route("/scan", get(scan))
             .route("/status/list", get(status_list))
             .route("/anchor.pem", get(anchor_pem))
             .route("/control", post(control))
@@ -237,7 +241,7 @@ async fn index(State(w): State<WalletSim>) -> Response {
         StatusCode::OK,
         "EU Digital Identity Wallet simulator (TEST)",
         &format!(
-            "<h1>EU Digital Identity Wallet simulator (TEST)</h1>\n<p>A TEST wallet and PID provider; never real personal data. The PID provider's anchor: <a href=\"/anchor.pem\">anchor.pem</a>. Faults (<code>POST /control</code>): {}.</p>",
+            "<h1>EU Digital Identity Wallet simulator (TEST)</h1>\n<p>A TEST wallet and PID provider; never real personal data. The PID provider's anchor: <a href=\"/anchor.pem\">anchor.pem</a>. Faults (<code>POST /control</code>): {}.</p>\n<form method=\"get\" action=\"/scan\"><label for=\"link\">Scanned link (the QR code's content, for a wallet on another device)</label> <input id=\"link\" name=\"link\" type=\"url\" size=\"60\"> <button type=\"submit\">Open</button></form>",
             escape(&faults.join(", "))
         ),
     )
@@ -332,36 +336,85 @@ async fn fetch_request(w: &WalletSim, inv: &Invocation) -> Result<Request, Strin
     })
 }
 
-/// `GET /authorize`: the wallet is opened. In the demo it asks the citizen first; with `--auto`
-/// it answers at once.
+/// `GET /authorize`: the wallet is opened (by a link on this device, or a scanned QR code). It
+/// fetches and checks the request at once; with `--auto` it answers, otherwise it shows the
+/// citizen who asks for what, and answers on Share (or declines).
 async fn authorize(State(w): State<WalletSim>, Query(inv): Query<Invocation>) -> Response {
+    let r = match fetch_request(&w, &inv).await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::warn!(error = %e, "request object refused");
+            return refuse(&format!("The verifier's request could not be used: {e}"));
+        }
+    };
     if w.0.auto {
-        return answer(&w, &inv, true).await;
+        return answer(&w, r, true).await;
     }
+    let Some(id) = eidas_node::web::binding::new_browser_id() else {
+        return refuse("no randomness");
+    };
+    let asked = r.claims.join(", ");
+    let who = r.client_id.clone();
+    w.0.pending
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(id.clone(), r);
     page(
         StatusCode::OK,
         "Share your PID?",
         &format!(
-            "<h1>Share your PID?</h1>\n<p><strong>TEST wallet.</strong> The e-service's gateway asks for your personal identification data (PID).</p>\n<form method=\"post\" action=\"/authorize/share\"><input type=\"hidden\" name=\"client_id\" value=\"{}\"><input type=\"hidden\" name=\"request_uri\" value=\"{}\"><button type=\"submit\" name=\"share\" value=\"yes\">Share</button> <button type=\"submit\" name=\"share\" value=\"no\" class=\"secondary\">Decline</button></form>",
-            escape(&inv.client_id),
-            escape(&inv.request_uri)
+            "<h1>Share your PID?</h1>\n<p><strong>TEST wallet.</strong> A verifier asks for your personal identification data (PID).</p>\n<dl><dt>Verifier</dt><dd><code>{}</code></dd><dt>Asks for</dt><dd>{}</dd></dl>\n<form method=\"post\" action=\"/authorize/share\"><input type=\"hidden\" name=\"id\" value=\"{}\"><button type=\"submit\" name=\"share\" value=\"yes\">Share</button> <button type=\"submit\" name=\"share\" value=\"no\" class=\"secondary\">Decline</button></form>",
+            escape(&who),
+            escape(&asked),
+            escape(&id)
         ),
     )
 }
 
 #[derive(Debug, Deserialize)]
 struct Share {
-    client_id: String,
-    request_uri: String,
+    id: String,
     share: String,
 }
 
 async fn share(State(w): State<WalletSim>, Form(f): Form<Share>) -> Response {
-    let inv = Invocation {
-        client_id: f.client_id,
-        request_uri: f.request_uri,
-    };
-    answer(&w, &inv, f.share == "yes").await
+    let r =
+        w.0.pending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&f.id);
+    match r {
+        Some(r) => answer(&w, r, f.share == "yes").await,
+        None => refuse("This request was already answered."),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Scanned {
+    link: String,
+}
+
+/// `GET /scan?link=…`: what a QR code held (the cross-device link), typed or pasted, opened as
+/// if scanned.
+async fn scan(Query(s): Query<Scanned>) -> Response {
+    let params = url::Url::parse(s.link.trim()).ok().map(|u| {
+        let get = |k: &str| {
+            u.query_pairs()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.into_owned())
+        };
+        (get("client_id"), get("request_uri"))
+    });
+    match params {
+        Some((Some(client_id), Some(request_uri))) => {
+            let q = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("client_id", &client_id)
+                .append_pair("request_uri", &request_uri)
+                .finish();
+            Redirect::to(&format!("/authorize?{q}")).into_response()
+        }
+        _ => refuse("Not a wallet link (it needs client_id and request_uri)."),
+    }
 }
 
 fn pid_claims(w: &WalletSim, c: &Control, now: i64) -> serde_json::Map<String, Value> {
@@ -569,15 +622,8 @@ fn mdoc_fault(b64: &str, drop_device_signature: bool) -> anyhow::Result<String> 
 }
 
 /// Builds, encrypts and posts the answer; sends the browser where the gateway says.
-async fn answer(w: &WalletSim, inv: &Invocation, share: bool) -> Response {
+async fn answer(w: &WalletSim, r: Request, share: bool) -> Response {
     let c = w.control_now();
-    let r = match fetch_request(w, inv).await {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::warn!(error = %e, "request object refused");
-            return refuse(&format!("The verifier's request could not be used: {e}"));
-        }
-    };
     let payload = if !share || c.fault == Some(WalletFault::Decline) {
         json!({"error": "access_denied", "state": r.state})
     } else {
@@ -628,9 +674,15 @@ async fn answer(w: &WalletSim, inv: &Invocation, share: bool) -> Response {
         }
         Err(e) => return refuse(&e.to_string()),
     };
-    match to.as_ref().and_then(|v| v["redirect_uri"].as_str()) {
-        Some(u) => Redirect::to(u).into_response(),
-        None => refuse("The verifier gave no redirect."),
+    match to.as_ref().map(|v| v["redirect_uri"].as_str()) {
+        Some(Some(u)) => Redirect::to(u).into_response(),
+        // Cross device: the verifier's page on the other device continues by itself.
+        Some(None) => page(
+            StatusCode::OK,
+            "Answer sent",
+            "<h1>Answer sent</h1>\n<p>Your PID was shared. Go back to your other device.</p>",
+        ),
+        None => refuse("The verifier's answer was not JSON."),
     }
 }
 

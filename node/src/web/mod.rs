@@ -167,6 +167,7 @@ pub fn router(state: Arc<WebState>) -> Router {
         .route("/static/autosubmit.js", get(script))
         .route("/static/filter.js", get(filter_script))
         .route("/static/copy.js", get(copy_script))
+        .route("/static/wallet.js", get(wallet_script))
         .route("/theme/colors.css", get(theme_colors))
         .route("/theme/extra.css", get(theme_stylesheet))
         .route("/theme/logo", get(theme_logo))
@@ -318,6 +319,10 @@ async fn theme_logo() -> Response {
 
 async fn filter_script() -> Response {
     static_file(pages::FILTER_JS, "text/javascript; charset=utf-8")
+}
+
+async fn wallet_script() -> Response {
+    static_file(pages::WALLET_JS, "text/javascript; charset=utf-8")
 }
 
 async fn copy_script() -> Response {

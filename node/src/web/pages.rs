@@ -12,6 +12,7 @@ pub const STYLE_CSS: &str = include_str!("static/style.css");
 pub const AUTOSUBMIT_JS: &str = include_str!("static/autosubmit.js");
 pub const FILTER_JS: &str = include_str!("static/filter.js");
 pub const COPY_JS: &str = include_str!("static/copy.js");
+pub const WALLET_JS: &str = include_str!("static/wallet.js");
 
 /// HTML text and attribute escaping (both contexts; we always quote attributes with `"`).
 pub fn esc(s: &str) -> String {
@@ -290,23 +291,60 @@ pub fn choose_country(
     layout(locale, t.choose_title, Some(&base), &body)
 }
 
-/// The page that opens the citizen's wallet on this device (HAIP 1.0 §5.1 same-device flow):
-/// the link is the wallet invocation (`haip-vp://?client_id=…&request_uri=…`); the wallet
-/// brings the browser back. Cancel stays possible.
-pub fn wallet_page(locale: Locale, link: &str, flow: &str) -> String {
+/// What the wallet page shows.
+#[derive(Debug, Clone, Copy)]
+pub struct WalletView<'a> {
+    /// The invocation for a wallet on this device (HAIP 1.0 §5.1 same-device).
+    pub same_device: &'a str,
+    /// The invocation for a wallet on another device, and its QR code (inline SVG).
+    pub cross_device: &'a str,
+    pub qr_svg: &'a str,
+    pub flow: &'a str,
+    /// The wallet request id.
+    pub request: &'a str,
+}
+
+/// The wallet page: the link that opens a wallet on this device; for a wallet on another
+/// device, a QR code (and the same link as text); the page waits for the answer (`wallet.js`
+/// polls; without scripts, "I have answered" reloads it), and Cancel stays possible.
+pub fn wallet_page(locale: Locale, v: WalletView<'_>) -> String {
     let t = locale.texts();
+    let wait = super::wallet::WALLET_WAIT_PATH;
+    let poll = format!(
+        "{}?flow={}&amp;r={}",
+        super::wallet::WALLET_POLL_PATH,
+        esc(v.flow),
+        esc(v.request)
+    );
     let body = format!(
-        "<p>{body}</p><p><a class=\"button\" href=\"{link}\">{open}</a></p>\
+        "<p>{body}</p><p><a class=\"button\" href=\"{same}\">{open}</a></p>\
+         <h2>{qr_intro}</h2><figure class=\"qr\" role=\"img\" aria-label=\"{qr_label}\">{svg}</figure>\
+         <p><a href=\"{cross}\">{cross_text}</a></p>\
+         <p class=\"waiting\" role=\"status\" data-poll=\"{poll}\">{waiting}</p>\
+         <form method=\"get\" action=\"{wait}\"><input type=\"hidden\" name=\"flow\" value=\"{flow}\">\
+         <input type=\"hidden\" name=\"r\" value=\"{request}\"><input type=\"hidden\" name=\"lang\" value=\"{lang}\">\
+         <button type=\"submit\" class=\"secondary\">{cont}</button></form>\
          <form method=\"post\" action=\"{cancel}\"><input type=\"hidden\" name=\"flow\" value=\"{flow}\">\
-         <button type=\"submit\" class=\"secondary\">{cancel_text}</button></form>",
+         <button type=\"submit\" class=\"secondary\">{cancel_text}</button></form>\
+         <script src=\"/static/wallet.js\"></script>",
         body = esc(t.wallet_body),
-        link = esc(link),
+        same = esc(v.same_device),
         open = esc(t.wallet_open),
+        qr_intro = esc(t.wallet_qr_intro),
+        qr_label = esc(t.wallet_qr_label),
+        svg = v.qr_svg,
+        cross = esc(v.cross_device),
+        cross_text = esc(t.wallet_cross_link),
+        waiting = esc(t.wallet_waiting),
+        cont = esc(t.wallet_continue),
+        flow = esc(v.flow),
+        request = esc(v.request),
+        lang = locale.tag(),
         cancel = super::CANCEL_PATH,
-        flow = esc(flow),
         cancel_text = esc(t.cancel),
     );
-    layout(locale, t.wallet_title, None, &body)
+    let here = format!("{wait}?flow={}&r={}", v.flow, v.request);
+    layout(locale, t.wallet_title, Some(&here), &body)
 }
 
 /// The auto-submitting HTTP-POST binding form (SAML Bindings §3.5.4): works without JavaScript

@@ -155,11 +155,20 @@ async fn to_wallet(w: &WalletWorld, b: &Browser, scope: &str) -> (Asked, String,
     );
     assert!(hop.body.contains(">EU Digital Identity Wallet</button>"));
     let form = parse_post_form(&hop.body).unwrap();
-    let page = b
+    let mut page = b
         .submit(&hop.url, &form, &[("way", "wallet")])
         .await
         .unwrap();
+    // To the wallet page, a GET of its own (reload-safe).
+    assert_eq!(page.status, 303, "{}", page.body);
+    while page.is_redirect() {
+        page = b.get(&page.location.clone().unwrap()).await.unwrap();
+    }
     assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("<figure class=\"qr\" role=\"img\""),
+        "a QR code for another device"
+    );
     assert!(page
         .body
         .contains("<h1>Log in with your EU Digital Identity Wallet</h1>"));
@@ -665,4 +674,92 @@ async fn the_simulated_wallet_logs_in_with_either_format_and_every_fault_ends_wi
     control_wallet(&w, json!({"fault": "none", "format": "sd-jwt"})).await;
     eprintln!("wallet faults:\n  {}", outcomes.join("\n  "));
     assert!(!w.gw.proc.stderr().contains("panicked"));
+}
+
+/// Cross device: the wallet on another device (no cookies of the browser) scans the QR code's
+/// link; the gateway answers it without a redirect, and the waiting browser (polling, or its
+/// "I have answered" reload without scripts) continues to the e-service. Nobody else can
+/// collect the answer.
+#[tokio::test]
+async fn a_wallet_on_another_device_answers_and_the_waiting_browser_continues() {
+    let w = sim_world("sim-wallet-cross").await;
+    control_wallet(
+        &w,
+        json!({"format": "sd-jwt", "fault": "none", "with_number": true}),
+    )
+    .await;
+    for scripted in [true, false] {
+        let b = Browser::new().unwrap();
+        let (url, state, verifier) = authorize_url(w.gw.url(), "openid eidas:wallet", &[]);
+        let mut hop = b.get(&url).await.unwrap();
+        while hop.is_redirect() {
+            hop = b.get(&hop.location.clone().unwrap()).await.unwrap();
+        }
+        let wait_url = hop.url.clone();
+        let poll = hop
+            .body
+            .split("data-poll=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .replace("&amp;", "&");
+        let cross = hop
+            .body
+            .split("href=\"")
+            .filter_map(|s| s.split('"').next())
+            .find(|s| s.contains("%2Fcross"))
+            .expect("the cross-device link")
+            .replace("&amp;", "&");
+        // Before the answer: still waiting.
+        let r = b.get(&format!("{}{poll}", w.gw.url())).await.unwrap();
+        assert_eq!(r.status, 202);
+        // The other device: the wallet, without the browser's cookies.
+        let phone = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let r = phone.get(&cross).send().await.unwrap();
+        assert_eq!(r.status(), 200, "the wallet shows it is done");
+        assert!(r
+            .text()
+            .await
+            .unwrap()
+            .contains("Go back to your other device"));
+        // Someone else polling (another browser): refused, the answer stays for ours.
+        let other = Browser::new()
+            .unwrap()
+            .get(&format!("{}{poll}", w.gw.url()))
+            .await
+            .unwrap();
+        assert_error_page(&other, "a poll from another browser");
+        let to_resume = if scripted {
+            let r = b.get(&format!("{}{poll}", w.gw.url())).await.unwrap();
+            assert_eq!(r.status, 200);
+            let next: Value = serde_json::from_str(&r.body).unwrap();
+            format!("{}{}", w.gw.url(), next["next"].as_str().unwrap())
+        } else {
+            let r = b.get(&wait_url).await.unwrap();
+            assert_eq!(r.status, 303, "{}", r.body);
+            r.location.unwrap()
+        };
+        let to_rp = b.get(&to_resume).await.unwrap().location.unwrap();
+        assert_eq!(
+            query_param(&to_rp, "state").as_deref(),
+            Some(state.as_str()),
+            "{to_rp}"
+        );
+        let tokens = redeem(
+            &format!("{}/token", w.gw.url()),
+            &query_param(&to_rp, "code").unwrap(),
+            &verifier,
+        )
+        .await;
+        assert_eq!(
+            jwt_payload(tokens["id_token"].as_str().unwrap())["amr"],
+            json!(["eudi_wallet"])
+        );
+        // Collected once: the wait page now says the login has moved on.
+        let again = b.get(&wait_url).await.unwrap();
+        assert_error_page(&again, "the wallet page after the answer was collected");
+    }
 }

@@ -1,10 +1,13 @@
-//! The EU Digital Identity Wallet way in (HTTP side of `crate::wallet`, issue 15), same-device
-//! flow (HAIP 1.0 §5.1): [`start`] parks the request (its nonce and fresh encryption key) and
-//! shows the citizen the link that opens their wallet; the wallet fetches the signed request
-//! object once (`GET /wallet/request/{id}`), answers at `POST /wallet/response`
+//! The EU Digital Identity Wallet way in (HTTP side of `crate::wallet`, issue 15): [`start`]
+//! parks the request (its nonce and fresh encryption key) and sends the browser to the wallet
+//! page (`GET /wallet/wait`), which offers a link for a wallet on this device and a QR code for
+//! one on another. The wallet fetches the signed request object once (`GET /wallet/request/{id}`,
+//! or `…/{id}/cross` from the QR code) and answers at `POST /wallet/response`
 //! (`direct_post.jwt`), where the presentation is verified and the outcome parked by
-//! `flow::park`; the wallet then sends the browser to `/resume` with that handle, which only the
-//! browser that started the login can use (the response code bound to the session, HAIP 1.0 §5.1).
+//! `flow::park`. Same device (HAIP 1.0 §5.1): the wallet sends the browser to `/resume` with that
+//! handle, which only the browser that started the login can use (the response code bound to
+//! the session). Cross device: the waiting page (`GET /wallet/poll`, same binding) collects the
+//! handle and continues.
 //!
 //! Owns: [`WalletPath`] (our access certificate and key, the PID providers' anchors, the status
 //! list cache). Must not: complete or fail the OIDC flow itself, or verify protocol rules
@@ -26,11 +29,28 @@ use crate::wallet::status::{self, Status, StatusList};
 mod request;
 mod response;
 mod start;
+mod wait;
 
 pub(super) use start::start;
 
 pub const WALLET_REQUEST_PATH: &str = "/wallet/request";
 pub const WALLET_RESPONSE_PATH: &str = "/wallet/response";
+pub const WALLET_WAIT_PATH: &str = "/wallet/wait";
+pub const WALLET_POLL_PATH: &str = "/wallet/poll";
+
+/// Where a cross-device answer's resume handle waits for the polling browser.
+fn done_key(request: &str) -> String {
+    format!("{request}.done")
+}
+
+/// A request id as we make them (base64url of 32 random bytes), before any store lookup.
+fn well_formed(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
 
 /// PID providers of one issuing country.
 #[derive(Debug)]
@@ -181,7 +201,13 @@ pub(super) fn routes() -> Router<Arc<WebState>> {
     Router::new()
         .route(
             &format!("{WALLET_REQUEST_PATH}/{{id}}"),
-            get(request::request_object),
+            get(request::same_device),
         )
+        .route(
+            &format!("{WALLET_REQUEST_PATH}/{{id}}/cross"),
+            get(request::cross_device),
+        )
+        .route(WALLET_WAIT_PATH, get(wait::page))
+        .route(WALLET_POLL_PATH, get(wait::poll))
         .route(WALLET_RESPONSE_PATH, post(response::respond))
 }

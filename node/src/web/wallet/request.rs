@@ -25,18 +25,24 @@ fn refuse(status: StatusCode, why: &'static str) -> Response {
         .into_response()
 }
 
-pub(super) async fn request_object(
+pub(super) async fn same_device(state: State<Arc<WebState>>, id: Path<String>) -> Response {
+    request_object(state, id, false).await
+}
+
+/// From the QR code: a wallet on another device.
+pub(super) async fn cross_device(state: State<Arc<WebState>>, id: Path<String>) -> Response {
+    request_object(state, id, true).await
+}
+
+async fn request_object(
     State(s): State<Arc<WebState>>,
     Path(id): Path<String>,
+    cross: bool,
 ) -> Response {
     let Some(w) = s.wallet.as_ref() else {
         return refuse(StatusCode::NOT_FOUND, "the wallet is not configured");
     };
-    if id.len() > 64
-        || !id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
+    if !super::well_formed(&id) {
         return refuse(StatusCode::NOT_FOUND, "malformed request id");
     }
     // Taken and put back marked as fetched: a second fetch finds it fetched and is refused.
@@ -64,6 +70,7 @@ pub(super) async fn request_object(
         return refuse(StatusCode::BAD_REQUEST, "request object already fetched");
     }
     pending.fetched = true;
+    pending.cross = cross;
     let stored = serde_json::to_vec(&pending).map(|b| (b, pending.claims()));
     let Ok((bytes, claims)) = stored else {
         return refuse(StatusCode::INTERNAL_SERVER_ERROR, "encoding");

@@ -108,8 +108,30 @@ pub(super) async fn respond(
             Outcome::Rejected { reference }
         }
     };
-    match park(&s, pending.flow, outcome).await {
-        Ok(handle) => (
+    let cross = pending.cross;
+    let parked = match park(&s, pending.flow, outcome).await {
+        // A wallet on another device: the waiting browser collects the handle (`wait::poll`).
+        Ok(handle) if cross => s
+            .store
+            .put_login(
+                &super::done_key(&id),
+                handle.as_bytes(),
+                s.login.pending_ttl,
+            )
+            .await
+            .map(|()| None)
+            .map_err(|_| ()),
+        Ok(handle) => Ok(Some(handle)),
+        Err(_) => Err(()),
+    };
+    match parked {
+        Ok(None) => (
+            StatusCode::OK,
+            [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+            axum::Json(serde_json::json!({})),
+        )
+            .into_response(),
+        Ok(Some(handle)) => (
             StatusCode::OK,
             [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
             axum::Json(serde_json::json!({
@@ -117,7 +139,7 @@ pub(super) async fn respond(
             })),
         )
             .into_response(),
-        Err(_) => invalid(
+        Err(()) => invalid(
             StatusCode::SERVICE_UNAVAILABLE,
             "outcome could not be parked",
         ),

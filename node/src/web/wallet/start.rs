@@ -1,21 +1,20 @@
 //! Leaving for the wallet: the request parked under a fresh id (its nonce, its encryption key,
 //! the claims the e-service needs), and the page whose link opens the citizen's wallet.
 
-use axum::http::StatusCode;
 use axum::response::Response;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
 use super::super::error::{AppError, Cause};
-use super::super::flow::{form_action, unavailable, FlowContext, FlowHandle};
-use super::super::pages::{self, ErrorKind};
+use super::super::flow::{unavailable, FlowContext, FlowHandle};
+use super::super::pages::ErrorKind;
 use super::super::WebState;
-use super::WALLET_REQUEST_PATH;
+use super::WALLET_WAIT_PATH;
 use crate::events::LoginEvent;
 use crate::identity::{LoginMethod, OptionalAttribute};
 use crate::store::PendingLoginStore;
-use crate::wallet::request::{self, PidClaim};
+use crate::wallet::request::PidClaim;
 
 /// What the wallet way in keeps under the request id while the citizen is in their wallet.
 #[derive(Debug, Serialize, Deserialize)]
@@ -29,6 +28,10 @@ pub(super) struct PendingWallet {
     pub claims: Vec<String>,
     /// The wallet fetched the request object (once only).
     pub fetched: bool,
+    /// It was fetched by the QR code's link: a wallet on another device, which the browser
+    /// does not follow.
+    #[serde(default)]
+    pub cross: bool,
     pub left_at_ms: Option<i64>,
 }
 
@@ -89,6 +92,7 @@ pub(in crate::web) async fn start(
             .map(|c| c.sd_jwt().to_owned())
             .collect(),
         fetched: false,
+        cross: false,
         left_at_ms: i64::try_from(s.clock.now().unix_timestamp_nanos() / 1_000_000).ok(),
     };
     let bytes = serde_json::to_vec(&pending).map_err(|e| unavailable(locale, e))?;
@@ -104,12 +108,11 @@ pub(in crate::web) async fn start(
         country: None,
     });
     tracing::info!(client_id = %ctx.client.client_id, wallet_request = %id, "wallet request prepared");
-    let request_uri = format!("{}{WALLET_REQUEST_PATH}/{id}", s.provider.config.issuer);
-    let link = request::invocation(&w.scheme, &w.client_id, &request_uri);
-    let html = pages::wallet_page(locale, &link, &ctx.flow_id);
-    Ok(pages::html_response(
-        StatusCode::OK,
-        html,
-        &form_action(&ctx.request.redirect_uri),
+    let _ = w;
+    // The page is a GET of its own, so a reload or Back shows it again.
+    super::super::see_other(&format!(
+        "{WALLET_WAIT_PATH}?flow={}&r={id}&lang={}",
+        url::form_urlencoded::byte_serialize(ctx.flow_id.as_bytes()).collect::<String>(),
+        locale.tag()
     ))
 }
