@@ -9,7 +9,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
 use openssl::bn::{BigNum, BigNumContext};
-use openssl::ec::{EcGroup, EcKey, EcPoint, PointConversionForm};
+use openssl::ec::{EcGroup, EcKey, EcPoint};
 use openssl::hash::MessageDigest;
 use openssl::nid::Nid;
 use openssl::pkey::{PKey, Private, Public};
@@ -113,20 +113,10 @@ fn epk_point(epk: &EpkJwk, group: &EcGroup) -> Result<EcPoint, Error> {
         B64.decode(s)
             .ok()
             .filter(|b| b.len() == 32)
-            .and_then(|b| BigNum::from_slice(&b).ok())
             .ok_or(Error::Malformed("epk coordinate"))
     };
-    let (x, y) = (coord(&epk.x)?, coord(&epk.y)?);
-    let key = EcKey::from_public_key_affine_coordinates(group, &x, &y)
-        .map_err(|_| Error::Malformed("epk not on P-256"))?;
-    key.check_key()
-        .map_err(|_| Error::Malformed("epk not on P-256"))?;
-    let mut ctx = BigNumContext::new().map_err(|_| Error::Decryption)?;
-    let bytes = key
-        .public_key()
-        .to_bytes(group, PointConversionForm::UNCOMPRESSED, &mut ctx)
-        .map_err(|_| Error::Decryption)?;
-    EcPoint::from_bytes(group, &bytes, &mut ctx).map_err(|_| Error::Decryption)
+    let _ = group;
+    super::p256_point(&coord(&epk.x)?, &coord(&epk.y)?).ok_or(Error::Malformed("epk not on P-256"))
 }
 
 /// RFC 7518 §4.6.2: ConcatKDF over Z with AlgorithmID = `enc`, PartyUInfo = apu, PartyVInfo =

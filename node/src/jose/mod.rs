@@ -127,6 +127,43 @@ pub struct JwkSet {
     pub keys: Vec<Jwk>,
 }
 
+/// A P-256 public point from its affine coordinates, refused unless on the curve. P-256 has
+/// cofactor 1, so that is the whole of SP 800-56A's partial public-key validation; OpenSSL's
+/// `EC_KEY_check_key` (which `from_public_key_affine_coordinates` runs) adds an n·Q = O scalar
+/// multiplication that costs as much as the ECDH or verification it guards.
+pub fn p256_point(x: &[u8], y: &[u8]) -> Option<openssl::ec::EcPoint> {
+    if x.len() != 32 || y.len() != 32 {
+        return None;
+    }
+    let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).ok()?;
+    let mut ctx = openssl::bn::BigNumContext::new().ok()?;
+    let mut point = openssl::ec::EcPoint::new(&group).ok()?;
+    let (x, y) = (BigNum::from_slice(x).ok()?, BigNum::from_slice(y).ok()?);
+    // Coordinates are field elements: below p (no second encoding of a point).
+    let (mut p, mut a, mut b) = (
+        BigNum::new().ok()?,
+        BigNum::new().ok()?,
+        BigNum::new().ok()?,
+    );
+    group
+        .components_gfp(&mut p, &mut a, &mut b, &mut ctx)
+        .ok()?;
+    if x >= p || y >= p {
+        return None;
+    }
+    point
+        .set_affine_coordinates_gfp(&group, &x, &y, &mut ctx)
+        .ok()?;
+    point.is_on_curve(&group, &mut ctx).ok()?.then_some(point)
+}
+
+/// [`p256_point`] as a public key.
+pub fn p256_public_key(x: &[u8], y: &[u8]) -> Option<PKey<Public>> {
+    let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).ok()?;
+    let point = p256_point(x, y)?;
+    PKey::from_ec_key(EcKey::from_public_key(&group, &point).ok()?).ok()
+}
+
 fn b64_field(v: &Option<String>) -> Option<Vec<u8>> {
     v.as_deref().and_then(|s| B64.decode(s).ok())
 }
@@ -136,12 +173,7 @@ impl Jwk {
     pub fn to_public_key(&self) -> Option<PKey<Public>> {
         match self.kty.as_str() {
             "EC" if self.crv.as_deref() == Some("P-256") => {
-                let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).ok()?;
-                let x = BigNum::from_slice(&b64_field(&self.x)?).ok()?;
-                let y = BigNum::from_slice(&b64_field(&self.y)?).ok()?;
-                let ec = EcKey::from_public_key_affine_coordinates(&group, &x, &y).ok()?;
-                ec.check_key().ok()?;
-                PKey::from_ec_key(ec).ok()
+                p256_public_key(&b64_field(&self.x)?, &b64_field(&self.y)?)
             }
             "RSA" => {
                 let n = BigNum::from_slice(&b64_field(&self.n)?).ok()?;
@@ -239,6 +271,34 @@ impl<'a> UnverifiedJws<'a> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
+
+    #[test]
+    fn a_p256_point_must_be_on_the_curve_with_coordinates_below_p() {
+        let key =
+            EcKey::generate(&EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap()).unwrap();
+        let mut ctx = openssl::bn::BigNumContext::new().unwrap();
+        let (mut x, mut y) = (BigNum::new().unwrap(), BigNum::new().unwrap());
+        key.public_key()
+            .affine_coordinates(key.group(), &mut x, &mut y, &mut ctx)
+            .unwrap();
+        let (xb, yb) = (x.to_vec_padded(32).unwrap(), y.to_vec_padded(32).unwrap());
+        assert!(p256_point(&xb, &yb).is_some());
+        let mut off = yb.clone();
+        off[31] ^= 1;
+        assert!(p256_point(&xb, &off).is_none(), "off the curve");
+        // x + p: the same point, a second encoding (33 bytes would not even be read; take
+        // p itself, which is not a coordinate).
+        let p = hex_decode("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff");
+        assert!(p256_point(&p, &yb).is_none(), "a coordinate equal to p");
+        assert!(p256_point(&xb[1..], &yb).is_none(), "short");
+    }
+
+    fn hex_decode(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
 
     #[test]
     fn parse_rejects_alg_none_and_garbage_without_panicking() {

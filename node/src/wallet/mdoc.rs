@@ -17,10 +17,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
 use ciborium::Value;
 use coset::{iana, AsCborValue, CoseSign1, Label, RegisteredLabelWithPrivate};
-use openssl::bn::BigNum;
-use openssl::ec::{EcGroup, EcKey};
 use openssl::hash::MessageDigest;
-use openssl::nid::Nid;
 use openssl::pkey::{PKey, Public};
 use openssl::x509::X509;
 use serde_json::{Map, Value as Json};
@@ -184,15 +181,9 @@ fn device_key(k: &Value) -> Result<PKey<Public>, Error> {
         get_int(k, label)
             .and_then(Value::as_bytes)
             .filter(|b| b.len() == 32)
-            .and_then(|b| BigNum::from_slice(b).ok())
             .ok_or(bad("device key coordinates"))
     };
-    let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).map_err(|_| bad("curve"))?;
-    let (x, y) = (coord(-2)?, coord(-3)?);
-    let ec = EcKey::from_public_key_affine_coordinates(&group, &x, &y)
-        .map_err(|_| bad("device key not on P-256"))?;
-    ec.check_key().map_err(|_| bad("device key not on P-256"))?;
-    PKey::from_ec_key(ec).map_err(|_| bad("device key"))
+    crate::jose::p256_public_key(coord(-2)?, coord(-3)?).ok_or(bad("device key not on P-256"))
 }
 
 /// RFC 3339 `tdate` (tag 0) as Unix seconds.
