@@ -341,6 +341,7 @@ fn wallet_path(s: &Settings) -> Result<Option<web::wallet::WalletPath>, Vec<Prob
         }
     }
     let mut providers = Vec::new();
+    problems.extend(w.provider_problems().into_iter().map(p));
     if w.providers.is_empty() {
         problems.push(p("wallet.providers: name at least one PID provider"));
     }
@@ -359,11 +360,15 @@ fn wallet_path(s: &Settings) -> Result<Option<web::wallet::WalletPath>, Vec<Prob
         }
         providers.push(web::wallet::Provider {
             country: pr.country.to_string(),
+            id: pr.id.clone(),
             anchors,
         });
     }
+    if w.status_grace_seconds > 7 * 86_400 {
+        problems.push(p("wallet.status_grace_seconds: at most 604800 (a week)"));
+    }
     let statuses = web::wallet::StatusLists::new(time::Duration::seconds(
-        i64::try_from(w.status_grace_seconds).unwrap_or(3600),
+        i64::try_from(w.status_grace_seconds.min(7 * 86_400)).unwrap_or(3600),
     ))
     .map_err(|e| problems.push(p(format!("wallet: {e}"))))
     .ok();

@@ -56,7 +56,7 @@ impl Enc {
     }
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum Error {
     #[error("not a compact JWE: {0}")]
     Malformed(&'static str),
@@ -97,17 +97,13 @@ pub struct Decrypted {
     pub enc: Enc,
 }
 
-fn p256() -> Result<EcGroup, Error> {
-    EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).map_err(|_| Error::Decryption)
-}
-
-/// The JWE `epk` as a point on P-256, fully validated (on the curve; P-256 has cofactor 1).
-fn epk_point(epk: &EpkJwk, group: &EcGroup) -> Result<EcPoint, Error> {
+/// The JWE `epk` as a point on P-256, fully validated (on the curve with coordinates below p;
+/// P-256 has cofactor 1).
+fn epk_point(epk: &EpkJwk) -> Result<EcPoint, Error> {
     if epk.kty != "EC" || epk.crv != "P-256" {
-        return Err(Error::AlgorithmNotAllowed(format!(
-            "epk {} {}",
-            epk.kty, epk.crv
-        )));
+        return Err(Error::AlgorithmNotAllowed(
+            "epk is not an EC P-256 key".into(),
+        ));
     }
     let coord = |s: &str| {
         B64.decode(s)
@@ -115,7 +111,6 @@ fn epk_point(epk: &EpkJwk, group: &EcGroup) -> Result<EcPoint, Error> {
             .filter(|b| b.len() == 32)
             .ok_or(Error::Malformed("epk coordinate"))
     };
-    let _ = group;
     super::p256_point(&coord(&epk.x)?, &coord(&epk.y)?).ok_or(Error::Malformed("epk not on P-256"))
 }
 
@@ -148,9 +143,12 @@ pub fn decrypt(token: &str, key: &dyn PrivateKey, kid: &str) -> Result<Decrypted
     let header: Header =
         serde_json::from_slice(&b64_part(h, "header")?).map_err(|_| Error::Malformed("header"))?;
     if header.alg != "ECDH-ES" {
-        return Err(Error::AlgorithmNotAllowed(header.alg));
+        return Err(Error::AlgorithmNotAllowed(
+            header.alg.chars().take(32).collect(),
+        ));
     }
-    let enc = Enc::parse(&header.enc).ok_or(Error::AlgorithmNotAllowed(header.enc.clone()))?;
+    let enc = Enc::parse(&header.enc)
+        .ok_or_else(|| Error::AlgorithmNotAllowed(header.enc.chars().take(32).collect()))?;
     if header.zip.is_some() {
         return Err(Error::HeaderNotAllowed("zip"));
     }
@@ -165,7 +163,6 @@ pub fn decrypt(token: &str, key: &dyn PrivateKey, kid: &str) -> Result<Decrypted
     if !ek.is_empty() {
         return Err(Error::Malformed("an encrypted key with ECDH-ES"));
     }
-    let group = p256()?;
     if key
         .public_key()
         .ec_key()
@@ -176,7 +173,7 @@ pub fn decrypt(token: &str, key: &dyn PrivateKey, kid: &str) -> Result<Decrypted
         return Err(Error::WrongKey);
     }
     let epk = header.epk.as_ref().ok_or(Error::Malformed("no epk"))?;
-    let point = epk_point(epk, &group)?;
+    let point = epk_point(epk)?;
     let z = key.ecdh(&point).map_err(|_| Error::Decryption)?;
     let apu = header
         .apu

@@ -85,7 +85,10 @@ fn verify_inner(
 ) -> Result<bool, openssl::error::ErrorStack> {
     let der;
     let sig = if alg == Alg::ES256 {
-        if signature.len() != 64 || key.ec_key().is_err() {
+        // ES256 is ECDSA on P-256 with SHA-256 (RFC 7518 §3.4), not any EC key.
+        let p256 =
+            key.ec_key().ok().and_then(|k| k.group().curve_name()) == Some(Nid::X9_62_PRIME256V1);
+        if signature.len() != 64 || !p256 {
             return Ok(false);
         }
         let (r, s) = signature.split_at(32);

@@ -1,7 +1,7 @@
 //! Every way a wallet answer can fail, named (for logs, metrics and tests), never with personal
 //! data in the message.
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum Error {
     #[error("malformed: {0}")]
     Malformed(&'static str),

@@ -380,7 +380,7 @@ pub fn verify(device_response: &str, anchors: &[X509], e: &Expect<'_>) -> Result
                 .ok_or(Error::StatusInvalid)?,
             uri: get(list, "uri")
                 .and_then(Value::as_text)
-                .filter(|u| u.starts_with("https://") || u.starts_with("http://127.0.0.1"))
+                .filter(|u| super::sdjwt::status_uri_allowed(u))
                 .ok_or(Error::StatusInvalid)?
                 .to_owned(),
         }),

@@ -6,20 +6,23 @@
 //! ## The `sub` policy (decision)
 //!
 //! The PID has no mandatory identifier; `personal_administrative_number` is optional and, when
-//! present, unique only within its issuing country.
+//! present, unique only among the numbers of the PID provider that issued it (CIR 2024/2977;
+//! OpenID4VP 1.0 asks to combine such a claim with its issuer).
 //!
-//! - **With it**, the persistent subject is `{issuing country}/PID/{number}`: stable across
-//!   logins and wallets of the same person (a re-issued PID keeps it), never equal to an eIDAS
-//!   identifier (whose second part is a country code, never `PID`), so a wallet login and an
-//!   eIDAS login never collide by accident. Public-sector clients receive it as `sub`, the
-//!   others its pairwise hash, exactly as for eIDAS identities.
+//! - **With it**, the persistent subject is `{issuing country}/PID/{number}` for a country's
+//!   one unnamed provider entry, and `{issuing country}/PID/{provider id}/{number}` for a
+//!   provider entry with an `id` (a country with several providers names each): stable across
+//!   logins and wallets of the same person, never equal to an eIDAS identifier (whose second
+//!   part is a country code, never `PID`), and never equal between two providers (ids are
+//!   unique and lower-case, country codes upper-case; a `/` or `%` in a number is
+//!   percent-encoded). Public-sector clients receive it as `sub`, the others its pairwise hash,
+//!   exactly as for eIDAS identities.
 //! - **Without it** there is nothing stable that is also unique: name, birth date and place can
 //!   collide between two people and change for one, so a `sub` derived from them could hand one
 //!   person's account to another. The subject is then **transient**: a fresh random value per
 //!   login (never reassigned, so within OIDC Core §2, but not for linking accounts), and the ID
 //!   token says so (`eidas_subject_type`: `transient`). A client that must link accounts matches
-//!   on the attributes as it would without eIDAS, or refuses such logins (`wallet_requires_
-//!   identifier`), which then end with `access_denied`.
+//!   on the attributes, as it would without an identifier.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -145,20 +148,29 @@ impl Pid {
         })
     }
 
-    /// The subject policy of this module's documentation.
-    pub fn subject(&self) -> PidSubject {
-        match &self.personal_administrative_number {
-            Some(n) => PidSubject::Persistent(format!("{}/PID/{n}", self.issuing_country)),
-            None => PidSubject::Transient,
-        }
+    /// The subject policy of this module's documentation, for a PID of the provider entry
+    /// `provider` (its configured `id`, if any).
+    pub fn subject(&self, provider: Option<&str>) -> PidSubject {
+        let Some(n) = &self.personal_administrative_number else {
+            return PidSubject::Transient;
+        };
+        let n = n.replace('%', "%25").replace('/', "%2F");
+        PidSubject::Persistent(match provider {
+            Some(id) => format!("{}/PID/{id}/{n}", self.issuing_country),
+            None => format!("{}/PID/{n}", self.issuing_country),
+        })
     }
 
     /// The identity the OIDC side issues tokens for: level of assurance high (a PID is issued
     /// at high, PID Rulebook §1), the `sub` policy above (a transient subject is a fresh
     /// 128-bit random value, `{CC}/PID-TRANSIENT/{hex}`), the PID's own place of birth and
     /// nationalities beside the eIDAS-shaped fields.
-    pub fn into_identity(self, authn_instant: OffsetDateTime) -> Result<VerifiedIdentity, Error> {
-        let (identifier, transient) = match self.subject() {
+    pub fn into_identity(
+        self,
+        provider: Option<&str>,
+        authn_instant: OffsetDateTime,
+    ) -> Result<VerifiedIdentity, Error> {
+        let (identifier, transient) = match self.subject(provider) {
             PidSubject::Persistent(id) => (id, false),
             PidSubject::Transient => {
                 let mut r = [0u8; 16];
@@ -250,11 +262,27 @@ mod tests {
             p.place_of_birth.as_ref().unwrap().locality.as_deref(),
             Some("Thessaloniki")
         );
-        assert_eq!(p.subject(), PidSubject::Persistent("XW/PID/XW-0002".into()));
+        assert_eq!(
+            p.subject(None),
+            PidSubject::Persistent("XW/PID/XW-0002".into())
+        );
+        assert_eq!(
+            p.subject(Some("ria")),
+            PidSubject::Persistent("XW/PID/ria/XW-0002".into())
+        );
+        let mut slash = p.clone();
+        slash.personal_administrative_number = Some("ria/7%".into());
+        assert_eq!(
+            slash.subject(None),
+            PidSubject::Persistent("XW/PID/ria%2F7%25".into()),
+            "a number cannot pose as another provider's"
+        );
         let mut c = claims();
         c.remove("personal_administrative_number");
         assert_eq!(
-            Pid::from_claims(&c, Names::SD_JWT, "XW").unwrap().subject(),
+            Pid::from_claims(&c, Names::SD_JWT, "XW")
+                .unwrap()
+                .subject(None),
             PidSubject::Transient
         );
         // The mdoc names.
@@ -274,7 +302,7 @@ mod tests {
         let at = time::macros::datetime!(2026-12-02 10:00 UTC);
         let id = Pid::from_claims(&claims(), Names::SD_JWT, "XW")
             .unwrap()
-            .into_identity(at)
+            .into_identity(None, at)
             .unwrap();
         assert_eq!(id.method, LoginMethod::Wallet);
         assert_eq!(id.loa.uri(), "http://eidas.europa.eu/LoA/high");
@@ -289,8 +317,8 @@ mod tests {
         c.remove("personal_administrative_number");
         let pid = Pid::from_claims(&c, Names::SD_JWT, "XW").unwrap();
         let (a, b) = (
-            pid.clone().into_identity(at).unwrap(),
-            pid.into_identity(at).unwrap(),
+            pid.clone().into_identity(None, at).unwrap(),
+            pid.into_identity(None, at).unwrap(),
         );
         assert!(a.eidas_identifier().starts_with("XW/PID-TRANSIENT/"));
         assert_ne!(

@@ -33,17 +33,12 @@ pub fn kid(response: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// The `state` of an answer payload, before it is trusted (to find the request it belongs to).
-pub fn state_of(payload: &Value) -> Option<&str> {
-    payload.get("state").and_then(Value::as_str)
-}
-
 /// Decrypts `response` with this request's key and checks it answers `state`.
 pub fn open(response: &str, key: &dyn PrivateKey, kid: &str, state: &str) -> Result<Answer, Error> {
     let d = jwe::decrypt(response, key, kid)?;
     let payload: Value =
         serde_json::from_slice(&d.payload).map_err(|_| Error::Malformed("answer payload"))?;
-    if state_of(&payload) != Some(state) {
+    if payload.get("state").and_then(Value::as_str) != Some(state) {
         return Err(Error::StateMismatch);
     }
     if let Some(error) = payload.get("error") {

@@ -126,7 +126,7 @@ pub fn verify_with_issuer_key(
     )?;
     let typ = header.get("typ").and_then(Value::as_str).unwrap_or("");
     if typ != "dc+sd-jwt" {
-        return Err(Error::TypNotAllowed(typ.to_owned()));
+        return Err(Error::TypNotAllowed(typ.chars().take(32).collect()));
     }
     let jws = UnverifiedJws::parse(jwt).ok_or_else(|| {
         Error::AlgorithmNotAllowed(
@@ -255,11 +255,31 @@ fn status_ref(s: &Value) -> Result<StatusRef, Error> {
     let uri = list
         .get("uri")
         .and_then(Value::as_str)
-        .filter(|u| u.starts_with("https://") || u.starts_with("http://127.0.0.1"))
+        .filter(|u| status_uri_allowed(u))
         .ok_or(Error::StatusInvalid)?;
     Ok(StatusRef {
         idx,
         uri: uri.to_owned(),
+    })
+}
+
+/// Where a status list may be fetched from: `https`, or `http` on the loopback interface (the
+/// demo and the tests), with no user info; parsed, not prefix-matched.
+pub fn status_uri_allowed(uri: &str) -> bool {
+    url::Url::parse(uri).is_ok_and(|u| {
+        u.username().is_empty()
+            && u.password().is_none()
+            && match u.scheme() {
+                "https" => u.host().is_some(),
+                "http" => {
+                    matches!(
+                        u.host(),
+                        Some(url::Host::Ipv4(ip)) if ip.is_loopback()
+                    ) || matches!(u.host(), Some(url::Host::Ipv6(ip)) if ip.is_loopback())
+                        || u.host_str() == Some("localhost")
+                }
+                _ => false,
+            }
     })
 }
 
@@ -382,6 +402,27 @@ fn expand(
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
+
+    #[test]
+    fn status_lists_come_from_https_or_the_loopback_only() {
+        for ok in [
+            "https://pid.example/status/1",
+            "http://127.0.0.1:8083/status/list",
+            "http://localhost/s",
+        ] {
+            assert!(status_uri_allowed(ok), "{ok}");
+        }
+        for bad in [
+            "http://pid.example/status",
+            "http://127.0.0.1@evil.example/s",
+            "http://127.0.0.1.evil.example/s",
+            "https://user:pw@pid.example/s",
+            "ftp://pid.example/s",
+            "status",
+        ] {
+            assert!(!status_uri_allowed(bad), "{bad}");
+        }
+    }
 
     /// RFC 9901 §4.2.3: the digest of the example disclosure of `family_name`.
     #[test]

@@ -39,11 +39,49 @@ pub struct WalletSettings {
     pub status_grace_seconds: u64,
 }
 
+impl WalletSettings {
+    /// Every problem of the providers' naming: one unnamed entry per country at most, ids
+    /// well-formed and unique.
+    pub fn provider_problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, p) in self.providers.iter().enumerate() {
+            let key = match &p.id {
+                Some(id) => {
+                    let ok = !id.is_empty()
+                        && id.len() <= 32
+                        && id
+                            .bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+                    if !ok {
+                        problems.push(format!(
+                            "wallet.providers[{i}].id {id:?}: lower-case letters, digits and - only"
+                        ));
+                    }
+                    format!("id {id}")
+                }
+                None => format!("country {} without an id", p.country),
+            };
+            if !seen.insert(key.clone()) {
+                problems.push(format!(
+                    "wallet.providers[{i}]: a second provider entry with {key} (give each an id: numbers are unique per provider only)"
+                ));
+            }
+        }
+        problems
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderSettings {
     /// The issuing country whose PIDs these anchors vouch for.
     pub country: crate::identity::CountryCode,
+    /// Names this provider in persistent subjects (`CC/PID/id/number`): needed when a country
+    /// has several provider entries (their numbers are unique per provider only); lower-case
+    /// letters, digits and `-`. Without it: `CC/PID/number`.
+    #[serde(default)]
+    pub id: Option<String>,
     /// Trust anchors (PEM) of its PID providers (later: from the EU trusted lists).
     pub anchor_cert_paths: Vec<PathBuf>,
 }
@@ -58,4 +96,31 @@ fn default_kb_max_age() -> u64 {
 
 fn default_grace() -> u64 {
     3600
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn settings(providers: &str) -> WalletSettings {
+        toml::from_str(&format!(
+            "cert_path = \"c.pem\"\nkey_path = \"k.pem\"\n{providers}"
+        ))
+        .unwrap()
+    }
+
+    /// Numbers are unique per provider only: two entries of a country must be told apart.
+    #[test]
+    fn providers_of_one_country_need_distinct_ids() {
+        let one = "[[providers]]\ncountry = \"EE\"\nanchor_cert_paths = [\"a.pem\"]\n";
+        assert!(settings(one).provider_problems().is_empty());
+        let two = format!("{one}{one}");
+        assert!(settings(&two).provider_problems()[0].contains("a second provider entry"));
+        let named = format!("{one}[[providers]]\ncountry = \"EE\"\nid = \"ee-bank\"\nanchor_cert_paths = [\"b.pem\"]\n");
+        assert!(settings(&named).provider_problems().is_empty());
+        let bad =
+            "[[providers]]\ncountry = \"EE\"\nid = \"EE/x\"\nanchor_cert_paths = [\"a.pem\"]\n";
+        assert!(settings(bad).provider_problems()[0].contains("lower-case letters"));
+    }
 }

@@ -439,6 +439,40 @@ async fn a_wrong_answer_ends_as_an_error_never_a_code() {
         .await
         .unwrap();
     assert_error_page(&elsewhere, "a wallet answer's redirect in another browser");
+    // An answer that does not open with the request's key (someone who saw the request id):
+    // refused, and the request stays open for the wallet's real answer.
+    let b3 = Browser::new().unwrap();
+    let (a3, _, verifier3, _) = to_wallet(&w, &b3, "openid").await;
+    let stranger = p256();
+    let stranger_pub = PKey::public_key_from_der(&stranger.public_key_to_der().unwrap()).unwrap();
+    let forged = jwe::encrypt(
+        json!({"vp_token": sd_jwt(&w, &a3, &a3.nonce), "state": a3.state})
+            .to_string()
+            .as_bytes(),
+        &stranger_pub,
+        &a3.kid,
+        jwe::Enc::A256GCM,
+        None,
+    )
+    .unwrap();
+    let r = reqwest::Client::new()
+        .post(&a3.response_uri)
+        .form(&[("response", forged.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let to: Value = answer(&a3, sd_jwt(&w, &a3, &a3.nonce))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let to_rp = back(&b3, to["redirect_uri"].as_str().unwrap())
+        .await
+        .location
+        .unwrap();
+    let code = query_param(&to_rp, "code").expect("the real answer still logs in");
+    redeem(&format!("{}/token", w.gw.url()), &code, &verifier3).await;
     // Garbage and an unknown request: refused, nothing parked.
     let r = reqwest::Client::new()
         .post(&a.response_uri)

@@ -43,6 +43,23 @@ fn done_key(request: &str) -> String {
     format!("{request}.done")
 }
 
+/// Puts a taken request back for its remaining time only (something that was not its answer,
+/// or a repeated fetch, must neither end it nor prolong it).
+async fn put_back(s: &WebState, id: &str, pending: &start::PendingWallet) -> bool {
+    use crate::store::PendingLoginStore;
+    let now_ms = i64::try_from(s.clock.now().unix_timestamp_nanos() / 1_000_000).unwrap_or(0);
+    let left = pending
+        .expires_at_ms
+        .map(|e| e - now_ms)
+        .and_then(|ms| u64::try_from(ms).ok())
+        .map(std::time::Duration::from_millis)
+        .filter(|d| !d.is_zero());
+    match (left, serde_json::to_vec(pending)) {
+        (Some(left), Ok(bytes)) => s.store.put_login(id, &bytes, left).await.is_ok(),
+        _ => false,
+    }
+}
+
 /// A request id as we make them (base64url of 32 random bytes), before any store lookup.
 fn well_formed(id: &str) -> bool {
     !id.is_empty()
@@ -52,10 +69,11 @@ fn well_formed(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// PID providers of one issuing country.
+/// A PID provider entry: its issuing country, its `id` (in persistent subjects), its anchors.
 #[derive(Debug)]
 pub struct Provider {
     pub country: String,
+    pub id: Option<String>,
     pub anchors: Vec<X509>,
 }
 
@@ -75,24 +93,6 @@ pub struct WalletPath {
 impl std::fmt::Debug for WalletPath {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("WalletPath")
-    }
-}
-
-impl WalletPath {
-    /// Every provider's anchors.
-    pub fn anchors(&self) -> Vec<X509> {
-        self.providers
-            .iter()
-            .flat_map(|p| p.anchors.iter().cloned())
-            .collect()
-    }
-
-    /// The provider whose anchor `anchor` is.
-    pub fn provider_of(&self, anchor: &X509) -> Option<&Provider> {
-        let der = anchor.to_der().ok()?;
-        self.providers
-            .iter()
-            .find(|p| p.anchors.iter().any(|a| a.to_der().is_ok_and(|d| d == der)))
     }
 }
 
@@ -116,7 +116,8 @@ impl StatusLists {
         Ok(StatusLists {
             http: reqwest::Client::builder()
                 .timeout(std::time::Duration::from_secs(5))
-                .redirect(reqwest::redirect::Policy::limited(3))
+                // The uri is the one the issuer signed: no detour to somewhere else.
+                .redirect(reqwest::redirect::Policy::none())
                 .build()?,
             grace,
             cache: Mutex::new(HashMap::new()),
@@ -131,8 +132,18 @@ impl StatusLists {
             .map(|c| (c.list.clone(), c.fetched, c.fresh_until))
     }
 
+    /// The cache key: a list is trusted for the provider whose anchors verified it only.
+    fn key(provider: &Provider, uri: &str) -> String {
+        format!(
+            "{}|{}|{uri}",
+            provider.country,
+            provider.id.as_deref().unwrap_or("")
+        )
+    }
+
     async fn fetch(
         &self,
+        key: &str,
         uri: &str,
         anchors: &[X509],
         now: OffsetDateTime,
@@ -159,7 +170,7 @@ impl StatusLists {
             fresh_until = fresh_until.min(exp);
         }
         self.cache.lock().unwrap_or_else(|p| p.into_inner()).insert(
-            uri.to_owned(),
+            key.to_owned(),
             Cached {
                 list: list.clone(),
                 fetched: now,
@@ -173,15 +184,23 @@ impl StatusLists {
     pub async fn check(
         &self,
         r: &StatusRef,
-        anchors: &[X509],
+        provider: &Provider,
         now: OffsetDateTime,
     ) -> Result<(), crate::wallet::Error> {
-        let list = match self.cached(&r.uri) {
+        let key = Self::key(provider, &r.uri);
+        let list = match self.cached(&key) {
             Some((list, _, fresh_until)) if now < fresh_until => list,
-            cached => match self.fetch(&r.uri, anchors, now).await {
+            cached => match self.fetch(&key, &r.uri, &provider.anchors, now).await {
                 Ok(list) => list,
+                // Unreachable: the last list, within the grace period and never past its `exp`
+                // (Token Status List §8.3).
                 Err(e) => match cached {
-                    Some((list, fetched, _)) if now < fetched + self.grace => {
+                    Some((list, fetched, _))
+                        if fetched
+                            .checked_add(self.grace)
+                            .is_some_and(|until| now < until)
+                            && list.exp.is_none_or(|exp| now.unix_timestamp() < exp) =>
+                    {
                         tracing::warn!(uri = %r.uri, error = %e, "status list not refreshed; using the cached one within the grace period");
                         list
                     }

@@ -64,20 +64,17 @@ async fn request_object(
     };
     if pending.fetched {
         // Put back untouched: a second fetch must not cancel the wallet's answer.
-        if let Ok(bytes) = serde_json::to_vec(&pending) {
-            let _ = s.store.put_login(&id, &bytes, s.login.pending_ttl).await;
-        }
+        super::put_back(&s, &id, &pending).await;
         return refuse(StatusCode::BAD_REQUEST, "request object already fetched");
     }
     pending.fetched = true;
     pending.cross = cross;
-    let stored = serde_json::to_vec(&pending).map(|b| (b, pending.claims()));
-    let Ok((bytes, claims)) = stored else {
-        return refuse(StatusCode::INTERNAL_SERVER_ERROR, "encoding");
-    };
-    if let Err(e) = s.store.put_login(&id, &bytes, s.login.pending_ttl).await {
-        tracing::error!(error = %e, "store unavailable for a wallet request object");
-        return refuse(StatusCode::SERVICE_UNAVAILABLE, "store unavailable");
+    let claims = pending.claims();
+    if !super::put_back(&s, &id, &pending).await {
+        return refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "request expired or store unavailable",
+        );
     }
     let public = B64
         .decode(&pending.encryption_key)

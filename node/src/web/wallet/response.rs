@@ -31,6 +31,9 @@ use crate::wallet::{mdoc, response, sdjwt, Error, PID_VCT};
 #[derive(Debug, Deserialize)]
 pub(super) struct ResponseForm {
     response: Option<String>,
+    /// OpenID4VP 1.0 §8.3.1: a wallet that cannot encrypt may send its error in the clear.
+    error: Option<String>,
+    state: Option<String>,
 }
 
 fn invalid(status: StatusCode, why: &'static str) -> Response {
@@ -50,12 +53,22 @@ pub(super) async fn respond(
     let Some(w) = s.wallet.clone() else {
         return invalid(StatusCode::NOT_FOUND, "the wallet is not configured");
     };
-    let Some(jwe) = form.ok().and_then(|Form(f)| f.response) else {
-        return invalid(StatusCode::BAD_REQUEST, "no response parameter");
+    let Some(Form(f)) = form.ok() else {
+        return invalid(StatusCode::BAD_REQUEST, "not a form");
     };
-    // Which request: the key it was encrypted to.
-    let Some(id) = response::kid(&jwe) else {
-        return invalid(StatusCode::BAD_REQUEST, "no kid naming a request");
+    // Which request: the key the answer was encrypted to (its `kid`), or, for a clear error,
+    // its `state`.
+    let (id, jwe, clear_error) = match (f.response, f.error, f.state) {
+        (Some(jwe), _, _) => match response::kid(&jwe) {
+            Some(id) => (id, Some(jwe), None),
+            None => return invalid(StatusCode::BAD_REQUEST, "no kid naming a request"),
+        },
+        (None, Some(error), Some(state)) if super::well_formed(&state) => (
+            state,
+            None,
+            Some(error.chars().take(64).collect::<String>()),
+        ),
+        _ => return invalid(StatusCode::BAD_REQUEST, "no response parameter"),
     };
     let pending: PendingWallet = match s.store.take_login(&id).await {
         Ok(Some(bytes)) => match serde_json::from_slice(&bytes) {
@@ -73,6 +86,27 @@ pub(super) async fn respond(
             return invalid(StatusCode::SERVICE_UNAVAILABLE, "store unavailable");
         }
     };
+    if !pending.fetched {
+        super::put_back(&s, &id, &pending).await;
+        return invalid(StatusCode::BAD_REQUEST, "answer to a request never fetched");
+    }
+    // Opened before anything is decided: an answer that does not decrypt with this request's
+    // key for this state is not this request's, and leaves it as it was.
+    let opened = match &jwe {
+        Some(jwe) => match open(&pending, &id, jwe) {
+            Ok(a) => Some(Ok(a)),
+            Err(Error::Declined(why)) => Some(Err(why)),
+            Err(e) => {
+                tracing::info!(wallet_request = %id, error_code = e.code(), "wallet answer is not this request's");
+                super::put_back(&s, &id, &pending).await;
+                return invalid(
+                    StatusCode::BAD_REQUEST,
+                    "answer does not open with the request's key",
+                );
+            }
+        },
+        None => None,
+    };
     let now_ms = i64::try_from(s.clock.now().unix_timestamp_nanos() / 1_000_000).unwrap_or(0);
     if let Some(away) = pending
         .left_at_ms
@@ -85,12 +119,19 @@ pub(super) async fn respond(
         });
     }
     let reference = correlation_id();
-    let outcome = match verify(&s, &w, &pending, &id, jwe).await {
+    let result = match opened {
+        Some(Ok(answer)) => verify(&s, &w, &pending, answer).await,
+        Some(Err(why)) => Err(Failure::Wallet(Error::Declined(why))),
+        None => Err(Failure::Wallet(Error::Declined(
+            clear_error.unwrap_or_default(),
+        ))),
+    };
+    let outcome = match result {
         Ok(identity) => {
             tracing::info!(correlation_id = %reference, wallet_request = %id, country = %identity.country, "wallet presentation accepted");
             Outcome::Identity(Box::new(identity))
         }
-        Err(Error::Declined(why)) => {
+        Err(Failure::Wallet(Error::Declined(why))) => {
             tracing::info!(correlation_id = %reference, wallet_request = %id, error = %why, "the wallet declined");
             s.events.emit(&LoginEvent::Denied {
                 method: LoginMethod::Wallet,
@@ -98,7 +139,15 @@ pub(super) async fn respond(
             });
             Outcome::Cancelled { reference }
         }
-        Err(e) => {
+        Err(Failure::Busy) => {
+            tracing::warn!(correlation_id = %reference, wallet_request = %id, "wallet presentation not checked: CPU pool busy");
+            s.events.emit(&LoginEvent::Unavailable {
+                method: LoginMethod::Wallet,
+                country: None,
+            });
+            Outcome::Unavailable { reference }
+        }
+        Err(Failure::Wallet(e)) => {
             tracing::warn!(correlation_id = %reference, wallet_request = %id, error_code = e.code(), error = %e, "wallet presentation not accepted");
             s.events.emit(&LoginEvent::Rejected {
                 method: LoginMethod::Wallet,
@@ -108,14 +157,14 @@ pub(super) async fn respond(
             Outcome::Rejected { reference }
         }
     };
-    let cross = pending.cross;
+    let (cross, flow_id) = (pending.cross, pending.flow.flow_id.clone());
     let parked = match park(&s, pending.flow, outcome).await {
-        // A wallet on another device: the waiting browser collects the handle (`wait::poll`).
+        // A wallet on another device: the waiting browser of this flow collects the handle.
         Ok(handle) if cross => s
             .store
             .put_login(
                 &super::done_key(&id),
-                handle.as_bytes(),
+                format!("{flow_id} {handle}").as_bytes(),
                 s.login.pending_ttl,
             )
             .await
@@ -146,45 +195,63 @@ pub(super) async fn respond(
     }
 }
 
-/// Everything an answer must pass, in order: decryption with this request's key and its state
-/// (OpenID4VP 1.0 §8.3), the presentation of exactly one PID format (§8.6), its verification
-/// (`wallet::sdjwt` or `wallet::mdoc`), the PID's shape and country, its revocation status.
+/// Why a verification did not give an identity.
+enum Failure {
+    Wallet(Error),
+    /// The CPU pool had no slot in time: `temporarily_unavailable`, as for SAML.
+    Busy,
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Wallet(e)
+    }
+}
+
+/// The answer decrypted with this request's key and checked to answer its state (OpenID4VP
+/// 1.0 §8.3).
+fn open(pending: &PendingWallet, id: &str, jwe: &str) -> Result<response::Answer, Error> {
+    let der = B64
+        .decode(&pending.encryption_key)
+        .map_err(|_| Error::Ours("encryption key".into()))?;
+    let key = PKey::private_key_from_pkcs8(&der).map_err(|e| Error::Ours(e.to_string()))?;
+    let key = FileKey::new(key).map_err(|e| Error::Ours(e.to_string()))?;
+    response::open(jwe, &key, id, id)
+}
+
+/// The presentation of exactly one PID format (§8.6) verified (`wallet::sdjwt` or
+/// `wallet::mdoc`) against each provider's own anchors in turn, so a provider vouches only for
+/// what chains to its anchors; then the PID's shape and country (that provider's), its
+/// revocation status (that provider's lists).
 async fn verify(
     s: &WebState,
     w: &Arc<WalletPath>,
     pending: &PendingWallet,
-    id: &str,
-    jwe: String,
-) -> Result<VerifiedIdentity, Error> {
-    if !pending.fetched {
-        return Err(Error::Malformed("answer to a request never fetched"));
-    }
+    answer: response::Answer,
+) -> Result<VerifiedIdentity, Failure> {
     let der = B64
         .decode(&pending.encryption_key)
         .map_err(|_| Error::Ours("encryption key".into()))?;
     let now = s.clock.now();
     let skew = s.saml.times.skew;
-    let (w2, nonce, id2) = (w.clone(), pending.nonce.clone(), id.to_owned());
+    let (w2, nonce) = (w.clone(), pending.nonce.clone());
     let response_uri = format!("{}{WALLET_RESPONSE_PATH}", s.provider.config.issuer);
     let verified = s
         .cpu
         .run(move || -> Result<_, Error> {
-            let key = PKey::private_key_from_pkcs8(&der).map_err(|e| Error::Ours(e.to_string()))?;
-            let public = PKey::public_key_from_der(
-                &key.public_key_to_der()
-                    .map_err(|e| Error::Ours(e.to_string()))?,
-            )
-            .map_err(|e| Error::Ours(e.to_string()))?;
-            let key = FileKey::new(key).map_err(|e| Error::Ours(e.to_string()))?;
-            let answer = response::open(&jwe, &key, &id2, &id2)?;
-            let anchors = w2.anchors();
+            let thumbprint = PKey::private_key_from_pkcs8(&der)
+                .and_then(|k| k.public_key_to_der())
+                .and_then(|d| PKey::public_key_from_der(&d))
+                .and_then(|p| crate::jose::jwe::p256_thumbprint(&p))
+                .map_err(|e| Error::Ours(e.to_string()))?;
             let sd = answer.single(SD_JWT_QUERY);
             let md = answer.single(MDOC_QUERY);
-            match (sd, md) {
-                (Ok(p), Err(Error::MissingPresentation(_))) => {
-                    let v = sdjwt::verify(
+            let mut last = Error::UntrustedIssuer("no PID provider configured".into());
+            for (i, provider) in w2.providers.iter().enumerate() {
+                let result = match (&sd, &md) {
+                    (Ok(p), Err(Error::MissingPresentation(_))) => sdjwt::verify(
                         p,
-                        &anchors,
+                        &provider.anchors,
                         &sdjwt::Expect {
                             client_id: &w2.client_id,
                             nonce: &nonce,
@@ -193,16 +260,11 @@ async fn verify(
                             skew,
                             kb_max_age: w2.kb_max_age,
                         },
-                    )?;
-                    let anchor = v.issuer.map(|i| i.anchor);
-                    Ok((v.claims, anchor, v.status, Names::SD_JWT))
-                }
-                (Err(Error::MissingPresentation(_)), Ok(p)) => {
-                    let thumbprint = crate::jose::jwe::p256_thumbprint(&public)
-                        .map_err(|e| Error::Ours(e.to_string()))?;
-                    let v = mdoc::verify(
+                    )
+                    .map(|v| (v.claims, v.status, Names::SD_JWT)),
+                    (Err(Error::MissingPresentation(_)), Ok(p)) => mdoc::verify(
                         p,
-                        &anchors,
+                        &provider.anchors,
                         &mdoc::Expect {
                             client_id: &w2.client_id,
                             nonce: &nonce,
@@ -211,23 +273,30 @@ async fn verify(
                             now,
                             skew,
                         },
-                    )?;
-                    Ok((v.claims, Some(v.issuer.anchor), v.status, Names::MDOC))
+                    )
+                    .map(|v| (v.claims, v.status, Names::MDOC)),
+                    (Err(e), _) | (_, Err(e)) if !matches!(e, Error::MissingPresentation(_)) => {
+                        Err(e.clone())
+                    }
+                    _ => Err(Error::Malformed("exactly one PID presentation")),
+                };
+                match result {
+                    Err(Error::UntrustedIssuer(why)) => last = Error::UntrustedIssuer(why),
+                    other => return other.map(|(c, st, n)| (i, c, st, n)),
                 }
-                (Err(e), _) | (_, Err(e)) if !matches!(e, Error::MissingPresentation(_)) => Err(e),
-                _ => Err(Error::Malformed("exactly one PID presentation")),
             }
+            Err(last)
         })
         .await
-        .map_err(|e| Error::Ours(e.to_string()))??;
-    let (claims, anchor, status, names) = verified;
-    let provider = anchor
-        .as_ref()
-        .and_then(|a| w.provider_of(a))
-        .ok_or_else(|| Error::UntrustedIssuer("no provider for the anchor".into()))?;
+        .map_err(|_| Failure::Busy)??;
+    let (i, claims, status, names) = verified;
+    let provider = w
+        .providers
+        .get(i)
+        .ok_or_else(|| Error::UntrustedIssuer("provider".into()))?;
     let pid = Pid::from_claims(&claims, names, &provider.country)?;
     if let Some(r) = &status {
-        w.statuses.check(r, &provider.anchors, now).await?;
+        w.statuses.check(r, provider, now).await?;
     }
-    pid.into_identity(now)
+    Ok(pid.into_identity(provider.id.as_deref(), now)?)
 }

@@ -33,6 +33,9 @@ pub(super) struct PendingWallet {
     #[serde(default)]
     pub cross: bool,
     pub left_at_ms: Option<i64>,
+    /// When the request expires (Unix milliseconds): a record put back keeps this, never more.
+    #[serde(default)]
+    pub expires_at_ms: Option<i64>,
 }
 
 impl PendingWallet {
@@ -68,7 +71,7 @@ pub(in crate::web) async fn start(
     ctx: &FlowContext<'_>,
 ) -> Result<Response, AppError> {
     let locale = ctx.locale;
-    let Some(w) = s.wallet.as_ref() else {
+    if s.wallet.is_none() {
         return Err(AppError::page(
             ErrorKind::CountryUnavailable,
             locale,
@@ -94,6 +97,10 @@ pub(in crate::web) async fn start(
         fetched: false,
         cross: false,
         left_at_ms: i64::try_from(s.clock.now().unix_timestamp_nanos() / 1_000_000).ok(),
+        expires_at_ms: i64::try_from(
+            (s.clock.now() + s.login.pending_ttl).unix_timestamp_nanos() / 1_000_000,
+        )
+        .ok(),
     };
     let bytes = serde_json::to_vec(&pending).map_err(|e| unavailable(locale, e))?;
     s.store
@@ -108,7 +115,6 @@ pub(in crate::web) async fn start(
         country: None,
     });
     tracing::info!(client_id = %ctx.client.client_id, wallet_request = %id, "wallet request prepared");
-    let _ = w;
     // The page is a GET of its own, so a reload or Back shows it again.
     super::super::see_other(&format!(
         "{WALLET_WAIT_PATH}?flow={}&r={id}&lang={}",

@@ -25,12 +25,26 @@ pub(super) struct WaitQuery {
     lang: Option<String>,
 }
 
-/// The cross-device answer's resume handle, if the wallet has answered (taken: single use).
-async fn answered(s: &WebState, r: &str) -> Result<Option<String>, crate::store::Error> {
-    Ok(s.store
-        .take_login(&done_key(r))
-        .await?
-        .and_then(|b| String::from_utf8(b).ok()))
+/// The cross-device answer's resume handle, if the wallet has answered this flow's request
+/// (taken: single use; a record of another flow is put back).
+async fn answered(
+    s: &WebState,
+    flow: &str,
+    r: &str,
+) -> Result<Option<String>, crate::store::Error> {
+    let Some(bytes) = s.store.take_login(&done_key(r)).await? else {
+        return Ok(None);
+    };
+    let record = String::from_utf8(bytes).unwrap_or_default();
+    match record.split_once(' ') {
+        Some((f, handle)) if f == flow => Ok(Some(handle.to_owned())),
+        _ => {
+            s.store
+                .put_login(&done_key(r), record.as_bytes(), s.login.result_ttl)
+                .await?;
+            Ok(None)
+        }
+    }
 }
 
 /// A QR code of `text` as an inline SVG (no XML declaration; sized by the stylesheet).
@@ -67,7 +81,7 @@ pub(super) async fn page(
         return Err(gone());
     }
     // Answered from another device: continue.
-    if let Some(handle) = answered(&s, &q.r)
+    if let Some(handle) = answered(&s, &q.flow, &q.r)
         .await
         .map_err(|e| unavailable(locale, e))?
     {
@@ -123,7 +137,7 @@ pub(super) async fn poll(
         return Err(bad_input(&s, &headers, std::fmt::Error));
     }
     let json = |v: serde_json::Value| axum::Json(v).into_response();
-    if let Some(handle) = answered(&s, &q.r)
+    if let Some(handle) = answered(&s, &q.flow, &q.r)
         .await
         .map_err(|e| unavailable(locale, e))?
     {
