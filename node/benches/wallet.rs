@@ -91,7 +91,7 @@ fn main() {
     let t = now.unix_timestamp();
     let client_id = "x509_hash:bench";
     let claims = json!({
-        "vct": PID_VCT, "iat": t - 60, "exp": t + 86_400,
+        "vct": PID_VCT, "iat": t - 60, "exp": t + 3600,
         "given_name": "Ewa", "family_name": "Kowalska", "birthdate": "1990-01-31",
         "issuing_country": "XW", "personal_administrative_number": "XW-77",
         "place_of_birth": {"locality": "Kraków"}, "nationalities": ["PL"],
@@ -150,7 +150,7 @@ fn main() {
         std::slice::from_ref(&leaf),
         device.public_key(),
         t - 60,
-        t + 86_400,
+        t + 3600,
         None,
     )
     .unwrap();

@@ -339,3 +339,30 @@ fn garbage_never_panics() {
         assert!(w.verify(junk).is_err(), "{junk:?}");
     }
 }
+
+/// ARF VCR_01 for mdoc too: no status in the MSO, so valid for 24 hours at most.
+#[test]
+fn an_mdoc_without_status_must_be_short_lived() {
+    let w = world();
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let issue = |until: i64| {
+        holder::issue_mdoc(
+            &elements(),
+            &w.issuer,
+            &w.chain,
+            w.device.public_key(),
+            now - 60,
+            now + until,
+            None,
+        )
+        .unwrap()
+    };
+    assert_eq!(
+        code(w.verify(&w.present(&issue(2 * 86_400), &expect()))),
+        "not_revocable"
+    );
+    assert_eq!(
+        code(w.verify(&w.present(&issue(3600), &expect()))),
+        "accepted"
+    );
+}

@@ -68,6 +68,7 @@ fn the_request_object_is_signed_names_us_and_asks_only_what_is_needed() {
             nonce: "n1",
             state: "s1",
             claims: &claims,
+            authority_key_ids: &["a2V5LWlk".to_owned()],
             encryption_key: &public(&enc),
             encryption_kid: "enc-1",
             iat: 1_800_000_000,

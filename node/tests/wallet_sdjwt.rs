@@ -501,3 +501,17 @@ fn a_status_list_token_is_verified_before_it_is_read() {
         Error::StatusListInvalid("typ")
     );
 }
+
+/// ARF VCR_01: a PID without a status list to check must be short-lived (24 hours at most).
+#[test]
+fn a_pid_without_status_must_be_short_lived() {
+    let w = World::new();
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let mut c = w.claims();
+    c.remove("status");
+    let long = w.issue_claims(&c, &["given_name"]);
+    assert_eq!(code(w.verify(&w.present(&long))), "not_revocable");
+    c.insert("exp".into(), json!(now + 3600));
+    let short = w.issue_claims(&c, &["given_name"]);
+    assert_eq!(code(w.verify(&w.present(&short))), "accepted");
+}

@@ -32,7 +32,7 @@ def present(issuer_key, chain, holder_key, aud, nonce):
         "iss": "https://pid.python.example",
         "vct": "urn:eudi:pid:1",
         "iat": now - 60,
-        "exp": now + 86400,
+        "exp": now + 3600,  # no status list: short-lived (24 h at most)
         SDObj("given_name"): "Erika",
         SDObj("family_name"): "Mustermann",
         SDObj("birthdate"): "1964-08-12",

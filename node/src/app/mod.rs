@@ -374,6 +374,11 @@ fn wallet_path(s: &Settings) -> Result<Option<web::wallet::WalletPath>, Vec<Prob
     .ok();
     match (problems.is_empty(), chain, key, statuses) {
         (true, Some(chain), Some(key), Some(statuses)) => Ok(Some(web::wallet::WalletPath {
+            authority_key_ids: providers
+                .iter()
+                .flat_map(|p| p.anchors.iter())
+                .filter_map(crate::wallet::request::authority_key_id)
+                .collect(),
             key,
             chain,
             client_id,

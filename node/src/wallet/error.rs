@@ -51,6 +51,8 @@ pub enum Error {
     StatusListInvalid(&'static str),
     #[error("credential revoked or suspended")]
     Revoked,
+    #[error("credential has no status to check and is valid for more than 24 hours")]
+    NotRevocable,
     #[error("our request could not be made: {0}")]
     Ours(String),
 }
@@ -84,6 +86,7 @@ impl Error {
             StatusInvalid => "status_invalid",
             StatusListInvalid(_) => "status_list_invalid",
             Revoked => "revoked",
+            NotRevocable => "not_revocable",
             Ours(_) => "ours",
         }
     }

@@ -292,10 +292,14 @@ pub fn verify(device_response: &str, anchors: &[X509], e: &Expect<'_>) -> Result
     let validity = get(&mso, "validityInfo").ok_or(bad("validityInfo"))?;
     let now = e.now.unix_timestamp();
     let skew = e.skew.whole_seconds();
-    if tdate(get(validity, "validFrom"))? > now.saturating_add(skew) {
+    let (valid_from, valid_until) = (
+        tdate(get(validity, "validFrom"))?,
+        tdate(get(validity, "validUntil"))?,
+    );
+    if valid_from > now.saturating_add(skew) {
         return Err(Error::NotYetValid);
     }
-    if tdate(get(validity, "validUntil"))? < now.saturating_sub(skew) {
+    if valid_until < now.saturating_sub(skew) {
         return Err(Error::Expired);
     }
     let digests = get(&mso, "valueDigests")
@@ -385,6 +389,10 @@ pub fn verify(device_response: &str, anchors: &[X509], e: &Expect<'_>) -> Result
                 .to_owned(),
         }),
     };
+    super::revocable_or_short(
+        status.is_some(),
+        Some(valid_until.saturating_sub(valid_from)),
+    )?;
     Ok(Verified {
         claims,
         issuer: validated,

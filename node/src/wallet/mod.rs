@@ -32,3 +32,17 @@ pub use error::Error;
 pub const PID_VCT: &str = "urn:eudi:pid:1";
 /// The mdoc doctype and namespace of the PID (PID Rulebook §3).
 pub const PID_DOCTYPE: &str = "eu.europa.ec.eudi.pid.1";
+
+/// The longest a PID without a status reference may be valid (ARF, VCR_01: a PID is either
+/// revocable or short-lived, 24 hours at most).
+pub const MAX_UNREVOCABLE_SECONDS: i64 = 86_400;
+
+/// A PID either names its status list or is short-lived (`validity`: its whole validity in
+/// seconds, when known).
+pub fn revocable_or_short(status: bool, validity: Option<i64>) -> Result<(), Error> {
+    if status || validity.is_some_and(|v| v <= MAX_UNREVOCABLE_SECONDS) {
+        Ok(())
+    } else {
+        Err(Error::NotRevocable)
+    }
+}

@@ -72,8 +72,10 @@ pub fn client_id(cert: &X509) -> Result<String, Error> {
 }
 
 /// The DCQL query (OpenID4VP 1.0 §6, Appendix B.2.3, B.3.5): the PID as SD-JWT VC or as mdoc,
-/// exactly one of them (`credential_sets`), with only `claims`.
-pub fn dcql(claims: &[PidClaim]) -> Value {
+/// exactly one of them (`credential_sets`), with only `claims`, and, when our anchors carry key
+/// identifiers, the PID providers we trust (`trusted_authorities` of type `aki`, §6.1.1.1,
+/// which HAIP 1.0 §5 asks verifiers to support): the wallet picks a PID we can accept.
+pub fn dcql(claims: &[PidClaim], authority_key_ids: &[String]) -> Value {
     let sd: Vec<Value> = claims
         .iter()
         .map(|c| json!({"path": [c.sd_jwt()]}))
@@ -82,11 +84,22 @@ pub fn dcql(claims: &[PidClaim]) -> Value {
         .iter()
         .map(|c| json!({"path": [PID_DOCTYPE, c.mdoc()], "intent_to_retain": false}))
         .collect();
+    let mut credentials = vec![
+        json!({"id": SD_JWT_QUERY, "format": "dc+sd-jwt", "meta": {"vct_values": [PID_VCT]}, "claims": sd}),
+        json!({"id": MDOC_QUERY, "format": "mso_mdoc", "meta": {"doctype_value": PID_DOCTYPE}, "claims": md}),
+    ];
+    if !authority_key_ids.is_empty() {
+        for c in &mut credentials {
+            if let Some(o) = c.as_object_mut() {
+                o.insert(
+                    "trusted_authorities".into(),
+                    json!([{"type": "aki", "values": authority_key_ids}]),
+                );
+            }
+        }
+    }
     json!({
-        "credentials": [
-            {"id": SD_JWT_QUERY, "format": "dc+sd-jwt", "meta": {"vct_values": [PID_VCT]}, "claims": sd},
-            {"id": MDOC_QUERY, "format": "mso_mdoc", "meta": {"doctype_value": PID_DOCTYPE}, "claims": md},
-        ],
+        "credentials": credentials,
         "credential_sets": [{"options": [[SD_JWT_QUERY], [MDOC_QUERY]]}],
     })
 }
@@ -100,6 +113,8 @@ pub struct Request<'a> {
     pub nonce: &'a str,
     pub state: &'a str,
     pub claims: &'a [PidClaim],
+    /// base64url key identifiers of the PID providers' anchors (`trusted_authorities`).
+    pub authority_key_ids: &'a [String],
     /// The public half of this request's ephemeral encryption key, and its `kid`.
     pub encryption_key: &'a PKey<Public>,
     pub encryption_kid: &'a str,
@@ -130,7 +145,7 @@ pub fn request_object(
         "response_uri": r.response_uri,
         "nonce": r.nonce,
         "state": r.state,
-        "dcql_query": dcql(r.claims),
+        "dcql_query": dcql(r.claims, r.authority_key_ids),
         "client_metadata": {
             "jwks": {"keys": [jwk]},
             "encrypted_response_enc_values_supported": ["A128GCM", "A256GCM"],
@@ -145,6 +160,11 @@ pub fn request_object(
     });
     let header = json!({"alg": "ES256", "typ": "oauth-authz-req+jwt", "x5c": x5c(chain)?});
     sign_jws(&header, &claims, key)
+}
+
+/// The key identifier of a certificate (its Subject Key Identifier), base64url, if it has one.
+pub fn authority_key_id(cert: &X509) -> Option<String> {
+    cert.subject_key_id().map(|k| B64.encode(k.as_slice()))
 }
 
 /// The link or QR code content that hands the request to a wallet (OpenID4VP 1.0 §5.4, HAIP 1.0

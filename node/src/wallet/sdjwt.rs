@@ -201,6 +201,10 @@ pub fn verify_with_issuer_key(
         None => None,
         Some(s) => Some(status_ref(s)?),
     };
+    let validity = unix(claims.get("exp"))
+        .zip(unix(claims.get("iat")).or_else(|| unix(claims.get("nbf"))))
+        .map(|(exp, from)| exp.saturating_sub(from));
+    super::revocable_or_short(status.is_some(), validity)?;
 
     // 5. Key binding.
     let kb_header = json_part(

@@ -88,6 +88,8 @@ pub struct WalletPath {
     pub scheme: String,
     pub kb_max_age: time::Duration,
     pub statuses: StatusLists,
+    /// The providers' anchors' key identifiers, for the DCQL `trusted_authorities`.
+    pub authority_key_ids: Vec<String>,
 }
 
 impl std::fmt::Debug for WalletPath {

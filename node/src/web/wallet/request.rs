@@ -93,6 +93,7 @@ async fn request_object(
             nonce: &pending.nonce,
             state: &id,
             claims: &claims,
+            authority_key_ids: &w.authority_key_ids,
             encryption_key: &public,
             encryption_kid: &id,
             iat: s.clock.now().unix_timestamp(),
