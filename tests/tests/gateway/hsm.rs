@@ -16,9 +16,9 @@ use crate::harness::*;
 use crate::login::verify_id_token_alg;
 use openidconnect::core::CoreJwsSigningAlgorithm;
 
-const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
+pub(crate) const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
 
-fn softhsm_ready(test: &str) -> bool {
+pub(crate) fn softhsm_ready(test: &str) -> bool {
     if std::env::var_os("SOFTHSM2_CONF").is_some() && Path::new(MODULE).exists() {
         return true;
     }
@@ -34,7 +34,7 @@ fn softhsm_ready(test: &str) -> bool {
 type Env<'a> = [(&'a str, &'a str)];
 
 /// A fresh token; its label and a file holding its PIN.
-fn new_token(d: &Path, env: &Env) -> (String, PathBuf) {
+pub(crate) fn new_token(d: &Path, env: &Env) -> (String, PathBuf) {
     let token = format!("gw-{:012x}", rand_u64() & 0xffff_ffff_ffff);
     new_token_labelled(d, &token, env)
 }

@@ -75,6 +75,12 @@ struct WalletWorld {
 }
 
 async fn world(tag: &str) -> WalletWorld {
+    world_keyed(tag, false).await
+}
+
+/// As [`world`]; with `hsm`, our access key lives in a SoftHSM token (imported by
+/// `eidas-node keys import`), configured as `wallet.pkcs11`.
+async fn world_keyed(tag: &str, hsm: bool) -> WalletWorld {
     let dir = TempDir::new(tag);
     let d = dir.path();
     let access_ca = p256();
@@ -107,13 +113,44 @@ async fn world(tag: &str) -> WalletWorld {
     cfg.client_extra = "wallet = true".into();
     // The e-service's allowed countries bound the PID's issuing country too.
     cfg.client_countries = vec!["XW".into()];
+    let conf = std::env::var("SOFTHSM2_CONF").unwrap_or_default();
+    let env = [("SOFTHSM2_CONF", conf.as_str())];
+    let key = if hsm {
+        let (token, pin) = crate::hsm::new_token(d, &env);
+        let out = crate::ops::run_node(
+            &[
+                "keys",
+                "import",
+                "--module",
+                crate::hsm::MODULE,
+                "--token",
+                &token,
+                "--pin-file",
+                pin.to_str().unwrap(),
+                "--key-file",
+                d.join("access.key").to_str().unwrap(),
+                "--label",
+                "wallet-access",
+                "--usage",
+                "sign",
+            ],
+            &env,
+        );
+        assert!(out.status.success(), "{}", crate::ops::text(&out));
+        format!(
+            "pkcs11 = {{ module = \"{}\", token = \"{token}\", key = \"wallet-access\", pin_file = \"{}\" }}",
+            crate::hsm::MODULE,
+            pin.display()
+        )
+    } else {
+        format!("key_path = \"{}\"", d.join("access.key").display())
+    };
     cfg.extra_clients = format!(
-        "\n[wallet]\nkey_path = \"{}\"\ncert_path = \"{}\"\n\n[[wallet.providers]]\ncountry = \"XW\"\nanchor_cert_paths = [\"{}\"]\n",
-        d.join("access.key").display(),
+        "\n[wallet]\n{key}\ncert_path = \"{}\"\n\n[[wallet.providers]]\ncountry = \"XW\"\nanchor_cert_paths = [\"{}\"]\n",
         d.join("access.pem").display(),
         d.join("pid-ca.pem").display()
     );
-    let gw = Gateway::start(d, &cfg, "gateway");
+    let gw = Gateway::start_with_env(d, &cfg, "gateway", if hsm { &env } else { &[] });
     gw.wait_ready().await;
     WalletWorld {
         gw,
@@ -797,4 +834,34 @@ async fn a_wallet_on_another_device_answers_and_the_waiting_browser_continues() 
         let again = b.get(&wait_url).await.unwrap();
         assert_error_page(&again, "the wallet page after the answer was collected");
     }
+}
+
+/// HAIP 1.0 §5 with our access key in an HSM: the request object is signed inside a SoftHSM
+/// token (`wallet.pkcs11`), and a wallet login completes.
+#[tokio::test]
+async fn the_request_object_is_signed_by_an_access_key_in_a_token() {
+    if !crate::hsm::softhsm_ready("the_request_object_is_signed_by_an_access_key_in_a_token") {
+        return;
+    }
+    let w = world_keyed("wallet-hsm", true).await;
+    let b = Browser::new().unwrap();
+    // `to_wallet` verifies the request object's signature with the certificate whose hash names us.
+    let (a, _, verifier, nonce) = to_wallet(&w, &b, "openid").await;
+    let to: Value = answer(&a, sd_jwt(&w, &a, &a.nonce))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let to_rp = back(&b, to["redirect_uri"].as_str().unwrap())
+        .await
+        .location
+        .unwrap();
+    let tokens = redeem(
+        &format!("{}/token", w.gw.url()),
+        &query_param(&to_rp, "code").unwrap(),
+        &verifier,
+    )
+    .await;
+    let c = verify_id_token(w.gw.url(), tokens["id_token"].as_str().unwrap(), &nonce).await;
+    assert_eq!(c["amr"], json!(["eudi_wallet"]));
 }
