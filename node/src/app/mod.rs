@@ -995,7 +995,7 @@ pub async fn build_with(
         SamlPath::new(sp, info, times),
     );
     web.health = country_health.clone();
-    web.wallet = wallet_path(s)?.map(Arc::new);
+    web.wallet = crate::keys::KeyRing::new(wallet_path(s)?.map(Arc::new));
     if !web::limits::is_off(&s.rate_limits) {
         web.limits = Some(Arc::new(
             web::limits::RateLimiter::new(&s.rate_limits).map_err(|e| vec![p(e)])?,
@@ -1375,17 +1375,23 @@ pub async fn reload_keys(state: &AppState) -> Result<serde_json::Value, String> 
     let loaded = tokio::task::spawn_blocking(move || {
         let s =
             crate::config::Settings::load(&path, std::env::vars()).map_err(|e| e.to_string())?;
-        our_keys(&s).map_err(|problems| {
+        let join = |problems: Vec<Problem>| {
             problems
                 .iter()
                 .map(ToString::to_string)
                 .collect::<Vec<_>>()
                 .join("; ")
-        })
+        };
+        // The wallet's access key and PID-provider anchors come along (issue 15: rotated by
+        // operators without downtime).
+        let wallet = wallet_path(&s).map_err(join)?;
+        our_keys(&s).map_err(join).map(|k| (k, wallet))
     })
     .await
     .map_err(|e| e.to_string())??;
-    let mut new = loaded;
+    let (mut new, wallet) = loaded;
+    let providers = wallet.as_ref().map_or(0, |w| w.providers.len());
+    state.web.wallet.replace(wallet.map(Arc::new));
     let old = state.keys.keys();
     new.saml.entity_id.clone_from(&old.saml.entity_id);
     new.saml.acs_url.clone_from(&old.saml.acs_url);
@@ -1397,6 +1403,7 @@ pub async fn reload_keys(state: &AppState) -> Result<serde_json::Value, String> 
     tracing::info!(phases = %state.keys.keys().phases(now), "keys: reloaded");
     Ok(serde_json::json!({
         "reloaded": true,
+        "wallet_providers": providers,
         "warnings": warnings,
         "keys": state.keys.keys().timeline(now),
     }))

@@ -33,7 +33,7 @@ async fn start(s: &WebState, ctx: &FlowContext<'_>, choice: Choice) -> Result<Re
 
 /// Whether this login may use the wallet: configured, allowed to the client, a natural person.
 fn wallet_offered(s: &WebState, ctx: &FlowContext) -> bool {
-    s.wallet.is_some()
+    s.wallet().is_some()
         && ctx.client.wallet
         && ctx.request.person_type == crate::identity::PersonType::NaturalPerson
 }

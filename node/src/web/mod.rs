@@ -87,8 +87,17 @@ pub struct WebState {
     pub health: Arc<dyn health::HealthView>,
     /// Citizens abroad, to count those who never come back (`app` sweeps it).
     pub departures: Arc<departures::Departures>,
-    /// The EU Digital Identity Wallet way in (`[wallet]`); `None`: not offered.
-    pub wallet: Option<Arc<wallet::WalletPath>>,
+    /// The EU Digital Identity Wallet way in (`[wallet]`); `None`: not offered. Replaced whole
+    /// by a reload (SIGHUP, `POST /admin/keys/reload`): new anchors or a new access key without
+    /// a restart.
+    pub wallet: crate::keys::KeyRing<Option<Arc<wallet::WalletPath>>>,
+}
+
+impl WebState {
+    /// The wallet way in as it is now, if configured.
+    pub fn wallet(&self) -> Option<Arc<wallet::WalletPath>> {
+        (*self.wallet.snapshot()).clone()
+    }
 }
 
 impl std::fmt::Debug for WebState {
@@ -123,7 +132,7 @@ impl WebState {
             limits: None,
             health: Arc::new(health::NoHealth),
             departures: Arc::new(departures::Departures::default()),
-            wallet: None,
+            wallet: crate::keys::KeyRing::new(None),
         }
     }
 }

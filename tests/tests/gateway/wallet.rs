@@ -299,6 +299,11 @@ async fn answer(a: &Asked, vp_token: Value) -> reqwest::Response {
 }
 
 fn sd_jwt(w: &WalletWorld, a: &Asked, nonce: &str) -> Value {
+    sd_jwt_by(&w.pid_key, &w.pid_chain, &w.device, a, nonce)
+}
+
+/// A PID of the provider `key`/`chain`, presented for `a`.
+fn sd_jwt_by(key: &FileKey, chain: &[X509], device: &FileKey, a: &Asked, nonce: &str) -> Value {
     let issued = holder::issue(
         &pid_claims(),
         &[
@@ -310,13 +315,13 @@ fn sd_jwt(w: &WalletWorld, a: &Asked, nonce: &str) -> Value {
             "personal_administrative_number",
         ],
         &["nationalities"],
-        &w.pid_key,
-        &w.pid_chain,
-        w.device.public_key(),
+        key,
+        chain,
+        device.public_key(),
     )
     .unwrap();
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    let p = holder::present(&issued, &|_| true, &w.device, &a.client_id, nonce, now).unwrap();
+    let p = holder::present(&issued, &|_| true, device, &a.client_id, nonce, now).unwrap();
     json!({"pid_sd_jwt": [p]})
 }
 
@@ -864,4 +869,61 @@ async fn the_request_object_is_signed_by_an_access_key_in_a_token() {
     .await;
     let c = verify_id_token(w.gw.url(), tokens["id_token"].as_str().unwrap(), &nonce).await;
     assert_eq!(c["amr"], json!(["eudi_wallet"]));
+}
+
+/// A PID provider's anchor rotated without a restart: the anchor file replaced and the node
+/// told (SIGHUP, as `POST /admin/keys/reload`); the new provider's PIDs are accepted, the old
+/// one's are not.
+#[tokio::test]
+async fn pid_provider_anchors_are_rotated_by_a_reload() {
+    let w = world("wallet-reload").await;
+    let ca = p256();
+    let anchor = cert(&ca, "Walletland PID CA 2", None, true);
+    let issuer = p256();
+    let chain = vec![cert(
+        &issuer,
+        "Walletland PID Provider 2",
+        Some((&ca, &anchor)),
+        false,
+    )];
+    let issuer = FileKey::new(issuer).unwrap();
+    std::fs::write(w._dir.path().join("pid-ca.pem"), anchor.to_pem().unwrap()).unwrap();
+    let pid = w.gw.proc.child.id().to_string();
+    assert!(std::process::Command::new("kill")
+        .args(["-HUP", &pid])
+        .status()
+        .unwrap()
+        .success());
+    // The new provider's PIDs log in once the reload is through.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let b = Browser::new().unwrap();
+        let (a, _, verifier, _) = to_wallet(&w, &b, "openid").await;
+        let to: Value = answer(&a, sd_jwt_by(&issuer, &chain, &w.device, &a, &a.nonce))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let hop = back(&b, to["redirect_uri"].as_str().unwrap()).await;
+        if let Some(code) = hop.location.as_deref().and_then(|l| query_param(l, "code")) {
+            redeem(&format!("{}/token", w.gw.url()), &code, &verifier).await;
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the new anchor is not in force"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    // The old provider: refused, no code.
+    let b = Browser::new().unwrap();
+    let (a, _, _, _) = to_wallet(&w, &b, "openid").await;
+    let to: Value = answer(&a, sd_jwt(&w, &a, &a.nonce))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let page = back(&b, to["redirect_uri"].as_str().unwrap()).await;
+    assert_eq!(page.status, 200, "the outcome page");
+    assert!(!page.body.contains("code="));
 }

@@ -39,7 +39,7 @@ async fn request_object(
     Path(id): Path<String>,
     cross: bool,
 ) -> Response {
-    let Some(w) = s.wallet.as_ref() else {
+    let Some(w) = s.wallet() else {
         return refuse(StatusCode::NOT_FOUND, "the wallet is not configured");
     };
     if !super::well_formed(&id) {

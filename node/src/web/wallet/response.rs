@@ -50,7 +50,7 @@ pub(super) async fn respond(
     State(s): State<Arc<WebState>>,
     form: Result<Form<ResponseForm>, FormRejection>,
 ) -> Response {
-    let Some(w) = s.wallet.clone() else {
+    let Some(w) = s.wallet() else {
         return invalid(StatusCode::NOT_FOUND, "the wallet is not configured");
     };
     let Some(Form(f)) = form.ok() else {

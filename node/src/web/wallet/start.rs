@@ -71,7 +71,7 @@ pub(in crate::web) async fn start(
     ctx: &FlowContext<'_>,
 ) -> Result<Response, AppError> {
     let locale = ctx.locale;
-    if s.wallet.is_none() {
+    if s.wallet().is_none() {
         return Err(AppError::page(
             ErrorKind::CountryUnavailable,
             locale,

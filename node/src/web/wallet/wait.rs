@@ -76,7 +76,7 @@ pub(super) async fn page(
             Cause::msg("wallet request unknown, expired or answered"),
         )
     };
-    let w = s.wallet.as_ref().ok_or_else(gone)?;
+    let w = s.wallet().ok_or_else(gone)?;
     if !well_formed(&q.r) {
         return Err(gone());
     }
