@@ -47,6 +47,8 @@ eidas_node::enum_with_all! {
         StaleKeyBinding,
         /// The credential is revoked in its status list.
         Revoked,
+        /// No status list, and valid for longer than a day (neither revocable nor short-lived).
+        NoStatus,
         /// The credential expired.
         Expired,
         /// Issued under a key no trust anchor vouches for.
@@ -70,6 +72,7 @@ impl WalletFault {
             NoKeyBinding => "no-key-binding",
             StaleKeyBinding => "stale-key-binding",
             Revoked => "revoked",
+            NoStatus => "no-status",
             Expired => "expired",
             UntrustedIssuer => "untrusted-issuer",
             Replay => "replay",
@@ -136,7 +139,8 @@ pub fn pid_provider() -> anyhow::Result<(PKey<Private>, X509, PKey<Private>, X50
     Ok((ca, anchor, key, leaf))
 }
 
-fn p256() -> anyhow::Result<PKey<Private>> {
+/// A fresh P-256 key.
+pub fn p256() -> anyhow::Result<PKey<Private>> {
     let g = openssl::ec::EcGroup::from_curve_name(openssl::nid::Nid::X9_62_PRIME256V1)?;
     Ok(PKey::from_ec_key(openssl::ec::EcKey::generate(&g)?)?)
 }
@@ -432,9 +436,12 @@ fn pid_claims(w: &WalletSim, c: &Control, now: i64) -> serde_json::Map<String, V
         "issuing_country": "XW",
         "personal_administrative_number": "XW-77",
     });
-    if !c.with_number {
-        if let Some(o) = m.as_object_mut() {
+    if let Some(o) = m.as_object_mut() {
+        if !c.with_number {
             o.remove("personal_administrative_number");
+        }
+        if c.fault == Some(WalletFault::NoStatus) {
+            o.remove("status");
         }
     }
     m.as_object().cloned().unwrap_or_default()
@@ -500,7 +507,8 @@ fn vp_token(w: &WalletSim, r: &Request, c: &Control) -> anyhow::Result<Value> {
             w.0.device.public_key(),
             from,
             until,
-            Some((status_index(c), &status_uri)),
+            (fault != Some(WalletFault::NoStatus))
+                .then_some((status_index(c), status_uri.as_str())),
         )?;
         let thumbprint = jwe::p256_thumbprint(&r.key)?;
         let e = mdoc::Expect {

@@ -72,6 +72,41 @@ pub fn sign(
     Ok(out)
 }
 
+/// A compact ES256 JWS of `payload` with `header` (the caller's header: `typ`, `x5c`, …).
+pub fn sign_compact(
+    header: &serde_json::Value,
+    payload: &serde_json::Value,
+    key: &dyn PrivateKey,
+) -> Result<String, crate::keys::Error> {
+    let input = format!(
+        "{}.{}",
+        B64.encode(header.to_string()),
+        B64.encode(payload.to_string())
+    );
+    let sig = sign(Alg::ES256, key, input.as_bytes())?;
+    Ok(format!("{input}.{}", B64.encode(sig)))
+}
+
+/// The public JWK of a P-256 key (`kty`, `crv`, `x`, `y`; RFC 7518 §6.2).
+pub fn p256_jwk(key: &PKey<Public>) -> Result<serde_json::Value, openssl::error::ErrorStack> {
+    let (x, y) = jwe::p256_coordinates(key)?;
+    Ok(serde_json::json!({"kty": "EC", "crv": "P-256", "x": x, "y": y}))
+}
+
+/// The `x5c` header value of a certificate chain, leaf first (RFC 7515 §4.1.6: standard
+/// base64 of the DER).
+pub fn x5c(chain: &[openssl::x509::X509]) -> Result<serde_json::Value, openssl::error::ErrorStack> {
+    use base64::engine::general_purpose::STANDARD;
+    chain
+        .iter()
+        .map(|c| {
+            c.to_der()
+                .map(|d| serde_json::Value::String(STANDARD.encode(d)))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(serde_json::Value::Array)
+}
+
 /// Verifies a raw JWS signature. Any malformed input is `false`, never a panic.
 pub fn verify(alg: Alg, key: &PKey<Public>, signing_input: &[u8], signature: &[u8]) -> bool {
     verify_inner(alg, key, signing_input, signature).unwrap_or(false)

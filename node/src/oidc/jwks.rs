@@ -1,7 +1,6 @@
 //! Our signing keys and the JWKS we publish: a current key per algorithm and, during a rotation,
 //! the next one, published ahead of use so that relying parties have cached it when it takes over.
 
-use openssl::bn::{BigNum, BigNumContext};
 use openssl::ec::{EcGroup, EcKey};
 use openssl::nid::Nid;
 use openssl::pkey::{PKey, Private};
@@ -132,15 +131,7 @@ impl SigningKey {
                 if ec.group().curve_name() != Some(Nid::X9_62_PRIME256V1) {
                     return Err(unusable("ES256 needs a P-256 key"));
                 }
-                let mut x = BigNum::new().map_err(ossl)?;
-                let mut y = BigNum::new().map_err(ossl)?;
-                let mut ctx = BigNumContext::new().map_err(ossl)?;
-                ec.public_key()
-                    .affine_coordinates(ec.group(), &mut x, &mut y, &mut ctx)
-                    .map_err(ossl)?;
-                json!({"kty": "EC", "crv": "P-256",
-                       "x": b64(&x.to_vec_padded(32).map_err(ossl)?),
-                       "y": b64(&y.to_vec_padded(32).map_err(ossl)?)})
+                crate::jose::p256_jwk(public).map_err(ossl)?
             }
             Alg::PS256 | Alg::RS256 => {
                 let rsa = public

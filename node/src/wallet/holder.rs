@@ -3,7 +3,7 @@
 //! simulated wallet and the tests; the gateway itself never issues. A fault is made by editing
 //! what these return.
 
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD as B64};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
 use openssl::hash::MessageDigest;
 use openssl::pkey::{PKey, Public};
@@ -25,31 +25,19 @@ fn salt() -> Result<String, Error> {
     Ok(B64.encode(b))
 }
 
-/// A compact ES256 JWS of `payload` with `header`.
+/// A compact ES256 JWS of `payload` with `header` ([`jose::sign_compact`]).
 pub fn sign_jws(header: &Value, payload: &Value, key: &dyn PrivateKey) -> Result<String, Error> {
-    let input = format!(
-        "{}.{}",
-        B64.encode(header.to_string()),
-        B64.encode(payload.to_string())
-    );
-    let sig = jose::sign(Alg::ES256, key, input.as_bytes()).map_err(ours)?;
-    Ok(format!("{input}.{}", B64.encode(sig)))
+    jose::sign_compact(header, payload, key).map_err(ours)
 }
 
-/// The public JWK of a P-256 key.
-pub fn p256_jwk(key: &PKey<Public>) -> Result<Value, Error> {
-    let (x, y) = jwe::p256_coordinates(key).map_err(ours)?;
-    Ok(json!({"kty": "EC", "crv": "P-256", "x": x, "y": y}))
+/// The public JWK of a P-256 key ([`jose::p256_jwk`]).
+fn p256_jwk(key: &PKey<Public>) -> Result<Value, Error> {
+    jose::p256_jwk(key).map_err(ours)
 }
 
-/// The `x5c` header value of a chain (leaf first).
+/// The `x5c` header value of a chain ([`jose::x5c`]).
 pub fn x5c(chain: &[X509]) -> Result<Value, Error> {
-    chain
-        .iter()
-        .map(|c| c.to_der().map(|d| Value::String(STANDARD.encode(d))))
-        .collect::<Result<Vec<_>, _>>()
-        .map(Value::Array)
-        .map_err(ours)
+    jose::x5c(chain).map_err(ours)
 }
 
 /// Issues an SD-JWT VC: `claims` signed by `issuer_key` (whose certificate chain is `chain`),

@@ -10,8 +10,8 @@ use openssl::pkey::{PKey, Public};
 use openssl::x509::X509;
 use serde_json::{json, Value};
 
-use super::holder::{p256_jwk, sign_jws, x5c};
 use super::{Error, PID_DOCTYPE, PID_VCT};
+use crate::jose;
 use crate::keys::PrivateKey;
 
 /// The DCQL credential query ids (OpenID4VP 1.0 §6.1).
@@ -132,7 +132,8 @@ pub fn request_object(
     key: &dyn PrivateKey,
     chain: &[X509],
 ) -> Result<String, Error> {
-    let mut jwk = p256_jwk(r.encryption_key)?;
+    let ours = |e: openssl::error::ErrorStack| Error::Ours(e.to_string());
+    let mut jwk = jose::p256_jwk(r.encryption_key).map_err(ours)?;
     if let Some(o) = jwk.as_object_mut() {
         o.insert("use".into(), "enc".into());
         o.insert("alg".into(), "ECDH-ES".into());
@@ -158,8 +159,8 @@ pub fn request_object(
         "iat": r.iat,
         "exp": r.iat + REQUEST_OBJECT_LIFETIME,
     });
-    let header = json!({"alg": "ES256", "typ": "oauth-authz-req+jwt", "x5c": x5c(chain)?});
-    sign_jws(&header, &claims, key)
+    let header = json!({"alg": "ES256", "typ": "oauth-authz-req+jwt", "x5c": jose::x5c(chain).map_err(ours)?});
+    jose::sign_compact(&header, &claims, key).map_err(|e| Error::Ours(e.to_string()))
 }
 
 /// The key identifier of a certificate (its Subject Key Identifier), base64url, if it has one.

@@ -12,55 +12,61 @@ use eidas_node::jose::{jwe, Jwk, UnverifiedJws};
 use eidas_node::keys::{FileKey, PrivateKey};
 use eidas_node::wallet::{holder, mdoc, request, PID_VCT};
 use eidas_testbed::browser::{parse_post_form, Browser, Hop};
-use openssl::asn1::Asn1Time;
-use openssl::ec::{EcGroup, EcKey};
-use openssl::nid::Nid;
 use openssl::pkey::{PKey, Private};
-use openssl::x509::extension::BasicConstraints;
-use openssl::x509::{X509Name, X509};
+use openssl::x509::X509;
 use serde_json::{json, Value};
 
 use crate::harness::*;
 use crate::login::{jwt_payload, verify_id_token};
 
 fn p256() -> PKey<Private> {
-    PKey::from_ec_key(
-        EcKey::generate(&EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap()).unwrap(),
-    )
-    .unwrap()
+    eidas_testbed::wallet_sim::p256().unwrap()
 }
 
 fn cert(key: &PKey<Private>, cn: &str, issuer: Option<(&PKey<Private>, &X509)>, ca: bool) -> X509 {
-    let mut name = X509Name::builder().unwrap();
-    name.append_entry_by_text("CN", cn).unwrap();
-    let name = name.build();
-    let mut b = X509::builder().unwrap();
-    b.set_version(2).unwrap();
-    b.set_subject_name(&name).unwrap();
-    b.set_pubkey(key).unwrap();
-    b.set_not_before(&Asn1Time::days_from_now(0).unwrap())
-        .unwrap();
-    b.set_not_after(&Asn1Time::days_from_now(30).unwrap())
-        .unwrap();
-    let serial =
-        openssl::bn::BigNum::from_u32(u32::try_from(rand_u64() >> 33).unwrap() | 1).unwrap();
-    b.set_serial_number(&serial.to_asn1_integer().unwrap())
-        .unwrap();
-    if ca {
-        b.append_extension(BasicConstraints::new().critical().ca().build().unwrap())
-            .unwrap();
-    }
-    match issuer {
-        Some((k, c)) => {
-            b.set_issuer_name(c.subject_name()).unwrap();
-            b.sign(k, openssl::hash::MessageDigest::sha256()).unwrap();
-        }
-        None => {
-            b.set_issuer_name(&name).unwrap();
-            b.sign(key, openssl::hash::MessageDigest::sha256()).unwrap();
-        }
-    }
-    b.build()
+    eidas_testbed::wallet_sim::cert(key, cn, issuer, ca).unwrap()
+}
+
+/// Our relying-party access key and certificate (issued by a throwaway CA, as HAIP wants) in
+/// `d` as `access.key` and `access.pem`.
+fn write_access_certificate(d: &std::path::Path) {
+    let access_ca = p256();
+    let access_ca_cert = cert(&access_ca, "Access CA", None, true);
+    let access = p256();
+    let access_cert = cert(
+        &access,
+        "eidas-node wallet RP",
+        Some((&access_ca, &access_ca_cert)),
+        false,
+    );
+    std::fs::write(
+        d.join("access.key"),
+        access.private_key_to_pem_pkcs8().unwrap(),
+    )
+    .unwrap();
+    std::fs::write(d.join("access.pem"), access_cert.to_pem().unwrap()).unwrap();
+}
+
+/// The `[wallet]` section for the key configuration `key`, the wallet link `scheme` (the
+/// default when none) and the provider anchor `anchor` of XW; the main client allowed the
+/// wallet and XW (the e-service's allowed countries bound the PID's issuing country too).
+fn wallet_config(
+    cfg: &mut GwConfig,
+    d: &std::path::Path,
+    key: &str,
+    scheme: Option<&str>,
+    anchor: &std::path::Path,
+) {
+    cfg.client_extra = "wallet = true".into();
+    cfg.client_countries = vec!["XW".into()];
+    let scheme = scheme
+        .map(|s| format!("scheme = \"{s}\"\n"))
+        .unwrap_or_default();
+    cfg.extra_clients = format!(
+        "\n[wallet]\n{key}\ncert_path = \"{}\"\n{scheme}\n[[wallet.providers]]\ncountry = \"XW\"\nanchor_cert_paths = [\"{}\"]\n",
+        d.join("access.pem").display(),
+        anchor.display()
+    );
 }
 
 /// A gateway with `[wallet]` (our access certificate; PID providers of XW), its client allowed
@@ -83,15 +89,7 @@ async fn world(tag: &str) -> WalletWorld {
 async fn world_keyed(tag: &str, hsm: bool) -> WalletWorld {
     let dir = TempDir::new(tag);
     let d = dir.path();
-    let access_ca = p256();
-    let access_ca_cert = cert(&access_ca, "Access CA", None, true);
-    let access = p256();
-    let access_cert = cert(
-        &access,
-        "eidas-node wallet RP",
-        Some((&access_ca, &access_ca_cert)),
-        false,
-    );
+    write_access_certificate(d);
     let pid_ca = p256();
     let pid_ca_cert = cert(&pid_ca, "Walletland PID CA", None, true);
     let pid = p256();
@@ -101,18 +99,9 @@ async fn world_keyed(tag: &str, hsm: bool) -> WalletWorld {
         Some((&pid_ca, &pid_ca_cert)),
         false,
     );
-    std::fs::write(
-        d.join("access.key"),
-        access.private_key_to_pem_pkcs8().unwrap(),
-    )
-    .unwrap();
-    std::fs::write(d.join("access.pem"), access_cert.to_pem().unwrap()).unwrap();
     std::fs::write(d.join("pid-ca.pem"), pid_ca_cert.to_pem().unwrap()).unwrap();
     let sim = Sim::start(d);
     let mut cfg = GwConfig::new(sim.url());
-    cfg.client_extra = "wallet = true".into();
-    // The e-service's allowed countries bound the PID's issuing country too.
-    cfg.client_countries = vec!["XW".into()];
     let conf = std::env::var("SOFTHSM2_CONF").unwrap_or_default();
     let env = [("SOFTHSM2_CONF", conf.as_str())];
     let key = if hsm {
@@ -145,11 +134,7 @@ async fn world_keyed(tag: &str, hsm: bool) -> WalletWorld {
     } else {
         format!("key_path = \"{}\"", d.join("access.key").display())
     };
-    cfg.extra_clients = format!(
-        "\n[wallet]\n{key}\ncert_path = \"{}\"\n\n[[wallet.providers]]\ncountry = \"XW\"\nanchor_cert_paths = [\"{}\"]\n",
-        d.join("access.pem").display(),
-        d.join("pid-ca.pem").display()
-    );
+    wallet_config(&mut cfg, d, &key, None, &d.join("pid-ca.pem"));
     let gw = Gateway::start_with_env(d, &cfg, "gateway", if hsm { &env } else { &[] });
     gw.wait_ready().await;
     WalletWorld {
@@ -581,32 +566,12 @@ async fn sim_world(tag: &str) -> SimWorld {
         &[],
         d.join("sim-wallet.stderr"),
     );
-    let access_ca = p256();
-    let access_ca_cert = cert(&access_ca, "Access CA", None, true);
-    let access = p256();
-    let access_cert = cert(
-        &access,
-        "eidas-node wallet RP",
-        Some((&access_ca, &access_ca_cert)),
-        false,
-    );
-    std::fs::write(
-        d.join("access.key"),
-        access.private_key_to_pem_pkcs8().unwrap(),
-    )
-    .unwrap();
-    std::fs::write(d.join("access.pem"), access_cert.to_pem().unwrap()).unwrap();
+    write_access_certificate(d);
     let sim = Sim::start(d);
     let mut cfg = GwConfig::new(sim.url());
-    cfg.client_extra = "wallet = true".into();
-    cfg.client_countries = vec!["XW".into()];
-    cfg.extra_clients = format!(
-        "\n[wallet]\nkey_path = \"{}\"\ncert_path = \"{}\"\nscheme = \"{}/authorize\"\n\n[[wallet.providers]]\ncountry = \"XW\"\nanchor_cert_paths = [\"{}\"]\n",
-        d.join("access.key").display(),
-        d.join("access.pem").display(),
-        wallet.url,
-        anchor.display()
-    );
+    let key = format!("key_path = \"{}\"", d.join("access.key").display());
+    let scheme = format!("{}/authorize", wallet.url);
+    wallet_config(&mut cfg, d, &key, Some(&scheme), &anchor);
     let gw = Gateway::start(d, &cfg, "gateway");
     gw.wait_ready().await;
     SimWorld {
