@@ -50,6 +50,8 @@ ec sim/list-operator && cert sim/list-operator "Testland scheme operator (TEST) 
 ec sim/pid-ca && ca sim/pid-ca "Walletland PID CA (TEST)"
 ec sim/pid-issuer && issued sim/pid-issuer "Walletland PID Provider (TEST)" sim/pid-ca
 rm -f sim/pid-ca.key
+# The TEST operator that signs the simulated wallet's PID-providers list (/pid-providers).
+ec sim/pid-list-operator && cert sim/pid-list-operator "PID providers list operator (TEST)"
 
 chmod 0644 gateway/* sim/*
 echo "example keys written to $(pwd)"

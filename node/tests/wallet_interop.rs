@@ -149,3 +149,52 @@ fn an_answer_encrypted_by_authlib_is_decrypted() {
         );
     }
 }
+
+/// A PID-providers list written and signed independently (Python: the TS 119 602 JSON from the
+/// spec's names, an Authlib JWS with the JAdES `sigT` critical header) is verified by ours; it
+/// yields the anchor of the country it may vouch for only, and refuses another signer.
+#[test]
+fn a_pid_providers_list_signed_by_authlib_is_verified() {
+    if !available() {
+        return;
+    }
+    use eidas_node::wallet::lote::{self, SignerTrust};
+    let signer_key = support::p256();
+    let signer = support::cert(&signer_key, "Python list operator", None, false, -1, 30);
+    let anchor = support::cert(&support::p256(), "Pythonland PID CA", None, true, -1, 30);
+    let list = py(&[
+        "lote",
+        &tmp(
+            "list-key.pem",
+            &signer_key.private_key_to_pem_pkcs8().unwrap(),
+        ),
+        &tmp("list-signer.pem", &signer.to_pem().unwrap()),
+        &tmp("pid-anchor.pem", &anchor.to_pem().unwrap()),
+        "7",
+    ]);
+    let territories = ["XP".to_owned()];
+    let expect = |trust| lote::Expect {
+        signer: trust,
+        territories: &territories,
+        now: OffsetDateTime::now_utc(),
+        skew: Duration::seconds(60),
+    };
+    let pinned = SignerTrust::Pinned(vec![signer.clone()]);
+    let l = lote::verify(&list, &expect(&pinned)).unwrap();
+    assert_eq!(l.sequence, 7);
+    assert_eq!(l.operator, "Python list operator");
+    assert_eq!(l.providers.len(), 1, "XQ is outside the territories");
+    let p = &l.providers[0];
+    assert_eq!((p.country.as_str(), p.id.as_str()), ("XP", "vatxp-123456"));
+    assert_eq!(p.anchors[0].to_der().unwrap(), anchor.to_der().unwrap());
+    assert_eq!(
+        p.status_signers.len(),
+        1,
+        "the revocation service's certificate"
+    );
+    let stranger = SignerTrust::Pinned(vec![anchor.clone()]);
+    assert_eq!(
+        lote::verify(&list, &expect(&stranger)).unwrap_err().code(),
+        "trust_list_invalid"
+    );
+}

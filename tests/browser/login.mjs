@@ -325,7 +325,7 @@ try {
     await page.waitForURL(/127\.0\.0\.1:8082\/callback/);
     await page.getByRole("heading", { name: "You are logged in" }).waitFor();
     const text = await page.locator("main, body").first().innerText();
-    for (const expected of ["eudi_wallet", "Kowalska", "1990-01-31", "XW/PID/XW-77"]) {
+    for (const expected of ["eudi_wallet", "Kowalska", "1990-01-31", "XW/PID/ntrxw-0001/XW-77"]) {
       assert.ok(text.includes(expected), `wallet claims page shows ${expected}`);
     }
     await shot(page, "19-wallet-claims");

@@ -6,7 +6,10 @@
 //! `/status/list`), presents what the DCQL query asks with the key binding, encrypts the answer
 //! to the request's key, posts it, and sends the browser where the gateway says. In the demo it
 //! first shows a consent page; in tests (`--auto`) it answers at once. `/control` makes it answer
-//! wrongly on purpose ([`WalletFault`]).
+//! wrongly on purpose ([`WalletFault`]). It also publishes a signed PID-providers list naming
+//! its provider (`/pid-providers`, ETSI TS 119 602 as the EU list, signed by a TEST list
+//! operator whose certificate is at `/list-signer.pem`); `/control` can withdraw the provider
+//! from it or set its sequence number (a replayed list).
 
 // `serde_json::Value` indexing (`v["key"][0]`) yields `Null` for what is missing, never a panic:
 // the readable way to walk the JSON a verifier sends.
@@ -94,6 +97,9 @@ pub struct Control {
     pub fault: Option<WalletFault>,
     /// Whether the PID carries a personal administrative number.
     pub with_number: bool,
+    /// The PID-providers list: whether it names this provider, and its `LoTESequenceNumber`.
+    pub listed: bool,
+    pub list_sequence: u64,
 }
 
 impl Default for Control {
@@ -102,6 +108,8 @@ impl Default for Control {
             mdoc: false,
             fault: None,
             with_number: true,
+            listed: true,
+            list_sequence: 1,
         }
     }
 }
@@ -113,6 +121,9 @@ struct Inner {
     pid_chain: Vec<X509>,
     anchor: X509,
     device: FileKey,
+    /// The TEST operator of the PID-providers list: its key and certificate.
+    list_key: FileKey,
+    list_cert: X509,
     control: Mutex<Control>,
     /// Requests shown on the consent page, by a random id.
     pending: Mutex<std::collections::HashMap<String, Request>>,
@@ -192,14 +203,22 @@ pub fn cert(
 
 impl WalletSim {
     /// A wallet at `public_url` whose PIDs are issued by `pid_key` (certified by `pid_cert`
-    /// under `anchor`).
+    /// under `anchor`); its PID-providers list signed by `list_signer` (a fresh TEST operator
+    /// without).
     pub fn new(
         public_url: &str,
         auto: bool,
-        pid_key: PKey<Private>,
-        pid_cert: X509,
-        anchor: X509,
+        (pid_key, pid_cert, anchor): (PKey<Private>, X509, X509),
+        list_signer: Option<(PKey<Private>, X509)>,
     ) -> anyhow::Result<Self> {
+        let (list_key, list_cert) = match list_signer {
+            Some(s) => s,
+            None => {
+                let k = p256()?;
+                let c = cert(&k, "PID providers list operator (TEST)", None, false)?;
+                (k, c)
+            }
+        };
         Ok(WalletSim(Arc::new(Inner {
             public_url: public_url.trim_end_matches('/').to_owned(),
             auto,
@@ -207,6 +226,8 @@ impl WalletSim {
             pid_chain: vec![pid_cert],
             anchor,
             device: FileKey::new(p256()?)?,
+            list_key: FileKey::new(list_key)?,
+            list_cert,
             control: Mutex::new(Control::default()),
             pending: Mutex::new(std::collections::HashMap::new()),
             last: Mutex::new(None),
@@ -224,6 +245,8 @@ impl WalletSim {
             .route("/scan", get(scan))
             .route("/status/list", get(status_list))
             .route("/anchor.pem", get(anchor_pem))
+            .route("/pid-providers", get(pid_providers))
+            .route("/list-signer.pem", get(list_signer_pem))
             .route("/control", post(control))
             .route("/healthz", get(|| async { "ok" }))
             .with_state(self)
@@ -718,6 +741,55 @@ async fn status_list(State(w): State<WalletSim>) -> Response {
     }
 }
 
+/// `GET /pid-providers`: the signed PID-providers list (ETSI TS 119 602, JSON in a compact JWS)
+/// naming this provider (Walletland, XW) unless withdrawn by `/control`.
+async fn pid_providers(State(w): State<WalletSim>) -> Response {
+    let c = w.control_now();
+    let now = time::OffsetDateTime::now_utc();
+    let anchors = [w.0.anchor.clone()];
+    let entities: Vec<(&str, &str, Option<&str>, &[X509])> = if c.listed {
+        vec![(
+            "XW",
+            "Walletland PID Office (TEST)",
+            Some("NTRXW-0001"),
+            &anchors,
+        )]
+    } else {
+        Vec::new()
+    };
+    let list = eidas_node::wallet::lote::list_json(
+        c.list_sequence,
+        now - time::Duration::minutes(5),
+        now + time::Duration::days(30),
+        &entities,
+    );
+    let signed = holder::x5c(std::slice::from_ref(&w.0.list_cert)).and_then(|x5c| {
+        holder::sign_jws(
+            &json!({"alg": "ES256", "typ": "JWT", "x5c": x5c}),
+            &list,
+            &w.0.list_key,
+        )
+    });
+    match signed {
+        Ok(t) => ([("content-type", "application/jwt")], t).into_response(),
+        Err(e) => refuse(&e.to_string()),
+    }
+}
+
+impl WalletSim {
+    /// The list operator's certificate (PEM), for the gateway's `[[wallet.lists]]`.
+    pub fn list_signer_pem(&self) -> anyhow::Result<Vec<u8>> {
+        Ok(self.0.list_cert.to_pem()?)
+    }
+}
+
+async fn list_signer_pem(State(w): State<WalletSim>) -> Response {
+    match w.list_signer_pem() {
+        Ok(p) => ([("content-type", "application/x-pem-file")], p).into_response(),
+        Err(e) => refuse(&e.to_string()),
+    }
+}
+
 async fn anchor_pem(State(w): State<WalletSim>) -> Response {
     match w.0.anchor.to_pem() {
         Ok(p) => ([("content-type", "application/x-pem-file")], p).into_response(),
@@ -730,9 +802,12 @@ struct ControlBody {
     format: Option<String>,
     fault: Option<String>,
     with_number: Option<bool>,
+    listed: Option<bool>,
+    list_sequence: Option<u64>,
 }
 
-/// `POST /control` (JSON): `{"format": "sd-jwt"|"mdoc", "fault": "none"|<fault>, "with_number": bool}`.
+/// `POST /control` (JSON): `{"format": "sd-jwt"|"mdoc", "fault": "none"|<fault>, "with_number":
+/// bool, "listed": bool, "list_sequence": n}`.
 async fn control(State(w): State<WalletSim>, Json(b): Json<ControlBody>) -> Response {
     let mut c = w.0.control.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(f) = b.format {
@@ -753,6 +828,12 @@ async fn control(State(w): State<WalletSim>, Json(b): Json<ControlBody>) -> Resp
     }
     if let Some(n) = b.with_number {
         c.with_number = n;
+    }
+    if let Some(l) = b.listed {
+        c.listed = l;
+    }
+    if let Some(n) = b.list_sequence {
+        c.list_sequence = n;
     }
     (StatusCode::OK, "ok").into_response()
 }

@@ -16,6 +16,9 @@
 //!   `eidas_trust_country_certificate_expiry_seconds{country, use}` (the earliest signing and
 //!   encryption certificate),
 //!   `eidas_trust_active_version_info{version}`, `eidas_trust_staged_version_info{version}`.
+//! - `eidas_wallet_list_usable{list}`, `eidas_wallet_list_next_update_seconds{list}` (each
+//!   signed PID-provider list), `eidas_wallet_provider_anchor_expiry_seconds{country, provider}`
+//!   (the earliest anchor of each PID provider in force).
 //! - `eidas_build_info{version}`.
 
 use std::sync::Arc;
@@ -114,6 +117,7 @@ impl Metrics {
         observer: Arc<Observer>,
         trust: Arc<TrustStore>,
         own_certs: OwnCerts,
+        wallet: WalletFigures,
     ) -> Self {
         let mut registry = Registry::default();
         registry.register(
@@ -134,6 +138,7 @@ impl Metrics {
         registry.register_collector(Box::new(RouteCollector(observer)));
         registry.register_collector(Box::new(TrustCollector(trust)));
         registry.register_collector(Box::new(OwnCertificates(own_certs)));
+        registry.register_collector(Box::new(WalletCollector(wallet)));
         Metrics { registry }
     }
 
@@ -271,6 +276,61 @@ impl prometheus_client::collector::Collector for OwnCertificates {
             let secs = (at - now).whole_seconds();
             let labels = [("use", (*usage).to_owned()), ("index", i.to_string())];
             ConstGauge::new(secs).encode(m.encode_family(&labels)?)?;
+        }
+        Ok(())
+    }
+}
+
+/// The wallet's PID-provider trust as it is now: per list (name, in force, seconds to its
+/// `NextUpdate`), per provider (country, id, seconds until its earliest anchor expires).
+pub type WalletFigures =
+    Arc<dyn Fn() -> (Vec<(String, bool, Option<i64>)>, Vec<(String, String, i64)>) + Send + Sync>;
+
+struct WalletCollector(WalletFigures);
+
+impl std::fmt::Debug for WalletCollector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WalletCollector")
+    }
+}
+
+impl prometheus_client::collector::Collector for WalletCollector {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let (lists, anchors) = (self.0)();
+        {
+            let mut m = encoder.encode_descriptor(
+                "eidas_wallet_list_usable",
+                "1 when the signed PID-provider list is verified and before its NextUpdate",
+                None,
+                MetricType::Gauge,
+            )?;
+            for (name, usable, _) in &lists {
+                ConstGauge::new(i64::from(*usable))
+                    .encode(m.encode_family(&[("list", name.clone())])?)?;
+            }
+        }
+        {
+            let mut m = encoder.encode_descriptor(
+                "eidas_wallet_list_next_update_seconds",
+                "Seconds until the PID-provider list in force reaches its NextUpdate",
+                None,
+                MetricType::Gauge,
+            )?;
+            for (name, _, secs) in &lists {
+                if let Some(secs) = secs {
+                    ConstGauge::new(*secs).encode(m.encode_family(&[("list", name.clone())])?)?;
+                }
+            }
+        }
+        let mut m = encoder.encode_descriptor(
+            "eidas_wallet_provider_anchor_expiry_seconds",
+            "Seconds until the earliest trust anchor of a PID provider in force expires",
+            None,
+            MetricType::Gauge,
+        )?;
+        for (country, provider, secs) in anchors {
+            ConstGauge::new(secs)
+                .encode(m.encode_family(&[("country", country), ("provider", provider)])?)?;
         }
         Ok(())
     }

@@ -342,8 +342,10 @@ fn wallet_path(s: &Settings) -> Result<Option<web::wallet::WalletPath>, Vec<Prob
     }
     let mut providers = Vec::new();
     problems.extend(w.provider_problems().into_iter().map(p));
-    if w.providers.is_empty() {
-        problems.push(p("wallet.providers: name at least one PID provider"));
+    if w.providers.is_empty() && w.lists.is_empty() {
+        problems.push(p(
+            "wallet: name at least one PID provider (wallet.providers) or list (wallet.lists)",
+        ));
     }
     for (i, pr) in w.providers.iter().enumerate() {
         let mut anchors = Vec::new();
@@ -361,8 +363,62 @@ fn wallet_path(s: &Settings) -> Result<Option<web::wallet::WalletPath>, Vec<Prob
         providers.push(web::wallet::Provider {
             country: pr.country.to_string(),
             id: pr.id.clone(),
+            status_signers: anchors.clone(),
             anchors,
+            source: "config".into(),
         });
+    }
+    let mut lists = Vec::new();
+    let mut names = std::collections::BTreeSet::new();
+    for (i, l) in w.lists.iter().enumerate() {
+        let what = format!("wallet.lists[{i}]");
+        if l.name.is_empty() || !names.insert(l.name.clone()) {
+            problems.push(p(format!("{what}.name: empty or used twice")));
+        }
+        let location = crate::trust::parse_location(&l.location, &|q| s.path(q))
+            .map_err(|e| problems.push(p(format!("{what}.location: {e}"))))
+            .ok();
+        let load = |paths: &[std::path::PathBuf], field: &str| {
+            let mut all = Vec::new();
+            for a in paths {
+                match certs(a, &format!("{what}.{field}")) {
+                    Ok(c) => all.extend(c),
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(all)
+        };
+        let signer = match (
+            l.signer_cert_paths.is_empty(),
+            l.anchor_cert_paths.is_empty(),
+        ) {
+            (false, true) => load(&l.signer_cert_paths, "signer_cert_paths")
+                .map(crate::wallet::lote::SignerTrust::Pinned),
+            (true, false) => load(&l.anchor_cert_paths, "anchor_cert_paths")
+                .map(crate::wallet::lote::SignerTrust::Anchored),
+            _ => Err(p(format!(
+                "{what}: give exactly one of signer_cert_paths and anchor_cert_paths"
+            ))),
+        }
+        .map_err(|e| problems.push(e))
+        .ok();
+        if l.territories.is_empty() {
+            problems.push(p(format!(
+                "{what}.territories: name the countries this list may vouch for"
+            )));
+        }
+        if l.refresh_seconds == 0 {
+            problems.push(p(format!("{what}.refresh_seconds: at least 1")));
+        }
+        if let (Some(location), Some(signer)) = (location, signer) {
+            lists.push(web::wallet::ListSource::new(
+                l.name.clone(),
+                location,
+                signer,
+                l.territories.iter().map(ToString::to_string).collect(),
+                std::time::Duration::from_secs(l.refresh_seconds.max(1)),
+            ));
+        }
     }
     if w.status_grace_seconds > 7 * 86_400 {
         problems.push(p("wallet.status_grace_seconds: at most 604800 (a week)"));
@@ -374,15 +430,16 @@ fn wallet_path(s: &Settings) -> Result<Option<web::wallet::WalletPath>, Vec<Prob
     .ok();
     match (problems.is_empty(), chain, key, statuses) {
         (true, Some(chain), Some(key), Some(statuses)) => Ok(Some(web::wallet::WalletPath {
-            authority_key_ids: providers
-                .iter()
-                .flat_map(|p| p.anchors.iter())
-                .filter_map(crate::wallet::request::authority_key_id)
-                .collect(),
             key,
             chain,
             client_id,
-            providers,
+            providers: web::wallet::Providers::new(
+                providers,
+                lists,
+                s.trust.cache_dir.as_ref().map(|d| s.path(d)),
+                time::Duration::seconds(i64::try_from(s.saml.clock_skew_seconds).unwrap_or(60)),
+            )
+            .map_err(|e| vec![p(format!("wallet: {e}"))])?,
             scheme: w.scheme.clone(),
             kb_max_age: time::Duration::seconds(
                 i64::try_from(w.key_binding_max_age_seconds).unwrap_or(300),
@@ -995,7 +1052,12 @@ pub async fn build_with(
         SamlPath::new(sp, info, times),
     );
     web.health = country_health.clone();
-    web.wallet = crate::keys::KeyRing::new(wallet_path(s)?.map(Arc::new));
+    let wallet = wallet_path(s)?;
+    if let Some(w) = &wallet {
+        // The PID-provider lists are fetched before the first request, as countries are.
+        w.providers.refresh(web.clock.now(), true).await;
+    }
+    web.wallet = crate::keys::KeyRing::new(wallet.map(Arc::new));
     if !web::limits::is_off(&s.rate_limits) {
         web.limits = Some(Arc::new(
             web::limits::RateLimiter::new(&s.rate_limits).map_err(|e| vec![p(e)])?,
@@ -1004,11 +1066,22 @@ pub async fn build_with(
     let web = Arc::new(web);
     let w = web.clone();
     let own_certs: metrics::OwnCerts = Arc::new(move || own_certificates(&w));
+    let w = web.clone();
+    let wallet_figures: metrics::WalletFigures = Arc::new(move || {
+        let now = w.clock.now();
+        w.wallet().map_or_else(Default::default, |p| {
+            (
+                p.providers.list_health(now),
+                p.providers.anchor_expiries(now),
+            )
+        })
+    });
     let metrics = Arc::new(metrics::Metrics::new(
         instruments,
         web.observer.clone(),
         web.trust.clone(),
         own_certs,
+        wallet_figures,
     ));
     let key_schedule = Arc::new(rollover::KeySchedule::new(our, s.source.clone()));
     // What is in force now is what `build` put there; the schedule applies changes from here.
@@ -1155,6 +1228,16 @@ fn spawn_refresh(state: &AppState) -> tokio::task::JoinHandle<()> {
             web.departures.sweep(&*web.store, &*web.events).await;
         }
     });
+    let web = state.web.clone();
+    let wallet_lists = tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            // The wallet way in as it is now (a reload replaces it); each list on its schedule.
+            if let Some(w) = web.wallet() {
+                w.providers.refresh(web.clock.now(), false).await;
+            }
+        }
+    });
     let trust = state.web.trust.clone();
     tokio::spawn(async move {
         // Both background loops end together (the handle is aborted at shutdown).
@@ -1167,6 +1250,7 @@ fn spawn_refresh(state: &AppState) -> tokio::task::JoinHandle<()> {
         let _health = AbortOnDrop(health);
         let _departures = AbortOnDrop(departures);
         let _expiry = AbortOnDrop(expiry);
+        let _wallet_lists = AbortOnDrop(wallet_lists);
         trust.refresh_loop().await;
     })
 }
@@ -1203,10 +1287,19 @@ fn refusal(e: crate::trust::Error) -> crate::admin::Refusal {
     }
 }
 
+/// The trust status with the PID providers in force and their lists (`wallet`, when the
+/// wallet is offered).
+pub fn with_wallet(mut status: serde_json::Value, web: &WebState) -> serde_json::Value {
+    if let (Some(w), Some(o)) = (web.wallet(), status.as_object_mut()) {
+        o.insert("wallet".into(), w.providers.status_json(web.clock.now()));
+    }
+    status
+}
+
 #[async_trait::async_trait]
 impl crate::admin::Operations for TrustOperations {
     fn status(&self) -> serde_json::Value {
-        self.0.status_json()
+        with_wallet(self.0.status_json(), &self.2.web)
     }
 
     fn metrics(&self) -> String {
@@ -1236,8 +1329,11 @@ impl crate::admin::Operations for TrustOperations {
 
     async fn refresh(&self) -> serde_json::Value {
         let problems = self.0.refresh().await.len();
+        if let Some(w) = self.2.web.wallet() {
+            w.providers.refresh(self.2.web.clock.now(), true).await;
+        }
         tracing::info!(problems, "trust refresh requested by an operator");
-        self.0.status_json()
+        with_wallet(self.0.status_json(), &self.2.web)
     }
 
     async fn decide(
@@ -1390,7 +1486,17 @@ pub async fn reload_keys(state: &AppState) -> Result<serde_json::Value, String> 
     .await
     .map_err(|e| e.to_string())??;
     let (mut new, wallet) = loaded;
-    let providers = wallet.as_ref().map_or(0, |w| w.providers.len());
+    let now = state.web.clock.now();
+    if let Some(w) = &wallet {
+        // The lists this node verified carry over; then every list is fetched again.
+        if let Some(old) = state.web.wallet() {
+            w.providers.adopt(&old.providers, now);
+        }
+        w.providers.refresh(now, true).await;
+    }
+    let providers = wallet
+        .as_ref()
+        .map_or(0, |w| w.providers.snapshot(now).all.len());
     state.web.wallet.replace(wallet.map(Arc::new));
     let old = state.keys.keys();
     new.saml.entity_id.clone_from(&old.saml.entity_id);

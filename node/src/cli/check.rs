@@ -34,8 +34,10 @@ pub async fn run(config: &Path) -> anyhow::Result<Verdict> {
         setup_problems += 1;
     }
     settings.audit.path = None;
+    let mut wallet = None;
     let (trust, warnings) = match crate::app::build(&settings, Arc::new(SystemClock)).await {
         Ok(state) => {
+            wallet = state.web.wallet();
             println!("keys, clients and store: ok");
             let warnings = crate::app::warnings(&settings, &state);
             match state.web.store.ping().await {
@@ -125,6 +127,15 @@ pub async fn run(config: &Path) -> anyhow::Result<Verdict> {
             println!("warning: {line}");
             expiring += 1;
         }
+    }
+    // The PID providers in force and their lists (verified by `build` already).
+    for line in wallet.iter().flat_map(|w| w.providers.report(now, within)) {
+        if line.starts_with("problem: ") {
+            setup_problems += 1;
+        } else if line.starts_with("warning: ") {
+            expiring += 1;
+        }
+        println!("{line}");
     }
     if setup_problems + problems.len() > 0 {
         anyhow::bail!(

@@ -126,6 +126,10 @@ pub async fn run(o: &DemoOptions) -> anyhow::Result<()> {
             &key("pid-issuer.crt"),
             "--anchor",
             &key("pid-ca.crt"),
+            "--list-key",
+            &key("pid-list-operator.key"),
+            "--list-cert",
+            &key("pid-list-operator.crt"),
         ],
         &[],
     )?;

@@ -300,5 +300,42 @@ pub fn render(v: &Value) -> String {
             );
         }
     }
+    // The wallet's PID providers and their signed lists (when the wallet is offered).
+    let w = &v["wallet"];
+    for l in w["lists"].as_array().into_iter().flatten() {
+        let state = match l["problem"].as_str() {
+            Some(p) => format!("problem: {p}"),
+            None if l["usable"].as_bool() == Some(true) => format!(
+                "ok, sequence {}, next update {}, {} provider(s)",
+                l["sequence"],
+                s(l, "next_update"),
+                l["providers"].as_array().map_or(0, Vec::len)
+            ),
+            None => "not in force".to_owned(),
+        };
+        let _ = writeln!(out, "wallet list {}: {state}", s(l, "name"));
+        for n in l["notes"].as_array().into_iter().flatten() {
+            let _ = writeln!(out, "  note: {}", n.as_str().unwrap_or(""));
+        }
+    }
+    for p in w["providers"].as_array().into_iter().flatten() {
+        let id = p["id"]
+            .as_str()
+            .map(|i| format!("/{i}"))
+            .unwrap_or_default();
+        let anchors = p["anchors"].as_array().map_or(&[][..], Vec::as_slice);
+        let until = anchors
+            .iter()
+            .filter_map(|a| a["not_after"].as_str())
+            .min()
+            .unwrap_or("-");
+        let _ = writeln!(
+            out,
+            "wallet provider {}{id} ({}): {} anchor(s), the first expiring {until}",
+            s(p, "country"),
+            s(p, "source"),
+            anchors.len()
+        );
+    }
     out
 }

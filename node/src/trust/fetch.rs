@@ -29,6 +29,38 @@ pub(super) fn chain(e: &dyn std::error::Error) -> String {
     s
 }
 
+/// A fetch error with its causes, without the URL (the caller names the location).
+pub(crate) fn fetch_error(e: reqwest::Error) -> String {
+    chain(&e.without_url())
+}
+
+/// A response body as UTF-8 text, refused beyond [`MAX_FETCH_BYTES`] while it is read.
+pub(crate) async fn read_capped(mut resp: reqwest::Response) -> Result<String, String> {
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(fetch_error)? {
+        if body.len() + chunk.len() > MAX_FETCH_BYTES {
+            return Err("document too large".into());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    String::from_utf8(body).map_err(|_| "not UTF-8".into())
+}
+
+/// Writes `text` to `path` by rename (readers never see half a copy); failures are logged,
+/// never fatal. Whether it was written.
+pub(crate) fn write_atomically(path: &std::path::Path, text: &str) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("copy");
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    match std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path)) {
+        Ok(()) => true,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            tracing::warn!(path = %path.display(), error = %e, "could not write the cache copy");
+            false
+        }
+    }
+}
+
 /// A fetched CRL (DER) and when it was fetched.
 pub(super) type CachedCrl = (Arc<Vec<u8>>, OffsetDateTime);
 
@@ -66,19 +98,8 @@ impl MetadataCache {
         if written.get(code) == Some(&digest) {
             return;
         }
-        let path = self.path(code);
-        let tmp = self
-            .dir
-            .join(format!(".{code}.xml.{}.tmp", std::process::id()));
-        let result = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, &path));
-        match result {
-            Ok(()) => {
-                written.insert(code.to_owned(), digest);
-            }
-            Err(e) => {
-                let _ = std::fs::remove_file(&tmp);
-                tracing::warn!(country = %code, path = %path.display(), error = %e, "could not write the metadata cache copy");
-            }
+        if write_atomically(&self.path(code), text) {
+            written.insert(code.to_owned(), digest);
         }
     }
 
@@ -170,7 +191,7 @@ impl TrustStore {
                         req = req.header(reqwest::header::IF_MODIFIED_SINCE, m);
                     }
                 }
-                let mut resp = req
+                let resp = req
                     .send()
                     .await
                     .map_err(|e| fail(chain(&e.without_url())))?;
@@ -193,18 +214,7 @@ impl TrustStore {
                     header(reqwest::header::ETAG),
                     header(reqwest::header::LAST_MODIFIED),
                 );
-                let mut body = Vec::new();
-                while let Some(chunk) = resp
-                    .chunk()
-                    .await
-                    .map_err(|e| fail(chain(&e.without_url())))?
-                {
-                    if body.len() + chunk.len() > MAX_FETCH_BYTES {
-                        return Err(fail("document too large".into()));
-                    }
-                    body.extend_from_slice(&chunk);
-                }
-                let text = String::from_utf8(body).map_err(|_| fail("not UTF-8".into()))?;
+                let text = read_capped(resp).await.map_err(fail)?;
                 if etag.is_some() || last_modified.is_some() {
                     self.fetched
                         .lock()

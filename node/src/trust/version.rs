@@ -31,7 +31,7 @@ fn spki_fingerprint<T: openssl::pkey::HasPublic>(k: &openssl::pkey::PKeyRef<T>) 
 }
 
 /// A certificate's subject as `CN=…, O=…`.
-fn subject(c: &openssl::x509::X509) -> String {
+pub(crate) fn subject_text(c: &openssl::x509::X509) -> String {
     c.subject_name()
         .entries()
         .map(|e| {
@@ -80,7 +80,7 @@ impl CountryTrust {
                     });
                     KeyInfo {
                         fingerprint,
-                        subject: cert.map(subject),
+                        subject: cert.map(subject_text),
                         not_after: cert.map(|c| c.not_after().to_string()),
                     }
                 })
@@ -93,7 +93,7 @@ impl CountryTrust {
                         .public_key()
                         .map(|k| spki_fingerprint(&k))
                         .unwrap_or_default(),
-                    subject: Some(subject(c)),
+                    subject: Some(subject_text(c)),
                     not_after: Some(c.not_after().to_string()),
                 })
                 .collect(),

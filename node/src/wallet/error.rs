@@ -53,6 +53,8 @@ pub enum Error {
     Revoked,
     #[error("credential has no status to check and is valid for more than 24 hours")]
     NotRevocable,
+    #[error("PID-provider trust list refused: {0}")]
+    TrustList(String),
     #[error("our request could not be made: {0}")]
     Ours(String),
 }
@@ -87,6 +89,7 @@ impl Error {
             StatusListInvalid(_) => "status_list_invalid",
             Revoked => "revoked",
             NotRevocable => "not_revocable",
+            TrustList(_) => "trust_list_invalid",
             Ours(_) => "ours",
         }
     }

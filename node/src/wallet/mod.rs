@@ -9,6 +9,8 @@
 //! - [`response`]: the wallet's `direct_post.jwt` answer, decrypted and unpacked;
 //! - [`mdoc`]: an ISO 18013-5 mdoc `DeviceResponse` verified, bound to the request by the
 //!   OpenID4VP session transcript;
+//! - [`lote`]: PID providers from a signed List of Trusted Entities (ETSI TS 119 602, the EU
+//!   PID Providers list);
 //! - [`pid`]: the verified claims read into a [`pid::Pid`], and the `sub` policy;
 //! - [`sdjwt`]: an SD-JWT VC presentation verified, fail closed, in the order of the specs;
 //! - [`status`]: revocation through the Token Status List a credential names;
@@ -17,6 +19,7 @@
 
 pub mod error;
 pub mod holder;
+pub mod lote;
 pub mod mdoc;
 pub mod pid;
 pub mod request;

@@ -9,6 +9,11 @@
 //! [[wallet.providers]]                  # the PID providers we trust, per issuing country
 //! country = "EE"
 //! anchor_cert_paths = ["pid-ee-ca.pem"]
+//! [[wallet.lists]]                      # and/or those a signed list names (ETSI TS 119 602)
+//! name = "eu-pid-providers"
+//! location = "https://example.eu/lists/pid-providers.jwt"
+//! signer_cert_paths = ["eu-list-signer.pem"]
+//! territories = ["LV", "LT"]
 //! ```
 
 use std::path::PathBuf;
@@ -30,7 +35,12 @@ pub struct WalletSettings {
     /// https URL of a wallet.
     #[serde(default = "default_scheme")]
     pub scheme: String,
+    /// PID providers configured with their anchors.
+    #[serde(default)]
     pub providers: Vec<ProviderSettings>,
+    /// Signed PID-provider lists (ETSI TS 119 602, as the EU PID Providers list).
+    #[serde(default)]
+    pub lists: Vec<ListSettings>,
     /// How old a key binding (SD-JWT) may be.
     #[serde(default = "default_kb_max_age")]
     pub key_binding_max_age_seconds: u64,
@@ -84,6 +94,31 @@ pub struct ProviderSettings {
     pub id: Option<String>,
     /// Trust anchors (PEM) of its PID providers (later: from the EU trusted lists).
     pub anchor_cert_paths: Vec<PathBuf>,
+}
+
+/// A signed PID-provider list (`[[wallet.lists]]`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListSettings {
+    /// A label for the log, `check` and `trust status`; in `source` of its providers.
+    pub name: String,
+    /// `https://` URL (plain `http://` on the loopback only) or a file path.
+    pub location: String,
+    /// The list signer's certificate(s), pinned (the `x5c` leaf must be one); or:
+    #[serde(default)]
+    pub signer_cert_paths: Vec<PathBuf>,
+    /// anchors the signer's `x5c` chain must lead to.
+    #[serde(default)]
+    pub anchor_cert_paths: Vec<PathBuf>,
+    /// The issuing countries whose PID providers this list may name.
+    pub territories: Vec<crate::identity::CountryCode>,
+    /// How often it is fetched again (and at most how long a failed fetch waits).
+    #[serde(default = "default_list_refresh")]
+    pub refresh_seconds: u64,
+}
+
+fn default_list_refresh() -> u64 {
+    3600
 }
 
 fn default_scheme() -> String {

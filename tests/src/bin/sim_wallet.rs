@@ -32,6 +32,15 @@ struct Args {
     /// Write the (fresh) provider's trust anchor here, for the gateway's `[wallet]` config.
     #[arg(long)]
     anchor_out: Option<PathBuf>,
+    /// The PID-providers list operator's key and certificate (PEM); without them a fresh TEST
+    /// operator signs `/pid-providers`.
+    #[arg(long, requires = "list_cert")]
+    list_key: Option<PathBuf>,
+    #[arg(long)]
+    list_cert: Option<PathBuf>,
+    /// Write the list operator's certificate here, for the gateway's `[[wallet.lists]]`.
+    #[arg(long)]
+    list_signer_out: Option<PathBuf>,
 }
 
 fn pem<T>(
@@ -67,7 +76,17 @@ async fn main() -> anyhow::Result<()> {
     if let Some(out) = &args.anchor_out {
         std::fs::write(out, anchor.to_pem()?).with_context(|| out.display().to_string())?;
     }
-    let sim = WalletSim::new(&public, args.auto, key, cert, anchor)?;
+    let list_signer = match (&args.list_key, &args.list_cert) {
+        (Some(k), Some(c)) => Some((
+            pem(k, openssl::pkey::PKey::private_key_from_pem)?,
+            pem(c, openssl::x509::X509::from_pem)?,
+        )),
+        _ => None,
+    };
+    let sim = WalletSim::new(&public, args.auto, (key, cert, anchor), list_signer)?;
+    if let Some(out) = &args.list_signer_out {
+        std::fs::write(out, sim.list_signer_pem()?).with_context(|| out.display().to_string())?;
+    }
     serve(listener, sim.router()).await?;
     Ok(())
 }

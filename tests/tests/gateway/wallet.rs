@@ -892,3 +892,184 @@ async fn pid_provider_anchors_are_rotated_by_a_reload() {
     assert_eq!(page.status, 200, "the outcome page");
     assert!(!page.body.contains("code="));
 }
+
+/// The outcome of one simulated-wallet login: the `sub` of its ID token, or `None` when it
+/// ended without a code.
+async fn sub_of_a_wallet_login(w: &SimWorld) -> Option<String> {
+    let b = Browser::new().unwrap();
+    let (end, _, verifier) = wallet_login(w, &b, "openid eidas:wallet").await;
+    let code = end.ok().and_then(|u| query_param(&u, "code"))?;
+    let tokens = redeem(&format!("{}/token", w.gw.url()), &code, &verifier).await;
+    Some(
+        jwt_payload(tokens["id_token"].as_str().unwrap())["sub"]
+            .as_str()?
+            .to_owned(),
+    )
+}
+
+/// The `wallet` member of `GET /admin/trust/status`.
+async fn wallet_status(admin: &str, token: &str) -> Value {
+    let status: Value = reqwest::Client::new()
+        .get(format!("{admin}/admin/trust/status"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    status["wallet"].clone()
+}
+
+/// The wallet status once the list in force has `sequence` (within 15 s).
+async fn until_sequence(admin: &str, token: &str, sequence: u64) -> Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let s = wallet_status(admin, token).await;
+        if s["lists"][0]["sequence"] == sequence {
+            return s;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "sequence {sequence} never came: {s}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
+/// Issue 15 item 2, PID-provider trust as a trust source: the providers come from a signed
+/// list (ETSI TS 119 602, the form of the EU PID Providers list) that the gateway fetches,
+/// verifies and refreshes on its own schedule. A provider the list withdraws is refused from
+/// the next refresh, without a restart; an older list sent again (a replay) changes nothing;
+/// `check`, the admin status and the metrics show the list and its providers.
+#[tokio::test]
+async fn pid_providers_come_from_a_signed_list_refreshed_without_downtime() {
+    let dir = TempDir::new("wallet-list");
+    let d = dir.path();
+    let signer = d.join("list-signer.pem");
+    let wallet = spawn_listening(
+        std::path::Path::new(env!("CARGO_BIN_EXE_eidas-sim-wallet")),
+        &[
+            "--listen",
+            "127.0.0.1:0",
+            "--auto",
+            "--list-signer-out",
+            signer.to_str().unwrap(),
+        ],
+        &[],
+        d.join("sim-wallet.stderr"),
+    );
+    write_access_certificate(d);
+    let sim = Sim::start(d);
+    let mut cfg = GwConfig::new(sim.url());
+    cfg.client_extra = "wallet = true".into();
+    cfg.client_countries = vec!["XW".into()];
+    cfg.extra_clients = format!(
+        "\n[wallet]\nkey_path = \"{}\"\ncert_path = \"{}\"\nscheme = \"{}/authorize\"\n\n\
+         [[wallet.lists]]\nname = \"test-pid-providers\"\nlocation = \"{}/pid-providers\"\n\
+         signer_cert_paths = [\"{}\"]\nterritories = [\"XW\"]\nrefresh_seconds = 1\n",
+        d.join("access.key").display(),
+        d.join("access.pem").display(),
+        wallet.url,
+        wallet.url,
+        signer.display()
+    );
+    let (admin, token) = cfg.with_admin(d, "ops");
+    let gw = Gateway::start(d, &cfg, "gateway");
+    gw.wait_ready().await;
+    let w = SimWorld {
+        gw,
+        wallet,
+        _sim: sim,
+        _dir: dir,
+    };
+    // The listed provider logs in; persistent subjects name it by its registration identifier.
+    assert_eq!(
+        sub_of_a_wallet_login(&w).await.as_deref(),
+        Some("XW/PID/ntrxw-0001/XW-77")
+    );
+    let status = wallet_status(&admin, &token).await;
+    assert_eq!(status["lists"][0]["sequence"], 1, "{status}");
+    assert_eq!(status["lists"][0]["usable"], true);
+    assert_eq!(status["providers"][0]["country"], "XW");
+    assert_eq!(status["providers"][0]["source"], "list test-pid-providers");
+    let metrics = reqwest::Client::new()
+        .get(format!("{admin}/metrics"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("eidas_wallet_list_usable{list=\"test-pid-providers\"} 1"));
+    assert!(metrics.contains(
+        "eidas_wallet_provider_anchor_expiry_seconds{country=\"XW\",provider=\"ntrxw-0001\"}"
+    ));
+    let out = crate::ops::run_node(
+        &["check", "--config", w.gw.config_path.to_str().unwrap()],
+        &[],
+    );
+    let printed = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        printed.contains("wallet list test-pid-providers: ok (sequence 1")
+            && printed
+                .contains("wallet provider XW/ntrxw-0001 (list test-pid-providers): 1 anchor(s)"),
+        "{printed}"
+    );
+
+    let out = crate::ops::run_node(
+        &[
+            "trust",
+            "status",
+            "--config",
+            w.gw.config_path.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let printed = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        printed.contains("wallet list test-pid-providers: ok, sequence 1,")
+            && printed
+                .contains("wallet provider XW/ntrxw-0001 (list test-pid-providers): 1 anchor(s)"),
+        "{printed}"
+    );
+
+    // The list withdraws the provider: refused from the next refresh on, without a restart.
+    control_wallet(&w, json!({"listed": false, "list_sequence": 2})).await;
+    let status = until_sequence(&admin, &token, 2).await;
+    assert_eq!(status["providers"], json!([]), "{status}");
+    assert_eq!(sub_of_a_wallet_login(&w).await, None);
+
+    // An older list naming it again (a replay) is refused; the withdrawal stands.
+    control_wallet(&w, json!({"listed": true, "list_sequence": 1})).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let status = loop {
+        let s = wallet_status(&admin, &token).await;
+        if s["lists"][0]["problem"].is_string() {
+            break s;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the replay went unnoticed: {s}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    assert!(
+        status["lists"][0]["problem"]
+            .as_str()
+            .unwrap()
+            .contains("a replayed list"),
+        "{status}"
+    );
+    assert_eq!(status["lists"][0]["sequence"], 2);
+    assert_eq!(sub_of_a_wallet_login(&w).await, None);
+
+    // A newer list names it again: trusted again.
+    control_wallet(&w, json!({"list_sequence": 3})).await;
+    until_sequence(&admin, &token, 3).await;
+    assert_eq!(
+        sub_of_a_wallet_login(&w).await.as_deref(),
+        Some("XW/PID/ntrxw-0001/XW-77")
+    );
+}

@@ -9,9 +9,9 @@
 //! the session). Cross device: the waiting page (`GET /wallet/poll`, same binding) collects the
 //! handle and continues.
 //!
-//! Owns: [`WalletPath`] (our access certificate and key, the PID providers' anchors, the status
-//! list cache). Must not: complete or fail the OIDC flow itself, or verify protocol rules
-//! (that is `crate::wallet`'s).
+//! Owns: [`WalletPath`] (our access certificate and key, the PID providers in force
+//! ([`providers`]: configured and from signed lists), the status list cache). Must not:
+//! complete or fail the OIDC flow itself, or verify protocol rules (that is `crate::wallet`'s).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -26,11 +26,13 @@ use crate::keys::PrivateKey;
 use crate::wallet::sdjwt::StatusRef;
 use crate::wallet::status::{self, Status, StatusList};
 
+pub mod providers;
 mod request;
 mod response;
 mod start;
 mod wait;
 
+pub use providers::{ListSource, Provider, Providers};
 pub(super) use start::start;
 
 pub const WALLET_REQUEST_PATH: &str = "/wallet/request";
@@ -69,14 +71,6 @@ fn well_formed(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// A PID provider entry: its issuing country, its `id` (in persistent subjects), its anchors.
-#[derive(Debug)]
-pub struct Provider {
-    pub country: String,
-    pub id: Option<String>,
-    pub anchors: Vec<X509>,
-}
-
 /// What the wallet way in needs besides the shared state.
 pub struct WalletPath {
     /// Our relying-party access certificate's key, and its chain (leaf first).
@@ -84,12 +78,11 @@ pub struct WalletPath {
     pub chain: Vec<X509>,
     /// `x509_hash:…` of the leaf.
     pub client_id: String,
-    pub providers: Vec<Provider>,
+    /// The PID providers we trust: configured, and from signed lists.
+    pub providers: Providers,
     pub scheme: String,
     pub kb_max_age: time::Duration,
     pub statuses: StatusLists,
-    /// The providers' anchors' key identifiers, for the DCQL `trusted_authorities`.
-    pub authority_key_ids: Vec<String>,
 }
 
 impl std::fmt::Debug for WalletPath {
@@ -192,7 +185,10 @@ impl StatusLists {
         let key = Self::key(provider, &r.uri);
         let list = match self.cached(&key) {
             Some((list, _, fresh_until)) if now < fresh_until => list,
-            cached => match self.fetch(&key, &r.uri, &provider.anchors, now).await {
+            cached => match self
+                .fetch(&key, &r.uri, &provider.status_signers, now)
+                .await
+            {
                 Ok(list) => list,
                 // Unreachable: the last list, within the grace period and never past its `exp`
                 // (Token Status List §8.3).

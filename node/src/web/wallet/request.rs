@@ -86,6 +86,7 @@ async fn request_object(
         return refuse(StatusCode::INTERNAL_SERVER_ERROR, "encryption key");
     };
     let response_uri = format!("{}{WALLET_RESPONSE_PATH}", s.provider.config.issuer);
+    let providers = w.providers.snapshot(s.clock.now());
     let jar = request::request_object(
         &Request {
             client_id: &w.client_id,
@@ -93,7 +94,7 @@ async fn request_object(
             nonce: &pending.nonce,
             state: &id,
             claims: &claims,
-            authority_key_ids: &w.authority_key_ids,
+            authority_key_ids: &providers.authority_key_ids,
             encryption_key: &public,
             encryption_kid: &id,
             iat: s.clock.now().unix_timestamp(),

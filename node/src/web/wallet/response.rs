@@ -234,7 +234,8 @@ async fn verify(
         .map_err(|_| Error::Ours("encryption key".into()))?;
     let now = s.clock.now();
     let skew = s.saml.times.skew;
-    let (w2, nonce) = (w.clone(), pending.nonce.clone());
+    let providers = w.providers.snapshot(now);
+    let (w2, nonce, set) = (w.clone(), pending.nonce.clone(), providers.clone());
     let response_uri = format!("{}{WALLET_RESPONSE_PATH}", s.provider.config.issuer);
     let verified = s
         .cpu
@@ -247,7 +248,7 @@ async fn verify(
             let sd = answer.single(SD_JWT_QUERY);
             let md = answer.single(MDOC_QUERY);
             let mut last = Error::UntrustedIssuer("no PID provider configured".into());
-            for (i, provider) in w2.providers.iter().enumerate() {
+            for (i, provider) in set.all.iter().enumerate() {
                 let result = match (&sd, &md) {
                     (Ok(p), Err(Error::MissingPresentation(_))) => sdjwt::verify(
                         p,
@@ -290,8 +291,8 @@ async fn verify(
         .await
         .map_err(|_| Failure::Busy)??;
     let (i, claims, status, names) = verified;
-    let provider = w
-        .providers
+    let provider = providers
+        .all
         .get(i)
         .ok_or_else(|| Error::UntrustedIssuer("provider".into()))?;
     let pid = Pid::from_claims(&claims, names, &provider.country)?;

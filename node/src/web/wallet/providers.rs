@@ -1,0 +1,712 @@
+//! PID-provider trust, a trust source like the countries' (issue 15 item 2): the providers
+//! configured with their anchors (`[[wallet.providers]]`), and those named by signed
+//! PID-provider lists (`[[wallet.lists]]`: ETSI TS 119 602, the form of the EU PID Providers
+//! list), each fetched and verified (`crate::wallet::lote`) on its own schedule, kept while the
+//! source is unreachable until the list's own `NextUpdate`, never replaced by an older list
+//! (`LoTESequenceNumber`), and cached on disk (`trust.cache_dir`) for a restart while the list's
+//! host is down. Every instance fetches and verifies for itself; nothing here is shared through
+//! the store.
+//!
+//! Which provider vouches for a country: a configured entry first; else the first list (in
+//! configuration order) that names providers of it.
+//!
+//! Must not: verify presentations (that is `crate::wallet`), or trust a list it did not verify.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use openssl::x509::X509;
+use serde_json::{json, Value};
+use time::OffsetDateTime;
+
+use crate::trust::Location;
+use crate::wallet::lote::{self, ProviderList, SignerTrust};
+
+/// A PID provider: its issuing country, its `id` (in persistent subjects), its anchors.
+#[derive(Debug)]
+pub struct Provider {
+    pub country: String,
+    pub id: Option<String>,
+    /// Anchors for its PIDs.
+    pub anchors: Vec<X509>,
+    /// Anchors for its status lists: its PID anchors and, from a list, its revocation
+    /// services' certificates.
+    pub status_signers: Vec<X509>,
+    /// `config` or `list NAME`.
+    pub source: String,
+}
+
+/// The providers in force, and what the DCQL query names of them.
+#[derive(Debug)]
+pub struct ProviderSet {
+    pub all: Vec<Arc<Provider>>,
+    /// The providers' anchors' key identifiers, for the DCQL `trusted_authorities`.
+    pub authority_key_ids: Vec<String>,
+    /// When a list this set uses reaches its `NextUpdate`: the set is rebuilt then.
+    valid_until: Option<OffsetDateTime>,
+}
+
+/// A configured PID-provider list.
+#[derive(Debug)]
+pub struct ListSource {
+    pub name: String,
+    pub location: Location,
+    pub signer: SignerTrust,
+    pub territories: Vec<String>,
+    pub refresh: Duration,
+    state: Mutex<ListState>,
+}
+
+#[derive(Debug, Default, Clone)]
+struct ListState {
+    verified: Option<Arc<ProviderList>>,
+    /// The last attempt's problem; `None` after a success.
+    problem: Option<String>,
+    last_success: Option<OffsetDateTime>,
+    next_attempt: Option<OffsetDateTime>,
+    failures: u32,
+    cache_consulted: bool,
+}
+
+impl ListSource {
+    pub fn new(
+        name: String,
+        location: Location,
+        signer: SignerTrust,
+        territories: Vec<String>,
+        refresh: Duration,
+    ) -> Self {
+        ListSource {
+            name,
+            location,
+            signer,
+            territories,
+            refresh,
+            state: Mutex::new(ListState::default()),
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, ListState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The same source as `other`: name, location, signer and territories alike.
+    fn same_as(&self, other: &ListSource) -> bool {
+        let ders = |s: &SignerTrust| -> Vec<Vec<u8>> {
+            let (SignerTrust::Pinned(c) | SignerTrust::Anchored(c)) = s;
+            c.iter().filter_map(|c| c.to_der().ok()).collect()
+        };
+        self.name == other.name
+            && self.location.to_string() == other.location.to_string()
+            && matches!(
+                (&self.signer, &other.signer),
+                (SignerTrust::Pinned(_), SignerTrust::Pinned(_))
+                    | (SignerTrust::Anchored(_), SignerTrust::Anchored(_))
+            )
+            && ders(&self.signer) == ders(&other.signer)
+            && self.territories == other.territories
+    }
+
+    /// The verified list, while it is in date.
+    fn in_force(&self, now: OffsetDateTime) -> Option<Arc<ProviderList>> {
+        self.state()
+            .verified
+            .clone()
+            .filter(|l| now < l.next_update)
+    }
+
+    fn cache_file(&self, dir: &std::path::Path) -> PathBuf {
+        let safe: String = self
+            .name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        dir.join(format!("wallet-list-{safe}.jws"))
+    }
+}
+
+/// Every PID provider in force, and the lists they come from.
+#[derive(Debug)]
+pub struct Providers {
+    configured: Vec<Arc<Provider>>,
+    lists: Vec<ListSource>,
+    current: RwLock<Arc<ProviderSet>>,
+    http: reqwest::Client,
+    cache_dir: Option<PathBuf>,
+    skew: time::Duration,
+}
+
+/// A time as the status shows it (RFC 3339; ISO 8601 order, so strings sort as times).
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// How long a failed list waits before the next attempt: 30 s, doubling, at most `refresh`.
+fn backoff(failures: u32, refresh: Duration) -> Duration {
+    Duration::from_secs(30u64.saturating_mul(1 << failures.min(10))).min(refresh)
+}
+
+impl Providers {
+    pub fn new(
+        configured: Vec<Provider>,
+        lists: Vec<ListSource>,
+        cache_dir: Option<PathBuf>,
+        skew: time::Duration,
+    ) -> Result<Self, reqwest::Error> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(15))
+            .user_agent(crate::trust::USER_AGENT)
+            // A list lives at its URL: no detour to plain HTTP or an internal host.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        let p = Providers {
+            configured: configured.into_iter().map(Arc::new).collect(),
+            lists,
+            current: RwLock::new(Arc::new(ProviderSet {
+                all: Vec::new(),
+                authority_key_ids: Vec::new(),
+                valid_until: None,
+            })),
+            http,
+            cache_dir,
+            skew,
+        };
+        p.rebuild(OffsetDateTime::now_utc());
+        Ok(p)
+    }
+
+    /// The providers in force at `now` (rebuilt first when a list has passed its `NextUpdate`).
+    pub fn snapshot(&self, now: OffsetDateTime) -> Arc<ProviderSet> {
+        let set = self
+            .current
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        if set.valid_until.is_some_and(|u| now >= u) {
+            return self.rebuild(now);
+        }
+        set
+    }
+
+    fn rebuild(&self, now: OffsetDateTime) -> Arc<ProviderSet> {
+        let mut all: Vec<Arc<Provider>> = self.configured.clone();
+        let mut claimed: std::collections::BTreeSet<String> =
+            all.iter().map(|p| p.country.clone()).collect();
+        let mut valid_until: Option<OffsetDateTime> = None;
+        for l in &self.lists {
+            let Some(list) = l.in_force(now) else {
+                continue;
+            };
+            let mut used = false;
+            let mut these = std::collections::BTreeSet::new();
+            for p in list
+                .providers
+                .iter()
+                .filter(|p| !claimed.contains(&p.country))
+            {
+                these.insert(p.country.clone());
+                used = true;
+                all.push(Arc::new(Provider {
+                    country: p.country.clone(),
+                    id: Some(p.id.clone()),
+                    anchors: p.anchors.clone(),
+                    status_signers: p.anchors.iter().chain(&p.status_signers).cloned().collect(),
+                    source: format!("list {}", l.name),
+                }));
+            }
+            claimed.extend(these);
+            if used {
+                valid_until =
+                    Some(valid_until.map_or(list.next_update, |u| u.min(list.next_update)));
+            }
+        }
+        let authority_key_ids = all
+            .iter()
+            .flat_map(|p| p.anchors.iter())
+            .filter_map(crate::wallet::request::authority_key_id)
+            .collect();
+        let set = Arc::new(ProviderSet {
+            all,
+            authority_key_ids,
+            valid_until,
+        });
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = set.clone();
+        set
+    }
+
+    /// After a reload: what the previous configuration verified of the same lists carries over
+    /// (so an unreachable list keeps its providers, and a replayed older list is still refused).
+    pub fn adopt(&self, old: &Providers, now: OffsetDateTime) {
+        for l in &self.lists {
+            if let Some(o) = old.lists.iter().find(|o| o.same_as(l)) {
+                let s = o.state().clone();
+                *l.state() = s;
+            }
+        }
+        self.rebuild(now);
+    }
+
+    /// Fetches and verifies every list that is due (all with `force`); rebuilds the set.
+    pub async fn refresh(&self, now: OffsetDateTime, force: bool) {
+        let mut changed = false;
+        for l in &self.lists {
+            let due = force || l.state().next_attempt.is_none_or(|at| now >= at);
+            if due {
+                changed |= self.refresh_one(l, now).await;
+            }
+        }
+        if changed {
+            self.rebuild(now);
+        }
+    }
+
+    async fn fetch(&self, location: &Location) -> Result<String, String> {
+        match location {
+            Location::File(p) => std::fs::read_to_string(p).map_err(|e| e.to_string()),
+            Location::Url(u) => {
+                let resp = self
+                    .http
+                    .get(u.clone())
+                    .send()
+                    .await
+                    .map_err(crate::trust::fetch_error)?;
+                if !resp.status().is_success() {
+                    return Err(format!("HTTP {}", resp.status()));
+                }
+                crate::trust::read_capped(resp).await
+            }
+        }
+    }
+
+    fn verify(
+        &self,
+        l: &ListSource,
+        text: &str,
+        now: OffsetDateTime,
+    ) -> Result<ProviderList, String> {
+        let list = lote::verify(
+            text,
+            &lote::Expect {
+                signer: &l.signer,
+                territories: &l.territories,
+                now,
+                skew: self.skew,
+            },
+        )
+        .map_err(|e| e.to_string())?;
+        if let Some(held) = &l.state().verified {
+            if list.sequence < held.sequence || list.issued < held.issued {
+                return Err(format!(
+                    "LoTESequenceNumber {} is older than the list in force ({}): a replayed list, refused",
+                    list.sequence, held.sequence
+                ));
+            }
+        }
+        Ok(list)
+    }
+
+    /// One list fetched and verified; whether what is in force changed.
+    async fn refresh_one(&self, l: &ListSource, now: OffsetDateTime) -> bool {
+        let fetched = self.fetch(&l.location).await;
+        let result = fetched.and_then(|text| self.verify(l, &text, now).map(|v| (v, text)));
+        match result {
+            Ok((list, text)) => {
+                if let (Some(dir), Location::Url(_)) = (&self.cache_dir, &l.location) {
+                    crate::trust::write_atomically(&l.cache_file(dir), &text);
+                }
+                for n in &list.notes {
+                    tracing::warn!(list = %l.name, note = %n, "PID-provider list: an entry is not trusted");
+                }
+                let mut st = l.state();
+                let changed = st
+                    .verified
+                    .as_ref()
+                    .is_none_or(|v| v.sequence != list.sequence || v.issued != list.issued);
+                if changed {
+                    tracing::info!(target: "audit", event = "wallet.list.verified", list = %l.name,
+                        sequence = list.sequence, providers = list.providers.len(),
+                        "PID-provider list verified and in force");
+                }
+                st.verified = Some(Arc::new(list));
+                st.problem = None;
+                st.last_success = Some(now);
+                st.failures = 0;
+                st.next_attempt = Some(now + l.refresh);
+                true
+            }
+            Err(problem) => {
+                // Start-up while the list's host is down: the copy this node verified before,
+                // verified again now.
+                let mut from_cache = None;
+                let consult = {
+                    let mut st = l.state();
+                    let c = st.verified.is_none() && !st.cache_consulted;
+                    st.cache_consulted = true;
+                    c
+                };
+                if let (true, Some(dir)) = (consult, &self.cache_dir) {
+                    if let Ok(text) = std::fs::read_to_string(l.cache_file(dir)) {
+                        from_cache = self.verify(l, &text, now).ok();
+                    }
+                }
+                let mut st = l.state();
+                st.failures = st.failures.saturating_add(1);
+                st.next_attempt = Some(now + backoff(st.failures, l.refresh));
+                let serving = match (&from_cache, &st.verified) {
+                    (Some(_), _) => "; serving the verified cached copy".to_owned(),
+                    (None, Some(v)) if now < v.next_update => format!(
+                        "; serving the list verified before until its NextUpdate {}",
+                        v.next_update
+                    ),
+                    _ => "; no PID providers from this list".to_owned(),
+                };
+                let text = format!("{problem}{serving}");
+                tracing::warn!(list = %l.name, location = %l.location, problem = %text, "PID-provider list could not be loaded");
+                st.problem = Some(text);
+                let changed = from_cache.is_some();
+                if let Some(c) = from_cache {
+                    st.verified = Some(Arc::new(c));
+                }
+                changed
+            }
+        }
+    }
+
+    /// Every list's problem, for `check` and the log.
+    pub fn problems(&self) -> Vec<String> {
+        self.lists
+            .iter()
+            .filter_map(|l| {
+                l.state()
+                    .problem
+                    .as_ref()
+                    .map(|p| format!("wallet list {}: {p}", l.name))
+            })
+            .collect()
+    }
+
+    /// `eidas-node check`'s lines: each list (`problem: …` when it cannot be loaded or has
+    /// lapsed), its notes and each provider in force (`warning: …` for an anchor that expires
+    /// within `within`, `problem: …` for one that has).
+    pub fn report(&self, now: OffsetDateTime, within: time::Duration) -> Vec<String> {
+        let mut lines = Vec::new();
+        for l in &self.lists {
+            let st = l.state().clone();
+            match (&st.problem, l.in_force(now)) {
+                (Some(p), _) => lines.push(format!("problem: wallet list {}: {p}", l.name)),
+                (None, Some(v)) => lines.push(format!(
+                    "wallet list {}: ok (sequence {}, issued {}, next update {}, {} provider(s))",
+                    l.name,
+                    v.sequence,
+                    v.issued,
+                    v.next_update,
+                    v.providers.len()
+                )),
+                (None, None) => {
+                    lines.push(format!("problem: wallet list {}: not in force", l.name))
+                }
+            }
+            for n in st.verified.iter().flat_map(|v| v.notes.iter()) {
+                lines.push(format!("warning: wallet list {}: {n}", l.name));
+            }
+        }
+        for p in &self.snapshot(now).all {
+            let who = format!(
+                "wallet provider {}{} ({})",
+                p.country,
+                p.id.as_deref().map(|i| format!("/{i}")).unwrap_or_default(),
+                p.source
+            );
+            lines.push(format!("{who}: {} anchor(s)", p.anchors.len()));
+            for a in &p.anchors {
+                let Some(at) = crate::keys::cert_not_after(a) else {
+                    continue;
+                };
+                let subject = crate::trust::subject_text(a);
+                if at <= now {
+                    lines.push(format!("problem: {who}: anchor {subject} expired at {at}"));
+                } else if at <= now + within {
+                    lines.push(format!("warning: {who}: anchor {subject} expires at {at}"));
+                }
+            }
+        }
+        lines
+    }
+
+    /// Seconds until each provider's earliest anchor expires, by (country, id): for metrics.
+    pub fn anchor_expiries(&self, now: OffsetDateTime) -> Vec<(String, String, i64)> {
+        self.snapshot(now)
+            .all
+            .iter()
+            .filter_map(|p| {
+                let at = p
+                    .anchors
+                    .iter()
+                    .filter_map(|a| crate::keys::cert_not_after(a))
+                    .min()?;
+                Some((
+                    p.country.clone(),
+                    p.id.clone().unwrap_or_default(),
+                    (at - now).whole_seconds(),
+                ))
+            })
+            .collect()
+    }
+
+    /// Per list: whether it is in force, and seconds until its `NextUpdate` (for metrics).
+    pub fn list_health(&self, now: OffsetDateTime) -> Vec<(String, bool, Option<i64>)> {
+        self.lists
+            .iter()
+            .map(|l| {
+                let v = l.in_force(now);
+                (
+                    l.name.clone(),
+                    v.is_some(),
+                    v.map(|v| (v.next_update - now).whole_seconds()),
+                )
+            })
+            .collect()
+    }
+
+    /// What `GET /admin/trust/status` (`wallet`) and `check` show: the providers in force, with
+    /// their anchors, and every list's state.
+    pub fn status_json(&self, now: OffsetDateTime) -> Value {
+        let cert = |c: &X509| {
+            json!({
+                "sha256": crate::keys::cert_fingerprint(c),
+                "subject": crate::trust::subject_text(c),
+                "not_after": crate::keys::cert_not_after(c).map(rfc3339),
+            })
+        };
+        let set = self.snapshot(now);
+        let providers: Vec<Value> = set
+            .all
+            .iter()
+            .map(|p| {
+                json!({
+                    "country": p.country,
+                    "id": p.id,
+                    "source": p.source,
+                    "anchors": p.anchors.iter().map(cert).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let lists: Vec<Value> = self
+            .lists
+            .iter()
+            .map(|l| {
+                let st = l.state().clone();
+                let v = st.verified.as_ref();
+                json!({
+                    "name": l.name,
+                    "location": l.location.to_string(),
+                    "usable": l.in_force(now).is_some(),
+                    "sequence": v.map(|v| v.sequence),
+                    "issued": v.map(|v| rfc3339(v.issued)),
+                    "next_update": v.map(|v| rfc3339(v.next_update)),
+                    "operator": v.map(|v| v.operator.clone()),
+                    "providers": v.map(|v| v.providers.iter().map(|p| json!({
+                        "country": p.country, "id": p.id, "name": p.name,
+                    })).collect::<Vec<_>>()),
+                    "notes": v.map(|v| v.notes.clone()).unwrap_or_default(),
+                    "problem": st.problem,
+                    "last_success": st.last_success.map(rfc3339),
+                })
+            })
+            .collect();
+        json!({"providers": providers, "lists": lists})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+    use crate::keys::FileKey;
+    use crate::wallet::lote::testing::{cert, p256, signed_list};
+
+    struct Fixture {
+        dir: PathBuf,
+        key: FileKey,
+        signer: X509,
+        anchor: X509,
+    }
+
+    fn fixture(tag: &str) -> Fixture {
+        let dir =
+            std::env::temp_dir().join(format!("eidas-wallet-lists-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let k = p256();
+        let signer = cert(&k, "List operator", None);
+        Fixture {
+            dir,
+            key: FileKey::new(k).unwrap(),
+            signer,
+            anchor: cert(&p256(), "XW PID CA", None),
+        }
+    }
+
+    impl Fixture {
+        fn publish(&self, sequence: u64, next_update: OffsetDateTime) {
+            let list = signed_list(&self.key, &self.signer, sequence, next_update, &self.anchor);
+            std::fs::write(self.dir.join("list.jws"), list).unwrap();
+        }
+
+        fn source(&self, location: Location) -> ListSource {
+            ListSource::new(
+                "test".into(),
+                location,
+                SignerTrust::Pinned(vec![self.signer.clone()]),
+                vec!["XW".into()],
+                Duration::from_secs(60),
+            )
+        }
+
+        fn providers(&self, configured: Vec<Provider>, location: Location) -> Providers {
+            Providers::new(
+                configured,
+                vec![self.source(location)],
+                Some(self.dir.clone()),
+                time::Duration::seconds(60),
+            )
+            .unwrap()
+        }
+
+        fn file(&self) -> Location {
+            Location::File(self.dir.join("list.jws"))
+        }
+    }
+
+    fn countries(p: &Providers, now: OffsetDateTime) -> Vec<(String, Option<String>, String)> {
+        p.snapshot(now)
+            .all
+            .iter()
+            .map(|p| (p.country.clone(), p.id.clone(), p.source.clone()))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_list_is_kept_until_its_next_update_and_never_replaced_by_an_older_one() {
+        let f = fixture("replay");
+        let now = OffsetDateTime::now_utc();
+        f.publish(2, now + time::Duration::hours(2));
+        let p = f.providers(Vec::new(), f.file());
+        assert!(
+            countries(&p, now).is_empty(),
+            "nothing before the first fetch"
+        );
+        p.refresh(now, true).await;
+        let listed = vec![(
+            "XW".to_owned(),
+            Some("ntrxw-0001".to_owned()),
+            "list test".to_owned(),
+        )];
+        assert_eq!(countries(&p, now), listed);
+        // An older list: refused, the one in force stays.
+        f.publish(1, now + time::Duration::hours(9));
+        p.refresh(now, true).await;
+        assert_eq!(countries(&p, now), listed);
+        assert!(
+            p.problems()[0].contains("a replayed list"),
+            "{:?}",
+            p.problems()
+        );
+        // Unreachable: still served until its NextUpdate, then gone.
+        std::fs::remove_file(f.dir.join("list.jws")).unwrap();
+        p.refresh(now, true).await;
+        assert!(p.problems()[0].contains("serving the list verified before"));
+        assert_eq!(countries(&p, now + time::Duration::minutes(119)), listed);
+        assert!(countries(&p, now + time::Duration::hours(2)).is_empty());
+        assert!(
+            p.report(now + time::Duration::hours(3), time::Duration::days(1))[0]
+                .starts_with("problem: ")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_configured_provider_takes_precedence_and_a_reload_keeps_what_was_verified() {
+        let f = fixture("precedence");
+        let now = OffsetDateTime::now_utc();
+        f.publish(1, now + time::Duration::hours(2));
+        let configured = || {
+            vec![Provider {
+                country: "XW".into(),
+                id: None,
+                anchors: vec![f.anchor.clone()],
+                status_signers: Vec::new(),
+                source: "config".into(),
+            }]
+        };
+        let p = f.providers(configured(), f.file());
+        p.refresh(now, true).await;
+        assert_eq!(
+            countries(&p, now),
+            vec![("XW".to_owned(), None, "config".to_owned())]
+        );
+        // A reload with the same list: what was verified carries over, even when the list
+        // cannot be had just then.
+        let old = f.providers(Vec::new(), f.file());
+        old.refresh(now, true).await;
+        std::fs::remove_file(f.dir.join("list.jws")).unwrap();
+        let new = f.providers(Vec::new(), f.file());
+        new.adopt(&old, now);
+        new.refresh(now, true).await;
+        assert_eq!(countries(&new, now).len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_restart_while_the_list_is_unreachable_serves_the_verified_cached_copy() {
+        use axum::routing::get;
+        let f = fixture("cache");
+        let now = OffsetDateTime::now_utc();
+        f.publish(1, now + time::Duration::hours(2));
+        let body = Arc::new(Mutex::new(Some(
+            std::fs::read_to_string(f.dir.join("list.jws")).unwrap(),
+        )));
+        let b = body.clone();
+        let app = axum::Router::new().route(
+            "/list",
+            get(move || {
+                let b = b.clone();
+                async move {
+                    match b.lock().unwrap().clone() {
+                        Some(t) => (axum::http::StatusCode::OK, t),
+                        None => (axum::http::StatusCode::SERVICE_UNAVAILABLE, String::new()),
+                    }
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/list", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let location = || Location::Url(url::Url::parse(&url).unwrap());
+        let first = f.providers(Vec::new(), location());
+        first.refresh(now, true).await;
+        assert_eq!(countries(&first, now).len(), 1);
+        assert!(f.dir.join("wallet-list-test.jws").exists());
+        // The list's host is down when the node restarts.
+        *body.lock().unwrap() = None;
+        let restarted = f.providers(Vec::new(), location());
+        restarted.refresh(now, true).await;
+        assert_eq!(countries(&restarted, now).len(), 1);
+        assert!(restarted.problems()[0]
+            .contains("HTTP 503 Service Unavailable; serving the verified cached copy"));
+        // A cached copy that does not verify (tampered) is not used.
+        std::fs::write(f.dir.join("wallet-list-test.jws"), "x.y.z").unwrap();
+        let tampered = f.providers(Vec::new(), location());
+        tampered.refresh(now, true).await;
+        assert!(countries(&tampered, now).is_empty());
+    }
+
+    #[test]
+    fn failed_lists_back_off_up_to_their_refresh_interval() {
+        let hour = Duration::from_secs(3600);
+        assert_eq!(backoff(1, hour), Duration::from_secs(60));
+        assert_eq!(backoff(3, hour), Duration::from_secs(240));
+        assert_eq!(backoff(40, hour), hour);
+        assert_eq!(backoff(1, Duration::from_secs(5)), Duration::from_secs(5));
+    }
+}
