@@ -40,8 +40,8 @@ fi
 # The independent Python relying party (tests/oidc-rp-python) needs Authlib; under CI its test fails
 # rather than skips when Authlib is missing. PEP 668 systems need --break-system-packages.
 # python-xmlsec (tests/xmlsec-python) is the independent peer for RSA-PSS and xmlenc11 RSA-OAEP;
-# sd-jwt (tests/wallet-python) the independent PID provider and wallet.
-if ! python3 -c 'import authlib, requests, xmlsec, lxml, sd_jwt, jwcrypto' 2>/dev/null; then
+# sd-jwt, pyMDOC-CBOR and pycose (tests/wallet-python) the independent PID provider and wallet.
+if ! python3 -c 'import authlib, requests, xmlsec, lxml, sd_jwt, jwcrypto, pymdoccbor, pycose' 2>/dev/null; then
   for req in tests/oidc-rp-python/requirements.txt tests/xmlsec-python/requirements.txt \
     tests/wallet-python/requirements.txt; do
     python3 -m pip install --quiet -r "$req" 2>/dev/null \

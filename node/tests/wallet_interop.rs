@@ -8,7 +8,10 @@
 //! issued as SD-JWT VC and presented with a key binding JWT by the OpenWallet Foundation's Python
 //! `sd-jwt` library is accepted by our verifier (and refused for another nonce), and the wallet's
 //! `direct_post.jwt` answer encrypted by Authlib (ECDH-ES, A128GCM and A256GCM) is decrypted by
-//! ours. `scripts/test.sh` installs the requirements; under `CI` a missing module fails the test.
+//! ours; a PID mdoc issued by pyMDOC-CBOR (the EUDI reference implementation's mdoc library) and
+//! device-signed with pycose over the OpenID4VP session transcript is verified by ours; and a
+//! PID-providers list written and signed in Python is verified by ours. `scripts/test.sh`
+//! installs the requirements; under `CI` a missing module fails the test.
 
 mod support;
 
@@ -24,7 +27,7 @@ use time::{Duration, OffsetDateTime};
 
 fn available() -> bool {
     let ok = Command::new("python3")
-        .args(["-c", "import sd_jwt, jwcrypto, authlib"])
+        .args(["-c", "import sd_jwt, jwcrypto, authlib, pymdoccbor, pycose"])
         .output()
         .is_ok_and(|o| o.status.success());
     if !ok {
@@ -196,5 +199,95 @@ fn a_pid_providers_list_signed_by_authlib_is_verified() {
     assert_eq!(
         lote::verify(&list, &expect(&stranger)).unwrap_err().code(),
         "trust_list_invalid"
+    );
+}
+
+/// A PID as mdoc from independent code: issued by pyMDOC-CBOR (its own CBOR encodings, MSO,
+/// value digests and COSE_Sign1 by pycose), device-signed with pycose over DeviceAuthentication
+/// with the OpenID4VP 1.0 session transcript. Ours verifies it for this request only.
+#[test]
+fn a_pid_mdoc_issued_by_pymdoccbor_is_verified() {
+    if !available() {
+        return;
+    }
+    use eidas_node::wallet::mdoc;
+    let ca_key = support::p256();
+    let anchor = support::cert(&ca_key, "Python mdoc PID CA", None, true, -10, 3650);
+    let issuer = support::p256();
+    let leaf = support::cert(
+        &issuer,
+        "Python mdoc PID Provider",
+        Some((&ca_key, &anchor)),
+        false,
+        -1,
+        30,
+    );
+    let device = support::p256();
+    let client_id = "x509_hash:Uvo3HtuIxuhC92rShpgqcT3YXwrqRxWEviRiA0OZszk";
+    let response_uri = "https://connector.example.eu/wallet/response";
+    let status_uri = "https://pid.example.eu/status/1";
+    static THUMBPRINT: [u8; 32] = [7u8; 32];
+    let thumbprint_b64 = eidas_node::jose::b64(&THUMBPRINT);
+    let response = py(&[
+        "mdoc",
+        &tmp(
+            "mdoc-issuer.pem",
+            &issuer.private_key_to_pem_pkcs8().unwrap(),
+        ),
+        &tmp("mdoc-chain.pem", &leaf.to_pem().unwrap()),
+        &tmp(
+            "mdoc-device.pem",
+            &device.private_key_to_pem_pkcs8().unwrap(),
+        ),
+        client_id,
+        "nonce-mdoc",
+        &thumbprint_b64,
+        response_uri,
+        status_uri,
+    ]);
+    let expect = |nonce, thumbprint: &'static [u8]| mdoc::Expect {
+        client_id,
+        nonce,
+        jwk_thumbprint: thumbprint,
+        response_uri,
+        now: OffsetDateTime::now_utc(),
+        skew: Duration::seconds(60),
+    };
+    let v = mdoc::verify(
+        &response,
+        std::slice::from_ref(&anchor),
+        &expect("nonce-mdoc", &THUMBPRINT),
+    )
+    .unwrap();
+    assert_eq!(v.claims["family_name"], "Mustermann");
+    assert_eq!(v.claims["given_name"], "Erika");
+    assert_eq!(v.claims["birth_date"], "1964-08-12", "full-date, tag 1004");
+    assert_eq!(v.claims["issuing_country"], "XP");
+    assert_eq!(v.claims["nationality"], json!(["DE"]));
+    assert_eq!(v.claims["personal_administrative_number"], "XP-4711");
+    let status = v.status.unwrap();
+    assert_eq!((status.uri.as_str(), status.idx), (status_uri, 3));
+    // Signed for another nonce or another encryption key: the device signature fails.
+    static OTHER: [u8; 32] = [8u8; 32];
+    for (nonce, thumbprint) in [("other", &THUMBPRINT), ("nonce-mdoc", &OTHER)] {
+        assert_eq!(
+            mdoc::verify(
+                &response,
+                std::slice::from_ref(&anchor),
+                &expect(nonce, thumbprint)
+            )
+            .unwrap_err()
+            .code(),
+            "key_binding_invalid",
+            "{nonce}"
+        );
+    }
+    // Under an anchor that is not the provider's.
+    let stranger = support::cert(&support::p256(), "Other CA", None, true, -1, 30);
+    assert_eq!(
+        mdoc::verify(&response, &[stranger], &expect("nonce-mdoc", &THUMBPRINT))
+            .unwrap_err()
+            .code(),
+        "untrusted_issuer"
     );
 }

@@ -5,6 +5,10 @@
            binding JWT, issued with the OpenWallet Foundation `sd-jwt` library (PEM files; CHAIN
            leaf first).
   encrypt  JWK_JSON KID ENC PAYLOAD               -> a compact JWE (ECDH-ES, ENC) by Authlib.
+  mdoc     ISSUER_KEY CHAIN DEVICE_KEY CLIENT_ID NONCE THUMBPRINT RESPONSE_URI STATUS_URI
+           -> a base64url DeviceResponse with the PID as mdoc: issued by pyMDOC-CBOR
+           (`pymdoccbor`, the EUDI reference implementation's mdoc library), device-signed with
+           pycose over DeviceAuthentication with the OpenID4VP 1.0 SessionTranscript (B.2.6.1).
   lote     SIGNER_KEY SIGNER_CERT ANCHOR SEQUENCE -> a PID-providers List of Trusted Entities
            (ETSI TS 119 602 JSON, written here from the spec's names) signed by Authlib as a
            compact JWS with a JAdES `sigT` critical header; it names ANCHOR for XP and another
@@ -70,6 +74,68 @@ def encrypt(jwk_json, kid, enc, payload):
     key = JsonWebKey.import_key(json.loads(jwk_json))
     header = {"alg": "ECDH-ES", "enc": enc, "kid": kid, "apv": "bm9uY2U"}
     return JsonWebEncryption().serialize_compact(header, payload.encode(), key).decode()
+
+
+def mdoc(issuer_key, chain, device_key, client_id, nonce, thumbprint, response_uri, status_uri):
+    import datetime
+    import hashlib
+
+    import cbor2
+    from pycose.algorithms import Es256
+    from pycose.headers import Algorithm
+    from pycose.keys import CoseKey
+    from pycose.messages import Sign1Message
+    from pymdoccbor.mdoc.issuer import MdocCborIssuer
+
+    doctype = "eu.europa.ec.eudi.pid.1"
+    with open(issuer_key) as f:
+        ik = CoseKey.from_pem_private_key(f.read())
+    ik.alg = Es256  # the MSO's COSE_Sign1 takes its alg from the key
+    with open(device_key) as f:
+        dk = CoseKey.from_pem_private_key(f.read())
+    today = datetime.date.today()
+    issuer = MdocCborIssuer(private_key=ik, alg="ES256")
+    issuer.new(
+        data={
+            doctype: {
+                "family_name": "Mustermann",
+                "given_name": "Erika",
+                "birth_date": "1964-08-12",
+                "issuing_country": "XP",
+                "nationality": ["DE"],
+                "personal_administrative_number": "XP-4711",
+            }
+        },
+        doctype=doctype,
+        validity={
+            "issuance_date": today.isoformat(),
+            "expiry_date": (today + datetime.timedelta(days=30)).isoformat(),
+        },
+        devicekeyinfo={1: 2, -1: 1, -2: dk.x, -3: dk.y},
+        x509_chain=[chain],
+        revocation={"status_list": {"idx": 3, "uri": status_uri}},
+    )
+    document = issuer.signed["documents"][0]
+    # OpenID4VP 1.0 B.2.6.1: the handover binds client id, nonce, the encryption key and the
+    # response uri; DeviceAuthentication as ISO 18013-5 9.1.3.4, signed detached.
+    info = cbor2.dumps([client_id, nonce, b64d(thumbprint), response_uri])
+    transcript = [None, None, ["OpenID4VPHandover", hashlib.sha256(info).digest()]]
+    namespaces = cbor2.CBORTag(24, cbor2.dumps({}))
+    auth = ["DeviceAuthentication", transcript, doctype, namespaces]
+    auth_bytes = cbor2.dumps(cbor2.CBORTag(24, cbor2.dumps(auth)))
+    sign1 = Sign1Message(phdr={Algorithm: Es256}, payload=None)
+    sign1.key = dk
+    signature = cbor2.loads(sign1.encode(tag=False, detached_payload=auth_bytes))
+    document["deviceSigned"] = {
+        "nameSpaces": namespaces,
+        "deviceAuth": {"deviceSignature": signature},
+    }
+    response = {"version": "1.0", "documents": [document], "status": 0}
+    return base64.urlsafe_b64encode(cbor2.dumps(response)).decode().rstrip("=")
+
+
+def b64d(s):
+    return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
 
 
 def lote(signer_key, signer_cert, anchor, sequence):
@@ -149,6 +215,8 @@ if __name__ == "__main__":
         print(present(*args), end="")
     elif cmd == "encrypt":
         print(encrypt(*args), end="")
+    elif cmd == "mdoc":
+        print(mdoc(*args), end="")
     elif cmd == "lote":
         print(lote(*args), end="")
     else:

@@ -522,7 +522,7 @@ async fn the_wallet_can_be_preselected_by_scope() {
     while hop.is_redirect() {
         hop = b.get(&hop.location.clone().unwrap()).await.unwrap();
     }
-    assert_eq!(hop.status, 200);
+    assert_eq!(hop.status, 200, "{} {}", hop.url, hop.body);
     assert!(
         hop.body
             .contains("<h1>Log in with your EU Digital Identity Wallet</h1>"),

@@ -40,9 +40,16 @@ pub const WALLET_RESPONSE_PATH: &str = "/wallet/response";
 pub const WALLET_WAIT_PATH: &str = "/wallet/wait";
 pub const WALLET_POLL_PATH: &str = "/wallet/poll";
 
+/// Where a wallet request's record lives in the store: a namespace of its own, so no other
+/// record (a SAML RelayState, a parked outcome) is ever taken as a wallet request, and no wallet
+/// endpoint ever consumes another way's record.
+fn record_key(request: &str) -> String {
+    format!("wallet.{request}")
+}
+
 /// Where a cross-device answer's resume handle waits for the polling browser.
 fn done_key(request: &str) -> String {
-    format!("{request}.done")
+    format!("wallet.{request}.done")
 }
 
 /// Puts a taken request back for its remaining time only (something that was not its answer,
@@ -57,7 +64,11 @@ async fn put_back(s: &WebState, id: &str, pending: &start::PendingWallet) -> boo
         .map(std::time::Duration::from_millis)
         .filter(|d| !d.is_zero());
     match (left, serde_json::to_vec(pending)) {
-        (Some(left), Ok(bytes)) => s.store.put_login(id, &bytes, left).await.is_ok(),
+        (Some(left), Ok(bytes)) => s
+            .store
+            .put_login(&record_key(id), &bytes, left)
+            .await
+            .is_ok(),
         _ => false,
     }
 }

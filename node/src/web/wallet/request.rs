@@ -46,7 +46,7 @@ async fn request_object(
         return refuse(StatusCode::NOT_FOUND, "malformed request id");
     }
     // Taken and put back marked as fetched: a second fetch finds it fetched and is refused.
-    let mut pending: PendingWallet = match s.store.take_login(&id).await {
+    let mut pending: PendingWallet = match s.store.take_login(&super::record_key(&id)).await {
         Ok(Some(bytes)) => match serde_json::from_slice(&bytes) {
             Ok(p) => p,
             Err(_) => return refuse(StatusCode::NOT_FOUND, "not a wallet request"),

@@ -60,8 +60,8 @@ pub(super) async fn respond(
     // its `state`.
     let (id, jwe, clear_error) = match (f.response, f.error, f.state) {
         (Some(jwe), _, _) => match response::kid(&jwe) {
-            Some(id) => (id, Some(jwe), None),
-            None => return invalid(StatusCode::BAD_REQUEST, "no kid naming a request"),
+            Some(id) if super::well_formed(&id) => (id, Some(jwe), None),
+            _ => return invalid(StatusCode::BAD_REQUEST, "no kid naming a request"),
         },
         (None, Some(error), Some(state)) if super::well_formed(&state) => (
             state,
@@ -70,7 +70,7 @@ pub(super) async fn respond(
         ),
         _ => return invalid(StatusCode::BAD_REQUEST, "no response parameter"),
     };
-    let pending: PendingWallet = match s.store.take_login(&id).await {
+    let pending: PendingWallet = match s.store.take_login(&super::record_key(&id)).await {
         Ok(Some(bytes)) => match serde_json::from_slice(&bytes) {
             Ok(p) => p,
             Err(_) => return invalid(StatusCode::BAD_REQUEST, "not a wallet request"),

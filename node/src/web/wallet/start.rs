@@ -103,12 +103,13 @@ pub(in crate::web) async fn start(
         .ok(),
     };
     let bytes = serde_json::to_vec(&pending).map_err(|e| unavailable(locale, e))?;
+    let key = super::record_key(&id);
     s.store
-        .put_login(&id, &bytes, s.login.pending_ttl)
+        .put_login(&key, &bytes, s.login.pending_ttl)
         .await
         .map_err(|e| unavailable(locale, e))?;
     s.departures
-        .left(&id, &ctx.client.client_id, None, s.login.pending_ttl);
+        .left(&key, &ctx.client.client_id, None, s.login.pending_ttl);
     s.events.emit(&LoginEvent::Started {
         client_id: ctx.client.client_id.clone(),
         method: LoginMethod::Wallet,

@@ -89,7 +89,7 @@ pub(super) async fn page(
     }
     let open = s
         .store
-        .login_pending(&q.r)
+        .login_pending(&super::record_key(&q.r))
         .await
         .map_err(|e| unavailable(locale, e))?;
     if !open {
@@ -147,7 +147,7 @@ pub(super) async fn poll(
     }
     let open = s
         .store
-        .login_pending(&q.r)
+        .login_pending(&super::record_key(&q.r))
         .await
         .map_err(|e| unavailable(locale, e))?;
     if open {
