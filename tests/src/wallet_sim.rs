@@ -58,6 +58,9 @@ eidas_node::enum_with_all! {
         UntrustedIssuer,
         /// The previous answer (for another, finished request) sent again.
         Replay,
+        /// A presentation made for another login's request (bound to its nonce), sent as this
+        /// request's answer (this request's key and state).
+        OtherFlow,
         /// Encrypted to a key that is not the request's.
         WrongEncryptionKey,
         /// The citizen declines in the wallet.
@@ -79,6 +82,7 @@ impl WalletFault {
             Expired => "expired",
             UntrustedIssuer => "untrusted-issuer",
             Replay => "replay",
+            OtherFlow => "other-flow",
             WrongEncryptionKey => "wrong-encryption-key",
             Decline => "decline",
         }
@@ -129,6 +133,8 @@ struct Inner {
     pending: Mutex<std::collections::HashMap<String, Request>>,
     /// The last answer sent: (response uri, JWE), for [`WalletFault::Replay`].
     last: Mutex<Option<(String, String)>>,
+    /// The nonce of the last request answered, for [`WalletFault::OtherFlow`].
+    last_nonce: Mutex<Option<String>>,
     http: reqwest::Client,
 }
 
@@ -231,6 +237,7 @@ impl WalletSim {
             control: Mutex::new(Control::default()),
             pending: Mutex::new(std::collections::HashMap::new()),
             last: Mutex::new(None),
+            last_nonce: Mutex::new(None),
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()?,
@@ -479,10 +486,16 @@ fn vp_token(w: &WalletSim, r: &Request, c: &Control) -> anyhow::Result<Value> {
     } else {
         r.client_id.clone()
     };
-    let nonce = if fault == Some(WalletFault::WrongNonce) {
-        "not-the-request-nonce".to_owned()
-    } else {
-        r.nonce.clone()
+    let nonce = match fault {
+        Some(WalletFault::WrongNonce) => "not-the-request-nonce".to_owned(),
+        Some(WalletFault::OtherFlow) => {
+            w.0.last_nonce
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone()
+                .unwrap_or_else(|| "another-request-nonce".to_owned())
+        }
+        _ => r.nonce.clone(),
     };
     let iat = if fault == Some(WalletFault::StaleKeyBinding) {
         now - 3600
@@ -689,6 +702,7 @@ async fn answer(w: &WalletSim, r: Request, share: bool) -> Response {
         _ => (r.response_uri.clone(), jwe.clone()),
     };
     *w.0.last.lock().unwrap_or_else(|p| p.into_inner()) = Some((r.response_uri.clone(), jwe));
+    *w.0.last_nonce.lock().unwrap_or_else(|p| p.into_inner()) = Some(r.nonce.clone());
     let posted =
         w.0.http
             .post(&uri)

@@ -671,8 +671,12 @@ async fn the_simulated_wallet_logs_in_with_either_format_and_every_fault_ends_wi
             {
                 continue;
             }
-            if *fault == eidas_testbed::wallet_sim::WalletFault::Replay {
-                // Something to replay: a clean answer first.
+            if matches!(
+                *fault,
+                eidas_testbed::wallet_sim::WalletFault::Replay
+                    | eidas_testbed::wallet_sim::WalletFault::OtherFlow
+            ) {
+                // Something to replay, another login to take from: a clean answer first.
                 control_wallet(
                     &w,
                     json!({"format": format, "fault": "none", "with_number": true}),
