@@ -729,12 +729,14 @@ async fn the_simulated_wallet_logs_in_with_either_format_and_every_fault_ends_wi
 #[tokio::test]
 async fn a_wallet_on_another_device_answers_and_the_waiting_browser_continues() {
     let w = sim_world("sim-wallet-cross").await;
-    control_wallet(
-        &w,
-        json!({"format": "sd-jwt", "fault": "none", "with_number": true}),
-    )
-    .await;
-    for scripted in [true, false] {
+    // Both formats (an mdoc's session transcript names the same response uri and key either way),
+    // with and without scripts.
+    for (scripted, format) in [(true, "sd-jwt"), (false, "mdoc"), (true, "mdoc")] {
+        control_wallet(
+            &w,
+            json!({"format": format, "fault": "none", "with_number": true}),
+        )
+        .await;
         let b = Browser::new().unwrap();
         let (url, state, verifier) = authorize_url(w.gw.url(), "openid eidas:wallet", &[]);
         let mut hop = b.get(&url).await.unwrap();
@@ -800,10 +802,9 @@ async fn a_wallet_on_another_device_answers_and_the_waiting_browser_continues() 
             &verifier,
         )
         .await;
-        assert_eq!(
-            jwt_payload(tokens["id_token"].as_str().unwrap())["amr"],
-            json!(["eudi_wallet"])
-        );
+        let claims = jwt_payload(tokens["id_token"].as_str().unwrap());
+        assert_eq!(claims["amr"], json!(["eudi_wallet"]), "{format}");
+        assert_eq!(claims["sub"], "XW/PID/XW-77", "{format}");
         // Collected once: the wait page now says the login has moved on.
         let again = b.get(&wait_url).await.unwrap();
         assert_error_page(&again, "the wallet page after the answer was collected");
