@@ -17,17 +17,12 @@ use eidas_node::jose::jwe;
 use eidas_node::keys::{FileKey, PrivateKey};
 use eidas_node::wallet::pid::{Names, Pid};
 use eidas_node::wallet::{holder, mdoc, response, sdjwt, PID_VCT};
-use openssl::ec::{EcGroup, EcKey};
-use openssl::nid::Nid;
 use openssl::pkey::{PKey, Private, Public};
 use openssl::x509::X509;
 use serde_json::json;
 
 fn p256() -> PKey<Private> {
-    PKey::from_ec_key(
-        EcKey::generate(&EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap()).unwrap(),
-    )
-    .unwrap()
+    eidas_node::jose::jwe::ephemeral_key().unwrap()
 }
 
 fn public(k: &PKey<Private>) -> PKey<Public> {
@@ -35,34 +30,7 @@ fn public(k: &PKey<Private>) -> PKey<Public> {
 }
 
 fn cert(key: &PKey<Private>, cn: &str, issuer: Option<(&PKey<Private>, &X509)>) -> X509 {
-    let mut name = openssl::x509::X509Name::builder().unwrap();
-    name.append_entry_by_text("CN", cn).unwrap();
-    let name = name.build();
-    let mut b = X509::builder().unwrap();
-    b.set_version(2).unwrap();
-    b.set_subject_name(&name).unwrap();
-    b.set_pubkey(key).unwrap();
-    b.set_not_before(&openssl::asn1::Asn1Time::days_from_now(0).unwrap())
-        .unwrap();
-    b.set_not_after(&openssl::asn1::Asn1Time::days_from_now(30).unwrap())
-        .unwrap();
-    if issuer.is_none() {
-        b.append_extension(
-            openssl::x509::extension::BasicConstraints::new()
-                .critical()
-                .ca()
-                .build()
-                .unwrap(),
-        )
-        .unwrap();
-    }
-    let (k, n) = match issuer {
-        Some((k, c)) => (k, c.subject_name().to_owned().unwrap()),
-        None => (key, name),
-    };
-    b.set_issuer_name(&n).unwrap();
-    b.sign(k, openssl::hash::MessageDigest::sha256()).unwrap();
-    b.build()
+    holder::certificate(key, cn, issuer, issuer.is_none()).unwrap()
 }
 
 fn best<F: FnMut()>(mut f: F) -> f64 {

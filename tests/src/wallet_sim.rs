@@ -158,8 +158,7 @@ pub fn pid_provider() -> anyhow::Result<(PKey<Private>, X509, PKey<Private>, X50
 
 /// A fresh P-256 key.
 pub fn p256() -> anyhow::Result<PKey<Private>> {
-    let g = openssl::ec::EcGroup::from_curve_name(openssl::nid::Nid::X9_62_PRIME256V1)?;
-    Ok(PKey::from_ec_key(openssl::ec::EcKey::generate(&g)?)?)
+    Ok(jwe::ephemeral_key()?)
 }
 
 /// A certificate valid for a year (a CA when `ca`).
@@ -169,42 +168,7 @@ pub fn cert(
     issuer: Option<(&PKey<Private>, &X509)>,
     ca: bool,
 ) -> anyhow::Result<X509> {
-    let mut name = openssl::x509::X509Name::builder()?;
-    name.append_entry_by_text("CN", cn)?;
-    let name = name.build();
-    let mut b = X509::builder()?;
-    b.set_version(2)?;
-    b.set_subject_name(&name)?;
-    b.set_pubkey(key)?;
-    let (from, until) = (
-        openssl::asn1::Asn1Time::days_from_now(0)?,
-        openssl::asn1::Asn1Time::days_from_now(365)?,
-    );
-    b.set_not_before(&from)?;
-    b.set_not_after(&until)?;
-    let mut serial = openssl::bn::BigNum::new()?;
-    serial.rand(64, openssl::bn::MsbOption::MAYBE_ZERO, false)?;
-    let serial = serial.to_asn1_integer()?;
-    b.set_serial_number(&serial)?;
-    if ca {
-        b.append_extension(
-            openssl::x509::extension::BasicConstraints::new()
-                .critical()
-                .ca()
-                .build()?,
-        )?;
-    }
-    match issuer {
-        Some((k, c)) => {
-            b.set_issuer_name(c.subject_name())?;
-            b.sign(k, openssl::hash::MessageDigest::sha256())?;
-        }
-        None => {
-            b.set_issuer_name(&name)?;
-            b.sign(key, openssl::hash::MessageDigest::sha256())?;
-        }
-    }
-    Ok(b.build())
+    Ok(holder::certificate(key, cn, issuer, ca)?)
 }
 
 impl WalletSim {

@@ -19,6 +19,56 @@ fn ours(e: impl std::fmt::Display) -> Error {
     Error::Ours(e.to_string())
 }
 
+/// A TEST certificate for `key` named `cn`, valid from now for a year: issued by `issuer`
+/// (self-signed without one), a CA when `ca`. For the simulated PID provider, its list operator
+/// and the tests.
+pub fn certificate(
+    key: &PKey<openssl::pkey::Private>,
+    cn: &str,
+    issuer: Option<(&PKey<openssl::pkey::Private>, &X509)>,
+    ca: bool,
+) -> Result<X509, Error> {
+    let build = || -> Result<X509, openssl::error::ErrorStack> {
+        let mut name = openssl::x509::X509Name::builder()?;
+        name.append_entry_by_text("CN", cn)?;
+        let name = name.build();
+        let mut b = X509::builder()?;
+        b.set_version(2)?;
+        b.set_subject_name(&name)?;
+        b.set_pubkey(key)?;
+        let (from, until) = (
+            openssl::asn1::Asn1Time::days_from_now(0)?,
+            openssl::asn1::Asn1Time::days_from_now(365)?,
+        );
+        b.set_not_before(&from)?;
+        b.set_not_after(&until)?;
+        let mut serial = openssl::bn::BigNum::new()?;
+        serial.rand(64, openssl::bn::MsbOption::MAYBE_ZERO, false)?;
+        let serial = serial.to_asn1_integer()?;
+        b.set_serial_number(&serial)?;
+        if ca {
+            b.append_extension(
+                openssl::x509::extension::BasicConstraints::new()
+                    .critical()
+                    .ca()
+                    .build()?,
+            )?;
+        }
+        match issuer {
+            Some((k, c)) => {
+                b.set_issuer_name(c.subject_name())?;
+                b.sign(k, MessageDigest::sha256())?;
+            }
+            None => {
+                b.set_issuer_name(&name)?;
+                b.sign(key, MessageDigest::sha256())?;
+            }
+        }
+        Ok(b.build())
+    };
+    build().map_err(ours)
+}
+
 fn salt() -> Result<String, Error> {
     let mut b = [0u8; 16];
     openssl::rand::rand_bytes(&mut b).map_err(ours)?;

@@ -445,51 +445,16 @@ pub(crate) mod testing {
     use openssl::pkey::{PKey, Private};
 
     pub(crate) fn p256() -> PKey<Private> {
-        let g = openssl::ec::EcGroup::from_curve_name(openssl::nid::Nid::X9_62_PRIME256V1).unwrap();
-        PKey::from_ec_key(openssl::ec::EcKey::generate(&g).unwrap()).unwrap()
+        crate::jose::jwe::ephemeral_key().unwrap()
     }
 
-    /// A CA certificate for `key` (self-signed, or by `issuer`), valid for 30 days.
+    /// A CA certificate for `key` (self-signed, or by `issuer`).
     pub(crate) fn cert(
         key: &PKey<Private>,
         cn: &str,
         issuer: Option<(&PKey<Private>, &X509)>,
     ) -> X509 {
-        let mut name = openssl::x509::X509Name::builder().unwrap();
-        name.append_entry_by_text("CN", cn).unwrap();
-        let name = name.build();
-        let mut b = X509::builder().unwrap();
-        b.set_version(2).unwrap();
-        b.set_subject_name(&name).unwrap();
-        b.set_pubkey(key).unwrap();
-        b.set_not_before(&openssl::asn1::Asn1Time::days_from_now(0).unwrap())
-            .unwrap();
-        b.set_not_after(&openssl::asn1::Asn1Time::days_from_now(30).unwrap())
-            .unwrap();
-        let serial = openssl::bn::BigNum::from_u32(7)
-            .unwrap()
-            .to_asn1_integer()
-            .unwrap();
-        b.set_serial_number(&serial).unwrap();
-        b.append_extension(
-            openssl::x509::extension::BasicConstraints::new()
-                .critical()
-                .ca()
-                .build()
-                .unwrap(),
-        )
-        .unwrap();
-        match issuer {
-            Some((k, c)) => {
-                b.set_issuer_name(c.subject_name()).unwrap();
-                b.sign(k, openssl::hash::MessageDigest::sha256()).unwrap();
-            }
-            None => {
-                b.set_issuer_name(&name).unwrap();
-                b.sign(key, openssl::hash::MessageDigest::sha256()).unwrap();
-            }
-        }
-        b.build()
+        crate::wallet::holder::certificate(key, cn, issuer, true).unwrap()
     }
 
     /// A PID-providers list naming `anchor` for XW, signed by `key` (certificate `signer`).
