@@ -407,8 +407,10 @@ fn wallet_path(s: &Settings) -> Result<Option<web::wallet::WalletPath>, Vec<Prob
                 "{what}.territories: name the countries this list may vouch for"
             )));
         }
-        if l.refresh_seconds == 0 {
-            problems.push(p(format!("{what}.refresh_seconds: at least 1")));
+        if l.refresh_seconds == 0 || l.refresh_seconds > 7 * 86_400 {
+            problems.push(p(format!(
+                "{what}.refresh_seconds: from 1 to 604800 (a week)"
+            )));
         }
         if let (Some(location), Some(signer)) = (location, signer) {
             lists.push(web::wallet::ListSource::new(
@@ -416,7 +418,7 @@ fn wallet_path(s: &Settings) -> Result<Option<web::wallet::WalletPath>, Vec<Prob
                 location,
                 signer,
                 l.territories.iter().map(ToString::to_string).collect(),
-                std::time::Duration::from_secs(l.refresh_seconds.max(1)),
+                std::time::Duration::from_secs(l.refresh_seconds.clamp(1, 7 * 86_400)),
             ));
         }
     }

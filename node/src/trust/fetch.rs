@@ -50,7 +50,13 @@ pub(crate) async fn read_capped(mut resp: reqwest::Response) -> Result<String, S
 /// never fatal. Whether it was written.
 pub(crate) fn write_atomically(path: &std::path::Path, text: &str) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("copy");
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let mut r = [0u8; 6];
+    let _ = openssl::rand::rand_bytes(&mut r);
+    let tmp = path.with_file_name(format!(
+        ".{name}.{}.{}.tmp",
+        std::process::id(),
+        crate::hex::encode(&r)
+    ));
     match std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path)) {
         Ok(()) => true,
         Err(e) => {

@@ -34,6 +34,15 @@ pub const PID_ISSUANCE_SERVICE: &str = "http://uri.etsi.org/19602/SvcType/PID/Is
 pub const PID_REVOCATION_SERVICE: &str = "http://uri.etsi.org/19602/SvcType/PID/Revocation";
 /// The only `LoTEVersionIdentifier` of TS 119 602 v1.1.1.
 pub const LOTE_VERSION: u64 = 1;
+/// The longest a list may run from `ListIssueDateTime` to `NextUpdate`: the EU PID Providers
+/// list's profile allows six months; longer would leave an old list replayable for longer.
+pub const MAX_LIST_VALIDITY: time::Duration = time::Duration::days(186);
+/// `ServiceStatus` values that mean in force. The EU PID Providers list gives none (presence
+/// on the list is the status); a list that gives one must use one of these.
+pub const IN_FORCE_STATUSES: [&str; 2] = [
+    "http://uri.etsi.org/19602/PIDProvidersList/SvcStatus/notified",
+    "http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/granted",
+];
 /// The most entities, services and certificates we read from one list (a list is attacker
 /// input until verified, and large after).
 const MAX_ITEMS: usize = 10_000;
@@ -62,6 +71,8 @@ pub struct Expect<'a> {
 pub struct ProviderList {
     /// `LoTESequenceNumber`: a list never goes back to a lower one (replay).
     pub sequence: u64,
+    /// SHA-256 of the signed payload: two lists with one sequence number must be the same list.
+    pub digest: [u8; 32],
     pub issued: OffsetDateTime,
     pub next_update: OffsetDateTime,
     /// `SchemeOperatorName` (English when given).
@@ -76,8 +87,10 @@ pub struct ProviderList {
 #[derive(Debug, Clone)]
 pub struct ListedProvider {
     pub country: String,
-    /// Its persistent-subject id: the slug of its registration identifier (`TETradeName` in the
-    /// ETSI EN 319 412-1 form, e.g. `VATEE-70000310`) or else of its English name.
+    /// Its persistent-subject id: its registration identifier in lower case (`TETradeName` in
+    /// the ETSI EN 319 412-1 form, `VATEE-70000310` → `vatee-70000310`), or else the slug of
+    /// its English name with 8 hex digits of the name's SHA-256 (so names that differ only in
+    /// letters outside ASCII, or are long, stay apart).
     pub id: String,
     pub name: String,
     /// Its issuance services' certificates: anchors for its PIDs.
@@ -109,7 +122,7 @@ fn text(v: Option<&Value>) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Lower-case letters, digits and single `-`, at most 32 characters.
+/// Lower-case letters, digits and single `-`.
 fn slug(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars() {
@@ -119,8 +132,22 @@ fn slug(s: &str) -> String {
             out.push('-');
         }
     }
-    out.truncate(32);
     out.trim_end_matches('-').to_owned()
+}
+
+/// The id of an entity known by its name only: at most 24 characters of its slug, then 8 hex
+/// digits of the whole name's SHA-256.
+fn name_id(name: &str) -> String {
+    let mut base = slug(name);
+    base.truncate(24);
+    let base = base.trim_end_matches('-');
+    let hash = crate::hex::encode(&openssl::sha::sha256(name.as_bytes()));
+    let tail = hash.get(..8).unwrap_or_default();
+    if base.is_empty() {
+        tail.to_owned()
+    } else {
+        format!("{base}-{tail}")
+    }
 }
 
 /// A registration identifier as ETSI EN 319 412-1 §5.1.4 writes one: three letters of the
@@ -128,6 +155,7 @@ fn slug(s: &str) -> String {
 fn registration_id(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() > 6
+        && b.len() <= 64
         && b.iter().take(5).all(u8::is_ascii_uppercase)
         && b.get(5) == Some(&b'-')
         && s.get(6..).is_some_and(|rest| {
@@ -195,16 +223,17 @@ pub fn verify(jws: &str, expect: &Expect<'_>) -> Result<ProviderList, Error> {
     if !matches!(parsed.alg, Alg::ES256 | Alg::PS256) {
         return Err(Error::AlgorithmNotAllowed(parsed.alg.as_str().into()));
     }
-    let payload: Value = parsed
+    let bytes = parsed
         .verify_with_key(&key)
-        .ok_or_else(|| invalid("signature"))
-        .and_then(|p| serde_json::from_slice(p).map_err(|_| invalid("payload is not JSON")))?;
-    read(&payload, expect)
+        .ok_or_else(|| invalid("signature"))?;
+    let payload: Value =
+        serde_json::from_slice(bytes).map_err(|_| invalid("payload is not JSON"))?;
+    read(&payload, openssl::sha::sha256(bytes), expect)
 }
 
 /// The verified payload read (TS 119 602 §6: `LoTE` with `ListAndSchemeInformation` and
 /// `TrustedEntitiesList`).
-fn read(payload: &Value, expect: &Expect<'_>) -> Result<ProviderList, Error> {
+fn read(payload: &Value, digest: [u8; 32], expect: &Expect<'_>) -> Result<ProviderList, Error> {
     let lote = payload.get("LoTE").ok_or_else(|| invalid("no LoTE"))?;
     let info = lote
         .get("ListAndSchemeInformation")
@@ -230,12 +259,18 @@ fn read(payload: &Value, expect: &Expect<'_>) -> Result<ProviderList, Error> {
     if next_update <= issued {
         return Err(invalid("NextUpdate not after ListIssueDateTime"));
     }
+    if next_update - issued > MAX_LIST_VALIDITY {
+        return Err(invalid(
+            "NextUpdate more than six months after ListIssueDateTime",
+        ));
+    }
     if next_update <= expect.now {
         return Err(invalid("NextUpdate has passed: the list is out of date"));
     }
     let operator = text(info.get("SchemeOperatorName")).unwrap_or_default();
     let mut out = ProviderList {
         sequence,
+        digest,
         issued,
         next_update,
         operator: operator.chars().take(200).collect(),
@@ -252,24 +287,28 @@ fn read(payload: &Value, expect: &Expect<'_>) -> Result<ProviderList, Error> {
     }
     for (i, entity) in entities.iter().enumerate() {
         match read_entity(entity, expect, &mut out.notes) {
-            Ok(Some(p)) => {
-                if out
-                    .providers
-                    .iter()
-                    .any(|q| q.country == p.country && q.id == p.id)
-                {
-                    out.notes.push(format!(
-                        "entity {i} ({}): a second provider {} of {}; left out",
-                        p.name, p.id, p.country
-                    ));
-                } else {
-                    out.providers.push(p);
-                }
-            }
+            Ok(Some(p)) => out.providers.push(p),
             Ok(None) => {}
             Err(why) => out.notes.push(format!("entity {i}: {why}; left out")),
         }
     }
+    // Two entries of a country with one id would share persistent subjects: neither is trusted.
+    let mut seen = std::collections::BTreeMap::new();
+    for p in &out.providers {
+        *seen
+            .entry((p.country.clone(), p.id.clone()))
+            .or_insert(0usize) += 1;
+    }
+    out.providers.retain(|p| {
+        let twice = seen.get(&(p.country.clone(), p.id.clone())).copied() > Some(1);
+        if twice {
+            out.notes.push(format!(
+                "{} of {}: another entity has the id {}; both left out",
+                p.name, p.country, p.id
+            ));
+        }
+        !twice
+    });
     Ok(out)
 }
 
@@ -317,10 +356,7 @@ fn read_entity(
         .flatten()
         .filter_map(|t| t.get("value").and_then(Value::as_str))
         .find(|t| registration_id(t))
-        .map_or_else(|| slug(&name), slug);
-    if id.is_empty() {
-        return Err(format!("{name}: no usable identifier"));
-    }
+        .map_or_else(|| name_id(&name), slug);
     let mut anchors = Vec::new();
     let mut status_signers = Vec::new();
     let services = entity
@@ -338,11 +374,11 @@ fn read_entity(
             _ => continue,
         };
         // The EU profile determines status by presence on the list (no ServiceStatus); a
-        // list that does give one must say granted.
+        // list that does give one must say in force, by exactly one of the known URIs.
         if let Some(status) = si.get("ServiceStatus") {
             let granted = status
                 .as_str()
-                .is_some_and(|u| u.rsplit('/').next() == Some("granted"));
+                .is_some_and(|u| IN_FORCE_STATUSES.contains(&u));
             if !granted {
                 notes.push(format!(
                     "{name} of {country}: a service not in force; left out"
@@ -457,20 +493,21 @@ pub(crate) mod testing {
         crate::wallet::holder::certificate(key, cn, issuer, true).unwrap()
     }
 
-    /// A PID-providers list naming `anchor` for XW, signed by `key` (certificate `signer`).
+    /// A PID-providers list issued at `issued` naming `anchor` for XW (as `name`), signed by
+    /// `key` (certificate `signer`).
     pub(crate) fn signed_list(
         key: &crate::keys::FileKey,
         signer: &X509,
-        sequence: u64,
-        next_update: OffsetDateTime,
+        (sequence, issued, next_update): (u64, OffsetDateTime, OffsetDateTime),
         anchor: &X509,
+        name: &str,
     ) -> String {
         let anchors = [anchor.clone()];
         let payload = list_json(
             sequence,
-            OffsetDateTime::now_utc() - time::Duration::hours(1),
+            issued,
             next_update,
-            &[("XW", "Walletland PID Office", Some("NTRXW-0001"), &anchors)],
+            &[("XW", name, Some("NTRXW-0001"), &anchors)],
         );
         let header = serde_json::json!({
             "alg": "ES256",
@@ -663,7 +700,8 @@ mod tests {
         let mut p = list(&w, 1);
         let svc = &mut p["LoTE"]["TrustedEntitiesList"][0]["TrustedEntityServices"][0]
             ["ServiceInformation"];
-        svc["ServiceStatus"] = "http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/withdrawn".into();
+        // Not in force; and a look-alike of the granted URI.
+        svc["ServiceStatus"] = "http://example.invalid/Svcstatus/granted".into();
         let jws = sign(&w, serde_json::json!({"alg": "ES256"}), &p);
         let l = check(&w, &jws, &pinned(&w)).unwrap();
         assert!(l.providers.is_empty());
@@ -692,13 +730,62 @@ mod tests {
     }
 
     #[test]
-    fn ids_are_registration_identifiers_or_name_slugs() {
-        assert_eq!(slug("Riigi Infosüsteemi Amet"), "riigi-infos-steemi-amet");
+    fn ids_are_registration_identifiers_or_hashed_name_slugs() {
         assert_eq!(slug("NTRXW-0001"), "ntrxw-0001");
-        assert!(slug(&"x".repeat(80)).len() <= 32);
         assert!(registration_id("VATEE-70000310"));
         assert!(!registration_id("Walletland PID"));
         assert!(!registration_id("VATEE-"));
+        assert!(!registration_id(&format!("VATEE-{}", "1".repeat(80))));
+        let riigi = name_id("Riigi Infosüsteemi Amet");
+        assert!(riigi.starts_with("riigi-infos-steemi-amet-"), "{riigi}");
+        // Names that differ outside ASCII, or only beyond the slug's length, stay apart; a name
+        // without ASCII letters still has an id.
+        assert_ne!(name_id("Υπουργείο Α"), name_id("Υπουργείο Β"));
+        assert_eq!(name_id("Υπουργείο Α").len(), 8);
+        let long = |c: char| name_id(&format!("{}{c}", "x".repeat(80)));
+        assert_ne!(long('a'), long('b'));
+        assert!(long('a').len() <= 33);
+    }
+
+    #[test]
+    fn two_entities_of_a_country_with_one_id_are_both_left_out() {
+        let w = world();
+        let a = vec![w.pid_ca.clone()];
+        let p = list_json(
+            1,
+            w.now - time::Duration::hours(1),
+            w.now + time::Duration::days(30),
+            &[
+                ("XW", "Walletland PID Office", Some("NTRXW-0001"), &a),
+                ("XW", "Walletland PID Office (copy)", Some("NTRXW-0001"), &a),
+            ],
+        );
+        let jws = sign(&w, serde_json::json!({"alg": "ES256"}), &p);
+        let l = check(&w, &jws, &pinned(&w)).unwrap();
+        assert!(l.providers.is_empty());
+        assert_eq!(
+            l.notes
+                .iter()
+                .filter(|n| n.contains("both left out"))
+                .count(),
+            2
+        );
+    }
+
+    #[test]
+    fn a_list_valid_for_more_than_six_months_is_refused() {
+        let w = world();
+        let a = vec![w.pid_ca.clone()];
+        let p = list_json(
+            1,
+            w.now - time::Duration::hours(1),
+            w.now + time::Duration::days(200),
+            &[("XW", "Walletland PID Office", None, &a)],
+        );
+        let jws = sign(&w, serde_json::json!({"alg": "ES256"}), &p);
+        assert!(
+            matches!(check(&w, &jws, &pinned(&w)), Err(Error::TrustList(m)) if m.contains("six months"))
+        );
     }
 
     #[test]

@@ -61,6 +61,10 @@ pub struct ListSource {
 #[derive(Debug, Default, Clone)]
 struct ListState {
     verified: Option<Arc<ProviderList>>,
+    /// The (sequence, issue time) of the newest list verified: a list below it is a replay.
+    /// Kept when the list itself lapses, and carried over a reload with the list's name and
+    /// location.
+    floor: Option<(u64, OffsetDateTime)>,
     /// The last attempt's problem; `None` after a success.
     problem: Option<String>,
     last_success: Option<OffsetDateTime>,
@@ -116,13 +120,20 @@ impl ListSource {
             .filter(|l| now < l.next_update)
     }
 
+    /// `wallet-list-{name}-{8 hex digits of the name's SHA-256}.jws`: two names never share
+    /// a file.
     fn cache_file(&self, dir: &std::path::Path) -> PathBuf {
         let safe: String = self
             .name
             .chars()
+            .take(40)
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
             .collect();
-        dir.join(format!("wallet-list-{safe}.jws"))
+        let hash = crate::hex::encode(&openssl::sha::sha256(self.name.as_bytes()));
+        dir.join(format!(
+            "wallet-list-{safe}-{}.jws",
+            hash.get(..8).unwrap_or_default()
+        ))
     }
 }
 
@@ -135,6 +146,9 @@ pub struct Providers {
     http: reqwest::Client,
     cache_dir: Option<PathBuf>,
     skew: time::Duration,
+    refreshing: tokio::sync::Mutex<()>,
+    /// Held while the set in force is rebuilt, so an older rebuild never overwrites a newer.
+    rebuilding: Mutex<()>,
 }
 
 /// A time as the status shows it (RFC 3339; ISO 8601 order, so strings sort as times).
@@ -172,6 +186,8 @@ impl Providers {
             http,
             cache_dir,
             skew,
+            refreshing: tokio::sync::Mutex::new(()),
+            rebuilding: Mutex::new(()),
         };
         p.rebuild(OffsetDateTime::now_utc());
         Ok(p)
@@ -191,6 +207,7 @@ impl Providers {
     }
 
     fn rebuild(&self, now: OffsetDateTime) -> Arc<ProviderSet> {
+        let _one = self.rebuilding.lock().unwrap_or_else(|p| p.into_inner());
         let mut all: Vec<Arc<Provider>> = self.configured.clone();
         let mut claimed: std::collections::BTreeSet<String> =
             all.iter().map(|p| p.country.clone()).collect();
@@ -243,13 +260,24 @@ impl Providers {
             if let Some(o) = old.lists.iter().find(|o| o.same_as(l)) {
                 let s = o.state().clone();
                 *l.state() = s;
+            } else if let Some(o) = old
+                .lists
+                .iter()
+                .find(|o| o.name == l.name && o.location.to_string() == l.location.to_string())
+            {
+                // Another signer or territories: nothing it verified is trusted here, but a
+                // replay is still one.
+                let floor = o.state().floor;
+                l.state().floor = floor;
             }
         }
         self.rebuild(now);
     }
 
-    /// Fetches and verifies every list that is due (all with `force`); rebuilds the set.
+    /// Fetches and verifies every list that is due (all with `force`); rebuilds the set. One
+    /// refresh at a time (the schedule and an operator's refresh never interleave).
     pub async fn refresh(&self, now: OffsetDateTime, force: bool) {
+        let _one = self.refreshing.lock().await;
         let mut changed = false;
         for l in &self.lists {
             let due = force || l.state().next_attempt.is_none_or(|at| now >= at);
@@ -286,7 +314,7 @@ impl Providers {
         text: &str,
         now: OffsetDateTime,
     ) -> Result<ProviderList, String> {
-        let list = lote::verify(
+        lote::verify(
             text,
             &lote::Expect {
                 signer: &l.signer,
@@ -295,40 +323,80 @@ impl Providers {
                 skew: self.skew,
             },
         )
-        .map_err(|e| e.to_string())?;
-        if let Some(held) = &l.state().verified {
-            if list.sequence < held.sequence || list.issued < held.issued {
-                return Err(format!(
-                    "LoTESequenceNumber {} is older than the list in force ({}): a replayed list, refused",
-                    list.sequence, held.sequence
-                ));
-            }
+        .map_err(|e| e.to_string())
+    }
+
+    /// The copy of `l` this node verified and cached before a restart, verified again: where
+    /// a replayed list must start above, and what serves while the list's host is down.
+    fn cached(&self, l: &ListSource, now: OffsetDateTime) -> Option<ProviderList> {
+        let dir = self.cache_dir.as_ref()?;
+        let path = l.cache_file(dir);
+        let len = std::fs::metadata(&path).ok()?.len();
+        if usize::try_from(len).map_or(true, |n| n > crate::wallet::status::MAX_LIST_BYTES) {
+            return None;
         }
-        Ok(list)
+        let text = std::fs::read_to_string(path).ok()?;
+        self.verify(l, &text, now).ok()
     }
 
     /// One list fetched and verified; whether what is in force changed.
     async fn refresh_one(&self, l: &ListSource, now: OffsetDateTime) -> bool {
+        // First time since start-up: the cached copy, verified again, is the floor for replays
+        // (and serves if the fetch fails).
+        let mut changed = false;
+        let consult = {
+            let mut st = l.state();
+            let c = st.verified.is_none() && !st.cache_consulted;
+            st.cache_consulted = true;
+            c
+        };
+        if consult {
+            if let Some(c) = self.cached(l, now) {
+                let mut st = l.state();
+                if st.floor.is_none_or(|f| (c.sequence, c.issued) >= f) {
+                    st.floor = Some((c.sequence, c.issued));
+                    st.verified = Some(Arc::new(c));
+                    changed = true;
+                }
+            }
+        }
         let fetched = self.fetch(&l.location).await;
         let result = fetched.and_then(|text| self.verify(l, &text, now).map(|v| (v, text)));
+        let mut st = l.state();
+        // Checked and stored under one lock: never an older list after a newer one.
+        let result = result.and_then(|(list, text)| {
+            let replayed = st.floor.is_some_and(|f| (list.sequence, list.issued) < f);
+            let forked = st.verified.as_ref().is_some_and(|v| {
+                (v.sequence, v.issued) == (list.sequence, list.issued) && v.digest != list.digest
+            });
+            match (replayed, forked) {
+                (true, _) => Err(format!(
+                    "LoTESequenceNumber {} is older than the list verified before ({}): a replayed list, refused",
+                    list.sequence,
+                    st.floor.map_or(0, |f| f.0)
+                )),
+                (_, true) => Err(format!(
+                    "a list with the sequence number {} of the list in force but other contents: refused",
+                    list.sequence
+                )),
+                _ => Ok((list, text)),
+            }
+        });
         match result {
             Ok((list, text)) => {
-                if let (Some(dir), Location::Url(_)) = (&self.cache_dir, &l.location) {
-                    crate::trust::write_atomically(&l.cache_file(dir), &text);
-                }
-                for n in &list.notes {
-                    tracing::warn!(list = %l.name, note = %n, "PID-provider list: an entry is not trusted");
-                }
-                let mut st = l.state();
-                let changed = st
-                    .verified
-                    .as_ref()
-                    .is_none_or(|v| v.sequence != list.sequence || v.issued != list.issued);
-                if changed {
+                let new = st.verified.as_ref().is_none_or(|v| v.digest != list.digest);
+                if new {
                     tracing::info!(target: "audit", event = "wallet.list.verified", list = %l.name,
                         sequence = list.sequence, providers = list.providers.len(),
                         "PID-provider list verified and in force");
+                    for n in &list.notes {
+                        tracing::warn!(list = %l.name, note = %n, "PID-provider list: an entry is not trusted");
+                    }
+                    if let (Some(dir), Location::Url(_)) = (&self.cache_dir, &l.location) {
+                        crate::trust::write_atomically(&l.cache_file(dir), &text);
+                    }
                 }
+                st.floor = Some((list.sequence, list.issued));
                 st.verified = Some(Arc::new(list));
                 st.problem = None;
                 st.last_success = Some(now);
@@ -337,38 +405,18 @@ impl Providers {
                 true
             }
             Err(problem) => {
-                // Start-up while the list's host is down: the copy this node verified before,
-                // verified again now.
-                let mut from_cache = None;
-                let consult = {
-                    let mut st = l.state();
-                    let c = st.verified.is_none() && !st.cache_consulted;
-                    st.cache_consulted = true;
-                    c
-                };
-                if let (true, Some(dir)) = (consult, &self.cache_dir) {
-                    if let Ok(text) = std::fs::read_to_string(l.cache_file(dir)) {
-                        from_cache = self.verify(l, &text, now).ok();
-                    }
-                }
-                let mut st = l.state();
                 st.failures = st.failures.saturating_add(1);
                 st.next_attempt = Some(now + backoff(st.failures, l.refresh));
-                let serving = match (&from_cache, &st.verified) {
-                    (Some(_), _) => "; serving the verified cached copy".to_owned(),
-                    (None, Some(v)) if now < v.next_update => format!(
-                        "; serving the list verified before until its NextUpdate {}",
-                        v.next_update
+                let serving = match &st.verified {
+                    Some(v) if now < v.next_update => format!(
+                        "; serving the list verified before (sequence {}) until its NextUpdate {}",
+                        v.sequence, v.next_update
                     ),
                     _ => "; no PID providers from this list".to_owned(),
                 };
                 let text = format!("{problem}{serving}");
                 tracing::warn!(list = %l.name, location = %l.location, problem = %text, "PID-provider list could not be loaded");
                 st.problem = Some(text);
-                let changed = from_cache.is_some();
-                if let Some(c) = from_cache {
-                    st.verified = Some(Arc::new(c));
-                }
                 changed
             }
         }
@@ -551,7 +599,24 @@ mod tests {
 
     impl Fixture {
         fn publish(&self, sequence: u64, next_update: OffsetDateTime) {
-            let list = signed_list(&self.key, &self.signer, sequence, next_update, &self.anchor);
+            let issued = next_update - time::Duration::days(30);
+            self.publish_as(sequence, issued, next_update, "Walletland PID Office");
+        }
+
+        fn publish_as(
+            &self,
+            sequence: u64,
+            issued: OffsetDateTime,
+            next_update: OffsetDateTime,
+            name: &str,
+        ) {
+            let list = signed_list(
+                &self.key,
+                &self.signer,
+                (sequence, issued, next_update),
+                &self.anchor,
+                name,
+            );
             std::fs::write(self.dir.join("list.jws"), list).unwrap();
         }
 
@@ -617,12 +682,42 @@ mod tests {
         // Unreachable: still served until its NextUpdate, then gone.
         std::fs::remove_file(f.dir.join("list.jws")).unwrap();
         p.refresh(now, true).await;
-        assert!(p.problems()[0].contains("serving the list verified before"));
+        assert!(p.problems()[0].contains("serving the list verified before (sequence 2)"));
         assert_eq!(countries(&p, now + time::Duration::minutes(119)), listed);
         assert!(countries(&p, now + time::Duration::hours(2)).is_empty());
         assert!(
             p.report(now + time::Duration::hours(3), time::Duration::days(1))[0]
                 .starts_with("problem: ")
+        );
+    }
+
+    #[tokio::test]
+    async fn another_list_under_the_sequence_number_in_force_is_refused() {
+        let f = fixture("fork");
+        let now = OffsetDateTime::now_utc();
+        let (issued, next) = (
+            now - time::Duration::hours(1),
+            now + time::Duration::hours(5),
+        );
+        f.publish_as(4, issued, next, "Walletland PID Office");
+        let p = f.providers(Vec::new(), f.file());
+        p.refresh(now, true).await;
+        assert!(p.problems().is_empty());
+        // The same list again (signed anew): fine.
+        f.publish_as(4, issued, next, "Walletland PID Office");
+        p.refresh(now, true).await;
+        assert!(p.problems().is_empty(), "{:?}", p.problems());
+        // Same sequence number and issue time, other contents: refused.
+        f.publish_as(4, issued, next, "Walletland PID Office (changed)");
+        p.refresh(now, true).await;
+        assert!(
+            p.problems()[0].contains("other contents"),
+            "{:?}",
+            p.problems()
+        );
+        assert_eq!(
+            p.status_json(now)["lists"][0]["providers"][0]["name"],
+            "Walletland PID Office"
         );
     }
 
@@ -662,7 +757,7 @@ mod tests {
         use axum::routing::get;
         let f = fixture("cache");
         let now = OffsetDateTime::now_utc();
-        f.publish(1, now + time::Duration::hours(2));
+        f.publish(2, now + time::Duration::hours(2));
         let body = Arc::new(Mutex::new(Some(
             std::fs::read_to_string(f.dir.join("list.jws")).unwrap(),
         )));
@@ -686,16 +781,37 @@ mod tests {
         let first = f.providers(Vec::new(), location());
         first.refresh(now, true).await;
         assert_eq!(countries(&first, now).len(), 1);
-        assert!(f.dir.join("wallet-list-test.jws").exists());
+        let cached = f.source(location()).cache_file(&f.dir);
+        assert!(cached.exists());
         // The list's host is down when the node restarts.
         *body.lock().unwrap() = None;
         let restarted = f.providers(Vec::new(), location());
         restarted.refresh(now, true).await;
         assert_eq!(countries(&restarted, now).len(), 1);
-        assert!(restarted.problems()[0]
-            .contains("HTTP 503 Service Unavailable; serving the verified cached copy"));
+        assert!(
+            restarted.problems()[0]
+                .contains("HTTP 503 Service Unavailable; serving the list verified before"),
+            "{:?}",
+            restarted.problems()
+        );
+        // Restarted while someone serves an older list: the cached copy is the floor.
+        f.publish(1, now + time::Duration::hours(9));
+        *body.lock().unwrap() = Some(std::fs::read_to_string(f.dir.join("list.jws")).unwrap());
+        let replayed = f.providers(Vec::new(), location());
+        replayed.refresh(now, true).await;
+        assert!(
+            replayed.problems()[0].contains("a replayed list"),
+            "{:?}",
+            replayed.problems()
+        );
+        assert_eq!(
+            countries(&replayed, now).len(),
+            1,
+            "the cached sequence 2 serves"
+        );
         // A cached copy that does not verify (tampered) is not used.
-        std::fs::write(f.dir.join("wallet-list-test.jws"), "x.y.z").unwrap();
+        *body.lock().unwrap() = None;
+        std::fs::write(&cached, "x.y.z").unwrap();
         let tampered = f.providers(Vec::new(), location());
         tampered.refresh(now, true).await;
         assert!(countries(&tampered, now).is_empty());
