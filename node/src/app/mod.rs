@@ -376,6 +376,15 @@ fn wallet_path(s: &Settings) -> Result<Option<web::wallet::WalletPath>, Vec<Prob
             problems.push(p(format!("{what}.name: empty or used twice")));
         }
         let location = crate::trust::parse_location(&l.location, &|q| s.path(q))
+            .and_then(|loc| match &loc {
+                // It is logged and shown in the status: no credentials in it.
+                crate::trust::Location::Url(u)
+                    if !u.username().is_empty() || u.password().is_some() =>
+                {
+                    Err("no user name or password in the URL".to_owned())
+                }
+                _ => Ok(loc),
+            })
             .map_err(|e| problems.push(p(format!("{what}.location: {e}"))))
             .ok();
         let load = |paths: &[std::path::PathBuf], field: &str| {
@@ -1698,6 +1707,52 @@ mod tests {
         );
         assert!(!state.admin.is_empty(), "the demo shows the admin API");
         assert!(!state.web.login.secure_cookies);
+    }
+
+    /// Every mistake in `[[wallet.lists]]` is named, all at once.
+    #[test]
+    fn wallet_list_problems_are_named() {
+        use crate::wallet::settings::ListSettings;
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/demo/gateway.toml");
+        let mut s = Settings::load(&path, std::iter::empty()).unwrap();
+        let list = |name: &str, location: &str, signer: bool, refresh: u64| ListSettings {
+            name: name.into(),
+            location: location.into(),
+            signer_cert_paths: if signer {
+                vec!["../../keys-example/sim/pid-list-operator.crt".into()]
+            } else {
+                Vec::new()
+            },
+            anchor_cert_paths: Vec::new(),
+            territories: Vec::new(),
+            refresh_seconds: refresh,
+        };
+        let w = s.wallet.as_mut().unwrap();
+        w.providers.clear();
+        w.lists = vec![
+            list("a", "https://user:secret@lists.example/pid.jwt", true, 60),
+            list("a", "http://lists.example/pid.jwt", false, 0),
+            list("b", "https://lists.example/pid.jwt", true, 30 * 86_400),
+        ];
+        let problems: Vec<String> = wallet_path(&s)
+            .err()
+            .unwrap()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let all = problems.join("\n");
+        for expected in [
+            "wallet.lists[0].location: no user name or password in the URL",
+            "wallet.lists[1].name: empty or used twice",
+            "wallet.lists[1].location: metadata URL must be https://",
+            "wallet.lists[1]: give exactly one of signer_cert_paths and anchor_cert_paths",
+            "wallet.lists[1].refresh_seconds: from 1 to 604800",
+            "wallet.lists[2].refresh_seconds: from 1 to 604800",
+            "wallet.lists[0].territories: name the countries this list may vouch for",
+        ] {
+            assert!(all.contains(expected), "{expected} not in:\n{all}");
+        }
     }
 
     #[test]
