@@ -31,11 +31,19 @@ async fn start(s: &WebState, ctx: &FlowContext<'_>, choice: Choice) -> Result<Re
     }
 }
 
-/// Whether this login may use the wallet: configured, allowed to the client, a natural person.
+/// Whether this login may use the wallet: configured, allowed to the client, a natural person,
+/// and a PID provider in force for one of the client's countries (as a country whose metadata
+/// failed is not offered, a wallet whose PIDs would all be refused is not either).
 fn wallet_offered(s: &WebState, ctx: &FlowContext) -> bool {
-    s.wallet().is_some()
-        && ctx.client.wallet
+    ctx.client.wallet
         && ctx.request.person_type == crate::identity::PersonType::NaturalPerson
+        && s.wallet().is_some_and(|w| {
+            w.providers
+                .snapshot(s.clock.now())
+                .all
+                .iter()
+                .any(|p| ctx.client.allowed_countries.contains(&p.country))
+        })
 }
 
 fn offers(s: &WebState, ctx: &FlowContext) -> Vec<Offer> {

@@ -599,8 +599,19 @@ async fn wallet_login(
     b: &Browser,
     scope: &str,
 ) -> (Result<String, Hop>, String, String) {
+    let (link, state, verifier) = wallet_link(w, b, scope).await;
+    let link = link.unwrap_or_else(|page| panic!("no wallet link in {}", page.body));
+    (follow_wallet_link(w, b, &link).await, state, verifier)
+}
+
+/// Starts a login with `scope` up to our wallet page: the link that opens the (simulated)
+/// wallet, or the page shown instead; the OIDC state and PKCE verifier.
+async fn wallet_link(
+    w: &SimWorld,
+    b: &Browser,
+    scope: &str,
+) -> (Result<String, Hop>, String, String) {
     let (url, state, verifier) = authorize_url(w.gw.url(), scope, &[]);
-    let nonce = query_param(&url, "nonce").unwrap();
     let mut hop = b.get(&url).await.unwrap();
     while hop.is_redirect() {
         hop = b.get(&hop.location.clone().unwrap()).await.unwrap();
@@ -610,20 +621,25 @@ async fn wallet_login(
         .split("href=\"")
         .find(|s| s.starts_with(&format!("{}/authorize", w.wallet.url)))
         .and_then(|s| s.split('"').next())
-        .unwrap_or_else(|| panic!("no wallet link in {}", hop.body))
-        .replace("&amp;", "&");
-    let mut hop = b.get(&link).await.unwrap();
+        .map(|l| l.replace("&amp;", "&"));
+    (link.ok_or(hop), state, verifier)
+}
+
+/// Opens the wallet link; the wallet answers and sends the browser on: the final redirect to
+/// the e-service (unfetched), or the page the browser stopped on.
+async fn follow_wallet_link(w: &SimWorld, b: &Browser, link: &str) -> Result<String, Hop> {
+    let mut hop = b.get(link).await.unwrap();
     for _ in 0..5 {
         let Some(next) = hop.location.clone() else {
             break;
         };
         if next.starts_with(REDIRECT) {
-            return (Ok(next), state, verifier);
+            return Ok(next);
         }
         hop = b.get(&next).await.unwrap();
     }
-    let _ = nonce;
-    (Err(hop), state, verifier)
+    let _ = w;
+    Err(hop)
 }
 
 #[tokio::test]
@@ -898,11 +914,12 @@ async fn pid_provider_anchors_are_rotated_by_a_reload() {
     assert!(!page.body.contains("code="));
 }
 
-/// The outcome of one simulated-wallet login: the `sub` of its ID token, or `None` when it
-/// ended without a code.
+/// The outcome of one simulated-wallet login: the `sub` of its ID token, or `None` when the
+/// wallet was not offered or the login ended without a code.
 async fn sub_of_a_wallet_login(w: &SimWorld) -> Option<String> {
     let b = Browser::new().unwrap();
-    let (end, _, verifier) = wallet_login(w, &b, "openid eidas:wallet").await;
+    let (link, _, verifier) = wallet_link(w, &b, "openid eidas:wallet").await;
+    let end = follow_wallet_link(w, &b, &link.ok()?).await;
     let code = end.ok().and_then(|u| query_param(&u, "code"))?;
     let tokens = redeem(&format!("{}/token", w.gw.url()), &code, &verifier).await;
     Some(
@@ -1040,10 +1057,30 @@ async fn pid_providers_come_from_a_signed_list_refreshed_without_downtime() {
         "{printed}"
     );
 
-    // The list withdraws the provider: refused from the next refresh on, without a restart.
+    // The list withdraws the provider: refused from the next refresh on, without a restart,
+    // also for a login under way; and the wallet is no longer offered.
+    let in_flight = Browser::new().unwrap();
+    let (link, _, _) = wallet_link(&w, &in_flight, "openid eidas:wallet").await;
+    let link = link.unwrap();
     control_wallet(&w, json!({"listed": false, "list_sequence": 2})).await;
     let status = until_sequence(&admin, &token, 2).await;
     assert_eq!(status["providers"], json!([]), "{status}");
+    match follow_wallet_link(&w, &in_flight, &link).await {
+        Ok(u) => assert_eq!(query_param(&u, "code"), None, "{u}"),
+        Err(page) => assert!(!page.body.contains("code="), "{}", page.body),
+    }
+    let (offered, _, _) = wallet_link(&w, &Browser::new().unwrap(), "openid eidas:wallet").await;
+    let page = offered.expect_err("the wallet is not offered without a PID provider");
+    assert!(
+        page.body.contains("<h1>Choose your country</h1>"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("EU Digital Identity Wallet"),
+        "{}",
+        page.body
+    );
     assert_eq!(sub_of_a_wallet_login(&w).await, None);
 
     // An older list naming it again (a replay) is refused; the withdrawal stands.
