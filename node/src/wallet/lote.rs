@@ -788,6 +788,67 @@ mod tests {
         );
     }
 
+    /// Every member of a signed list, in turn, replaced by a value of every JSON type (a list
+    /// signer that writes nonsense): an error or a list, never a panic, and never a provider
+    /// outside the territories or without an anchor.
+    #[test]
+    fn every_member_of_any_type_is_read_without_a_panic() {
+        fn paths(v: &Value, at: String, out: &mut Vec<String>) {
+            match v {
+                Value::Object(m) => {
+                    for (k, c) in m {
+                        let p = format!("{at}/{k}");
+                        out.push(p.clone());
+                        paths(c, p, out);
+                    }
+                }
+                Value::Array(a) => {
+                    for (i, c) in a.iter().enumerate() {
+                        let p = format!("{at}/{i}");
+                        out.push(p.clone());
+                        paths(c, p, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let w = world();
+        let good = list(&w, 1);
+        let mut all = Vec::new();
+        paths(&good, String::new(), &mut all);
+        assert!(all.len() > 40, "{}", all.len());
+        let values = [
+            Value::Null,
+            Value::from(-1),
+            Value::from(u64::MAX),
+            Value::from(1.5),
+            Value::from(""),
+            Value::from("XW"),
+            serde_json::json!([]),
+            serde_json::json!([{}]),
+            serde_json::json!({}),
+        ];
+        let mut accepted = 0;
+        for path in &all {
+            for v in &values {
+                let mut p = good.clone();
+                if let Some(slot) = p.pointer_mut(path) {
+                    *slot = v.clone();
+                }
+                let jws = sign(&w, serde_json::json!({"alg": "ES256"}), &p);
+                if let Ok(l) = check(&w, &jws, &pinned(&w)) {
+                    accepted += 1;
+                    for pr in &l.providers {
+                        assert_eq!(pr.country, "XW", "{path} = {v}");
+                        assert!(!pr.anchors.is_empty(), "{path} = {v}");
+                        assert!(!pr.id.is_empty(), "{path} = {v}");
+                    }
+                }
+            }
+        }
+        assert!(accepted > 0, "some members are optional");
+    }
+
     #[test]
     fn garbage_is_an_error_never_a_panic() {
         let w = world();
