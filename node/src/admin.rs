@@ -57,6 +57,14 @@ pub trait Operations: Send + Sync {
     /// `POST /admin/keys/reload` by the operator `by`: our keys from the config file again
     /// (as SIGHUP does); the warnings and the timeline after it.
     async fn reload_keys(&self, by: String) -> Result<serde_json::Value, Refusal>;
+    /// `POST /admin/wallet/lists/{name}/approve?digest=HEX` by the operator `by`: the
+    /// PID-provider list `name` under review, as verified (its digest), approved.
+    async fn approve_wallet_list(
+        &self,
+        name: String,
+        digest: String,
+        by: String,
+    ) -> Result<serde_json::Value, Refusal>;
 }
 
 /// The operator a request authenticated as (the token file's name, without extension).
@@ -221,6 +229,11 @@ async fn decide(
     answer(ops.decide(decision, version, by).await)
 }
 
+#[derive(Debug, Deserialize)]
+struct DigestQuery {
+    digest: String,
+}
+
 /// The admin API: every route behind the token check.
 pub fn router(tokens: AdminTokens, ops: Ops) -> Router {
     Router::new()
@@ -266,6 +279,17 @@ pub fn router(tokens: AdminTokens, ops: Ops) -> Router {
         .route(
             "/admin/trust/versions/{version}/{action}",
             axum::routing::post(decide),
+        )
+        .route(
+            "/admin/wallet/lists/{name}/approve",
+            axum::routing::post(
+                |State(ops): State<Ops>,
+                 axum::extract::Path(name): axum::extract::Path<String>,
+                 axum::extract::Query(q): axum::extract::Query<DigestQuery>,
+                 axum::Extension(Operator(by)): axum::Extension<Operator>| async move {
+                    answer(ops.approve_wallet_list(name, q.digest, by).await)
+                },
+            ),
         )
         .route(
             "/admin/keys/reload",

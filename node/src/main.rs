@@ -79,6 +79,9 @@ fn main() -> ExitCode {
                     TrustCommand::Approve(o) => (&o.common, Ask::Approve(&o.version)),
                     TrustCommand::Reject(o) => (&o.common, Ask::Reject(&o.version)),
                     TrustCommand::Rollback(o) => (&o.common, Ask::Rollback(&o.version)),
+                    TrustCommand::ApproveList(o) => {
+                        (&o.common, Ask::ApproveList(&o.list, &o.digest))
+                    }
                 };
                 cli::trust::run(opts, ask).await.map(|()| 0)
             }

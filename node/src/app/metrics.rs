@@ -16,12 +16,14 @@
 //!   `eidas_trust_country_certificate_expiry_seconds{country, use}` (the earliest signing and
 //!   encryption certificate),
 //!   `eidas_trust_active_version_info{version}`, `eidas_trust_staged_version_info{version}`.
-//! - `eidas_wallet_list_usable{list}`, `eidas_wallet_list_next_update_seconds{list}` (each
-//!   signed PID-provider list), `eidas_wallet_provider_anchor_expiry_seconds{country, provider}`
+//! - `eidas_wallet_list_usable{list}`, `eidas_wallet_list_next_update_seconds{list}`,
+//!   `eidas_wallet_list_staged{list}` (each signed PID-provider list), `eidas_wallet_provider_anchor_expiry_seconds{country, provider}`
 //!   (the earliest anchor of each PID provider in force).
 //! - `eidas_build_info{version}`.
 
 use std::sync::Arc;
+
+use crate::web::wallet::providers::ListHealth;
 
 use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
 use prometheus_client::metrics::counter::Counter;
@@ -281,10 +283,10 @@ impl prometheus_client::collector::Collector for OwnCertificates {
     }
 }
 
-/// The wallet's PID-provider trust as it is now: per list (name, in force, seconds to its
-/// `NextUpdate`), per provider (country, id, seconds until its earliest anchor expires).
+/// The wallet's PID-provider trust as it is now: per list, and per provider (country, id,
+/// seconds until its earliest anchor expires).
 pub type WalletFigures =
-    Arc<dyn Fn() -> (Vec<(String, bool, Option<i64>)>, Vec<(String, String, i64)>) + Send + Sync>;
+    Arc<dyn Fn() -> (Vec<ListHealth>, Vec<(String, String, i64)>) + Send + Sync>;
 
 struct WalletCollector(WalletFigures);
 
@@ -304,9 +306,21 @@ impl prometheus_client::collector::Collector for WalletCollector {
                 None,
                 MetricType::Gauge,
             )?;
-            for (name, usable, _) in &lists {
-                ConstGauge::new(i64::from(*usable))
-                    .encode(m.encode_family(&[("list", name.clone())])?)?;
+            for l in &lists {
+                ConstGauge::new(i64::from(l.usable))
+                    .encode(m.encode_family(&[("list", l.name.clone())])?)?;
+            }
+        }
+        {
+            let mut m = encoder.encode_descriptor(
+                "eidas_wallet_list_staged",
+                "1 when a PID-provider list under review has a change waiting for approval",
+                None,
+                MetricType::Gauge,
+            )?;
+            for l in &lists {
+                ConstGauge::new(i64::from(l.staged))
+                    .encode(m.encode_family(&[("list", l.name.clone())])?)?;
             }
         }
         {
@@ -316,9 +330,9 @@ impl prometheus_client::collector::Collector for WalletCollector {
                 None,
                 MetricType::Gauge,
             )?;
-            for (name, _, secs) in &lists {
-                if let Some(secs) = secs {
-                    ConstGauge::new(*secs).encode(m.encode_family(&[("list", name.clone())])?)?;
+            for l in &lists {
+                if let Some(secs) = l.next_update_in {
+                    ConstGauge::new(secs).encode(m.encode_family(&[("list", l.name.clone())])?)?;
                 }
             }
         }

@@ -428,6 +428,7 @@ fn wallet_path(s: &Settings) -> Result<Option<web::wallet::WalletPath>, Vec<Prob
                 signer,
                 l.territories.iter().map(ToString::to_string).collect(),
                 std::time::Duration::from_secs(l.refresh_seconds.clamp(1, 7 * 86_400)),
+                l.activation == crate::trust::workflow::Policy::Review,
             ));
         }
     }
@@ -1065,7 +1066,9 @@ pub async fn build_with(
     web.health = country_health.clone();
     let wallet = wallet_path(s)?;
     if let Some(w) = &wallet {
-        // The PID-provider lists are fetched before the first request, as countries are.
+        // The PID-provider lists are fetched before the first request, as countries are; the
+        // approvals of lists under review come from the durable store.
+        w.providers.attach(records.clone());
         w.providers.refresh(web.clock.now(), true).await;
     }
     web.wallet = crate::keys::KeyRing::new(wallet.map(Arc::new));
@@ -1243,8 +1246,10 @@ fn spawn_refresh(state: &AppState) -> tokio::task::JoinHandle<()> {
     let wallet_lists = tokio::spawn(async move {
         loop {
             tokio::time::sleep(Duration::from_secs(1)).await;
-            // The wallet way in as it is now (a reload replaces it); each list on its schedule.
+            // The wallet way in as it is now (a reload replaces it); each list on its schedule,
+            // and (a serving node) changes of lists under review staged.
             if let Some(w) = web.wallet() {
+                w.providers.enable_staging();
                 w.providers.refresh(web.clock.now(), false).await;
             }
         }
@@ -1336,6 +1341,25 @@ impl crate::admin::Operations for TrustOperations {
 
     async fn history(&self) -> Result<serde_json::Value, crate::admin::Refusal> {
         self.0.history_json().await.map_err(refusal)
+    }
+
+    async fn approve_wallet_list(
+        &self,
+        name: String,
+        digest: String,
+        by: String,
+    ) -> Result<serde_json::Value, crate::admin::Refusal> {
+        let refuse = |status, message| crate::admin::Refusal { status, message };
+        let w = self.2.web.wallet().ok_or_else(|| {
+            refuse(
+                axum::http::StatusCode::NOT_FOUND,
+                "the wallet is not configured".to_owned(),
+            )
+        })?;
+        w.providers
+            .approve(&name, &digest, &by, self.2.web.clock.now())
+            .await
+            .map_err(|m| refuse(axum::http::StatusCode::CONFLICT, m))
     }
 
     async fn refresh(&self) -> serde_json::Value {
@@ -1500,6 +1524,7 @@ pub async fn reload_keys(state: &AppState) -> Result<serde_json::Value, String> 
     let now = state.web.clock.now();
     if let Some(w) = &wallet {
         // The lists this node verified carry over; then every list is fetched again.
+        w.providers.attach(state.records.clone());
         if let Some(old) = state.web.wallet() {
             w.providers.adopt(&old.providers, now);
         }
@@ -1727,6 +1752,7 @@ mod tests {
             anchor_cert_paths: Vec::new(),
             territories: Vec::new(),
             refresh_seconds: refresh,
+            activation: crate::trust::workflow::Policy::Auto,
         };
         let w = s.wallet.as_mut().unwrap();
         w.providers.clear();

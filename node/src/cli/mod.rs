@@ -105,6 +105,9 @@ pub enum TrustCommand {
     Rollback(trust::VersionOptions),
     /// Activations, stagings and decisions, newest first.
     History(trust::StatusOptions),
+    /// Approve a PID-provider list under review (`activation = "review"`) as verified: LIST
+    /// and its DIGEST as `trust status` shows them.
+    ApproveList(trust::ListApproveOptions),
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,5 +1,5 @@
 //! `eidas-node trust status | refresh | diff [VERSION] | approve VERSION | reject VERSION |
-//! rollback VERSION | history`: a running node's trust, read and changed through its admin API
+//! rollback VERSION | history | approve-list LIST DIGEST`: a running node's trust, read and changed through its admin API
 //! with a token from `admin.token_paths` (the token file's name is the operator named in the
 //! history and the audit events). Human-readable by default, `--json` for scripts.
 
@@ -30,6 +30,16 @@ pub struct VersionOptions {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct ListApproveOptions {
+    /// The PID-provider list's `name` in `[[wallet.lists]]`.
+    pub list: String,
+    /// The digest of the list as verified (at least 8 leading hex digits), from `trust status`.
+    pub digest: String,
+    #[command(flatten)]
+    pub common: StatusOptions,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct DiffOptions {
     /// Compare the active version with this one (default: the staged one).
     pub version: Option<String>,
@@ -48,6 +58,8 @@ pub enum Ask<'a> {
     Approve(&'a str),
     Reject(&'a str),
     Rollback(&'a str),
+    /// A PID-provider list under review approved: (list, digest).
+    ApproveList(&'a str, &'a str),
 }
 
 /// Runs one `trust` subcommand and prints its answer.
@@ -74,6 +86,7 @@ pub async fn run(opts: &StatusOptions, ask: Ask<'_>) -> anyhow::Result<()> {
                 Ask::Diff(_) => render_diff(&v),
                 Ask::History => render_history(&v),
                 Ask::Approve(_) | Ask::Reject(_) | Ask::Rollback(_) => render_decision(&v, ask),
+                Ask::ApproveList(..) => render_list_approval(&v),
             }
         );
     }
@@ -101,6 +114,14 @@ pub async fn call(base: &str, token: &str, ask: Ask<'_>) -> anyhow::Result<Value
         Ask::Rollback(v) => (
             true,
             format!("/admin/trust/versions/{}/rollback", encode(v)),
+        ),
+        Ask::ApproveList(list, digest) => (
+            true,
+            format!(
+                "/admin/wallet/lists/{}/approve?digest={}",
+                encode(list),
+                encode(digest)
+            ),
         ),
     };
     let url = format!("{base}{path}");
@@ -210,6 +231,19 @@ pub fn render_history(v: &Value) -> String {
     out
 }
 
+fn render_list_approval(v: &Value) -> String {
+    format!(
+        "wallet list {} {} (sequence {}) approved (by {}); other instances follow within seconds\n",
+        v["list"].as_str().unwrap_or("-"),
+        v["digest"]
+            .as_str()
+            .and_then(|d| d.get(..12))
+            .unwrap_or("-"),
+        v["sequence"],
+        v["by"].as_str().unwrap_or("-")
+    )
+}
+
 fn render_decision(v: &Value, ask: Ask<'_>) -> String {
     let what = match ask {
         Ask::Approve(_) => "approved: now active",
@@ -316,6 +350,46 @@ pub fn render(v: &Value) -> String {
         let _ = writeln!(out, "wallet list {}: {state}", s(l, "name"));
         for n in l["notes"].as_array().into_iter().flatten() {
             let _ = writeln!(out, "  note: {}", n.as_str().unwrap_or(""));
+        }
+        if l["review"].as_bool() == Some(true) {
+            let short = |v: &Value| {
+                v.as_str()
+                    .and_then(|d| d.get(..12))
+                    .unwrap_or("-")
+                    .to_owned()
+            };
+            match &l["approved"] {
+                Value::Null => {
+                    let _ = writeln!(out, "  under review: nothing approved yet");
+                }
+                a => {
+                    let _ = writeln!(
+                        out,
+                        "  under review: approved {} (sequence {}, by {})",
+                        short(&a["digest"]),
+                        a["sequence"],
+                        s(a, "by")
+                    );
+                }
+            }
+            if !l["staged"].is_null() {
+                let st = &l["staged"];
+                let _ = writeln!(
+                    out,
+                    "  held back: sequence {} adds {}; `eidas-node trust approve-list {} {}`",
+                    st["sequence"],
+                    st["adds"]
+                        .as_array()
+                        .map(|a| a
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .collect::<Vec<_>>()
+                            .join("; "))
+                        .unwrap_or_default(),
+                    s(l, "name"),
+                    short(&st["digest"])
+                );
+            }
         }
     }
     for p in w["providers"].as_array().into_iter().flatten() {

@@ -115,6 +115,11 @@ pub struct ListSettings {
     /// How often it is fetched again (and at most how long a failed fetch waits).
     #[serde(default = "default_list_refresh")]
     pub refresh_seconds: u64,
+    /// `auto` (default): a verified list is in force at once; `review`: what it adds (a
+    /// provider, an anchor) waits for `eidas-node trust approve-list`, what it removes leaves
+    /// at once.
+    #[serde(default)]
+    pub activation: crate::trust::workflow::Policy,
 }
 
 fn default_list_refresh() -> u64 {

@@ -959,14 +959,10 @@ async fn until_sequence(admin: &str, token: &str, sequence: u64) -> Value {
     }
 }
 
-/// Issue 15 item 2, PID-provider trust as a trust source: the providers come from a signed
-/// list (ETSI TS 119 602, the form of the EU PID Providers list) that the gateway fetches,
-/// verifies and refreshes on its own schedule. A provider the list withdraws is refused from
-/// the next refresh, without a restart; an older list sent again (a replay) changes nothing;
-/// `check`, the admin status and the metrics show the list and its providers.
-#[tokio::test]
-async fn pid_providers_come_from_a_signed_list_refreshed_without_downtime() {
-    let dir = TempDir::new("wallet-list");
+/// A gateway trusting the simulated wallet's PID provider only through its signed list
+/// (refreshed every second; `extra` more settings of the list), with the admin API on.
+async fn list_world(tag: &str, extra: &str) -> (SimWorld, String, String) {
+    let dir = TempDir::new(tag);
     let d = dir.path();
     let signer = d.join("list-signer.pem");
     let wallet = spawn_listening(
@@ -989,7 +985,7 @@ async fn pid_providers_come_from_a_signed_list_refreshed_without_downtime() {
     cfg.extra_clients = format!(
         "\n[wallet]\nkey_path = \"{}\"\ncert_path = \"{}\"\nscheme = \"{}/authorize\"\n\n\
          [[wallet.lists]]\nname = \"test-pid-providers\"\nlocation = \"{}/pid-providers\"\n\
-         signer_cert_paths = [\"{}\"]\nterritories = [\"XW\"]\nrefresh_seconds = 1\n",
+         signer_cert_paths = [\"{}\"]\nterritories = [\"XW\"]\nrefresh_seconds = 1\n{extra}\n",
         d.join("access.key").display(),
         d.join("access.pem").display(),
         wallet.url,
@@ -1005,6 +1001,107 @@ async fn pid_providers_come_from_a_signed_list_refreshed_without_downtime() {
         _sim: sim,
         _dir: dir,
     };
+    (w, admin, token)
+}
+
+/// `eidas-node trust …` against the gateway of `w`: exit code and standard output.
+fn trust_cli(w: &SimWorld, args: &[&str]) -> (Option<i32>, String) {
+    let config = w.gw.config_path.to_str().unwrap().to_owned();
+    let mut all = vec!["trust"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--config", &config]);
+    let out = crate::ops::run_node(&all, &[]);
+    (
+        out.status.code(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// `activation = "review"` on a PID-provider list: nothing from it is trusted until an operator
+/// approves the list as verified (`eidas-node trust approve-list`, shown by `trust status`);
+/// then logins work.
+#[tokio::test]
+async fn a_pid_provider_list_under_review_is_trusted_once_approved() {
+    let (w, admin, token) = list_world("wallet-list-review", "activation = \"review\"").await;
+    // Staged by the serving node's schedule (every second here).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let staged = loop {
+        let s = wallet_status(&admin, &token).await;
+        if s["lists"][0]["staged"].is_object() {
+            break s["lists"][0]["staged"].clone();
+        }
+        assert!(std::time::Instant::now() < deadline, "never staged: {s}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    assert_eq!(wallet_status(&admin, &token).await["providers"], json!([]));
+    assert_eq!(
+        sub_of_a_wallet_login(&w).await,
+        None,
+        "not offered before approval"
+    );
+    let staged_metric = |value: u8| {
+        let (admin, token) = (admin.clone(), token.clone());
+        async move {
+            let metrics = reqwest::Client::new()
+                .get(format!("{admin}/metrics"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            metrics.contains(&format!(
+                "eidas_wallet_list_staged{{list=\"test-pid-providers\"}} {value}"
+            ))
+        }
+    };
+    assert!(
+        staged_metric(1).await,
+        "the staged change is a metric (and an alert)"
+    );
+    let (code, printed) = trust_cli(&w, &["status"]);
+    assert_eq!(code, Some(0), "{printed}");
+    let digest = staged["digest"].as_str().unwrap();
+    assert!(
+        printed.contains("under review: nothing approved yet")
+            && printed.contains("held back: sequence 1 adds XW/ntrxw-0001 ")
+            && printed.contains(&format!(
+                "`eidas-node trust approve-list test-pid-providers {}`",
+                &digest[..12]
+            )),
+        "{printed}"
+    );
+    // A wrong digest is refused; the right one approves.
+    let (code, printed) = trust_cli(&w, &["approve-list", "test-pid-providers", "deadbeef"]);
+    assert_ne!(code, Some(0), "{printed}");
+    let (code, printed) = trust_cli(&w, &["approve-list", "test-pid-providers", &digest[..12]]);
+    assert_eq!(code, Some(0), "{printed}");
+    assert!(printed.contains("approved (by ops)"), "{printed}");
+    assert_eq!(
+        sub_of_a_wallet_login(&w).await.as_deref(),
+        Some("XW/PID/ntrxw-0001/XW-77")
+    );
+    // The staging was an audit event (a warning); the approval names its operator.
+    assert!(w.gw.proc.stderr().contains("wallet.list.staged"));
+    let status = wallet_status(&admin, &token).await;
+    assert_eq!(status["lists"][0]["approved"]["by"], "ops", "{status}");
+    assert_eq!(status["lists"][0]["staged"], Value::Null, "{status}");
+    assert!(staged_metric(0).await);
+}
+
+/// Issue 15 item 2, PID-provider trust as a trust source: the providers come from a signed
+/// list (ETSI TS 119 602, the form of the EU PID Providers list) that the gateway fetches,
+/// verifies and refreshes on its own schedule. A provider the list withdraws is refused from
+/// the next refresh, without a restart; an older list sent again (a replay) changes nothing;
+/// `check`, the admin status and the metrics show the list and its providers.
+#[tokio::test]
+async fn pid_providers_come_from_a_signed_list_refreshed_without_downtime() {
+    let (w, admin, token) = list_world("wallet-list", "").await;
     // The listed provider logs in; persistent subjects name it by its registration identifier.
     assert_eq!(
         sub_of_a_wallet_login(&w).await.as_deref(),

@@ -29,6 +29,7 @@ use crate::wallet::status::{self, Status, StatusList};
 pub mod providers;
 mod request;
 mod response;
+pub mod review;
 mod start;
 mod wait;
 

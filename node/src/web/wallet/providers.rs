@@ -20,6 +20,8 @@ use openssl::x509::X509;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
+use super::review::{self, Approval, Staged};
+use crate::store::RecordStore;
 use crate::trust::Location;
 use crate::wallet::lote::{self, ProviderList, SignerTrust};
 
@@ -47,6 +49,18 @@ pub struct ProviderSet {
     valid_until: Option<OffsetDateTime>,
 }
 
+/// A list's figures for metrics.
+#[derive(Debug, Clone)]
+pub struct ListHealth {
+    pub name: String,
+    /// Verified and before its `NextUpdate`.
+    pub usable: bool,
+    /// Seconds until its `NextUpdate`.
+    pub next_update_in: Option<i64>,
+    /// Under review, with a change waiting for approval.
+    pub staged: bool,
+}
+
 /// A configured PID-provider list.
 #[derive(Debug)]
 pub struct ListSource {
@@ -55,6 +69,8 @@ pub struct ListSource {
     pub signer: SignerTrust,
     pub territories: Vec<String>,
     pub refresh: Duration,
+    /// `activation = "review"`: what a new list adds waits for an operator ([`review`]).
+    pub review: bool,
     state: Mutex<ListState>,
 }
 
@@ -71,6 +87,9 @@ struct ListState {
     next_attempt: Option<OffsetDateTime>,
     failures: u32,
     cache_consulted: bool,
+    /// Under review: the approval and the change waiting, as the store last had them.
+    approval: Option<Approval>,
+    staged: Option<Staged>,
 }
 
 impl ListSource {
@@ -80,6 +99,7 @@ impl ListSource {
         signer: SignerTrust,
         territories: Vec<String>,
         refresh: Duration,
+        review: bool,
     ) -> Self {
         ListSource {
             name,
@@ -87,6 +107,7 @@ impl ListSource {
             signer,
             territories,
             refresh,
+            review,
             state: Mutex::new(ListState::default()),
         }
     }
@@ -149,7 +170,17 @@ pub struct Providers {
     refreshing: tokio::sync::Mutex<()>,
     /// Held while the set in force is rebuilt, so an older rebuild never overwrites a newer.
     rebuilding: Mutex<()>,
+    /// The durable store holding approvals of lists under review (attached by the app).
+    records: std::sync::OnceLock<Arc<dyn RecordStore>>,
+    /// Whether a verified change is staged in the store: only in a serving node (`check` reads,
+    /// never proposes).
+    staging: std::sync::atomic::AtomicBool,
+    /// When approvals were last read from the store.
+    synced: Mutex<Option<OffsetDateTime>>,
 }
+
+/// How often a serving node reads the approvals of lists under review from the store.
+const SYNC_EVERY: time::Duration = time::Duration::seconds(5);
 
 /// A time as the status shows it (RFC 3339; ISO 8601 order, so strings sort as times).
 fn rfc3339(t: OffsetDateTime) -> String {
@@ -188,6 +219,9 @@ impl Providers {
             skew,
             refreshing: tokio::sync::Mutex::new(()),
             rebuilding: Mutex::new(()),
+            records: std::sync::OnceLock::new(),
+            staging: std::sync::atomic::AtomicBool::new(false),
+            synced: Mutex::new(None),
         };
         p.rebuild(OffsetDateTime::now_utc());
         Ok(p)
@@ -216,6 +250,7 @@ impl Providers {
             let Some(list) = l.in_force(now) else {
                 continue;
             };
+            let approval = l.state().approval.clone();
             let mut used = false;
             let mut these = std::collections::BTreeSet::new();
             for p in list
@@ -223,13 +258,22 @@ impl Providers {
                 .iter()
                 .filter(|p| !claimed.contains(&p.country))
             {
+                // Under review: only what the approval allows (removals apply at once).
+                let (anchors, signers) = if l.review {
+                    match review::allowed(p, approval.as_ref()) {
+                        Some(kept) => kept,
+                        None => continue,
+                    }
+                } else {
+                    (p.anchors.clone(), p.status_signers.clone())
+                };
                 these.insert(p.country.clone());
                 used = true;
                 all.push(Arc::new(Provider {
                     country: p.country.clone(),
                     id: Some(p.id.clone()),
-                    anchors: p.anchors.clone(),
-                    status_signers: p.anchors.iter().chain(&p.status_signers).cloned().collect(),
+                    status_signers: anchors.iter().chain(&signers).cloned().collect(),
+                    anchors,
                     source: format!("list {}", l.name),
                 }));
             }
@@ -278,16 +322,155 @@ impl Providers {
     /// refresh at a time (the schedule and an operator's refresh never interleave).
     pub async fn refresh(&self, now: OffsetDateTime, force: bool) {
         let _one = self.refreshing.lock().await;
-        let mut changed = false;
+        let mut changed = self.sync(now, force).await;
         for l in &self.lists {
             let due = force || l.state().next_attempt.is_none_or(|at| now >= at);
             if due {
                 changed |= self.refresh_one(l, now).await;
+                if l.review {
+                    self.stage(l, now).await;
+                }
             }
         }
         if changed {
             self.rebuild(now);
         }
+    }
+
+    /// The durable store for approvals; a node without it treats lists under review as never
+    /// approved.
+    pub fn attach(&self, records: Arc<dyn RecordStore>) {
+        let _ = self.records.set(records);
+    }
+
+    /// From now on, a verified change of a list under review is staged in the store (a serving
+    /// node; `check` never calls this).
+    pub fn enable_staging(&self) {
+        self.staging
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Reads the approvals and staged changes of lists under review from the store (every
+    /// [`SYNC_EVERY`], or now with `force`); whether an approval changed.
+    async fn sync(&self, now: OffsetDateTime, force: bool) -> bool {
+        let Some(records) = self.records.get() else {
+            return false;
+        };
+        {
+            let mut synced = self.synced.lock().unwrap_or_else(|p| p.into_inner());
+            if !force && synced.is_some_and(|t| now < t + SYNC_EVERY) {
+                return false;
+            }
+            *synced = Some(now);
+        }
+        let mut changed = false;
+        for l in self.lists.iter().filter(|l| l.review) {
+            match review::read(records.as_ref(), &l.name).await {
+                Ok((approval, staged)) => {
+                    let mut st = l.state();
+                    changed |= st.approval != approval;
+                    st.approval = approval;
+                    st.staged = staged;
+                }
+                Err(e) => {
+                    tracing::warn!(list = %l.name, error = %e, "PID-provider list approvals could not be read; the last ones stay");
+                }
+            }
+        }
+        changed
+    }
+
+    /// A list under review that adds trust beyond its approval: its change is staged in the
+    /// store (once per list), for `eidas-node trust approve-list`.
+    async fn stage(&self, l: &ListSource, now: OffsetDateTime) {
+        if !self.staging.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        let Some(records) = self.records.get() else {
+            return;
+        };
+        let (list, approval, staged) = {
+            let st = l.state();
+            (st.verified.clone(), st.approval.clone(), st.staged.clone())
+        };
+        let Some(list) = list.filter(|v| now < v.next_update) else {
+            return;
+        };
+        let adds = review::additions(&list, approval.as_ref());
+        let digest = review::digest_hex(&list);
+        let wanted = (!adds.is_empty()).then(|| Staged {
+            digest: digest.clone(),
+            sequence: list.sequence,
+            adds,
+            at: now.unix_timestamp(),
+        });
+        if wanted.as_ref().map(|w| &w.digest) == staged.as_ref().map(|s| &s.digest) {
+            return;
+        }
+        match review::write_staged(records.as_ref(), &l.name, wanted.as_ref()).await {
+            Ok(()) => {
+                if let Some(w) = &wanted {
+                    tracing::warn!(target: "audit", event = "wallet.list.staged", list = %l.name,
+                        sequence = w.sequence, digest = %w.digest, adds = %w.adds.join("; "),
+                        "a PID-provider list change waits for review: `eidas-node trust approve-list {} {}`",
+                        l.name, w.digest.get(..12).unwrap_or_default());
+                }
+                l.state().staged = wanted;
+            }
+            Err(e) => {
+                tracing::warn!(list = %l.name, error = %e, "a PID-provider list change could not be staged");
+            }
+        }
+    }
+
+    /// An operator approves the list `name` as this instance verified it (its payload digest,
+    /// or at least 8 leading hex digits of it): every instance then trusts what it adds.
+    pub async fn approve(
+        &self,
+        name: &str,
+        digest: &str,
+        by: &str,
+        now: OffsetDateTime,
+    ) -> Result<Value, String> {
+        let l = self
+            .lists
+            .iter()
+            .find(|l| l.name == name)
+            .ok_or_else(|| format!("no wallet list {name}"))?;
+        if !l.review {
+            return Err(format!(
+                "wallet list {name} is not under review (activation = \"review\"): its changes apply when verified"
+            ));
+        }
+        let list = l
+            .in_force(now)
+            .ok_or_else(|| format!("this instance has no verified list {name} in force"))?;
+        let have = review::digest_hex(&list);
+        let wanted = digest.trim().to_ascii_lowercase();
+        if wanted.len() < 8 || !have.starts_with(&wanted) {
+            return Err(format!(
+                "this instance verified list {name} {} (sequence {}), not {wanted}: see `eidas-node trust status`",
+                have.get(..12).unwrap_or_default(),
+                list.sequence
+            ));
+        }
+        let records = self
+            .records
+            .get()
+            .ok_or_else(|| "no state store for approvals".to_owned())?;
+        let approval = review::approval_of(&list, by, now.unix_timestamp());
+        review::write_approval(records.as_ref(), name, &approval)
+            .await
+            .map_err(|e| e.to_string())?;
+        {
+            let mut st = l.state();
+            st.approval = Some(approval);
+            st.staged = None;
+        }
+        self.rebuild(now);
+        tracing::info!(target: "audit", event = "wallet.list.approved", list = %name, by = %by,
+            sequence = list.sequence, digest = %have, "PID-provider list approved");
+        Ok(json!({"list": name, "digest": have, "sequence": list.sequence, "by": by}))
     }
 
     async fn fetch(&self, location: &Location) -> Result<String, String> {
@@ -459,6 +642,20 @@ impl Providers {
             for n in st.verified.iter().flat_map(|v| v.notes.iter()) {
                 lines.push(format!("warning: wallet list {}: {n}", l.name));
             }
+            if l.review {
+                if let Some(v) = st.verified.as_ref() {
+                    let adds = review::additions(v, st.approval.as_ref());
+                    if !adds.is_empty() {
+                        lines.push(format!(
+                            "warning: wallet list {}: held back for review: adds {}; `eidas-node trust approve-list {} {}`",
+                            l.name,
+                            adds.join("; "),
+                            l.name,
+                            review::digest_hex(v).get(..12).unwrap_or_default()
+                        ));
+                    }
+                }
+            }
         }
         for p in &self.snapshot(now).all {
             let who = format!(
@@ -503,17 +700,19 @@ impl Providers {
             .collect()
     }
 
-    /// Per list: whether it is in force, and seconds until its `NextUpdate` (for metrics).
-    pub fn list_health(&self, now: OffsetDateTime) -> Vec<(String, bool, Option<i64>)> {
+    /// Per list: whether it is in force, seconds until its `NextUpdate`, whether a change waits
+    /// for review (for metrics).
+    pub fn list_health(&self, now: OffsetDateTime) -> Vec<ListHealth> {
         self.lists
             .iter()
             .map(|l| {
                 let v = l.in_force(now);
-                (
-                    l.name.clone(),
-                    v.is_some(),
-                    v.map(|v| (v.next_update - now).whole_seconds()),
-                )
+                ListHealth {
+                    name: l.name.clone(),
+                    usable: v.is_some(),
+                    next_update_in: v.map(|v| (v.next_update - now).whole_seconds()),
+                    staged: l.review && l.state().staged.is_some(),
+                }
             })
             .collect()
     }
@@ -561,6 +760,14 @@ impl Providers {
                     "notes": v.map(|v| v.notes.clone()).unwrap_or_default(),
                     "problem": st.problem,
                     "last_success": st.last_success.map(rfc3339),
+                    "review": l.review,
+                    "digest": v.map(|v| review::digest_hex(v)),
+                    "approved": st.approval.as_ref().map(|a| json!({
+                        "digest": a.digest, "sequence": a.sequence, "by": a.by,
+                    })),
+                    "staged": st.staged.as_ref().map(|s| json!({
+                        "digest": s.digest, "sequence": s.sequence, "adds": s.adds,
+                    })),
                 })
             })
             .collect();
@@ -627,6 +834,7 @@ mod tests {
                 SignerTrust::Pinned(vec![self.signer.clone()]),
                 vec!["XW".into()],
                 Duration::from_secs(60),
+                false,
             )
         }
 
@@ -638,6 +846,33 @@ mod tests {
                 time::Duration::seconds(60),
             )
             .unwrap()
+        }
+
+        /// A list under review, its approvals in `records` (shared by two "instances").
+        fn reviewed(&self, records: &Arc<dyn RecordStore>) -> Providers {
+            let mut source = self.source(self.file());
+            source.review = true;
+            let p = Providers::new(Vec::new(), vec![source], None, time::Duration::seconds(60))
+                .unwrap();
+            p.attach(records.clone());
+            p.enable_staging();
+            p
+        }
+
+        fn publish_two(&self, sequence: u64, issued: OffsetDateTime, second: &X509) {
+            let anchors = [self.anchor.clone(), second.clone()];
+            let payload = lote::list_json(
+                sequence,
+                issued,
+                issued + time::Duration::days(30),
+                &[("XW", "Walletland PID Office", Some("NTRXW-0001"), &anchors)],
+            );
+            let header = json!({
+                "alg": "ES256",
+                "x5c": crate::jose::x5c(std::slice::from_ref(&self.signer)).unwrap(),
+            });
+            let list = crate::jose::sign_compact(&header, &payload, &self.key).unwrap();
+            std::fs::write(self.dir.join("list.jws"), list).unwrap();
         }
 
         fn file(&self) -> Location {
@@ -719,6 +954,98 @@ mod tests {
             p.status_json(now)["lists"][0]["providers"][0]["name"],
             "Walletland PID Office"
         );
+    }
+
+    /// `activation = "review"`: nothing is trusted before an approval, which every instance
+    /// sharing the store applies; an added anchor waits (the approved one stays); a withdrawal
+    /// applies at once; an approval must name the list this instance verified.
+    #[tokio::test]
+    async fn a_list_under_review_adds_only_what_an_operator_approved() {
+        use crate::store::memory::MemoryBackend;
+        use crate::store::{SealedRecords, Sealer};
+        let records: Arc<dyn RecordStore> = Arc::new(SealedRecords::new(
+            Arc::new(MemoryBackend::new()),
+            Sealer::random().unwrap(),
+        ));
+        let f = fixture("review");
+        let now = OffsetDateTime::now_utc();
+        let issued = now - time::Duration::hours(1);
+        f.publish_as(
+            1,
+            issued,
+            now + time::Duration::days(9),
+            "Walletland PID Office",
+        );
+        let (a, b) = (f.reviewed(&records), f.reviewed(&records));
+        a.refresh(now, true).await;
+        b.refresh(now, true).await;
+        assert!(countries(&a, now).is_empty(), "nothing approved yet");
+        let status = a.status_json(now);
+        let staged = status["lists"][0]["staged"].clone();
+        assert_eq!(staged["sequence"], 1, "{status}");
+        assert!(staged["adds"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("XW/ntrxw-0001 "));
+        assert!(a
+            .report(now, time::Duration::days(1))
+            .iter()
+            .any(|l| l.contains("held back for review")));
+        // An approval must name what this instance verified.
+        let digest = staged["digest"].as_str().unwrap().to_owned();
+        assert!(a
+            .approve("test", "00000000", "alice", now)
+            .await
+            .unwrap_err()
+            .contains("not 00000000"));
+        assert!(
+            a.approve("test", &digest[..6], "alice", now).await.is_err(),
+            "8 digits at least"
+        );
+        a.approve("test", &digest[..8], "alice", now).await.unwrap();
+        assert_eq!(countries(&a, now).len(), 1);
+        // The other instance follows at its next sync.
+        b.refresh(now + SYNC_EVERY, false).await;
+        assert_eq!(countries(&b, now).len(), 1);
+        // A newer list adds a second anchor: held back, the approved one stays in force.
+        let second = cert(&p256(), "XW PID CA 2", None);
+        f.publish_two(2, issued + time::Duration::minutes(1), &second);
+        a.refresh(now, true).await;
+        let set = a.snapshot(now);
+        assert_eq!(set.all[0].anchors.len(), 1, "only the approved anchor");
+        let status = a.status_json(now);
+        assert_eq!(status["lists"][0]["staged"]["sequence"], 2, "{status}");
+        assert_eq!(
+            status["lists"][0]["staged"]["adds"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+        // The list withdraws the provider: gone at once, no approval needed.
+        let withdrawn = lote::list_json(
+            4,
+            issued + time::Duration::minutes(3),
+            now + time::Duration::days(9),
+            &[],
+        );
+        let header = json!({"alg": "ES256", "x5c": crate::jose::x5c(std::slice::from_ref(&f.signer)).unwrap()});
+        std::fs::write(
+            f.dir.join("list.jws"),
+            crate::jose::sign_compact(&header, &withdrawn, &f.key).unwrap(),
+        )
+        .unwrap();
+        a.refresh(now, true).await;
+        assert!(countries(&a, now).is_empty());
+        // Not under review: approving is refused.
+        let plain = f.providers(Vec::new(), f.file());
+        plain.attach(records.clone());
+        plain.refresh(now, true).await;
+        assert!(plain
+            .approve("test", &digest, "alice", now)
+            .await
+            .unwrap_err()
+            .contains("not under review"));
     }
 
     #[tokio::test]
