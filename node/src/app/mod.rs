@@ -428,7 +428,7 @@ fn wallet_path(s: &Settings) -> Result<Option<web::wallet::WalletPath>, Vec<Prob
                 signer,
                 l.territories.iter().map(ToString::to_string).collect(),
                 std::time::Duration::from_secs(l.refresh_seconds.clamp(1, 7 * 86_400)),
-                l.activation == crate::trust::workflow::Policy::Review,
+                l.activation == crate::wallet::settings::Activation::Review,
             ));
         }
     }
@@ -1752,7 +1752,7 @@ mod tests {
             anchor_cert_paths: Vec::new(),
             territories: Vec::new(),
             refresh_seconds: refresh,
-            activation: crate::trust::workflow::Policy::Auto,
+            activation: crate::wallet::settings::Activation::Auto,
         };
         let w = s.wallet.as_mut().unwrap();
         w.providers.clear();

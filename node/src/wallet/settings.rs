@@ -119,7 +119,16 @@ pub struct ListSettings {
     /// provider, an anchor) waits for `eidas-node trust approve-list`, what it removes leaves
     /// at once.
     #[serde(default)]
-    pub activation: crate::trust::workflow::Policy,
+    pub activation: Activation,
+}
+
+/// How a list's changes go live (the same words as a trust source's `activation`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Activation {
+    #[default]
+    Auto,
+    Review,
 }
 
 fn default_list_refresh() -> u64 {

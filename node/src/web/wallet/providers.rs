@@ -432,6 +432,8 @@ impl Providers {
         by: &str,
         now: OffsetDateTime,
     ) -> Result<Value, String> {
+        // Not while a refresh reads the approvals back (it would undo this one until the next).
+        let _one = self.refreshing.lock().await;
         let l = self
             .lists
             .iter()
