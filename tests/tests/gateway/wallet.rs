@@ -48,14 +48,14 @@ fn write_access_certificate(d: &std::path::Path) {
 }
 
 /// The `[wallet]` section for the key configuration `key`, the wallet link `scheme` (the
-/// default when none) and the provider anchor `anchor` of XW; the main client allowed the
+/// default when none) and the PID-provider trust `trust` (TOML); the main client allowed the
 /// wallet and XW (the e-service's allowed countries bound the PID's issuing country too).
 fn wallet_config(
     cfg: &mut GwConfig,
     d: &std::path::Path,
     key: &str,
     scheme: Option<&str>,
-    anchor: &std::path::Path,
+    trust: &str,
 ) {
     cfg.client_extra = "wallet = true".into();
     cfg.client_countries = vec!["XW".into()];
@@ -63,10 +63,17 @@ fn wallet_config(
         .map(|s| format!("scheme = \"{s}\"\n"))
         .unwrap_or_default();
     cfg.extra_clients = format!(
-        "\n[wallet]\n{key}\ncert_path = \"{}\"\n{scheme}\n[[wallet.providers]]\ncountry = \"XW\"\nanchor_cert_paths = [\"{}\"]\n",
+        "\n[wallet]\n{key}\ncert_path = \"{}\"\n{scheme}\n{trust}\n",
         d.join("access.pem").display(),
-        anchor.display()
     );
+}
+
+/// The `[[wallet.providers]]` entry of XW with the anchor at `anchor`.
+fn provider_entry(anchor: &std::path::Path) -> String {
+    format!(
+        "[[wallet.providers]]\ncountry = \"XW\"\nanchor_cert_paths = [\"{}\"]",
+        anchor.display()
+    )
 }
 
 /// A gateway with `[wallet]` (our access certificate; PID providers of XW), its client allowed
@@ -134,7 +141,13 @@ async fn world_keyed(tag: &str, hsm: bool) -> WalletWorld {
     } else {
         format!("key_path = \"{}\"", d.join("access.key").display())
     };
-    wallet_config(&mut cfg, d, &key, None, &d.join("pid-ca.pem"));
+    wallet_config(
+        &mut cfg,
+        d,
+        &key,
+        None,
+        &provider_entry(&d.join("pid-ca.pem")),
+    );
     let gw = Gateway::start_with_env(d, &cfg, "gateway", if hsm { &env } else { &[] });
     gw.wait_ready().await;
     WalletWorld {
@@ -551,9 +564,16 @@ struct SimWorld {
 }
 
 async fn sim_world(tag: &str) -> SimWorld {
+    sim_world_trusting(tag, None).await.0
+}
+
+/// The simulated wallet and a gateway trusting its PID provider by its anchor, or, with
+/// `list = Some(extra)`, only through its signed list (refreshed every second; `extra` more
+/// settings of the list); with the admin API on (its URL and token).
+async fn sim_world_trusting(tag: &str, list: Option<&str>) -> (SimWorld, String, String) {
     let dir = TempDir::new(tag);
     let d = dir.path();
-    let anchor = d.join("pid-anchor.pem");
+    let (anchor, signer) = (d.join("pid-anchor.pem"), d.join("list-signer.pem"));
     let wallet = spawn_listening(
         std::path::Path::new(env!("CARGO_BIN_EXE_eidas-sim-wallet")),
         &[
@@ -562,6 +582,8 @@ async fn sim_world(tag: &str) -> SimWorld {
             "--auto",
             "--anchor-out",
             anchor.to_str().unwrap(),
+            "--list-signer-out",
+            signer.to_str().unwrap(),
         ],
         &[],
         d.join("sim-wallet.stderr"),
@@ -571,15 +593,26 @@ async fn sim_world(tag: &str) -> SimWorld {
     let mut cfg = GwConfig::new(sim.url());
     let key = format!("key_path = \"{}\"", d.join("access.key").display());
     let scheme = format!("{}/authorize", wallet.url);
-    wallet_config(&mut cfg, d, &key, Some(&scheme), &anchor);
+    let trust = match list {
+        None => provider_entry(&anchor),
+        Some(extra) => format!(
+            "[[wallet.lists]]\nname = \"test-pid-providers\"\nlocation = \"{}/pid-providers\"\n\
+             signer_cert_paths = [\"{}\"]\nterritories = [\"XW\"]\nrefresh_seconds = 1\n{extra}",
+            wallet.url,
+            signer.display()
+        ),
+    };
+    wallet_config(&mut cfg, d, &key, Some(&scheme), &trust);
+    let (admin, token) = cfg.with_admin(d, "ops");
     let gw = Gateway::start(d, &cfg, "gateway");
     gw.wait_ready().await;
-    SimWorld {
+    let w = SimWorld {
         gw,
         wallet,
         _sim: sim,
         _dir: dir,
-    }
+    };
+    (w, admin, token)
 }
 
 async fn control_wallet(w: &SimWorld, body: Value) {
@@ -789,6 +822,30 @@ async fn a_wallet_on_another_device_answers_and_the_waiting_browser_continues() 
             .await
             .unwrap()
             .contains("Go back to your other device"));
+        // An "answer" whose `kid` names the parked record rather than a request (`{id}.done`):
+        // refused before any lookup, so the parked answer stays for our browser.
+        let id = cross
+            .split("%2Fwallet%2Frequest%2F")
+            .nth(1)
+            .and_then(|s| s.split("%2Fcross").next())
+            .unwrap();
+        let stranger = p256();
+        let stranger = PKey::public_key_from_der(&stranger.public_key_to_der().unwrap()).unwrap();
+        let odd = jwe::encrypt(
+            b"{}",
+            &stranger,
+            &format!("{id}.done"),
+            jwe::Enc::A256GCM,
+            None,
+        )
+        .unwrap();
+        let r = reqwest::Client::new()
+            .post(format!("{}/wallet/response", w.gw.url()))
+            .form(&[("response", odd.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400);
         // Someone else polling (another browser): refused, the answer stays for ours.
         let other = Browser::new()
             .unwrap()
@@ -959,51 +1016,6 @@ async fn until_sequence(admin: &str, token: &str, sequence: u64) -> Value {
     }
 }
 
-/// A gateway trusting the simulated wallet's PID provider only through its signed list
-/// (refreshed every second; `extra` more settings of the list), with the admin API on.
-async fn list_world(tag: &str, extra: &str) -> (SimWorld, String, String) {
-    let dir = TempDir::new(tag);
-    let d = dir.path();
-    let signer = d.join("list-signer.pem");
-    let wallet = spawn_listening(
-        std::path::Path::new(env!("CARGO_BIN_EXE_eidas-sim-wallet")),
-        &[
-            "--listen",
-            "127.0.0.1:0",
-            "--auto",
-            "--list-signer-out",
-            signer.to_str().unwrap(),
-        ],
-        &[],
-        d.join("sim-wallet.stderr"),
-    );
-    write_access_certificate(d);
-    let sim = Sim::start(d);
-    let mut cfg = GwConfig::new(sim.url());
-    cfg.client_extra = "wallet = true".into();
-    cfg.client_countries = vec!["XW".into()];
-    cfg.extra_clients = format!(
-        "\n[wallet]\nkey_path = \"{}\"\ncert_path = \"{}\"\nscheme = \"{}/authorize\"\n\n\
-         [[wallet.lists]]\nname = \"test-pid-providers\"\nlocation = \"{}/pid-providers\"\n\
-         signer_cert_paths = [\"{}\"]\nterritories = [\"XW\"]\nrefresh_seconds = 1\n{extra}\n",
-        d.join("access.key").display(),
-        d.join("access.pem").display(),
-        wallet.url,
-        wallet.url,
-        signer.display()
-    );
-    let (admin, token) = cfg.with_admin(d, "ops");
-    let gw = Gateway::start(d, &cfg, "gateway");
-    gw.wait_ready().await;
-    let w = SimWorld {
-        gw,
-        wallet,
-        _sim: sim,
-        _dir: dir,
-    };
-    (w, admin, token)
-}
-
 /// `eidas-node trust …` against the gateway of `w`: exit code and standard output.
 fn trust_cli(w: &SimWorld, args: &[&str]) -> (Option<i32>, String) {
     let config = w.gw.config_path.to_str().unwrap().to_owned();
@@ -1026,7 +1038,8 @@ fn trust_cli(w: &SimWorld, args: &[&str]) -> (Option<i32>, String) {
 /// then logins work.
 #[tokio::test]
 async fn a_pid_provider_list_under_review_is_trusted_once_approved() {
-    let (w, admin, token) = list_world("wallet-list-review", "activation = \"review\"").await;
+    let (w, admin, token) =
+        sim_world_trusting("wallet-list-review", Some("activation = \"review\"")).await;
     // Staged by the serving node's schedule (every second here).
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
     let staged = loop {
@@ -1101,7 +1114,7 @@ async fn a_pid_provider_list_under_review_is_trusted_once_approved() {
 /// `check`, the admin status and the metrics show the list and its providers.
 #[tokio::test]
 async fn pid_providers_come_from_a_signed_list_refreshed_without_downtime() {
-    let (w, admin, token) = list_world("wallet-list", "").await;
+    let (w, admin, token) = sim_world_trusting("wallet-list", Some("")).await;
     // The listed provider logs in; persistent subjects name it by its registration identifier.
     assert_eq!(
         sub_of_a_wallet_login(&w).await.as_deref(),

@@ -461,9 +461,7 @@ impl Providers {
             .get()
             .ok_or_else(|| "no state store for approvals".to_owned())?;
         let approval = review::approval_of(&list, by, now.unix_timestamp());
-        review::write_approval(records.as_ref(), name, &approval)
-            .await
-            .map_err(|e| e.to_string())?;
+        review::write_approval(records.as_ref(), name, &approval).await?;
         {
             let mut st = l.state();
             st.approval = Some(approval);
@@ -605,19 +603,6 @@ impl Providers {
                 changed
             }
         }
-    }
-
-    /// Every list's problem, for `check` and the log.
-    pub fn problems(&self) -> Vec<String> {
-        self.lists
-            .iter()
-            .filter_map(|l| {
-                l.state()
-                    .problem
-                    .as_ref()
-                    .map(|p| format!("wallet list {}: {p}", l.name))
-            })
-            .collect()
     }
 
     /// `eidas-node check`'s lines: each list (`problem: …` when it cannot be loaded or has
@@ -882,6 +867,14 @@ mod tests {
         }
     }
 
+    /// The first list's problem as the status shows it ("" without one).
+    fn problem(p: &Providers) -> String {
+        p.status_json(OffsetDateTime::now_utc())["lists"][0]["problem"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     fn countries(p: &Providers, now: OffsetDateTime) -> Vec<(String, Option<String>, String)> {
         p.snapshot(now)
             .all
@@ -911,15 +904,11 @@ mod tests {
         f.publish(1, now + time::Duration::hours(9));
         p.refresh(now, true).await;
         assert_eq!(countries(&p, now), listed);
-        assert!(
-            p.problems()[0].contains("a replayed list"),
-            "{:?}",
-            p.problems()
-        );
+        assert!(problem(&p).contains("a replayed list"), "{:?}", problem(&p));
         // Unreachable: still served until its NextUpdate, then gone.
         std::fs::remove_file(f.dir.join("list.jws")).unwrap();
         p.refresh(now, true).await;
-        assert!(p.problems()[0].contains("serving the list verified before (sequence 2)"));
+        assert!(problem(&p).contains("serving the list verified before (sequence 2)"));
         assert_eq!(countries(&p, now + time::Duration::minutes(119)), listed);
         assert!(countries(&p, now + time::Duration::hours(2)).is_empty());
         assert!(
@@ -939,19 +928,15 @@ mod tests {
         f.publish_as(4, issued, next, "Walletland PID Office");
         let p = f.providers(Vec::new(), f.file());
         p.refresh(now, true).await;
-        assert!(p.problems().is_empty());
+        assert!(problem(&p).is_empty());
         // The same list again (signed anew): fine.
         f.publish_as(4, issued, next, "Walletland PID Office");
         p.refresh(now, true).await;
-        assert!(p.problems().is_empty(), "{:?}", p.problems());
+        assert!(problem(&p).is_empty(), "{:?}", problem(&p));
         // Same sequence number and issue time, other contents: refused.
         f.publish_as(4, issued, next, "Walletland PID Office (changed)");
         p.refresh(now, true).await;
-        assert!(
-            p.problems()[0].contains("other contents"),
-            "{:?}",
-            p.problems()
-        );
+        assert!(problem(&p).contains("other contents"), "{:?}", problem(&p));
         assert_eq!(
             p.status_json(now)["lists"][0]["providers"][0]["name"],
             "Walletland PID Office"
@@ -1118,10 +1103,10 @@ mod tests {
         restarted.refresh(now, true).await;
         assert_eq!(countries(&restarted, now).len(), 1);
         assert!(
-            restarted.problems()[0]
+            problem(&restarted)
                 .contains("HTTP 503 Service Unavailable; serving the list verified before"),
             "{:?}",
-            restarted.problems()
+            problem(&restarted)
         );
         // Restarted while someone serves an older list: the cached copy is the floor.
         f.publish(1, now + time::Duration::hours(9));
@@ -1129,9 +1114,9 @@ mod tests {
         let replayed = f.providers(Vec::new(), location());
         replayed.refresh(now, true).await;
         assert!(
-            replayed.problems()[0].contains("a replayed list"),
+            problem(&replayed).contains("a replayed list"),
             "{:?}",
-            replayed.problems()
+            problem(&replayed)
         );
         assert_eq!(
             countries(&replayed, now).len(),

@@ -60,8 +60,9 @@ pub(super) async fn respond(
     // its `state`.
     let (id, jwe, clear_error) = match (f.response, f.error, f.state) {
         (Some(jwe), _, _) => match response::kid(&jwe) {
-            Some(id) if super::well_formed(&id) => (id, Some(jwe), None),
-            _ => return invalid(StatusCode::BAD_REQUEST, "no kid naming a request"),
+            // `kid` admits only a request id's characters (`response::kid`).
+            Some(id) => (id, Some(jwe), None),
+            None => return invalid(StatusCode::BAD_REQUEST, "no kid naming a request"),
         },
         (None, Some(error), Some(state)) if super::well_formed(&state) => (
             state,

@@ -118,29 +118,39 @@ pub async fn read(
     records: &dyn RecordStore,
     list: &str,
 ) -> Result<(Option<Approval>, Option<Staged>), crate::store::Error> {
-    let get = |id: String| async move { records.get_record(KIND, &id).await };
-    let approval = get(format!("{list}/approved"))
-        .await?
-        .and_then(|b| serde_json::from_slice(&b).ok());
-    let staged = get(format!("{list}/staged"))
-        .await?
-        .and_then(|b| serde_json::from_slice(&b).ok());
+    let approval = get(records, format!("{list}/approved")).await?;
+    let staged = get(records, format!("{list}/staged")).await?;
     Ok((approval, staged))
+}
+
+/// One record, read; an unreadable one approves nothing (fail closed), and says so.
+async fn get<T: serde::de::DeserializeOwned>(
+    records: &dyn RecordStore,
+    id: String,
+) -> Result<Option<T>, crate::store::Error> {
+    let bytes = records.get_record(KIND, &id).await?;
+    Ok(bytes.and_then(|b| {
+        serde_json::from_slice(&b)
+            .map_err(|e| tracing::warn!(record = %id, error = %e, "wallet list record unreadable; ignored"))
+            .ok()
+    }))
 }
 
 pub async fn write_approval(
     records: &dyn RecordStore,
     list: &str,
     approval: &Approval,
-) -> Result<(), crate::store::Error> {
-    let bytes = serde_json::to_vec(approval).unwrap_or_default();
+) -> Result<(), String> {
+    let bytes = serde_json::to_vec(approval).map_err(|e| e.to_string())?;
     records
         .put_record(KIND, &format!("{list}/approved"), &bytes)
-        .await?;
+        .await
+        .map_err(|e| e.to_string())?;
     records
         .delete_record(KIND, &format!("{list}/staged"))
         .await
         .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 /// Records (or, with `None`, clears) the change waiting for review.
@@ -148,13 +158,14 @@ pub async fn write_staged(
     records: &dyn RecordStore,
     list: &str,
     staged: Option<&Staged>,
-) -> Result<(), crate::store::Error> {
+) -> Result<(), String> {
     let id = format!("{list}/staged");
     match staged {
         Some(s) => {
-            let bytes = serde_json::to_vec(s).unwrap_or_default();
+            let bytes = serde_json::to_vec(s).map_err(|e| e.to_string())?;
             records.put_record(KIND, &id, &bytes).await
         }
         None => records.delete_record(KIND, &id).await.map(|_| ()),
     }
+    .map_err(|e| e.to_string())
 }
